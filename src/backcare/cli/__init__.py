@@ -1,0 +1,31 @@
+"""The backcare command line: thin Typer commands that parse, call a service, and render."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+
+def main() -> None:
+    """Console entry point: never lets a traceback reach the person unless they asked for it."""
+    from backcare.cli.app import app
+
+    debug = "--debug" in sys.argv[1:] or os.environ.get("BACKCARE_DEBUG") == "1"
+    try:
+        app(prog_name="backcare")
+    except SystemExit:
+        raise
+    except KeyboardInterrupt:
+        from backcare.messages import CANCELLED
+
+        print(CANCELLED, file=sys.stderr)
+        sys.exit(130)
+    except Exception as exc:  # the last line of defence: one sentence, not a traceback
+        if debug:
+            raise
+        print(
+            f"backcare hit an unexpected problem ({type(exc).__name__}: {exc}). "
+            "Your stored data was not changed by it. Run again with --debug for details to report.",
+            file=sys.stderr,
+        )
+        sys.exit(1)

@@ -1,0 +1,103 @@
+"""`backcare checkin` and `backcare delete`."""
+
+from __future__ import annotations
+
+from typing import Annotated, Optional
+
+import typer
+
+from backcare.cli.state import fail_usage, interactive, state
+
+Score = Optional[str]
+
+
+def checkin(
+    ctx: typer.Context,
+    pain: Annotated[Score, typer.Option("--pain", "-p", metavar="0-10", help="Average back pain over the last 24 hours.")] = None,
+    stiffness: Annotated[Score, typer.Option("--stiffness", "-s", metavar="0-10", help="Back stiffness today.")] = None,
+    sleep: Annotated[Score, typer.Option("--sleep", metavar="0-10", help="Sleep quality last night (10 = great).")] = None,
+    stress: Annotated[Score, typer.Option("--stress", metavar="0-10", help="Stress today (10 = very high).")] = None,
+    note: Annotated[Optional[str], typer.Option("--note", help="A short note (asked for interactively if you leave it out).")] = None,
+    tag: Annotated[Optional[list[str]], typer.Option("--tag", "-t", metavar="WORD", help="A context tag, e.g. long-drive; repeat for more.")] = None,
+    day: Annotated[Optional[str], typer.Option("--date", "-d", metavar="DATE", help="YYYY-MM-DD, 'today' or 'yesterday' (to backfill).")] = None,
+    settled: Annotated[Optional[str], typer.Option("--settled", metavar="yes|no", help="Did soreness from the last session settle by this morning?")] = None,
+) -> None:
+    from backcare.domain import checkin as ck
+    from backcare.domain.dates import human, parse_day, today
+    from backcare.services import checkins
+
+    now = today()
+    when = parse_day(day, now=now)
+    values = {
+        "pain": ck.parse_score(pain, "pain"),
+        "stiffness": ck.parse_score(stiffness, "stiffness"),
+        "sleep": ck.parse_score(sleep, "sleep"),
+        "stress": ck.parse_score(stress, "stress"),
+        "note": ck.parse_note(note),
+        "tags": ck.parse_tags(tag),
+        "settled": _parse_settled(settled),
+    }
+    s = state(ctx)
+    store = s.store()
+    existing = store.get_checkin(when)
+    missing = [name for name in ck.CORE if values[name] is None]
+    if missing and existing is None:
+        if not interactive():
+            flags = " and ".join(f"--{name} N" for name in missing)
+            fail_usage(f"Missing {' and '.join(missing)}: pass {flags} (0-10) when not running in a terminal.")
+        from backcare.cli.prompts import ask_checkin, first_run_safety
+
+        first_run_safety(store, now)
+        values.update(ask_checkin(values, ask_note=note is None))
+    elif existing is not None and all(v is None for v in values.values()):
+        if not interactive():
+            fail_usage(f"{human(when)} already has a check-in; pass the values to change (e.g. --pain 4).")
+        from backcare.cli.prompts import ask_checkin
+
+        values.update(ask_checkin({**values, "pain": None, "stiffness": None}, ask_note=True, current=existing))
+
+    result = checkins.record(store, when, **values)
+    c = result.checkin
+    if result.previous is None:
+        typer.echo(f"Checked in for {human(when)}: pain {c.pain}, stiffness {c.stiffness}.")
+    elif result.diff:
+        typer.echo(f"Updated {human(when)}: {ck.describe_changes(result.diff)}. The earlier values are kept in the edit history.")
+    else:
+        typer.echo(f"{human(when)} already had exactly these values; nothing changed.")
+    if c.pain >= 8:
+        typer.echo("A high-pain day. Be kind to yourself: see your flare-up plan with 'backcare learn flare-up-plan'.")
+
+
+def _parse_settled(raw: str | None) -> bool | None:
+    if raw is None:
+        return None
+    from backcare.domain.safety import parse_yes_no
+
+    answer = parse_yes_no(raw)
+    if answer is None:
+        fail_usage(f"--settled takes yes or no, not {raw!r}.")
+    return answer
+
+
+def delete(
+    ctx: typer.Context,
+    day: Annotated[str, typer.Argument(metavar="DATE", help="The day to delete: YYYY-MM-DD, 'today' or 'yesterday'.")],
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+) -> None:
+    from backcare.domain.dates import human, parse_day, today
+
+    when = parse_day(day, now=today())
+    store = state(ctx).store()
+    existing = store.get_checkin(when)
+    if existing is None:
+        from backcare.errors import BackcareError
+
+        raise BackcareError(f"There is no check-in for {human(when)}.")
+    if not yes:
+        if not interactive():
+            fail_usage("Pass --yes to delete without a terminal to confirm in.")
+        if not typer.confirm(f"Delete the check-in for {human(when)} (pain {existing.pain}, stiffness {existing.stiffness})?"):
+            typer.echo("Nothing deleted.")
+            raise typer.Exit(1)
+    store.delete_checkin(when)
+    typer.echo(f"Deleted the check-in for {human(when)}. A copy stays in the edit history.")

@@ -1,0 +1,92 @@
+"""Interactive questions (Rich prompts). Only imported when a person is at a terminal."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import TypeVar
+
+from rich.prompt import Prompt
+
+from backcare.domain import checkin as ck
+from backcare.domain.checkin import CheckIn
+from backcare.errors import InvalidInput
+from backcare.render.console import console
+from backcare.store import Store
+
+T = TypeVar("T")
+
+
+def ask(question: str, parse: Callable[[str], T], *, default: str | None = None) -> T:
+    """Ask until `parse` accepts the answer; a bad answer explains itself and asks again."""
+    out = console(stderr=True)
+    while True:
+        answer = Prompt.ask(question, console=out, default=default, show_default=default not in (None, ""))
+        try:
+            return parse(answer or "")
+        except InvalidInput as exc:
+            out.print(f"[red]{exc.message}[/red] Please try again.")
+
+
+def _score(name: str, *, optional: bool) -> Callable[[str], int | None]:
+    def parse(text: str) -> int | None:
+        if not text.strip():
+            if optional:
+                return None
+            raise InvalidInput(f"{name} is needed: type a whole number from 0 to 10.")
+        return ck.parse_score(text, name)
+
+    return parse
+
+
+def ask_checkin(values: dict, *, ask_note: bool, current: CheckIn | None = None) -> dict:
+    """Ask for whatever core value is missing, then the optional ones (Enter skips)."""
+    out = console(stderr=True)
+    if current is None:
+        out.print("[bold]Daily check-in[/bold] (0 = none, 10 = worst imaginable; Enter skips optional questions)")
+    else:
+        out.print(f"Updating today's check-in (now pain {current.pain}, stiffness {current.stiffness}).")
+    answers: dict = {}
+    for name, label, optional in (
+        ("pain", "Back pain, on average over the last 24 hours (0-10)", False),
+        ("stiffness", "Stiffness (0-10)", False),
+        ("sleep", "Sleep quality last night (0-10, optional)", True),
+        ("stress", "Stress today (0-10, optional)", True),
+    ):
+        if values.get(name) is None:
+            default = str(getattr(current, name)) if current and getattr(current, name) is not None else None
+            answers[name] = ask(label, _score(name, optional=optional or current is not None), default=default)
+    if ask_note:
+        answers["note"] = ask("A short note (optional)", ck.parse_note, default="")
+    return answers
+
+
+def ask_yes_no(question: str) -> bool:
+    from backcare.domain.safety import parse_yes_no
+
+    def parse(text: str) -> bool:
+        answer = parse_yes_no(text)
+        if answer is None:
+            raise InvalidInput("Please answer y (yes) or n (no).")
+        return answer
+
+    return ask(f"{question} [y/n]", parse)
+
+
+def run_safety_screen(store: Store, day: date) -> None:
+    from backcare import messages
+    from backcare.domain.safety import QUESTIONS, Screen
+    from backcare.render.safety import show_screen_result
+
+    out = console(stderr=True)
+    out.print(f"[bold]Safety check[/bold]. {messages.SAFETY_INTRO}")
+    answers = {q.id: ask_yes_no(q.text) for q in QUESTIONS}
+    screen = Screen(day, answers)
+    store.record_screen(screen)
+    show_screen_result(screen)
+
+
+def first_run_safety(store: Store, day: date) -> None:
+    """The first time someone uses backcare at a terminal, ask the red-flag questions before anything else."""
+    if store.latest_screen() is None:
+        run_safety_screen(store, day)

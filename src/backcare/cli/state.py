@@ -1,0 +1,61 @@
+"""Per-invocation state shared by the commands: the data home, debug mode, the open store."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import typer
+
+if TYPE_CHECKING:
+    from backcare.store import Store
+
+
+@dataclass
+class State:
+    home_option: str | None = None
+    debug: bool = False
+    _store: "Store | None" = field(default=None, repr=False)
+
+    @property
+    def home(self) -> Path:
+        from backcare.paths import resolve_home
+
+        return resolve_home(self.home_option)
+
+    def store(self) -> "Store":
+        if self._store is None:
+            from backcare.store import Store
+
+            self._store = Store.open(self.home)
+        return self._store
+
+
+def state(ctx: typer.Context) -> State:
+    root = ctx.find_root()
+    if not isinstance(root.obj, State):
+        root.obj = State()
+    return root.obj
+
+
+def interactive() -> bool:
+    """True when a person can answer prompts (stdin is a terminal)."""
+    try:
+        return sys.stdin.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def print_json(data: object) -> None:
+    import json
+
+    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+
+
+def fail_usage(message: str) -> None:
+    """A usage problem: one sentence on stderr, exit code 2."""
+    from backcare.errors import InvalidInput
+
+    raise InvalidInput(message)

@@ -1,0 +1,170 @@
+"""Check-in values, their validation, and what changed between two versions of a day."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from datetime import date
+
+from backcare.errors import InvalidInput
+
+CORE = ("pain", "stiffness")
+SCORES = ("pain", "stiffness", "sleep", "stress")
+LABELS = {
+    "pain": "average back pain over the last 24 hours",
+    "stiffness": "back stiffness",
+    "sleep": "sleep quality",
+    "stress": "stress",
+}
+MAX_NOTE = 2000
+MAX_TAGS = 20
+_TAG = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
+
+
+@dataclass(frozen=True)
+class CheckIn:
+    day: date
+    pain: int
+    stiffness: int
+    sleep: int | None = None
+    stress: int | None = None
+    note: str | None = None
+    tags: tuple[str, ...] = field(default_factory=tuple)
+    settled: bool | None = None
+
+    def as_dict(self) -> dict:
+        return {
+            "date": self.day.isoformat(),
+            "pain": self.pain,
+            "stiffness": self.stiffness,
+            "sleep": self.sleep,
+            "stress": self.stress,
+            "tags": list(self.tags),
+            "note": self.note,
+            "settled": self.settled,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "CheckIn":
+        return cls(
+            day=date.fromisoformat(data["date"]),
+            pain=data["pain"],
+            stiffness=data["stiffness"],
+            sleep=data.get("sleep"),
+            stress=data.get("stress"),
+            note=data.get("note"),
+            tags=tuple(data.get("tags") or ()),
+            settled=data.get("settled"),
+        )
+
+
+def parse_score(raw: object, name: str) -> int | None:
+    """A whole number 0-10, or None when not given. Accepts ints and digit strings only."""
+    if raw is None:
+        return None
+    if isinstance(raw, bool):
+        raise InvalidInput(f"{name} must be a whole number from 0 to 10.")
+    if isinstance(raw, int):
+        value = raw
+    else:
+        text = str(raw).strip()
+        if not re.fullmatch(r"[+-]?\d+", text):
+            if re.fullmatch(r"[+-]?\d*[.,]\d+", text):
+                raise InvalidInput(f"{name} must be a whole number from 0 to 10, not {text!r} (no decimals).")
+            raise InvalidInput(f"{name} must be a whole number from 0 to 10, not {text!r}.")
+        value = int(text)
+    if not 0 <= value <= 10:
+        raise InvalidInput(f"{name} must be from 0 to 10, not {value}.")
+    return value
+
+
+def parse_tags(raw: list[str] | tuple[str, ...] | None) -> tuple[str, ...] | None:
+    """Lower-case, de-duplicated tags made of letters, digits, '-' and '_'; None when not given."""
+    if not raw:
+        return None
+    tags: list[str] = []
+    for item in raw:
+        for part in str(item).split(","):
+            tag = part.strip().lower()
+            if not tag:
+                continue
+            if not _TAG.match(tag) or len(tag) > 40:
+                raise InvalidInput(
+                    f"Tag {part.strip()!r} is not allowed: use one word of letters and digits, "
+                    "joined with '-' (e.g. long-drive)."
+                )
+            if tag not in tags:
+                tags.append(tag)
+    if len(tags) > MAX_TAGS:
+        raise InvalidInput(f"A check-in can have at most {MAX_TAGS} tags.")
+    return tuple(tags) or None
+
+
+def parse_note(raw: str | None) -> str | None:
+    if raw is None:
+        return None
+    note = raw.strip()
+    if len(note) > MAX_NOTE:
+        raise InvalidInput(f"A note can be at most {MAX_NOTE} characters (this one has {len(note)}).")
+    return note or None
+
+
+def build(
+    day: date,
+    *,
+    previous: CheckIn | None,
+    pain: int | None,
+    stiffness: int | None,
+    sleep: int | None = None,
+    stress: int | None = None,
+    note: str | None = None,
+    tags: tuple[str, ...] | None = None,
+    settled: bool | None = None,
+) -> CheckIn:
+    """The check-in to store: given values win, values not given keep what the day already had."""
+    if previous is None:
+        missing = [name for name, value in (("pain", pain), ("stiffness", stiffness)) if value is None]
+        if missing:
+            raise InvalidInput(f"A new check-in needs {' and '.join(missing)}.")
+        return CheckIn(day, pain, stiffness, sleep, stress, note, tags or (), settled)  # type: ignore[arg-type]
+    updates = {
+        key: value
+        for key, value in (
+            ("pain", pain),
+            ("stiffness", stiffness),
+            ("sleep", sleep),
+            ("stress", stress),
+            ("note", note),
+            ("tags", tags),
+            ("settled", settled),
+        )
+        if value is not None
+    }
+    return replace(previous, **updates)
+
+
+def changes(old: CheckIn, new: CheckIn) -> list[tuple[str, object, object]]:
+    """(field, before, after) for every field that differs."""
+    out = []
+    for name in (*SCORES, "tags", "note", "settled"):
+        before, after = getattr(old, name), getattr(new, name)
+        if before != after:
+            out.append((name, before, after))
+    return out
+
+
+def describe_changes(diff: list[tuple[str, object, object]]) -> str:
+    """'pain 5 -> 4, tags none -> gardening'."""
+
+    def show(value: object) -> str:
+        if value is None or value == ():
+            return "none"
+        if isinstance(value, tuple):
+            return ",".join(value)
+        if isinstance(value, bool):
+            return "yes" if value else "no"
+        if isinstance(value, str) and len(value) > 30:
+            return repr(value[:27] + "...")
+        return str(value) if not isinstance(value, str) else repr(value)
+
+    return ", ".join(f"{name} {show(before)} -> {show(after)}" for name, before, after in diff)

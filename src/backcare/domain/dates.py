@@ -1,0 +1,54 @@
+"""Calendar days as the person means them."""
+
+from __future__ import annotations
+
+import os
+from datetime import date, datetime, timedelta
+
+from backcare.errors import InvalidInput
+
+
+def today() -> date:
+    """The local calendar date; BACKCARE_TODAY (YYYY-MM-DD) pins it for demos and tests."""
+    pinned = os.environ.get("BACKCARE_TODAY")
+    if pinned:
+        try:
+            return date.fromisoformat(pinned)
+        except ValueError:
+            raise InvalidInput(f"BACKCARE_TODAY must be a date like 2026-03-01, not {pinned!r}.") from None
+    return date.today()
+
+
+def parse_day(raw: str | None, *, now: date, allow_future: bool = False) -> date:
+    """Parse 'today', 'yesterday' or YYYY-MM-DD; refuse impossible and (by default) future dates."""
+    if raw is None:
+        return now
+    text = raw.strip().lower()
+    if text == "today":
+        return now
+    if text == "yesterday":
+        return now - timedelta(days=1)
+    try:
+        day = datetime.strptime(text, "%Y-%m-%d").date()
+    except ValueError:
+        if _looks_like_iso(text):
+            raise InvalidInput(f"{raw!r} is not a real calendar date.") from None
+        raise InvalidInput(f"Dates are written YYYY-MM-DD (or 'today', 'yesterday'), not {raw!r}.") from None
+    if not allow_future and day > now:
+        raise InvalidInput(f"{day.isoformat()} is in the future; you can only record days up to today.")
+    return day
+
+
+def _looks_like_iso(text: str) -> bool:
+    parts = text.split("-")
+    return len(parts) == 3 and all(p.isdigit() for p in parts) and len(parts[0]) == 4
+
+
+def human(day: date) -> str:
+    """'Wed 25 Nov 2026'."""
+    return f"{day:%a} {day.day} {day:%b %Y}"
+
+
+def week_start(day: date) -> date:
+    """Monday of the ISO week containing day."""
+    return day - timedelta(days=day.weekday())

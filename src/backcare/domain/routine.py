@@ -1,0 +1,92 @@
+"""Routines as data: what a physio's (or the built-in) routine file means once validated."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+CATEGORIES = ("mobility", "control", "strength")
+SIDES = ("both", "each", "left", "right")
+FORMAT = "backcare-routine/1"
+
+
+@dataclass(frozen=True)
+class Dose:
+    sets: int = 1
+    reps: int = 1
+    hold_seconds: int | None = None
+    side: str = "both"
+
+    def describe(self) -> str:
+        """'2 x 10', '3 x 20 s hold, each side'."""
+        text = f"{self.sets} x {self.reps}"
+        if self.hold_seconds:
+            text += f", hold {format_seconds(self.hold_seconds)}"
+        if self.side == "each":
+            text += ", each side"
+        elif self.side in ("left", "right"):
+            text += f", {self.side} side"
+        return text
+
+
+@dataclass(frozen=True)
+class Exercise:
+    id: str
+    name: str
+    category: str
+    summary: str = ""
+    steps: tuple[str, ...] = ()
+    cues: tuple[str, ...] = ()
+    mistakes: tuple[str, ...] = ()
+    dose: Dose = field(default_factory=Dose)
+    easier: str | None = None
+    harder: str | None = None
+    equipment: tuple[str, ...] = ()
+    cautions: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Prescription:
+    """One exercise in a stage, with the dose the routine sets."""
+
+    exercise: str
+    dose: Dose
+
+
+@dataclass(frozen=True)
+class Advance:
+    sessions: int | None = None
+    days: int | None = None
+    max_pain_during: int | None = None
+
+
+@dataclass(frozen=True)
+class Stage:
+    id: str
+    name: str
+    exercises: tuple[Prescription, ...]
+    advance: Advance | None = None
+
+
+@dataclass(frozen=True)
+class Routine:
+    name: str
+    stages: tuple[Stage, ...]
+    author: str | None = None
+    description: str | None = None
+    per_week: int = 5
+    topics: tuple[str, ...] = ()
+    exercises: tuple[Exercise, ...] = ()  # custom exercises defined in the file
+
+    def stage(self, stage_id: str) -> Stage | None:
+        return next((s for s in self.stages if s.id == stage_id), None)
+
+    def stage_index(self, stage_id: str) -> int:
+        return next((i for i, s in enumerate(self.stages) if s.id == stage_id), 0)
+
+
+def format_seconds(seconds: int) -> str:
+    """90 -> '1m30s', 20 -> '20s', 60 -> '1m'."""
+    minutes, secs = divmod(seconds, 60)
+    if not minutes:
+        return f"{secs}s"
+    return f"{minutes}m{secs}s" if secs else f"{minutes}m"

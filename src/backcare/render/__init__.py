@@ -1,0 +1,1 @@
+"""Terminal rendering with Rich. Imported only by commands that draw something."""

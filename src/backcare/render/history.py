@@ -1,0 +1,36 @@
+"""The check-in history table."""
+
+from __future__ import annotations
+
+from rich.table import Table
+
+from backcare.domain.checkin import CheckIn
+from backcare.domain.dates import human
+from backcare.render.console import console
+
+
+def show(rows: list[CheckIn], days: int | None) -> None:
+    out = console()
+    if not rows:
+        out.print("No check-ins yet" + (f" in the last {days} days." if days else ".") + " Run: backcare checkin")
+        return
+    narrow = out.width < 60
+    table = Table(title="Check-ins, newest first", title_justify="left", box=None, pad_edge=False)
+    table.add_column("Date", no_wrap=True)
+    table.add_column("Pain", justify="right")
+    table.add_column("Stiff", justify="right")
+    if not narrow:
+        table.add_column("Sleep", justify="right")
+        table.add_column("Stress", justify="right")
+        table.add_column("Tags")
+        table.add_column("Note", overflow="fold")
+    for c in rows:
+        cells = [c.day.isoformat() if narrow else human(c.day), str(c.pain), str(c.stiffness)]
+        if not narrow:
+            cells += [_opt(c.sleep), _opt(c.stress), ", ".join(c.tags), c.note or ""]
+        table.add_row(*cells, end_section=False)
+    out.print(table)
+
+
+def _opt(value: int | None) -> str:
+    return "-" if value is None else str(value)

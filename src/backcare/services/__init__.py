@@ -1,0 +1,1 @@
+"""Use cases: combine the store, content and domain for one command each."""

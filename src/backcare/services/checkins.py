@@ -1,0 +1,31 @@
+"""Recording, listing and deleting check-ins."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from backcare.domain import checkin as ck
+from backcare.store import Store
+
+
+@dataclass(frozen=True)
+class Recorded:
+    checkin: ck.CheckIn
+    previous: ck.CheckIn | None
+
+    @property
+    def diff(self) -> list[tuple[str, object, object]]:
+        return ck.changes(self.previous, self.checkin) if self.previous else []
+
+
+def record(store: Store, day: date, **values: object) -> Recorded:
+    """Create or update the day's check-in in one transaction."""
+    previous, new = store.update_checkin(day, lambda prev: ck.build(day, previous=prev, **values))  # type: ignore[arg-type]
+    return Recorded(new, previous)
+
+
+def history(store: Store, today: date, days: int | None) -> list[ck.CheckIn]:
+    """Newest first; `days` counts back from today (None: everything)."""
+    since = today - timedelta(days=days - 1) if days else None
+    return list(reversed(store.checkins(since=since, until=None)))

@@ -1,0 +1,51 @@
+"""What the daily dashboard shows, as plain data (rendered by render.dashboard or as JSON)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from backcare import messages
+from backcare.domain import safety, streak
+from backcare.domain.dates import human
+from backcare.store import Store
+
+
+def build(store: Store, today: date) -> dict:
+    recent = store.checkins(since=today - timedelta(days=6), until=today)
+    by_day = {c.day: c for c in recent}
+    todays = by_day.get(today)
+    all_days = [c.day for c in store.checkins(since=today - timedelta(days=400), until=today)]
+    latest = store.latest_screen()
+    state = safety.status(latest)
+    week = []
+    for offset in range(6, -1, -1):
+        day = today - timedelta(days=offset)
+        c = by_day.get(day)
+        week.append({"date": day.isoformat(), "pain": c.pain if c else None, "stiffness": c.stiffness if c else None})
+    return {
+        "date": today.isoformat(),
+        "date_label": human(today),
+        "checked_in": todays is not None,
+        "pain": todays.pain if todays else None,
+        "stiffness": todays.stiffness if todays else None,
+        "last_7_days": week,
+        "streak": streak.current_streak(all_days, today),
+        "safety": safety_summary(latest, state),
+        # Filled in by the routine and education features when they are present.
+        "progression": None,
+        "topic": None,
+    }
+
+
+def safety_summary(latest: safety.Screen | None, state: str) -> dict:
+    message = None
+    if state == "not-screened":
+        message = messages.SAFETY_REMINDER
+    elif state == "red-flag" and latest is not None:
+        message = messages.URGENT_EMERGENCY if latest.emergency else messages.URGENT_SOON
+    return {
+        "status": state,
+        "last_screen": latest.day.isoformat() if latest else None,
+        "flagged": latest.flagged if latest else [],
+        "message": message,
+    }

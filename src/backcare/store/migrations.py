@@ -1,0 +1,150 @@
+"""Schema history as small named steps, keyed on PRAGMA user_version.
+
+Each step runs inside BEGIN IMMEDIATE ... COMMIT together with the user_version bump, so a
+database is always at exactly one version: never half-migrated.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+
+APPLICATION_ID = 0x42434152  # "BCAR": marks the file as a backcare database
+
+Step = Callable[[sqlite3.Connection], None]
+MIGRATIONS: list[tuple[str, Step]] = []
+
+
+def migration(fn: Step) -> Step:
+    MIGRATIONS.append((fn.__name__, fn))
+    return fn
+
+
+@migration
+def m001_checkins(db: sqlite3.Connection) -> None:
+    db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    db.execute(
+        """
+        CREATE TABLE checkins (
+            date TEXT PRIMARY KEY,
+            pain INTEGER NOT NULL CHECK (pain BETWEEN 0 AND 10),
+            stiffness INTEGER NOT NULL CHECK (stiffness BETWEEN 0 AND 10),
+            sleep INTEGER CHECK (sleep BETWEEN 0 AND 10),
+            stress INTEGER CHECK (stress BETWEEN 0 AND 10),
+            note TEXT,
+            tags TEXT NOT NULL DEFAULT '[]',
+            recorded_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE checkin_edits (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            date TEXT NOT NULL,
+            action TEXT NOT NULL CHECK (action IN ('update', 'delete')),
+            before TEXT NOT NULL,
+            after TEXT,
+            at TEXT NOT NULL
+        )
+        """
+    )
+    db.execute("CREATE INDEX checkin_edits_date ON checkin_edits(date)")
+
+
+@migration
+def m002_safety_screens(db: sqlite3.Connection) -> None:
+    db.execute(
+        """
+        CREATE TABLE safety_screens (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            date TEXT NOT NULL,
+            answers TEXT NOT NULL,
+            any_yes INTEGER NOT NULL CHECK (any_yes IN (0, 1)),
+            at TEXT NOT NULL
+        )
+        """
+    )
+
+
+@migration
+def m003_routines_and_sessions(db: sqlite3.Connection) -> None:
+    db.execute("ALTER TABLE checkins ADD COLUMN settled INTEGER CHECK (settled IN (0, 1))")
+    db.execute("CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+    db.execute(
+        """
+        CREATE TABLE routines (
+            name TEXT PRIMARY KEY,
+            source TEXT NOT NULL,
+            origin TEXT,
+            imported_at TEXT NOT NULL
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE sessions (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            date TEXT NOT NULL,
+            routine TEXT NOT NULL,
+            stage TEXT NOT NULL,
+            done TEXT NOT NULL DEFAULT '[]',
+            skipped TEXT NOT NULL DEFAULT '[]',
+            pain_during INTEGER CHECK (pain_during BETWEEN 0 AND 10),
+            effort INTEGER CHECK (effort BETWEEN 0 AND 10),
+            at TEXT NOT NULL,
+            UNIQUE (date, routine)
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE stage_history (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            routine TEXT NOT NULL,
+            date TEXT NOT NULL,
+            stage TEXT NOT NULL,
+            decision TEXT NOT NULL,
+            reasons TEXT NOT NULL DEFAULT '[]',
+            manual INTEGER NOT NULL DEFAULT 0,
+            at TEXT NOT NULL
+        )
+        """
+    )
+    db.execute("CREATE INDEX stage_history_routine ON stage_history(routine, id)")
+
+
+@migration
+def m004_topics_read(db: sqlite3.Connection) -> None:
+    db.execute(
+        """
+        CREATE TABLE topics_read (
+            topic TEXT PRIMARY KEY,
+            first_read TEXT NOT NULL,
+            last_read TEXT NOT NULL
+        )
+        """
+    )
+
+
+LATEST = len(MIGRATIONS)
+
+
+def apply(db: sqlite3.Connection, *, upto: int = LATEST) -> int:
+    """Bring the database up to `upto`, one transaction per step. Returns the final version."""
+    for number, (_name, step) in enumerate(MIGRATIONS[:upto], start=1):
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            # Re-read inside the lock: another process may have migrated meanwhile.
+            current = db.execute("PRAGMA user_version").fetchone()[0]
+            if current >= number:
+                db.execute("COMMIT")
+                continue
+            step(db)
+            db.execute(f"PRAGMA user_version = {number}")
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+    return db.execute("PRAGMA user_version").fetchone()[0]
