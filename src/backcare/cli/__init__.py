@@ -8,8 +8,11 @@ import sys
 
 def main() -> None:
     """Console entry point: never lets a traceback reach the person unless they asked for it."""
-    from backcare.cli.app import app
+    from backcare.cli import app as application
 
+    # Completion needs every command; otherwise build only the one being run (start-up time).
+    wanted = None if any(k.endswith("_COMPLETE") for k in os.environ) else application.command_in(sys.argv[1:])
+    app = application.build(wanted)
     debug = "--debug" in sys.argv[1:] or os.environ.get("BACKCARE_DEBUG") == "1"
     try:
         app(prog_name="backcare")

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import sys
+import importlib
 from typing import Annotated, Any, Optional
 
 import typer
 from typer.core import TyperGroup
 
 from backcare import __version__
-from backcare.cli import checkin, history, safety, today, where
 from backcare.cli.state import state
 
 
@@ -33,15 +32,25 @@ class BackcareGroup(TyperGroup):
             raise typer.Exit(130) from None
 
 
-app = typer.Typer(
-    name="backcare",
-    cls=BackcareGroup,
-    help="A private, local self-care companion for lower back pain. Run with no command for today's dashboard.",
-    no_args_is_help=False,
-    rich_markup_mode=None,
-    pretty_exceptions_enable=False,
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
+# (name, module in backcare.cli, function, help): the order is the order of `backcare --help`.
+COMMANDS: list[tuple[str, str, str, str]] = [
+    ("today", "today", "today", "Today's dashboard: check-in, last 7 days, streak, routine and topic of the day."),
+    ("checkin", "checkin", "checkin", "Record today's check-in (pain and stiffness 0-10, plus optional context)."),
+    ("session", "session", "session", "Do today's exercises with guidance (or log them with --done)."),
+    ("routine", "routine", "routine_app", "Your exercise routine; check or import a physio's routine file."),
+    ("learn", "learn", "learn", "Short, sourced topics about back pain: one a day."),
+    ("history", "history", "history", "Past check-ins, newest first."),
+    ("trend", "trend", "trend", "Pain and stiffness over time: chart, baseline vs now, weeks, sessions, tags."),
+    ("report", "report", "report", "A one-page report for your physiotherapist or doctor (HTML or Markdown)."),
+    ("safety", "safety", "safety", "Answer the red-flag safety questions (signs that need a doctor, not self-care)."),
+    ("delete", "checkin", "delete", "Delete the check-in of one day (kept in the edit history)."),
+    ("export", "transfer", "export", "Export your data as json (everything), csv or fhir (FHIR R4)."),
+    ("import", "transfer", "import_", "Import a JSON export: restore it, or merge it without duplicating days."),
+    ("backup", "transfer", "backup", "Copy the database safely to a backup file (safe while backcare runs)."),
+    ("where", "where", "where", "Where your data lives, and a health check of the database."),
+    ("doctor", "where", "where", "Same as 'where': data location, schema version, counts, integrity check."),
+]
+GLOBAL_FLAGS = {"--debug", "--version", "-h", "--help"}
 
 
 def _version(value: bool) -> None:
@@ -50,7 +59,6 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-@app.callback(invoke_without_command=True)
 def root(
     ctx: typer.Context,
     home: Annotated[
@@ -66,19 +74,56 @@ def root(
     s.home_option = home
     s.debug = debug or s.debug
     if ctx.invoked_subcommand is None:
-        today.today(ctx, json_output=False)
+        from backcare.cli.today import today
+
+        today(ctx, json_output=False)
 
 
-app.command("today", help="Today's dashboard: check-in status, the last 7 days, streak and reminders.")(today.today)
-app.command("checkin", help="Record today's check-in (pain and stiffness 0-10, plus optional context).")(checkin.checkin)
-app.command("history", help="Past check-ins, newest first.")(history.history)
-app.command("delete", help="Delete the check-in of one day (kept in the edit history).")(checkin.delete)
-app.command("safety", help="Answer the red-flag safety questions (signs that need a doctor, not self-care).")(
-    safety.safety
-)
-app.command("where", help="Where your data lives, and a health check of the database.")(where.where)
-app.command("doctor", help="Same as 'where': data location, schema version, counts, integrity check.")(where.where)
+def build(only: str | None = None) -> typer.Typer:
+    """The Typer app with every command, or with just `only` (Typer inspects each command's signature at
+    start-up, so a normal run registers only the command it will execute)."""
+    app = typer.Typer(
+        name="backcare",
+        cls=BackcareGroup,
+        help="A private, local self-care companion for lower back pain. Run with no command for today's dashboard.",
+        no_args_is_help=False,
+        rich_markup_mode=None,
+        pretty_exceptions_enable=False,
+        context_settings={"help_option_names": ["-h", "--help"]},
+    )
+    app.callback(invoke_without_command=True)(root)
+    for name, module, attr, help_text in COMMANDS:
+        if only is not None and name != only:
+            continue
+        target = getattr(importlib.import_module(f"backcare.cli.{module}"), attr)
+        if isinstance(target, typer.Typer):
+            app.add_typer(target, name=name, help=help_text)
+        else:
+            app.command(name, help=help_text)(target)
+    return app
 
 
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(app())
+def command_in(argv: list[str]) -> str | None:
+    """The one command argv will run, or None when the full app is needed (help, an unknown command)."""
+    names = {c[0] for c in COMMANDS}
+    args = iter(argv)
+    for arg in args:
+        if arg == "--home":
+            next(args, None)
+        elif arg.startswith("--home="):
+            continue
+        elif arg in GLOBAL_FLAGS - {"-h", "--help"}:
+            continue
+        elif arg in names:
+            return arg
+        else:
+            return None
+    return "today"  # `backcare` alone shows the dashboard
+
+
+def __getattr__(name: str) -> typer.Typer:
+    # `from backcare.cli.app import app` (tests, tools) gets the full app, built on first use.
+    if name == "app":
+        globals()["app"] = full = build()
+        return full
+    raise AttributeError(name)

@@ -49,6 +49,10 @@ def checkin(
 
         first_run_safety(store, now)
         values.update(ask_checkin(values, ask_note=note is None))
+        if values["settled"] is None and checkins.session_day_before(store, when):
+            from backcare.cli.prompts import ask_settled
+
+            values["settled"] = ask_settled()
     elif existing is not None and all(v is None for v in values.values()):
         if not interactive():
             fail_usage(f"{human(when)} already has a check-in; pass the values to change (e.g. --pain 4).")

@@ -68,7 +68,7 @@ def parse_score(raw: object, name: str) -> int | None:
         value = raw
     else:
         text = str(raw).strip()
-        if not re.fullmatch(r"[+-]?\d+", text):
+        if not re.fullmatch(r"[+-]?[0-9]+", text):
             if re.fullmatch(r"[+-]?\d*[.,]\d+", text):
                 raise InvalidInput(f"{name} must be a whole number from 0 to 10, not {text!r} (no decimals).")
             raise InvalidInput(f"{name} must be a whole number from 0 to 10, not {text!r}.")

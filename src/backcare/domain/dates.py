@@ -7,6 +7,8 @@ from datetime import date, datetime, timedelta
 
 from backcare.errors import InvalidInput
 
+EARLIEST_YEAR = 1900
+
 
 def today() -> date:
     """The local calendar date; BACKCARE_TODAY (YYYY-MM-DD) pins it for demos and tests."""
@@ -34,6 +36,8 @@ def parse_day(raw: str | None, *, now: date, allow_future: bool = False) -> date
         if _looks_like_iso(text):
             raise InvalidInput(f"{raw!r} is not a real calendar date.") from None
         raise InvalidInput(f"Dates are written YYYY-MM-DD (or 'today', 'yesterday'), not {raw!r}.") from None
+    if day.year < EARLIEST_YEAR:
+        raise InvalidInput(f"{day.isoformat()} is too far in the past; check the year.")
     if not allow_future and day > now:
         raise InvalidInput(f"{day.isoformat()} is in the future; you can only record days up to today.")
     return day

@@ -17,10 +17,13 @@ class Dose:
     side: str = "both"
 
     def describe(self) -> str:
-        """'2 x 10', '3 x 20 s hold, each side'."""
-        text = f"{self.sets} x {self.reps}"
-        if self.hold_seconds:
-            text += f", hold {format_seconds(self.hold_seconds)}"
+        """'2 x 10', '3 x 5, hold 10s, each side', '10m' (one continuous hold or walk)."""
+        if self.sets == 1 and self.reps == 1 and self.hold_seconds:
+            text = format_seconds(self.hold_seconds)
+        else:
+            text = f"{self.sets} x {self.reps}"
+            if self.hold_seconds:
+                text += f", hold {format_seconds(self.hold_seconds)}"
         if self.side == "each":
             text += ", each side"
         elif self.side in ("left", "right"):

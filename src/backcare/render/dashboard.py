@@ -50,5 +50,41 @@ def show(data: dict, latest_screen: Screen | None) -> None:
     streak = data["streak"]
     out.print(f"Streak: {streak} day{'s' if streak != 1 else ''} in a row." if streak else "Streak: start one today.")
 
-    for section in data.get("sections", ()):
-        section(out)
+    _routine(out, data)
+    topic = data.get("topic")
+    if topic:
+        out.print(f"[bold]Topic of the day:[/bold] {topic['title']}. {topic['summary']}")
+        out.print(f"  Read it: backcare learn {topic['id']}")
+
+
+def _routine(out, data: dict) -> None:
+    from backcare.render.routine import decision_label, exercise_table
+
+    if data.get("routine_problem"):
+        out.print(f"[red]Routine: {data['routine_problem']}[/red]")
+        return
+    prog = data.get("progression")
+    if not prog:
+        return
+    stage = prog["stage"]["name"] if prog["stage"] else ""
+    out.print(f"[bold]Routine:[/bold] {data['routine']} · {stage} · {decision_label(prog['decision'])}")
+    for reason in prog["reasons"][:3]:
+        out.print(f"  • {reason}")
+    if prog["decision"] == "stop":
+        return
+    if data["session_done"]:
+        out.print("Today's session: done. Well done.")
+        return
+    if prog["exercises"]:
+        out.print(exercise_table(prog["exercises"], narrow=True))
+        out.print("Start a guided session: backcare session")
+
+
+def show_stop(reasons: tuple[str, ...] | list[str]) -> None:
+    from rich.panel import Panel
+
+    from backcare import messages
+
+    out = console()
+    body = "\n".join([*reasons, "", messages.URGENT_SOON, messages.NOT_FOR_PROGRESSION])
+    out.print(Panel(body, title="NO EXERCISES TODAY: SEEK MEDICAL ADVICE", border_style="bold red", style="bold"))

@@ -29,3 +29,9 @@ def history(store: Store, today: date, days: int | None) -> list[ck.CheckIn]:
     """Newest first; `days` counts back from today (None: everything)."""
     since = today - timedelta(days=days - 1) if days else None
     return list(reversed(store.checkins(since=since, until=None)))
+
+
+def session_day_before(store: Store, day: date) -> bool:
+    """Whether the day before had a completed session (then we ask if soreness settled overnight)."""
+    before = day - timedelta(days=1)
+    return any(s.day == before and s.completed for s in store.sessions(since=before))

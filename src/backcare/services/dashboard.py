@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from backcare import messages
 from backcare.domain import safety, streak
 from backcare.domain.dates import human
+from backcare.errors import ContentError
 from backcare.store import Store
 
 
@@ -22,7 +23,7 @@ def build(store: Store, today: date) -> dict:
         day = today - timedelta(days=offset)
         c = by_day.get(day)
         week.append({"date": day.isoformat(), "pain": c.pain if c else None, "stiffness": c.stiffness if c else None})
-    return {
+    data = {
         "date": today.isoformat(),
         "date_label": human(today),
         "checked_in": todays is not None,
@@ -31,10 +32,43 @@ def build(store: Store, today: date) -> dict:
         "last_7_days": week,
         "streak": streak.current_streak(all_days, today),
         "safety": safety_summary(latest, state),
-        # Filled in by the routine and education features when they are present.
+        "routine": None,
         "progression": None,
+        "session_done": False,
         "topic": None,
     }
+    data.update(routine_section(store, today))
+    return data
+
+
+def routine_section(store: Store, today: date) -> dict:
+    """Today's progression decision and exercises; a broken stored routine is reported, not fatal."""
+    from backcare.services import routines
+
+    try:
+        progress = routines.progress(store, today)
+    except ContentError as exc:
+        return {"routine_problem": exc.message}
+    prog = progress.as_dict()
+    done = any(s.completed for s in store.sessions(routine=progress.active.name, since=today) if s.day == today)
+    out = {
+        "routine": progress.active.name,
+        "progression": {k: prog[k] for k in ("decision", "stage", "reasons", "exercises", "easier", "flare")},
+        "session_done": done,
+    }
+    out["topic"] = topic_section(store, today, progress)
+    return out
+
+
+def topic_section(store: Store, today: date, progress) -> dict | None:
+    try:
+        from backcare.services.education import topic_for_today
+    except ImportError:
+        return None
+    d = progress.decision
+    return topic_for_today(
+        store, today, first=progress.active.routine.topics, flare=d.flare, red_flag=d.decision == "stop"
+    )
 
 
 def safety_summary(latest: safety.Screen | None, state: str) -> dict:

@@ -187,12 +187,12 @@ class Store:
         return previous
 
     @guarded
-    def checkins(self, since: date | None = None, until: date | None = None) -> list[CheckIn]:
-        """Check-ins in date order (oldest first), optionally within [since, until]."""
-        sql = f"SELECT {_CHECKIN_COLS} FROM checkins WHERE date >= ? AND date <= ? ORDER BY date"
+    def checkins(self, since: date | None = None, until: date | None = None, limit: int = -1) -> list[CheckIn]:
+        """Check-ins in date order (oldest first), optionally within [since, until], at most `limit`."""
+        sql = f"SELECT {_CHECKIN_COLS} FROM checkins WHERE date >= ? AND date <= ? ORDER BY date LIMIT ?"
         lo = since.isoformat() if since else "0000-01-01"
         hi = until.isoformat() if until else "9999-12-31"
-        return [_checkin(row) for row in self.conn.execute(sql, (lo, hi))]
+        return [_checkin(row) for row in self.conn.execute(sql, (lo, hi, limit))]
 
     @guarded
     def edits(self, day: date | None = None) -> list[Edit]:

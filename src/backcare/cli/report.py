@@ -1,0 +1,60 @@
+"""`backcare report`: a one-page report for a physiotherapist or doctor (HTML, or Markdown)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Optional
+
+import typer
+
+from backcare.cli.state import fail_usage, state
+
+FORMATS = ("html", "md")
+MAX_DAYS = 36500  # a hundred years: beyond this the dates leave the calendar
+
+
+def report(
+    ctx: typer.Context,
+    output: Annotated[
+        Optional[str],
+        typer.Option(
+            "--output", "-o", metavar="FILE",
+            help="Where to write it (default: backcare-report-YYYY-MM-DD.html here; '-' for standard output).",
+            show_default=False,
+        ),
+    ] = None,
+    fmt: Annotated[
+        Optional[str],
+        typer.Option(
+            "--format", metavar="html|md", help="html (default) or md; taken from -o's extension if not given.",
+            show_default=False,
+        ),
+    ] = None,
+    days: Annotated[int, typer.Option("--days", "-n", min=1, max=MAX_DAYS, help="The last N days.")] = 90,
+) -> None:
+    choice = (fmt or "").strip().lower() or None
+    if choice == "markdown":
+        choice = "md"
+    if choice is not None and choice not in FORMATS:
+        fail_usage(f"--format must be html or md, not {fmt!r}.")
+    if choice is None:
+        choice = "md" if output and output.lower().endswith((".md", ".markdown")) else "html"
+    from backcare.domain.dates import today
+    from backcare.services import report as service
+
+    day = today()
+    data = service.build(state(ctx).store(), day, days)
+    if choice == "html":
+        from backcare.render.report_html import render
+    else:
+        from backcare.render.report_md import render
+    text = render(data)
+    if output == "-":
+        import sys
+
+        sys.stdout.write(text)
+        return
+    from pathlib import Path
+
+    path = Path(output or f"backcare-report-{day.isoformat()}.{choice}").expanduser()
+    service.write_private(path, text)
+    typer.echo(f"Report written to {path.absolute()}")

@@ -1,0 +1,150 @@
+"""`backcare routine ...`: the active routine, physio routine files, stages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from backcare.cli.state import print_json, state
+
+routine_app = typer.Typer(
+    help="Your exercise routine: show it, check or import a physio's routine file, switch, override the stage.",
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+
+
+@routine_app.callback(invoke_without_command=True)
+def routine_root(ctx: typer.Context) -> None:
+    if ctx.invoked_subcommand is None:
+        show(ctx, json_output=False)
+
+
+@routine_app.command("show", help="The active routine, your current stage, and today's exercises with doses.")
+def show(ctx: typer.Context, json_output: JsonFlag = False) -> None:
+    from backcare.domain.dates import today
+    from backcare.services import routines
+
+    progress = routines.progress(state(ctx).store(), today())
+    data = progress.as_dict()
+    routine = progress.active.routine
+    data["name"] = progress.active.name
+    data["stages"] = [{"id": s.id, "name": s.name} for s in routine.stages]
+    data["per_week"] = routine.per_week
+    if json_output:
+        print_json(data)
+        return
+    from backcare.render.routine import show_progress
+
+    show_progress(data, description=routine.description)
+    if data["decision"] != "stop":
+        typer.echo("Start a guided session with: backcare session")
+
+
+@routine_app.command("why", help="Explain today's progression decision (advance, hold, step back or stop).")
+def why(ctx: typer.Context, json_output: JsonFlag = False) -> None:
+    from backcare.domain.dates import today
+    from backcare.services import routines
+
+    progress = routines.progress(state(ctx).store(), today())
+    history = [e.as_dict() for e in progress.history]
+    if json_output:
+        print_json({**progress.as_dict(), "history": history})
+        return
+    from backcare.render.routine import show_history, show_progress
+
+    data = {**progress.as_dict(), "exercises": []}
+    show_progress(data)
+    if history:
+        show_history(history)
+
+
+@routine_app.command("import", help="Validate a routine file, keep a copy in your data folder, and make it active.")
+def import_(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="The routine YAML file from your physiotherapist.")],
+    name: Annotated[Optional[str], typer.Option("--name", help="Store it under this name (default: its own name).")] = None,
+) -> None:
+    from backcare.services import routines
+
+    key, routine, replaced = routines.import_routine(state(ctx).store(), file, name)
+    verb = "Updated" if replaced else "Imported"
+    typer.echo(f"{verb} routine {key!r} ({len(routine.stages)} stages) and made it active.")
+    if replaced:
+        typer.echo("Your stage history with this routine is kept.")
+
+
+@routine_app.command("list", help="The routines you have (the active one is marked *).")
+def list_(ctx: typer.Context, json_output: JsonFlag = False) -> None:
+    from backcare.services import routines
+
+    rows = routines.list_routines(state(ctx).store())
+    if json_output:
+        print_json(rows)
+        return
+    from backcare.render.routine import show_routine_list
+
+    show_routine_list(rows)
+
+
+@routine_app.command("use", help="Make another routine active (your stage history in each is kept).")
+def use(ctx: typer.Context, name: Annotated[str, typer.Argument(metavar="NAME")]) -> None:
+    from backcare.services import routines
+
+    active = routines.use(state(ctx).store(), name)
+    typer.echo(f"Now following {active.name!r}.")
+
+
+@routine_app.command("export", help="Write a routine's YAML (e.g. to share or edit).")
+def export(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(metavar="NAME")],
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", metavar="FILE", help="Write here instead of stdout.")] = None,
+) -> None:
+    from backcare.services import routines
+
+    text = routines.export_text(state(ctx).store(), name)
+    if output is None:
+        typer.echo(text, nl=not text.endswith("\n"))
+        return
+    from backcare.errors import BackcareError
+
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise BackcareError(f"Cannot write {output}: {exc.strerror or exc}.") from exc
+    typer.echo(f"Wrote {output}.")
+
+
+@routine_app.command("stage", help="Set the current stage by hand (recorded with your reason).")
+def stage(
+    ctx: typer.Context,
+    stage_id: Annotated[str, typer.Argument(metavar="STAGE_ID")],
+    reason: Annotated[str, typer.Option("--reason", "-r", help="Why (kept in the stage history).")] = "",
+) -> None:
+    from backcare.domain.dates import today
+    from backcare.services import routines
+
+    name, stage_name = routines.set_stage(state(ctx).store(), stage_id, reason, today())
+    typer.echo(f"{name}: now at stage {stage_name!r}.")
+
+
+def _register_file_commands() -> None:
+    from backcare.cli import routine_files
+
+    routine_app.command("check", help="Validate routine files; problems are printed as FILE:LINE:COLUMN: message.")(
+        routine_files.check
+    )
+    routine_app.command("schema", help="Print the JSON Schema of the routine format (for editor autocomplete).")(
+        routine_files.schema
+    )
+    routine_app.command("new", help="Write a commented starter routine file (and its schema beside it).")(
+        routine_files.new
+    )
+
+
+_register_file_commands()

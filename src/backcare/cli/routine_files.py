@@ -1,0 +1,91 @@
+"""`backcare routine check|schema|new`: work with routine files (the format a physiotherapist writes)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+
+def check(
+    files: Annotated[
+        list[Path],
+        typer.Argument(metavar="FILE...", help="Routine files (YAML) to check; '-' reads standard input.",
+                       show_default=False),
+    ],
+) -> None:
+    """Check routine files: print each problem as FILE:LINE:COLUMN: message. Exit 1 if any file has one."""
+    from backcare.content import check_routine_file, check_routine_text
+    from backcare.content.yamlsafe import MAX_BYTES, decode
+
+    failed = False
+    for path in files:
+        if str(path) == "-":
+            import sys
+
+            text, problems = decode(sys.stdin.buffer.read(MAX_BYTES + 1), "<stdin>")
+            routine, problems = check_routine_text(text, "<stdin>") if text is not None else (None, problems)
+            label = "<stdin>"
+        else:
+            routine, problems = check_routine_file(path)
+            label = str(path)
+        if routine is None:
+            failed = True
+            for problem in problems:
+                typer.echo(str(problem))
+        else:
+            stages = len(routine.stages)
+            exercises = len({p.exercise for stage in routine.stages for p in stage.exercises})
+            typer.echo(f"{label}: ok ({stages} stage{'s' if stages != 1 else ''}, "
+                       f"{exercises} exercise{'s' if exercises != 1 else ''})")
+    if failed:
+        raise typer.Exit(1)
+
+
+def schema() -> None:
+    """Print the JSON Schema (draft-07) of the routine format, for editors and other tools."""
+    from backcare.content import routine_schema_text
+
+    typer.echo(routine_schema_text(), nl=False)
+
+
+def new(
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="The routine file to create, e.g. my-routine.yaml.",
+                                         show_default=False)],
+    force: Annotated[bool, typer.Option("--force", help="Overwrite FILE if it exists.")] = False,
+) -> None:
+    """Write a commented starter routine (and routine.schema.json beside it, for editor completion)."""
+    from backcare.content import routine_schema_text
+    from backcare.content.schema import SCHEMA_FILE
+    from backcare.content.starter import starter_name, starter_routine_text
+    from backcare.errors import BackcareError
+
+    folder = file.parent
+    if not folder.is_dir():
+        raise BackcareError(f"The folder {folder} does not exist: create it first, or choose another place.")
+    if file.is_dir():
+        raise BackcareError(f"{file} is a folder: give a file name, e.g. {file / 'my-routine.yaml'}.")
+    text = starter_routine_text(starter_name(file.stem), SCHEMA_FILE, file.name)
+    try:
+        with file.open("w" if force else "x", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+    except FileExistsError:
+        raise BackcareError(f"{file} already exists: pass --force to overwrite it.") from None
+    except OSError as exc:
+        raise BackcareError(f"Cannot write {file}: {exc.strerror or exc}.") from None
+    typer.echo(f"Wrote {file}")
+
+    schema_path = folder / SCHEMA_FILE
+    schema_text = routine_schema_text()
+    try:
+        existing = schema_path.read_text(encoding="utf-8") if schema_path.exists() else None
+        if existing is None or (force and existing != schema_text):
+            schema_path.write_text(schema_text, encoding="utf-8", newline="\n")
+            typer.echo(f"Wrote {schema_path} (editors use it for completion and to show mistakes as you type)")
+        elif existing != schema_text:
+            typer.echo(f"Kept the existing {schema_path} (pass --force to replace it with this backcare's schema)")
+    except (OSError, UnicodeDecodeError) as exc:
+        typer.echo(f"Note: could not write {schema_path} ({getattr(exc, 'strerror', None) or exc}); "
+                   "editor completion needs it, checking does not.", err=True)
+    typer.echo(f"Edit it, then check it with: backcare routine check {file}")

@@ -1,0 +1,44 @@
+"""`backcare session`: today's exercises, one by one (or logged in one line)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Optional
+
+import typer
+
+from backcare.cli.state import fail_usage, interactive, state
+
+
+def session(
+    ctx: typer.Context,
+    done: Annotated[Optional[str], typer.Option("--done", metavar="IDS", help="'all' or comma-separated exercise ids you did.")] = None,
+    skip: Annotated[Optional[str], typer.Option("--skip", metavar="IDS", help="Comma-separated exercise ids you skipped.")] = None,
+    pain_during: Annotated[Optional[str], typer.Option("--pain-during", metavar="0-10", help="Highest pain during the session.")] = None,
+    effort: Annotated[Optional[str], typer.Option("--effort", metavar="0-10", help="How hard it felt (10 = maximal).")] = None,
+    day: Annotated[Optional[str], typer.Option("--date", "-d", metavar="DATE", help="YYYY-MM-DD, 'today' or 'yesterday'.")] = None,
+    no_timer: Annotated[bool, typer.Option("--no-timer", help="Do not run countdowns for holds.")] = False,
+) -> None:
+    from backcare.domain.checkin import parse_score
+    from backcare.domain.dates import parse_day, today
+    from backcare.services import sessions
+
+    now = today()
+    when = parse_day(day, now=now)
+    pain = parse_score(pain_during, "pain during the session")
+    eff = parse_score(effort, "effort")
+    store = state(ctx).store()
+    plan = sessions.plan(store, when, record=when == now)
+    if plan.stopped:
+        from backcare.render.dashboard import show_stop
+
+        show_stop(plan.reasons)
+        raise typer.Exit(1)
+    if done is not None or skip is not None:
+        result = sessions.log(store, plan, when, done=done, skip=skip, pain_during=pain, effort=eff)
+    else:
+        if not interactive():
+            fail_usage("Pass --done all (or --done ID,ID --skip ID) and --pain-during N when not in a terminal.")
+        from backcare.cli.guided import run_guided
+
+        result = run_guided(store, plan, when, timers=not no_timer, pain_during=pain, effort=eff)
+    typer.echo(result.summary)

@@ -1,0 +1,87 @@
+"""`backcare export`, `backcare import` and `backcare backup`."""
+
+from __future__ import annotations
+
+import enum
+import sys
+from typing import Annotated, Optional
+
+import typer
+
+from backcare.cli.state import state
+
+
+class Format(str, enum.Enum):
+    json = "json"
+    csv = "csv"
+    fhir = "fhir"
+
+
+def export(
+    ctx: typer.Context,
+    fmt: Annotated[
+        Format,
+        typer.Option("--format", "-f", help="json: everything, lossless (can be imported again); csv: one row per "
+                     "day for spreadsheets; fhir: a FHIR R4 Bundle of Observations for clinical systems."),
+    ] = Format.json,
+    output: Annotated[
+        Optional[str],
+        typer.Option("--output", "-o", metavar="FILE", help="Write to FILE (readable by you only) instead of "
+                     "printing.", show_default=False),
+    ] = None,
+) -> None:
+    from pathlib import Path
+
+    from backcare.services import transfer
+
+    store = state(ctx).store()
+    text = transfer.export(store, fmt.value)
+    if output is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    path = transfer.write_private(Path(output).expanduser(), text, protect=store.path)
+    typer.echo(f"Exported {fmt.value.upper()} to {path} (readable by you only).", err=True)
+
+
+def import_(
+    ctx: typer.Context,
+    file: Annotated[str, typer.Argument(metavar="FILE", help="A JSON file written by 'backcare export'.")],
+    replace: Annotated[
+        bool,
+        typer.Option("--replace", help="When a day differs, take the file's version (yours is kept in the edit "
+                     "history). Default: keep yours and report the conflict."),
+    ] = False,
+) -> None:
+    from pathlib import Path
+
+    from backcare.services import transfer
+
+    data = transfer.read_import(Path(file).expanduser())  # validated before the database is opened
+    result = transfer.apply_import(state(ctx).store(), data, replace=replace)
+    for line in transfer.report(result):
+        typer.echo(line)
+
+
+def backup(
+    ctx: typer.Context,
+    output: Annotated[
+        Optional[str],
+        typer.Option("--output", "-o", metavar="FILE", help="Where to write the backup (a file name or a folder). "
+                     "Default: backcare-backup-YYYYMMDD-HHMMSS.db in the current folder.", show_default=False),
+    ] = None,
+) -> None:
+    from datetime import datetime
+    from pathlib import Path
+
+    from backcare.services import transfer
+
+    dest = Path(output).expanduser() if output else None
+    path, info = transfer.backup(state(ctx).store(), dest, cwd=Path.cwd(), now=datetime.now())
+    typer.echo(str(path))
+    n, m = info["checkins"], info["sessions"]
+    typer.echo(
+        f"Backup written ({n} check-in{'' if n == 1 else 's'}, {m} session{'' if m == 1 else 's'}; "
+        "integrity check passed; readable by you only).",
+        err=True,
+    )

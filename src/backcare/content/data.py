@@ -1,0 +1,31 @@
+"""Where the bundled data files are: inside the installed package (backcare/data/, from the wheel), or the
+repository's data/ folder in an editable development install."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+
+@cache
+def data_dir() -> Any:
+    """A Traversable (a Path in practice) for the bundled data folder."""
+    from importlib.resources import files
+
+    packaged = files("backcare") / "data"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[3] / "data"
+
+
+def data_file(*parts: str) -> Any:
+    node = data_dir()
+    for part in parts:
+        node = node / part
+    return node
+
+
+def data_label(*parts: str) -> str:
+    """How a bundled file is named in messages: its real path when there is one."""
+    return str(data_file(*parts))

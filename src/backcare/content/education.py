@@ -1,0 +1,107 @@
+"""The bundled education topics (data/education.yaml), read with the strict YAML reader into domain Topics.
+
+Loaded and checked once per process. A broken file gives one ContentError naming FILE:LINE:COLUMN and what is
+wrong (plus how many more problems there are), never a traceback.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from backcare.content.cache import disk_cached
+from backcare.content.checks import Checker
+from backcare.content.problems import show, summarize
+from backcare.content.yamlsafe import YNode, parse_bytes
+from backcare.domain.education import Topic
+from backcare.errors import ContentError
+
+FILE_NAME = "education.yaml"
+TOPIC_KEYS = ("id", "title", "summary", "minutes", "body", "key_points", "try_this", "related_exercises", "sources")
+MINUTES = (1, 30)
+TITLE_MAX = 80
+TEXT_MAX = 600  # a summary, key point, "try this" or source
+BODY_MAX = 10_000
+KEY_POINTS = (1, 10)
+SOURCES = (1, 20)
+RELATED = (0, 50)
+
+
+@cache
+@disk_cached("topics")
+def topics() -> tuple[Topic, ...]:
+    """All topics in course order (the file's order). Raises ContentError if the bundled file is broken."""
+    from backcare.content.data import data_file, data_label
+
+    source = data_label(FILE_NAME)
+    try:
+        raw = data_file(FILE_NAME).read_bytes()
+    except OSError as exc:
+        raise ContentError(f"The education topics cannot be read ({source}: {exc.strerror or exc}).") from None
+    return parse(raw, source)
+
+
+def parse(raw: bytes | str, source: str = FILE_NAME) -> tuple[Topic, ...]:
+    """Topics from the file's bytes (or text); ContentError listing the first problem if anything is wrong."""
+    data = raw.encode("utf-8") if isinstance(raw, str) else raw
+    root, problems = parse_bytes(data, source)
+    ck = Checker(source, problems)
+    out: list[Topic] = []
+    if root is not None and not problems:
+        top = ck.mapping(root, "the education file", ("topics",), ("topics",))
+        items = ck.seq(top["topics"], "topics", 1, 1000, "topic") if top and "topics" in top else None
+        seen: dict[str, YNode] = {}
+        for index, node in enumerate(items or (), start=1):
+            topic = _topic(ck, node, index)
+            if topic is None:
+                continue
+            if topic.id in seen:
+                ck.add(node.value["id"], f"duplicate topic id {show(topic.id)} (first at line {seen[topic.id].line})")
+                continue
+            seen[topic.id] = node.value["id"]
+            out.append(topic)
+    elif root is None and not problems:
+        ck.add(None, "the education file is empty")
+    if ck.problems:
+        raise ContentError(f"The education topics are not valid: {summarize(ck.sorted_problems())}")
+    return tuple(out)
+
+
+def _topic(ck: Checker, node: YNode, index: int) -> Topic | None:
+    label = f"topic {index}"
+    if node.kind == "map" and "id" in node.value and isinstance(node.value["id"].value, str):
+        label = f"topic {show(node.value['id'].value)}"
+    fields = ck.mapping(node, label, TOPIC_KEYS, TOPIC_KEYS)
+    if fields is None or len(fields) != len(TOPIC_KEYS):
+        return None
+    values = {
+        "id": ck.ident(fields["id"], "id"),
+        "title": ck.text(fields["title"], "title", TITLE_MAX),
+        "summary": ck.text(fields["summary"], "summary", TEXT_MAX),
+        "minutes": ck.integer(fields["minutes"], "minutes", *MINUTES),
+        "body": ck.text(fields["body"], "body", BODY_MAX),
+        "key_points": ck.texts(fields["key_points"], "key_points", *KEY_POINTS, TEXT_MAX),
+        "try_this": ck.text(fields["try_this"], "try_this", TEXT_MAX),
+        "related_exercises": _ids(ck, fields["related_exercises"]),
+        "sources": ck.texts(fields["sources"], "sources", *SOURCES, TEXT_MAX),
+    }
+    if any(value is None for value in values.values()):
+        return None
+    return Topic(
+        id=values["id"],
+        title=values["title"].strip(),
+        summary=values["summary"].strip(),
+        minutes=values["minutes"],
+        body=values["body"].strip(),
+        key_points=tuple(k.strip() for k in values["key_points"]),
+        try_this=values["try_this"].strip(),
+        related_exercises=values["related_exercises"],
+        sources=tuple(s.strip() for s in values["sources"]),
+    )
+
+
+def _ids(ck: Checker, node: YNode) -> tuple[str, ...] | None:
+    items = ck.seq(node, "related_exercises", *RELATED, "exercise id")
+    if items is None:
+        return None
+    ids = [ck.ident(item, "each item of related_exercises") for item in items]
+    return None if any(i is None for i in ids) else tuple(ids)  # type: ignore[arg-type]

@@ -1,0 +1,189 @@
+"""The exercise library (data/exercises.yaml) and the rules every exercise follows, bundled or custom."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+
+from backcare.content.cache import disk_cached
+
+from backcare.content.checks import Checker, did_you_mean
+from backcare.content.problems import show, summarize
+from backcare.content.yamlsafe import YNode
+from backcare.domain.routine import CATEGORIES, SIDES, Dose, Exercise
+
+EXERCISE_KEYS = (
+    "id", "name", "category", "summary", "steps", "cues", "mistakes", "dose", "easier", "harder", "equipment",
+    "cautions",
+)
+EXERCISE_REQUIRED = ("id", "name", "category", "steps")
+DOSE_KEYS = ("sets", "reps", "hold", "side")
+
+# Ranges, shared with the routine format and kept equal to data/routine.schema.json (a test compares them).
+SETS = (1, 10)
+REPS = (1, 100)
+HOLD = (1, 600)  # seconds
+NAME_MAX = 80
+SUMMARY_MAX = 99  # the library keeps summaries under 100 characters
+LINE_MAX = 300  # one step, cue, mistake or caution
+STEPS = (3, 7)
+CUES = (1, 4)
+MISTAKES = (1, 4)
+CAUTIONS = (1, 3)
+EQUIPMENT = (0, 10)
+EQUIPMENT_MAX = 80
+
+
+@dataclass
+class ExerciseDraft:
+    """An exercise read from a file, before its easier/harder links are checked against all known ids."""
+
+    node: YNode
+    id: str | None
+    id_node: YNode | None
+    fields: dict = field(default_factory=dict)
+    links: dict = field(default_factory=dict)  # 'easier'/'harder' -> (YNode, id or None)
+    ok: bool = True
+
+    def build(self) -> Exercise:
+        return Exercise(id=self.id, **self.fields)  # type: ignore[arg-type]
+
+
+def read_dose(ck: Checker, node: YNode, what: str) -> dict | None:
+    """sets/reps/hold/side from a mapping; only the keys given. None when something is wrong."""
+    fields = ck.mapping(node, what, DOSE_KEYS)
+    if fields is None:
+        return None
+    return read_dose_fields(ck, fields, start_ok=len(fields) == len(node.value))
+
+
+def read_dose_fields(ck: Checker, fields: dict[str, YNode], start_ok: bool = True) -> dict | None:
+    ok = start_ok
+    out: dict = {}
+    if "sets" in fields:
+        out["sets"] = ck.integer(fields["sets"], "sets", *SETS)
+    if "reps" in fields:
+        out["reps"] = ck.integer(fields["reps"], "reps", *REPS)
+    if "hold" in fields:
+        out["hold_seconds"] = ck.hold(fields["hold"], "hold", *HOLD)
+    if "side" in fields:
+        out["side"] = ck.choice(fields["side"], "side", SIDES)
+    if any(value is None for value in out.values()):
+        ok = False
+    return out if ok else None
+
+
+def read_exercise(ck: Checker, node: YNode, index: int) -> ExerciseDraft:
+    """Check one exercise entry (the library's or a routine's custom one), except its easier/harder links."""
+    label = f"exercise {index}"
+    if node.kind == "map":
+        raw_id = node.value.get("id")
+        if raw_id is not None and isinstance(raw_id.value, str) and raw_id.value:
+            label = f"exercise {show(raw_id.value)}"
+    draft = ExerciseDraft(node, None, None)
+    before = len(ck.problems)
+    fields = ck.mapping(node, label, EXERCISE_KEYS, EXERCISE_REQUIRED)
+    if fields is None:
+        draft.ok = False
+        return draft
+    if "id" in fields:
+        draft.id_node = fields["id"]
+        draft.id = ck.ident(fields["id"], "id")
+    out: dict = {}
+    if "name" in fields:
+        out["name"] = ck.text(fields["name"], "name", NAME_MAX)
+    if "category" in fields:
+        out["category"] = ck.choice(fields["category"], "category", CATEGORIES)
+    if "summary" in fields:
+        out["summary"] = ck.text(fields["summary"], "summary", SUMMARY_MAX)
+    for key, (low, high) in (("steps", STEPS), ("cues", CUES), ("mistakes", MISTAKES), ("cautions", CAUTIONS)):
+        if key in fields:
+            out[key] = ck.texts(fields[key], key, low, high, LINE_MAX)
+    if "equipment" in fields:
+        out["equipment"] = ck.texts(fields["equipment"], "equipment", *EQUIPMENT, EQUIPMENT_MAX)
+    if "dose" in fields:
+        dose = read_dose(ck, fields["dose"], "dose")
+        out["dose"] = Dose(**dose) if dose is not None else None
+    for key in ("easier", "harder"):
+        if key in fields:
+            target = fields[key]
+            if target.kind == "scalar" and target.value is None:
+                draft.links[key] = (target, None)
+                out[key] = None
+            else:
+                draft.links[key] = (target, ck.ident(target, key))
+    draft.fields = out
+    draft.ok = len(ck.problems) == before and draft.id is not None
+    return draft
+
+
+def check_links(ck: Checker, drafts: list[ExerciseDraft], known: set[str] | dict) -> None:
+    """easier/harder must name a known exercise, and not the exercise itself. Fills the fields in."""
+    for draft in drafts:
+        for key, (node, target) in draft.links.items():
+            if target is None:
+                if node.value is not None:
+                    draft.ok = False
+                continue
+            if target == draft.id:
+                ck.add(node, f"{key} cannot be the exercise itself")
+                draft.ok = False
+            elif target not in known:
+                ck.add(node, f"{key}: unknown exercise {show(target)}{did_you_mean(target, known)}")
+                draft.ok = False
+            else:
+                draft.fields[key] = target
+
+
+@cache
+@disk_cached("library")
+def _library() -> dict[str, Exercise]:
+    from backcare.content.data import data_file, data_label
+    from backcare.content.yamlsafe import parse_bytes
+    from backcare.errors import ContentError
+
+    source = data_label("exercises.yaml")
+    try:
+        raw = data_file("exercises.yaml").read_bytes()
+    except OSError as exc:
+        raise ContentError(f"The exercise library cannot be read ({source}: {exc.strerror or exc}).") from None
+    root, problems = parse_bytes(raw, source)
+    ck = Checker(source, problems)
+    drafts: list[ExerciseDraft] = []
+    if root is not None and not problems:
+        top = ck.mapping(root, "the exercise library", ("exercises",), ("exercises",))
+        items = ck.seq(top["exercises"], "exercises", 1, 10_000, "exercise") if top and "exercises" in top else None
+        for index, node in enumerate(items or (), start=1):
+            drafts.append(read_exercise(ck, node, index))
+        seen: dict[str, YNode] = {}
+        for draft in drafts:
+            if draft.id is None:
+                continue
+            if draft.id in seen:
+                ck.add(draft.id_node, f"duplicate exercise id {show(draft.id)} (first at line {seen[draft.id].line})")
+            else:
+                seen[draft.id] = draft.id_node  # type: ignore[assignment]
+        check_links(ck, drafts, set(seen))
+    elif root is None and not problems:
+        ck.add(None, "the exercise library is empty")
+    if ck.problems:
+        raise ContentError(f"The bundled exercise library is not valid: {summarize(ck.sorted_problems())}")
+    return {draft.id: draft.build() for draft in drafts}  # type: ignore[misc]
+
+
+def library() -> dict[str, Exercise]:
+    """The bundled exercise library by id (read and checked once per process). Raises ContentError if broken."""
+    return dict(_library())
+
+
+@cache
+def topic_ids() -> frozenset[str] | None:
+    """Ids of the education topics (data/education.yaml); None when that file cannot be read or is broken,
+    in which case routines are not checked against it. Shares the once-per-process load of the topics."""
+    from backcare.content.education import topics
+    from backcare.errors import ContentError
+
+    try:
+        return frozenset(t.id for t in topics())
+    except ContentError:
+        return None

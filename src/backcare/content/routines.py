@@ -1,0 +1,346 @@
+"""Routine files (format backcare-routine/1): check them, locate every problem, and build a Routine."""
+
+from __future__ import annotations
+
+import os
+from functools import cache
+from pathlib import Path
+
+from backcare.content.cache import disk_cached
+from backcare.content.checks import Checker, did_you_mean, got
+from backcare.content.exercises import (
+    NAME_MAX, ExerciseDraft, check_links, library, read_dose_fields, read_exercise, topic_ids,
+)
+from backcare.content.problems import Problem, show, summarize
+from backcare.content.yamlsafe import MAX_BYTES, YNode
+from backcare.domain.routine import FORMAT, Advance, Dose, Exercise, Prescription, Routine, Stage
+
+TOP_KEYS = ("format", "name", "author", "description", "per_week", "topics", "exercises", "stages")
+TOP_REQUIRED = ("format", "name", "stages")
+STAGE_KEYS = ("id", "name", "exercises", "advance")
+ITEM_KEYS = ("id", "sets", "reps", "hold", "side")
+ADVANCE_KEYS = ("sessions", "days", "max_pain_during")
+
+# Limits, kept equal to data/routine.schema.json (tests compare them).
+AUTHOR_MAX = 80
+DESCRIPTION_MAX = 2000
+PER_WEEK = (1, 14)
+DEFAULT_PER_WEEK = 5
+TOPICS = (0, 30)
+CUSTOM_EXERCISES = (0, 50)
+STAGES = (1, 10)
+STAGE_EXERCISES = (1, 20)
+SESSIONS = (1, 100)
+DAYS = (1, 365)
+MAX_PAIN_DURING = (0, 10)
+
+__all__ = [
+    "check_routine_text", "check_routine_file", "load_routine_text", "load_routine_file", "bundled_routine_names",
+    "bundled_routine_text", "bundled_routine",
+]
+
+
+def check_routine_text(text: str, source: str = "<routine>") -> tuple[Routine | None, list[Problem]]:
+    """Check a routine file's text. Returns (Routine, []) when it is valid, else (None, problems) sorted by place.
+
+    Never raises for any text: every problem, including a YAML one, is a Problem. (The one exception is
+    ContentError when backcare's own bundled exercise library is broken: a packaging bug, not the file's.)
+    """
+    from backcare.content.yamlsafe import parse
+
+    root, problems = parse(text, source)
+    if root is None and problems:
+        return None, problems
+    return _check(root, source, problems)
+
+
+def check_routine_file(path: str | os.PathLike[str]) -> tuple[Routine | None, list[Problem]]:
+    """Like check_routine_text, reading the file as bytes (UTF-8, at most 2 MB). A file that cannot be read is
+    one Problem at 1:1."""
+    from backcare.content.yamlsafe import decode
+
+    source = str(path)
+    data, problem = _read(Path(path), source)
+    if problem is not None:
+        return None, [problem]
+    text, problems = decode(data, source)  # type: ignore[arg-type]
+    if text is None:
+        return None, problems
+    return check_routine_text(text, source)
+
+
+def load_routine_text(text: str, source: str = "<routine>") -> Routine:
+    """The Routine in text; raises ContentError with the first problem (and how many more) when it is not valid."""
+    routine, problems = check_routine_text(text, source)
+    return _or_raise(routine, problems)
+
+
+def load_routine_file(path: str | os.PathLike[str]) -> Routine:
+    routine, problems = check_routine_file(path)
+    return _or_raise(routine, problems)
+
+
+def bundled_routine_names() -> list[str]:
+    """Names of the built-in routines (data/routines/NAME.yaml), sorted."""
+    from backcare.content.data import data_file
+
+    folder = data_file("routines")
+    if not folder.is_dir():
+        return []
+    return sorted(item.name[: -len(".yaml")] for item in folder.iterdir() if item.name.endswith(".yaml"))
+
+
+def bundled_routine_text(name: str = "default") -> str:
+    """The text of a built-in routine. Raises ContentError for an unknown name."""
+    from backcare.content.data import data_file
+    from backcare.errors import ContentError
+
+    names = bundled_routine_names()
+    if name not in names:
+        hint = did_you_mean(name, names) or f" (built-in routines: {', '.join(names) or 'none'})"
+        raise ContentError(f"There is no built-in routine {show(name)}{hint}.")
+    return data_file("routines", f"{name}.yaml").read_bytes().decode("utf-8-sig")
+
+
+@cache
+@disk_cached("routine")
+def bundled_routine(name: str = "default") -> Routine:
+    """A built-in routine, checked. Raises ContentError if it is unknown or (a packaging bug) not valid."""
+    from backcare.content.data import data_label
+
+    return load_routine_text(bundled_routine_text(name), data_label("routines", f"{name}.yaml"))
+
+
+# ----------------------------------------------------------------------------------------- internals
+
+
+def _or_raise(routine: Routine | None, problems: list[Problem]) -> Routine:
+    if routine is None:
+        from backcare.errors import ContentError
+
+        raise ContentError(summarize(problems))
+    return routine
+
+
+def _read(path: Path, source: str) -> tuple[bytes | None, Problem | None]:
+    def problem(message: str) -> tuple[None, Problem]:
+        return None, Problem(source, 1, 1, message)
+
+    try:
+        if path.is_dir():
+            return problem("this is a folder, not a routine file")
+        with path.open("rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            if size > MAX_BYTES:
+                return problem(f"the file is too large ({size / 1024 / 1024:.1f} MB; the limit is "
+                               f"{MAX_BYTES // 1024 // 1024} MB): a routine file is a few kilobytes")
+            data = handle.read(MAX_BYTES + 1)
+    except FileNotFoundError:
+        return problem("no such file")
+    except PermissionError:
+        return problem("cannot read the file: permission denied")
+    except IsADirectoryError:
+        return problem("this is a folder, not a routine file")
+    except OSError as exc:
+        return problem(f"cannot read the file: {exc.strerror or type(exc).__name__}")
+    return data, None
+
+
+class _RoutineChecker(Checker):
+    def __init__(self, source: str, problems: list[Problem]):
+        super().__init__(source, problems)
+        self.custom_ids: set[str] = set()
+
+    def routine(self, root: YNode | None) -> Routine | None:
+        if root is None:
+            self.add(None, "the file is empty: a routine needs at least format, name and stages "
+                           "(run 'backcare routine new FILE' for a starter file)")
+            return None
+        if root.kind != "map":
+            self.add(root, f"the top level must be a mapping with format, name and stages (got {got(root)})")
+            return None
+        top = self.mapping(root, "the routine", TOP_KEYS, TOP_REQUIRED,
+                           hints={"format": f": add 'format: {FORMAT}' as the first line"})
+        assert top is not None
+        fields: dict = {}
+        if "format" in top:
+            self.format(top["format"])
+        if "name" in top:
+            fields["name"] = self.text(top["name"], "name", NAME_MAX)
+        if "author" in top:
+            fields["author"] = self.text(top["author"], "author", AUTHOR_MAX)
+        if "description" in top:
+            fields["description"] = self.text(top["description"], "description", DESCRIPTION_MAX)
+        if "per_week" in top:
+            fields["per_week"] = self.integer(top["per_week"], "per_week", *PER_WEEK)
+        if "topics" in top:
+            fields["topics"] = self.topics(top["topics"])
+        lib = library()
+        custom = self.custom_exercises(top["exercises"], lib) if "exercises" in top else {}
+        fields["exercises"] = tuple(custom.values())
+        if "stages" in top:
+            fields["stages"] = self.stages(top["stages"], lib, custom)
+        if self.problems:
+            return None
+        return Routine(**fields)
+
+    def format(self, node: YNode) -> None:
+        value = node.value
+        if node.kind == "scalar" and value == FORMAT:
+            return
+        if node.kind == "scalar" and isinstance(value, str) and value:
+            hint = did_you_mean(value, [FORMAT]) or f" (this backcare reads {FORMAT})"
+            self.add(node, f"unknown format {show(value)}{hint}")
+        else:
+            self.add(node, f"format must be {FORMAT} (got {got(node)})")
+
+    def topics(self, node: YNode) -> tuple[str, ...] | None:
+        items = self.seq(node, "topics", *TOPICS, "topic")
+        if items is None:
+            return None
+        known = topic_ids()
+        out: list[str] = []
+        first: dict[str, int] = {}
+        for item in items:
+            topic = self.ident(item, "a topic")
+            if topic is None:
+                continue
+            if topic in first:
+                self.add(item, f"topic {show(topic)} is listed twice (first at line {first[topic]})")
+            elif known is not None and topic not in known:
+                hint = did_you_mean(topic, known) or " (it is not one of backcare's education topics)"
+                self.add(item, f"unknown topic {show(topic)}{hint}")
+            else:
+                first[topic] = item.line
+                out.append(topic)
+        return tuple(out)
+
+    def custom_exercises(self, node: YNode, lib: dict[str, Exercise]) -> dict[str, Exercise]:
+        items = self.seq(node, "exercises", *CUSTOM_EXERCISES, "exercise")
+        drafts: list[ExerciseDraft] = [read_exercise(self, item, index) for index, item in enumerate(items or (), 1)]
+        ids: dict[str, YNode] = {}
+        for draft in drafts:
+            if draft.id is None:
+                continue
+            if draft.id in lib:
+                self.add(draft.id_node, f"id {show(draft.id)} is already an exercise in the library: "
+                                        "use the library one in your stages, or choose another id")
+                draft.ok = False
+            elif draft.id in ids:
+                self.add(draft.id_node, f"duplicate exercise id {show(draft.id)} (first at line {ids[draft.id].line})")
+                draft.ok = False
+            else:
+                ids[draft.id] = draft.id_node  # type: ignore[assignment]
+        check_links(self, drafts, set(lib) | set(ids))
+        # Every custom id that reads as an id is known to the stages (so a mistake inside an exercise is not
+        # also reported as an unknown exercise), even if the exercise itself has problems.
+        self.custom_ids = set(ids)
+        return {draft.id: draft.build() for draft in drafts if draft.ok and draft.id in ids}  # type: ignore[misc]
+
+    def stages(self, node: YNode, lib: dict[str, Exercise], custom: dict[str, Exercise]) -> tuple[Stage, ...] | None:
+        items = self.seq(node, "stages", *STAGES, "stage")
+        if items is None:
+            return None
+        known = set(lib) | self.custom_ids
+        out: list[Stage | None] = []
+        first: dict[str, int] = {}
+        for index, item in enumerate(items, start=1):
+            stage_id, stage = self.stage(item, index, lib, custom, known)
+            if stage_id is not None:
+                if stage_id in first:
+                    idnode = item.value["id"]
+                    self.add(idnode, f"duplicate stage id {show(stage_id)} (first at line {first[stage_id]})")
+                    stage = None
+                else:
+                    first[stage_id] = item.value["id"].line
+            out.append(stage)
+        if any(stage is None for stage in out):
+            return None
+        return tuple(out)  # type: ignore[arg-type]
+
+    def stage(
+        self, node: YNode, index: int, lib: dict, custom: dict, known: set[str]
+    ) -> tuple[str | None, Stage | None]:
+        """(the stage id if it reads as one, the Stage if everything in it is valid)."""
+        label = f"stage {index}"
+        if node.kind == "map" and "id" in node.value and isinstance(node.value["id"].value, str):
+            label = f"stage {show(node.value['id'].value)}"
+        before = len(self.problems)
+        fields = self.mapping(node, label, STAGE_KEYS, ("id", "name", "exercises"))
+        if fields is None:
+            return None, None
+        stage_id = self.ident(fields["id"], "stage id") if "id" in fields else None
+        name = self.text(fields["name"], "name", NAME_MAX) if "name" in fields else None
+        prescriptions: list[Prescription] = []
+        if "exercises" in fields:
+            items = self.seq(fields["exercises"], "exercises", *STAGE_EXERCISES, "exercise") or []
+            seen: dict[str, int] = {}
+            for item in items:
+                exercise_id, p = self.prescription(item, lib, custom, known)
+                if exercise_id is not None and exercise_id in seen:
+                    self.add(item.value["id"], f"{exercise_id} is already in this stage (line {seen[exercise_id]}): "
+                                               "list each exercise once")
+                    continue
+                if exercise_id is not None:
+                    seen[exercise_id] = item.line
+                if p is not None:
+                    prescriptions.append(p)
+        advance = self.advance(fields["advance"]) if "advance" in fields else None
+        if len(self.problems) != before or stage_id is None or name is None:
+            return stage_id, None
+        return stage_id, Stage(id=stage_id, name=name, exercises=tuple(prescriptions), advance=advance)
+
+    def prescription(
+        self, node: YNode, lib: dict, custom: dict, known: set[str]
+    ) -> tuple[str | None, Prescription | None]:
+        """(the exercise id if it is a known one, the Prescription if its dose is valid too)."""
+        if node.kind != "map":
+            self.add(node, "each exercise in a stage must be a mapping like {id: cat-camel, sets: 2, reps: 10} "
+                           f"(got {got(node)})")
+            return None, None
+        before = len(self.problems)
+        fields = self.mapping(node, "this exercise", ITEM_KEYS, ("id",))
+        assert fields is not None
+        exercise_id = None
+        if "id" in fields:
+            exercise_id = self.ident(fields["id"], "id")
+            if exercise_id is not None and exercise_id not in known:
+                hint = (did_you_mean(exercise_id, known)
+                        or ": use an id from the exercise library, or define the exercise under 'exercises:'")
+                self.add(fields["id"], f"unknown exercise {show(exercise_id)}{hint}")
+                exercise_id = None
+        given = read_dose_fields(self, fields)
+        base = (lib.get(exercise_id) or custom.get(exercise_id)) if exercise_id is not None else None
+        if len(self.problems) != before or given is None or base is None:
+            # base is None also for a custom exercise with problems of its own (already reported)
+            return exercise_id, None
+        dose = Dose(
+            sets=given.get("sets", base.dose.sets),
+            reps=given.get("reps", base.dose.reps),
+            hold_seconds=given.get("hold_seconds", base.dose.hold_seconds),
+            side=given.get("side", base.dose.side),
+        )
+        return exercise_id, Prescription(exercise=exercise_id, dose=dose)
+
+    def advance(self, node: YNode) -> Advance | None:
+        if (node.kind == "scalar" and node.value is None) or (node.kind == "map" and not node.value):
+            self.add(node, f"advance is empty: remove it, or give at least one of {', '.join(ADVANCE_KEYS)}")
+            return None
+        fields = self.mapping(node, "advance", ADVANCE_KEYS)
+        if fields is None:
+            return None
+        out = {}
+        for key, (low, high) in (("sessions", SESSIONS), ("days", DAYS), ("max_pain_during", MAX_PAIN_DURING)):
+            if key in fields:
+                out[key] = self.integer(fields[key], key, low, high)
+        if any(value is None for value in out.values()) or not out:
+            return None
+        return Advance(**out)
+
+
+def _check(root: YNode | None, source: str, problems: list[Problem]) -> tuple[Routine | None, list[Problem]]:
+    ck = _RoutineChecker(source, problems)
+    routine = ck.routine(root)
+    if ck.problems:
+        return None, ck.sorted_problems()
+    return routine, []

@@ -1,0 +1,557 @@
+"""Trends over check-ins and sessions: pure statistics, each one pass over the history (linear in its length).
+
+- the 7-day mean is a trailing mean over calendar days that ignores missing days (a gap is never a zero) and is
+  None when the window holds no check-in;
+- baseline vs now compares the first 7 check-ins (of the routine, if it started later) with the last 7, and
+  classifies the change with the minimal clinically important change for a 0-10 rating: 2 points or 30 %
+  (Ostelo et al., Spine 2008;33(1):90-94);
+- tag effects are associations between a tag and the day's pain, never causes.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import NamedTuple
+
+from backcare.domain.checkin import CheckIn
+from backcare.domain.progress import Session
+
+WINDOW = 7  # days in the trailing mean
+BASELINE_CHECKINS = 7  # check-ins in the baseline and in the "now" window
+MIN_CHECKINS = 2 * BASELINE_CHECKINS
+MCID_POINTS = 2
+MCID_PERCENT = 30
+MIN_TAG_DAYS = 5
+FLARE_PAIN = 8
+FLARE_ABOVE_BASELINE = 2
+TOO_FEW = "too few check-ins to tell"
+MCID_SOURCE = "Ostelo et al., Spine 2008"
+METRICS = ("pain", "stiffness")
+
+
+# -- the daily series --------------------------------------------------------------------------
+class Day(NamedTuple):  # a tuple: thousands are made per run, and tuples are cheap
+    day: date
+    pain: int | None
+    stiffness: int | None
+    pain_7d: float | None
+    stiffness_7d: float | None
+
+    def as_dict(self) -> dict:
+        return {
+            "date": self.day.isoformat(),
+            "pain": self.pain,
+            "stiffness": self.stiffness,
+            "pain_7d": _r2(self.pain_7d),
+            "stiffness_7d": _r2(self.stiffness_7d),
+        }
+
+
+def trailing_mean(values: Sequence[int | None], window: int = WINDOW) -> list[float | None]:
+    """Mean of the present values among the last `window` entries (this one included); None when all are missing.
+
+    One pass with a running sum and count, so it is linear in len(values).
+    """
+    out: list[float | None] = []
+    total = 0
+    count = 0
+    for i, value in enumerate(values):
+        if value is not None:
+            total += value
+            count += 1
+        if i >= window:
+            old = values[i - window]
+            if old is not None:
+                total -= old
+                count -= 1
+        out.append(total / count if count else None)
+    return out
+
+
+def series(checkins: Iterable[CheckIn], start: date, end: date) -> list[Day]:
+    """One entry per calendar day from start to end; missing days have None values.
+
+    Check-ins from the 6 days before `start` feed the first days' 7-day means.
+    """
+    if end < start:
+        return []
+    lead = WINDOW - 1
+    first = start - timedelta(days=lead)
+    n = (end - first).days + 1
+    pain: list[int | None] = [None] * n
+    stiffness: list[int | None] = [None] * n
+    for c in checkins:
+        i = (c.day - first).days
+        if 0 <= i < n:
+            pain[i], stiffness[i] = c.pain, c.stiffness
+    pain_7d, stiff_7d = trailing_mean(pain), trailing_mean(stiffness)
+    return [
+        Day(first + timedelta(days=i), pain[i], stiffness[i], pain_7d[i], stiff_7d[i]) for i in range(lead, n)
+    ]
+
+
+# -- chart buckets -----------------------------------------------------------------------------
+class Bucket(NamedTuple):
+    first: date
+    last: date
+    pain: float | None  # mean of the check-ins in the bucket
+    stiffness: float | None
+    pain_7d: float | None  # the 7-day mean on the bucket's last day
+    stiffness_7d: float | None
+
+
+def bucket_size(days: int, width: int) -> int:
+    """Days per chart column so `days` fit in `width` columns: 1-3 days, else whole weeks."""
+    if days <= 0 or width <= 0:
+        return 1
+    size = math.ceil(days / width)
+    return size if size <= 3 else WINDOW * math.ceil(size / WINDOW)
+
+
+def buckets(days: Sequence[Day], size: int) -> list[Bucket]:
+    """Consecutive groups of `size` days, aligned so the last group ends on the last day."""
+    size = max(1, size)
+    out: list[Bucket] = []
+    n = len(days)
+    start = n % size
+    if start:
+        out.append(_bucket(days[:start]))
+    for i in range(start, n, size):
+        out.append(_bucket(days[i:i + size]))
+    return out
+
+
+def _bucket(group: Sequence[Day]) -> Bucket:
+    p_sum = s_sum = p_n = s_n = 0
+    for d in group:
+        if d.pain is not None:
+            p_sum += d.pain
+            p_n += 1
+        if d.stiffness is not None:
+            s_sum += d.stiffness
+            s_n += 1
+    last = group[-1]
+    return Bucket(
+        group[0].day, last.day, p_sum / p_n if p_n else None, s_sum / s_n if s_n else None,
+        last.pain_7d, last.stiffness_7d,
+    )
+
+
+# -- weeks and adherence -----------------------------------------------------------------------
+@dataclass(frozen=True)
+class Week:
+    year: int
+    number: int
+    monday: date
+    pain: float | None
+    stiffness: float | None
+    checkins: int
+    sessions: int  # days with a completed session
+    planned: int | None  # None when no routine had started
+
+    @property
+    def label(self) -> str:
+        return f"{self.year}-W{self.number:02d}"
+
+    def sessions_cell(self, sep: str = "/", none: str = "-") -> str:
+        """'4/5'; `none` for a week with no plan and no session; '2/-' for sessions outside a plan."""
+        if not self.planned:
+            return f"{self.sessions}{sep}{none}" if self.sessions else none
+        return f"{self.sessions}{sep}{self.planned}"
+
+    def as_dict(self) -> dict:
+        return {
+            "week": self.label,
+            "start": self.monday.isoformat(),
+            "pain": _r2(self.pain),
+            "stiffness": _r2(self.stiffness),
+            "checkins": self.checkins,
+            "sessions": self.sessions,
+            "planned": self.planned,
+        }
+
+
+def planned_sessions(per_week: int, days: int) -> int:
+    """Sessions planned for `days` days of a week (pro rata for a part week, rounded half up)."""
+    return (2 * per_week * days + 7) // 14
+
+
+def weeks(
+    checkins: Iterable[CheckIn],
+    sessions: Iterable[Session],
+    start: date,
+    end: date,
+    *,
+    per_week: int,
+    plan_start: date | None,
+) -> list[Week]:
+    """ISO weeks overlapping [start, end]: means, check-ins, days with a completed session and sessions planned.
+
+    Only days inside [start, end] count; the plan starts on `plan_start` (None: no plan), so the first week of a
+    routine and the current, unfinished week are planned pro rata.
+    """
+    if end < start:
+        return []
+    first_monday = start - timedelta(days=start.weekday())
+    n_weeks = (end - first_monday).days // 7 + 1
+    p_sum = [0] * n_weeks
+    s_sum = [0] * n_weeks
+    count = [0] * n_weeks
+    for c in checkins:
+        if start <= c.day <= end:
+            w = (c.day - first_monday).days // 7
+            p_sum[w] += c.pain
+            s_sum[w] += c.stiffness
+            count[w] += 1
+    session_days: list[set[date]] = [set() for _ in range(n_weeks)]
+    for s in sessions:
+        if s.completed and start <= s.day <= end:
+            session_days[(s.day - first_monday).days // 7].add(s.day)
+    out = []
+    for w in range(n_weeks):
+        monday = first_monday + timedelta(days=7 * w)
+        planned = None
+        if plan_start is not None:
+            lo = max(monday, start, plan_start)
+            hi = min(monday + timedelta(days=6), end)
+            planned = planned_sessions(per_week, (hi - lo).days + 1) if hi >= lo else 0
+        iso = monday.isocalendar()
+        n = count[w]
+        out.append(Week(
+            iso.year, iso.week, monday, p_sum[w] / n if n else None, s_sum[w] / n if n else None, n,
+            len(session_days[w]), planned,
+        ))
+    return out
+
+
+@dataclass(frozen=True)
+class Adherence:
+    per_week: int
+    done: int
+    planned: int
+    weeks_planned: int
+    weeks_met: int
+
+    @property
+    def percent(self) -> float | None:
+        return None if not self.planned else 100 * self.done / self.planned
+
+    @property
+    def words(self) -> str:
+        if not self.planned:
+            return "No sessions were planned in this period (no routine had started)."
+        s = "s" if self.weeks_planned != 1 else ""
+        return (
+            f"{self.done} of {self.planned} planned sessions done ({self.percent:.0f} %); "
+            f"{self.weeks_met} of {self.weeks_planned} week{s} met the plan of {self.per_week} a week."
+        )
+
+    def as_dict(self) -> dict:
+        return {
+            "per_week": self.per_week,
+            "done": self.done,
+            "planned": self.planned,
+            "percent": None if self.percent is None else round(self.percent, 1),
+            "weeks_planned": self.weeks_planned,
+            "weeks_met": self.weeks_met,
+            "words": self.words,
+        }
+
+
+def adherence(week_rows: Iterable[Week], per_week: int) -> Adherence:
+    """Sessions done against sessions planned, over the weeks that had a plan."""
+    done = planned = weeks_planned = weeks_met = 0
+    for w in week_rows:
+        if not w.planned:
+            continue
+        done += w.sessions
+        planned += w.planned
+        weeks_planned += 1
+        weeks_met += w.sessions >= w.planned
+    return Adherence(per_week, done, planned, weeks_planned, weeks_met)
+
+
+# -- baseline vs now ---------------------------------------------------------------------------
+# Means are compared as shown, to one decimal, and held as whole tenths (integers), so the arithmetic is exact
+# and the words always agree with the numbers printed next to them.
+@dataclass(frozen=True)
+class Window:
+    """A run of check-ins: their dates and score sums."""
+
+    first: date
+    last: date
+    checkins: int
+    pain_sum: int
+    stiffness_sum: int
+
+    def tenths(self, metric: str) -> int:
+        """The mean in tenths, rounded half up: 5.43 -> 54."""
+        total = self.pain_sum if metric == "pain" else self.stiffness_sum
+        return (20 * total + self.checkins) // (2 * self.checkins)
+
+    def mean(self, metric: str) -> float:
+        """The mean as shown (one decimal)."""
+        return self.tenths(metric) / 10
+
+    def as_dict(self) -> dict:
+        return {
+            "from": self.first.isoformat(),
+            "to": self.last.isoformat(),
+            "checkins": self.checkins,
+            "pain": self.mean("pain"),
+            "stiffness": self.mean("stiffness"),
+        }
+
+
+def window(checkins: Sequence[CheckIn]) -> Window:
+    return Window(
+        checkins[0].day, checkins[-1].day, len(checkins),
+        sum(c.pain for c in checkins), sum(c.stiffness for c in checkins),
+    )
+
+
+def baseline_and_recent(
+    checkins: Sequence[CheckIn], started: date | None = None, n: int = BASELINE_CHECKINS
+) -> tuple[Window | None, Window | None]:
+    """(baseline, recent) over check-ins sorted oldest first, or (None, None) when there are too few to tell.
+
+    Baseline: the first n check-ins (on or after `started`, when a routine started then); recent: the last n.
+    Too few: under 2n check-ins in all, or the two windows would overlap.
+    """
+    if len(checkins) < 2 * n:
+        return None, None
+    first = 0
+    if started is not None:
+        while first < len(checkins) and checkins[first].day < started:
+            first += 1
+    base = checkins[first:first + n]
+    recent = checkins[-n:]
+    if len(base) < n or base[-1].day >= recent[0].day:
+        return None, None
+    return window(base), window(recent)
+
+
+def tenths(x: float | int) -> int:
+    """A mean in whole tenths, rounded half up (float noise below 1e-6 ignored): 5.45 -> 55."""
+    return math.floor(round(x * 10, 6) + 0.5)
+
+
+@dataclass(frozen=True)
+class Change:
+    """A change from baseline on a 0-10 rating where lower is better, from the means as shown (in tenths)."""
+
+    metric: str
+    baseline10: int | None
+    recent10: int | None
+
+    @property
+    def known(self) -> bool:
+        return self.baseline10 is not None and self.recent10 is not None
+
+    @property
+    def points10(self) -> int | None:
+        return None if not self.known else self.recent10 - self.baseline10  # type: ignore[operator]
+
+    @property
+    def baseline(self) -> float | None:
+        return None if self.baseline10 is None else self.baseline10 / 10
+
+    @property
+    def recent(self) -> float | None:
+        return None if self.recent10 is None else self.recent10 / 10
+
+    @property
+    def points(self) -> float | None:
+        """recent - baseline: negative is lower (better)."""
+        p = self.points10
+        return None if p is None else p / 10
+
+    @property
+    def percent(self) -> float | None:
+        """Relative to the baseline; None when the baseline is 0 (or not known)."""
+        p = self.points10
+        return None if p is None or not self.baseline10 else 100 * p / self.baseline10
+
+    def percent_truncated(self, places: int = 0) -> float | None:
+        """The per cent cut toward zero, so a shown 30 % is never really 29.6 %."""
+        p = self.points10
+        if p is None or not self.baseline10:
+            return None
+        scale = 10**places
+        cut = abs(p) * 100 * scale // self.baseline10
+        return (-cut if p < 0 else cut) / scale
+
+    @property
+    def percent_whole(self) -> int | None:
+        cut = self.percent_truncated(0)
+        return None if cut is None else int(cut)
+
+    @property
+    def meaningful(self) -> bool | None:
+        """At least 2 points, or at least 30 % of the baseline, either way (Ostelo 2008)."""
+        p = self.points10
+        if p is None:
+            return None
+        return abs(p) >= 10 * MCID_POINTS or (bool(self.baseline10) and abs(p) * 100 >= MCID_PERCENT * self.baseline10)
+
+    @property
+    def direction(self) -> str | None:
+        p = self.points10
+        return None if p is None else "better" if p < 0 else "worse" if p > 0 else "same"
+
+    @property
+    def words(self) -> str:
+        return change_words(self)
+
+    def as_dict(self) -> dict:
+        return {
+            "baseline": self.baseline,
+            "recent": self.recent,
+            "points": self.points,
+            "percent": self.percent_truncated(1),
+            "meaningful": self.meaningful,
+            "direction": self.direction,
+            "words": self.words,
+        }
+
+
+def classify(baseline: float | int | None, recent: float | int | None, metric: str = "pain") -> Change:
+    """The change between two means (rounded half up to one decimal first, as they are shown)."""
+    if baseline is None or recent is None:
+        return Change(metric, None, None)
+    return Change(metric, tenths(baseline), tenths(recent))
+
+
+def compare(baseline: Window | None, recent: Window | None, metric: str) -> Change:
+    if baseline is None or recent is None:
+        return Change(metric, None, None)
+    return Change(metric, baseline.tenths(metric), recent.tenths(metric))
+
+
+def change_words(c: Change) -> str:
+    name = c.metric.capitalize()
+    if not c.known:
+        return f"{name}: {TOO_FEW}."
+    b, r = f"{c.baseline:.1f}", f"{c.recent:.1f}"
+    if c.direction == "same":
+        return f"{name} stayed at {b}: no change since the baseline."
+    pts = f"{abs(c.points or 0):.1f}"
+    unit = "point" if abs(c.points10 or 0) == 10 else "points"
+    if c.percent is None:
+        size = f"{pts} {unit}; no percentage, as the baseline was 0"
+    else:
+        size = f"{pts} {unit}, {abs(c.percent_whole or 0)} %"
+    moved = "down" if c.direction == "better" else "up"
+    if c.meaningful:
+        verdict = "a meaningful improvement" if c.direction == "better" else "a meaningful change for the worse"
+    else:
+        verdict = (
+            "a small change: a slight improvement" if c.direction == "better" else "a small change: slightly worse"
+        )
+    return f"{name} went {moved} from {b} to {r} ({size}): {verdict}."
+
+
+def mcid_note() -> str:
+    return (
+        f"A change of {MCID_POINTS} points or {MCID_PERCENT} % on a 0-10 rating is the usual threshold for a change "
+        f"that matters to people ({MCID_SOURCE}); smaller changes may be day-to-day variation."
+    )
+
+
+# -- tags --------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class TagEffect:
+    tag: str
+    with_days: int
+    with_mean: float
+    without_days: int
+    without_mean: float
+
+    @property
+    def difference(self) -> float:
+        return self.with_mean - self.without_mean
+
+    @property
+    def words(self) -> str:
+        return (
+            f"On days tagged {self.tag} your pain averaged {self.with_mean:.1f} ({self.with_days} days) vs "
+            f"{self.without_mean:.1f} without ({self.without_days} days); this shows an association, not a cause."
+        )
+
+    def as_dict(self) -> dict:
+        return {
+            "tag": self.tag,
+            "with_days": self.with_days,
+            "with_pain": round(self.with_mean, 2),
+            "without_days": self.without_days,
+            "without_pain": round(self.without_mean, 2),
+            "difference": round(self.difference, 2),
+            "words": self.words,
+        }
+
+
+def tag_effects(checkins: Iterable[CheckIn], min_days: int = MIN_TAG_DAYS) -> list[TagEffect]:
+    """Mean pain on days with each tag vs days without, where both sides have at least `min_days` days.
+
+    Largest differences first. One pass over the check-ins.
+    """
+    total = n = 0
+    sums: dict[str, list[int]] = {}
+    for c in checkins:
+        total += c.pain
+        n += 1
+        for tag in set(c.tags):
+            acc = sums.setdefault(tag, [0, 0])
+            acc[0] += c.pain
+            acc[1] += 1
+    out = []
+    for tag, (s, k) in sums.items():
+        if k >= min_days and n - k >= min_days:
+            out.append(TagEffect(tag, k, s / k, n - k, (total - s) / (n - k)))
+    out.sort(key=lambda t: (-abs(t.difference), t.tag))
+    return out
+
+
+# -- flare-ups ---------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Flare:
+    first: date
+    last: date
+    peak: int
+    days: int  # check-in days in the flare
+
+    def as_dict(self) -> dict:
+        return {"from": self.first.isoformat(), "to": self.last.isoformat(), "peak_pain": self.peak, "days": self.days}
+
+
+def flares(checkins: Sequence[CheckIn], baseline10: int | None) -> list[Flare]:
+    """Flare-ups: days with pain >= 8, or >= 2 above the baseline two days running; consecutive days grouped.
+
+    `checkins` sorted oldest first; `baseline10` is the baseline pain in tenths (None: only the first rule).
+    """
+    high = None if baseline10 is None else baseline10 + 10 * FLARE_ABOVE_BASELINE
+    above = [high is not None and 10 * c.pain >= high for c in checkins]
+    flagged = []
+    for i, c in enumerate(checkins):
+        run = above[i] and (
+            (i > 0 and above[i - 1] and (c.day - checkins[i - 1].day).days == 1)
+            or (i + 1 < len(checkins) and above[i + 1] and (checkins[i + 1].day - c.day).days == 1)
+        )
+        if c.pain >= FLARE_PAIN or run:
+            flagged.append(c)
+    out: list[Flare] = []
+    for c in flagged:
+        if out and (c.day - out[-1].last).days == 1:
+            prev = out[-1]
+            out[-1] = Flare(prev.first, c.day, max(prev.peak, c.pain), prev.days + 1)
+        else:
+            out.append(Flare(c.day, c.day, c.pain, 1))
+    return out
+
+
+# -- helpers -----------------------------------------------------------------------------------
+def _r2(x: float | None) -> float | None:
+    return None if x is None else round(x, 2)

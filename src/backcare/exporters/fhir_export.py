@@ -1,0 +1,62 @@
+"""A FHIR R4 Bundle (type "collection") of Observations, one per metric per day, written by hand.
+
+No FHIR library is needed at run time; the tests validate the output against the fhir.resources R4B
+models. Pain uses LOINC 72514-3; the other scores have no LOINC code for a generic 0-10 self-rating,
+so they use a backcare code system with a clear `code.text`.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import Any
+
+LOINC = "http://loinc.org"
+UCUM = "http://unitsofmeasure.org"
+CATEGORY_SYSTEM = "http://terminology.hl7.org/CodeSystem/observation-category"
+BACKCARE_SYSTEM = "https://backcare.invalid/fhir/CodeSystem/observations"
+NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://backcare.invalid/fhir")
+
+PAIN_DISPLAY = "Pain severity - 0-10 verbal numeric rating [Score] - Reported"
+# metric -> (system, code, display, text)
+METRICS: dict[str, tuple[str, str, str, str]] = {
+    "pain": (LOINC, "72514-3", PAIN_DISPLAY, PAIN_DISPLAY),
+    "stiffness": (BACKCARE_SYSTEM, "back-stiffness", "Back stiffness", "Back stiffness, 0-10 self-rated"),
+    "sleep": (BACKCARE_SYSTEM, "sleep-quality", "Sleep quality",
+              "Sleep quality last night, 0-10 self-rated (10 = very good)"),
+    "stress": (BACKCARE_SYSTEM, "stress", "Stress", "Stress, 0-10 self-rated (10 = very high)"),
+}
+
+
+def full_url(day: str, metric: str) -> str:
+    """Stable across exports: the same day and metric always get the same id."""
+    return f"urn:uuid:{uuid.uuid5(NAMESPACE, f'{day}/{metric}')}"
+
+
+def observation(day: str, metric: str, value: int) -> dict[str, Any]:
+    system, code, display, text = METRICS[metric]
+    return {
+        "resourceType": "Observation",
+        "status": "final",
+        "category": [{"coding": [{"system": CATEGORY_SYSTEM, "code": "survey", "display": "Survey"}]}],
+        "code": {"coding": [{"system": system, "code": code, "display": display}], "text": text},
+        "effectiveDateTime": day,
+        "valueQuantity": {"value": value, "unit": "{score}", "system": UCUM, "code": "{score}"},
+    }
+
+
+def bundle(body: dict[str, Any], *, timestamp: str) -> dict[str, Any]:
+    entries = [
+        {"fullUrl": full_url(c["date"], metric), "resource": observation(c["date"], metric, c[metric])}
+        for c in body["checkins"]
+        for metric in METRICS
+        if c.get(metric) is not None
+    ]
+    doc: dict[str, Any] = {"resourceType": "Bundle", "type": "collection", "timestamp": timestamp}
+    if entries:  # FHIR forbids empty arrays
+        doc["entry"] = entries
+    return doc
+
+
+def render(body: dict[str, Any], *, timestamp: str) -> str:
+    return json.dumps(bundle(body, timestamp=timestamp), indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,90 @@
+"""Routine, progression and exercise cards."""
+
+from __future__ import annotations
+
+from rich.console import Group
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from backcare.render.console import console
+
+LABELS = {
+    "advance": "Moving on",
+    "hold": "Keep going",
+    "step_back": "Easing off",
+    "stop": "Stopped: see a doctor",
+    "start": "Started",
+    "manual": "Set by hand",
+}
+
+
+def decision_label(decision: str) -> str:
+    return LABELS.get(decision, decision)
+
+
+def show_progress(data: dict, *, description: str | None = None, title: str | None = None) -> None:
+    out = console()
+    stage = data["stage"]
+    heading = title or data["routine"]
+    out.print(f"[bold]{heading}[/bold]" + (f" · stage: {stage['name']}" if stage else ""))
+    if description:
+        out.print(description.strip())
+    style = {"advance": "green", "step_back": "yellow", "stop": "bold red"}.get(data["decision"], "")
+    out.print(Text(f"{decision_label(data['decision'])}:", style=style or "bold"))
+    for reason in data["reasons"]:
+        out.print(f"  • {reason}")
+    if data["exercises"]:
+        out.print(exercise_table(data["exercises"], narrow=out.width < 60))
+
+
+def exercise_table(exercises: list[dict], *, narrow: bool = False) -> Table:
+    table = Table(title="Today's exercises", title_justify="left", box=None, pad_edge=False)
+    table.add_column("#", justify="right")
+    table.add_column("Exercise")
+    table.add_column("Dose")
+    if not narrow:
+        table.add_column("What it is", overflow="fold")
+    for n, ex in enumerate(exercises, start=1):
+        name = ex["name"] + (" (easier)" if ex.get("easier_version_of") else "")
+        row = [str(n), name, ex["dose"]]
+        if not narrow:
+            row.append(ex["summary"])
+        table.add_row(*row)
+    return table
+
+
+def exercise_card(ex: dict, n: int, total: int, topic: dict | None = None) -> Panel:
+    parts: list = [Text(ex["summary"], style="italic")] if ex["summary"] else []
+    if ex["steps"]:
+        parts.append(Text("How to:", style="bold"))
+        parts += [Text(f" {i}. {step}") for i, step in enumerate(ex["steps"], start=1)]
+    if ex["cues"]:
+        parts.append(Text("Cues: " + " · ".join(ex["cues"])))
+    if ex["mistakes"]:
+        parts.append(Text("Avoid: " + " · ".join(ex["mistakes"])))
+    if ex["cautions"]:
+        parts.append(Text("Careful: " + " · ".join(ex["cautions"]), style="yellow"))
+    if topic:
+        parts.append(Text(f"Read more: backcare learn {topic['id']} ({topic['title']})", style="dim"))
+    return Panel(Group(*parts), title=f"[{n}/{total}] {ex['name']} · {ex['dose']}", title_align="left")
+
+
+def show_routine_list(rows: list[dict]) -> None:
+    out = console()
+    for r in rows:
+        mark = "*" if r["active"] else " "
+        where = "built in" if r["builtin"] else f"imported {r['imported_at'][:10]}"
+        out.print(f"{mark} {r['name']} ({where})")
+
+
+def show_history(events: list[dict]) -> None:
+    out = console()
+    table = Table(title="Stage history", title_justify="left", box=None, pad_edge=False)
+    table.add_column("Date", no_wrap=True)
+    table.add_column("Stage")
+    table.add_column("Decision")
+    table.add_column("Why", overflow="fold")
+    for e in events:
+        table.add_row(e["date"], e["stage"], decision_label(e["decision"]), " ".join(e["reasons"]))
+    out.print(table)

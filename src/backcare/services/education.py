@@ -1,0 +1,140 @@
+"""Education topics with the person's reading record: listing, opening, searching, the topic of the day.
+
+Returns plain data (dicts) for the renderers and --json; the topics themselves load once per process.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING
+
+from backcare.domain import education as edu
+from backcare.errors import BackcareError, InvalidInput
+
+if TYPE_CHECKING:
+    from backcare.store import Store
+
+NEXT = "next"  # `backcare learn next`
+
+
+class NoMatch(BackcareError):
+    """A search found nothing: exit code 1."""
+
+
+def topics() -> tuple[edu.Topic, ...]:
+    """All topics in course order (loaded and checked once per process)."""
+    from backcare.content.education import topics as load
+
+    return load()
+
+
+def summary(topic: edu.Topic, read: dict[str, date]) -> dict:
+    return {
+        "id": topic.id,
+        "title": topic.title,
+        "summary": topic.summary,
+        "minutes": topic.minutes,
+        "read": topic.id in read,
+    }
+
+
+def full(topic: edu.Topic, read: dict[str, date]) -> dict:
+    first = read.get(topic.id)
+    return {**topic.as_dict(), "read": first is not None, "first_read": first.isoformat() if first else None}
+
+
+def listing(store: "Store") -> dict:
+    """Every topic in course order with its read mark, plus the id of the next unread one (or None)."""
+    all_topics = topics()
+    read = store.topics_read()
+    nxt = edu.next_unread(all_topics, read)
+    return {
+        "topics": [summary(t, read) for t in all_topics],
+        "next": nxt.id if nxt else None,
+        "read_count": sum(1 for t in all_topics if t.id in read),
+    }
+
+
+def _shown(query: str) -> str:
+    """What the person typed, safe to echo: one line, printable characters, at most 40 of them."""
+    text = "".join(ch for ch in " ".join(query.split()) if ch.isprintable())
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def resolve(query: str) -> edu.Topic:
+    """The topic a person meant; InvalidInput (exit 2) naming the closest topics when it is unclear."""
+    all_topics = topics()
+    found = edu.find(all_topics, query)
+    if found.topic is not None:
+        return found.topic
+    shown = _shown(query)
+    if found.suggestions:
+        names = ", ".join(f"{t.id} ({t.title})" for t in found.suggestions)
+        lead = f'"{shown}" matches more than one topic' if found.ambiguous else f'There is no topic called "{shown}"'
+        raise InvalidInput(f"{lead}; did you mean: {names}?")
+    raise InvalidInput(f'There is no topic called "{shown}"; run "backcare learn" to list them all.')
+
+
+def open_topic(store: "Store", query: str, today: date) -> tuple[dict, bool]:
+    """Find a topic and mark it read today (the first-read date is kept).
+
+    Returns the topic in full (with `read` and `first_read`) and whether this was its first reading.
+    """
+    return _open(store, resolve(query), today)
+
+
+def open_next(store: "Store", today: date) -> tuple[dict, bool] | None:
+    """Open the next unread topic in course order, as open_topic; None when every topic has been read."""
+    topic = edu.next_unread(topics(), store.topics_read())
+    return None if topic is None else _open(store, topic, today)
+
+
+def _open(store: "Store", topic: edu.Topic, today: date) -> tuple[dict, bool]:
+    first_time = topic.id not in store.topics_read()
+    store.mark_read(topic.id, today)
+    return full(topic, store.topics_read()), first_time
+
+
+def search(store: "Store", query: str) -> list[dict]:
+    """Topics ranked by relevance to the words (best first), each with its score and read mark.
+
+    NoMatch (exit 1) when nothing matches.
+    """
+    hits = edu.search(topics(), query)
+    if not hits:
+        shown = _shown(query)
+        raise NoMatch(f'No topic mentions "{shown}"; try other words, or run "backcare learn" to list them all.')
+    read = store.topics_read()
+    return [{**summary(t, read), "score": s} for t, s in hits]
+
+
+def topic_for_today(
+    store: "Store",
+    today: date,
+    *,
+    first: tuple[str, ...] = (),
+    flare: bool = False,
+    red_flag: bool = False,
+) -> dict | None:
+    """The dashboard's topic of the day: {id, title, summary, minutes, read}, or None when all are read.
+
+    red_flag -> red-flags; flare -> flare-up-plan; else `first` ids (a routine's topics) then the
+    course order, at most one new topic a day. `read` is True when it was already opened (e.g. today).
+    """
+    read = store.topics_read()
+    topic = edu.topic_of_the_day(topics(), read, today, first=tuple(first), flare=flare, red_flag=red_flag)
+    if topic is None:
+        return None
+    return {
+        "id": topic.id,
+        "title": topic.title,
+        "summary": topic.summary,
+        "minutes": topic.minutes,
+        "read": topic.id in read,
+    }
+
+
+def related_topic(exercise_id: str) -> dict | None:
+    """{id, title} of the first topic in course order that lists the exercise; None when none does."""
+    topic = edu.related_topic(topics(), exercise_id)
+    return {"id": topic.id, "title": topic.title} if topic else None

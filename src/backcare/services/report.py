@@ -1,0 +1,115 @@
+"""The clinician report as plain data: the trend plus stage history, flare-ups, safety screens and notes."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from backcare.domain import trends as tr
+from backcare.domain.progress import StageEvent
+from backcare.domain.safety import BY_ID, Screen
+from backcare.errors import BackcareError
+from backcare.services import trends
+from backcare.store import Store
+
+DECISIONS = {
+    "start": "started",
+    "advance": "moved up",
+    "hold": "stayed",
+    "step_back": "stepped back",
+    "stop": "paused",
+    "manual": "set by hand",
+}
+
+
+MAX_FLARES = 12  # the most recent ones are listed; long periods would otherwise fill pages
+MAX_NOTES = 40
+MAX_CLEAR_SCREENS = 6  # red-flag screens are always all listed
+
+
+@dataclass(frozen=True)
+class Report:
+    generated: date
+    trend: trends.Trend
+    stage_before: StageEvent | None  # the last stage change before the period, if any
+    stages: list[StageEvent]  # in the period, oldest first
+    flares: list[tr.Flare]
+    screen_before: Screen | None  # the latest screen before the period, when none falls inside it
+    screens: list[Screen]
+    notes: list[tuple[date, str]]
+
+    def stage_name(self, stage_id: str) -> str:
+        return self.trend.routine.stage_name(stage_id)
+
+    def listed_flares(self) -> tuple[list[tr.Flare], int]:
+        """The most recent flare-ups to list, and how many earlier ones are left out."""
+        return self.flares[-MAX_FLARES:], max(0, len(self.flares) - MAX_FLARES)
+
+    def listed_notes(self) -> tuple[list[tuple[date, str]], int]:
+        return self.notes[-MAX_NOTES:], max(0, len(self.notes) - MAX_NOTES)
+
+    def listed_screens(self) -> tuple[list[Screen], int]:
+        """Every red-flag screen and the most recent all-clear ones, in date order; how many all-clears are left out."""
+        clear = [s for s in self.screens if not s.any_yes]
+        keep_clear = {id(s) for s in clear[-MAX_CLEAR_SCREENS:]}
+        shown = [s for s in self.screens if s.any_yes or id(s) in keep_clear]
+        return shown, len(self.screens) - len(shown)
+
+    def as_dict(self) -> dict:
+        return {
+            "generated": self.generated.isoformat(),
+            **self.trend.as_dict(),
+            "stage_before": self.stage_before.as_dict() if self.stage_before else None,
+            "stages": [e.as_dict() for e in self.stages],
+            "flares": [f.as_dict() for f in self.flares],
+            "screens": [screen_dict(s) for s in self.screens],
+            "notes": [{"date": d.isoformat(), "note": n} for d, n in self.notes],
+        }
+
+
+def screen_dict(s: Screen) -> dict:
+    return {
+        "date": s.day.isoformat(),
+        "result": "red flag" if s.any_yes else "all clear",
+        "flagged": [{"id": q, "text": BY_ID[q].text if q in BY_ID else q} for q in s.flagged],
+    }
+
+
+def build(store: Store, today: date, days: int | None = trends.DEFAULT_DAYS) -> Report:
+    t = trends.build(store, today, days)
+    start, end = t.start, t.end
+    history = store.stage_history()
+    before = [e for e in history if e.day < start and e.decision != "hold"]
+    stages = [e for e in history if start <= e.day <= end]
+    all_screens = store.screens()
+    screens = [s for s in all_screens if start <= s.day <= end]
+    earlier = [s for s in all_screens if s.day < start]
+    return Report(
+        generated=today,
+        trend=t,
+        stage_before=before[-1] if before else None,
+        stages=stages,
+        flares=tr.flares(t.checkins, t.baseline.tenths("pain") if t.baseline else None),
+        screen_before=earlier[-1] if earlier and not screens else None,
+        screens=screens,
+        notes=[(c.day, c.note) for c in t.checkins if c.note],
+    )
+
+
+def write_private(path: Path, text: str) -> None:
+    """Write the report readable by its owner only (it is health data); replaces an earlier file of that name."""
+    try:
+        if path.is_dir():
+            raise BackcareError(f"{path} is a folder; give a file name with -o.")
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+    except FileNotFoundError:
+        raise BackcareError(f"Cannot write {path}: the folder {path.parent} does not exist.") from None
+    except PermissionError:
+        raise BackcareError(f"Cannot write {path}: permission denied. Choose another place with -o.") from None
+    except OSError as exc:
+        name = str(path) if len(str(path)) <= 80 else str(path)[:77] + "..."
+        raise BackcareError(f"Cannot write {name}: {exc.strerror or 'the system refused'}.") from None

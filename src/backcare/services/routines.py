@@ -1,0 +1,208 @@
+"""The person's routines: which one is active, where they are in it, and applying today's decision."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+
+from backcare.domain import progression
+from backcare.domain.progress import Session, StageEvent
+from backcare.domain.routine import Dose, Exercise, Routine
+from backcare.errors import BackcareError, InvalidInput
+from backcare.store import Store
+
+ACTIVE_KEY = "active_routine"
+BUILTIN = "default"
+
+
+@dataclass(frozen=True)
+class ActiveRoutine:
+    name: str
+    routine: Routine
+    builtin: bool
+    started: date | None
+
+
+def _builtin() -> Routine:
+    from backcare.content import bundled_routine
+
+    return bundled_routine(BUILTIN)
+
+
+def builtin_name() -> str:
+    return _builtin().name
+
+
+def load(store: Store, name: str) -> tuple[Routine, bool]:
+    """The routine called `name` (an imported copy, or the built-in one) and whether it is built in."""
+    source = store.routine_source(name)
+    if source is None:
+        builtin = _builtin()
+        if name in (BUILTIN, builtin.name):
+            return builtin, True
+        known = [builtin.name] + [r["name"] for r in store.routines()]
+        from difflib import get_close_matches
+
+        close = get_close_matches(name, known, n=1)
+        hint = f" Did you mean {close[0]!r}?" if close else " See 'backcare routine list'."
+        raise InvalidInput(f"There is no routine called {name!r}.{hint}")
+    from backcare.content import load_routine_text
+
+    return load_routine_text(source, f"stored routine {name!r}"), False
+
+
+def active_routine(store: Store) -> ActiveRoutine:
+    name = store.get_setting(ACTIVE_KEY)
+    if name is None:
+        routine, builtin = _builtin(), True
+    else:
+        routine, builtin = load(store, name)
+    key = routine.name if builtin else name
+    history = store.stage_history(key)
+    return ActiveRoutine(key, routine, builtin, history[0].day if history else None)  # type: ignore[arg-type]
+
+
+def list_routines(store: Store) -> list[dict]:
+    active = active_routine(store).name
+    builtin = builtin_name()
+    rows = [{"name": builtin, "builtin": True, "origin": None, "imported_at": None}]
+    rows += [{**r, "builtin": False} for r in store.routines()]
+    return [{**r, "active": r["name"] == active} for r in rows]
+
+
+def import_routine(store: Store, path: Path, name: str | None) -> tuple[str, Routine, bool]:
+    """Validate a physio's file, keep a copy, make it active. Returns (name, routine, replaced)."""
+    from backcare.content import check_routine_file
+
+    routine, problems = check_routine_file(path)
+    if problems or routine is None:
+        more = f" (and {len(problems) - 1} more problems; run 'backcare routine check {path}')" if len(problems) > 1 else ""
+        raise BackcareError(f"{problems[0]}{more}" if problems else f"{path} is not a valid routine.")
+    key = (name or routine.name).strip()
+    if not key or len(key) > 80:
+        raise InvalidInput("A routine name must be 1-80 characters.")
+    if key == builtin_name() or key == BUILTIN:
+        raise InvalidInput(f"{key!r} is the built-in routine's name; choose another with --name.")
+    text = path.read_bytes().decode("utf-8-sig")
+    replaced = store.save_routine(key, text, str(path.resolve()))
+    store.set_setting(ACTIVE_KEY, key)
+    return key, routine, replaced
+
+
+def use(store: Store, name: str) -> ActiveRoutine:
+    routine, builtin = load(store, name)
+    key = routine.name if builtin else name
+    store.set_setting(ACTIVE_KEY, key)
+    return active_routine(store)
+
+
+def export_text(store: Store, name: str) -> str:
+    routine, builtin = load(store, name)
+    if builtin:
+        from backcare.content import bundled_routine_text
+
+        return bundled_routine_text(BUILTIN)
+    return store.routine_source(name) or ""
+
+
+# -- progression ------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Progress:
+    active: ActiveRoutine
+    decision: progression.Decision
+    exercises: list[dict]
+    history: list[StageEvent]
+
+    def as_dict(self) -> dict:
+        stage = self.active.routine.stage(self.decision.stage)
+        return {
+            "routine": self.active.name,
+            "decision": self.decision.decision,
+            "stage": {"id": stage.id, "name": stage.name} if stage else None,
+            "from_stage": self.decision.from_stage,
+            "easier": self.decision.easier,
+            "flare": self.decision.flare,
+            "reasons": list(self.decision.reasons),
+            "exercises": self.exercises,
+        }
+
+
+def progress(store: Store, today: date, *, record: bool = True) -> Progress:
+    """Decide for today and, when asked, record the decision in the stage history."""
+    active = active_routine(store)
+    routine = active.routine
+    history = store.stage_history(active.name)
+    if not history and record:
+        event = StageEvent(active.name, today, routine.stages[0].id, "start", ("Started the routine.",))
+        store.add_stage_event(event)
+        history = [event]
+    pos = progression.position(routine, history)
+    since = min(pos.since or today, today - timedelta(days=21))
+    recent = store.checkins(since=today - timedelta(days=21), until=today)
+    start = history[0].day if history else None
+    first = store.checkins(since=start, until=today, limit=7) if start and start < since else []
+    checkins = sorted({c.day: c for c in (*first, *recent)}.values(), key=lambda c: c.day)
+    sessions = store.sessions(routine=active.name, since=since)
+    decision = progression.decide(routine, history, checkins, sessions, store.latest_screen(), today)
+    if record and history and (history[-1].decision, history[-1].stage) != (decision.decision, decision.stage):
+        event = StageEvent(active.name, today, decision.stage, decision.decision, decision.reasons)
+        store.add_stage_event(event)
+        history = [*history, event]
+    exercises = [] if decision.decision == progression.STOP else todays_exercises(routine, decision.stage, decision.easier)
+    return Progress(active, decision, exercises, history)
+
+
+def todays_exercises(routine: Routine, stage_id: str, easier: bool) -> list[dict]:
+    from backcare.content import library
+
+    lib: dict[str, Exercise] = {**library(), **{e.id: e for e in routine.exercises}}
+    stage = routine.stage(stage_id) or routine.stages[0]
+    out = []
+    for item in stage.exercises:
+        ex, dose, swapped_from = lib[item.exercise], item.dose, None
+        if easier and ex.easier and ex.easier in lib:
+            swapped_from, ex = ex.id, lib[ex.easier]
+            dose = ex.dose
+        out.append(exercise_dict(ex, dose, swapped_from))
+    return out
+
+
+def exercise_dict(ex: Exercise, dose: Dose, easier_than: str | None = None) -> dict:
+    return {
+        "id": ex.id,
+        "name": ex.name,
+        "category": ex.category,
+        "sets": dose.sets,
+        "reps": dose.reps,
+        "hold_seconds": dose.hold_seconds,
+        "side": dose.side,
+        "dose": dose.describe(),
+        "summary": ex.summary,
+        "steps": list(ex.steps),
+        "cues": list(ex.cues),
+        "mistakes": list(ex.mistakes),
+        "cautions": list(ex.cautions),
+        "equipment": list(ex.equipment),
+        "easier_version_of": easier_than,
+    }
+
+
+def set_stage(store: Store, stage_id: str, reason: str, today: date) -> tuple[str, str]:
+    """A physio's or the person's manual override, recorded with its reason."""
+    active = active_routine(store)
+    stage = active.routine.stage(stage_id)
+    if stage is None:
+        from difflib import get_close_matches
+
+        ids = [s.id for s in active.routine.stages]
+        close = get_close_matches(stage_id, ids, n=1)
+        hint = f" Did you mean {close[0]!r}?" if close else f" Stages: {', '.join(ids)}."
+        raise InvalidInput(f"{active.name!r} has no stage {stage_id!r}.{hint}")
+    note = reason.strip() or "No reason given."
+    store.add_stage_event(StageEvent(active.name, today, stage.id, "manual", (f"Set by hand: {note}",), manual=True))
+    return active.name, stage.name
+
+
+def record_session(store: Store, session: Session) -> bool:
+    return store.save_session(session)

@@ -1,0 +1,149 @@
+"""Export, import and backup: the use cases behind `backcare export`, `import` and `backup`."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from backcare.errors import BackcareError
+from backcare.store import Store, now_utc
+from backcare.store import transfer as store_transfer
+from backcare.store.transfer import KINDS, MergeResult
+
+MAX_CONFLICT_LINES = 20
+
+
+# -- export --------------------------------------------------------------------------------------
+
+
+def export(store: Store, fmt: str) -> str:
+    """The whole export as text in `fmt` (json, csv or fhir)."""
+    from backcare import __version__
+
+    body = store_transfer.dump(store)
+    stamp = now_utc()
+    if fmt == "json":
+        from backcare.exporters import json_export
+
+        return json_export.render(body, exported_at=stamp, backcare_version=__version__)
+    if fmt == "csv":
+        from backcare.exporters import csv_export
+
+        return csv_export.render(body)
+    if fmt == "fhir":
+        from backcare.exporters import fhir_export
+
+        return fhir_export.render(body, timestamp=stamp)
+    raise BackcareError(f"Unknown export format {fmt!r}: use json, csv or fhir.")
+
+
+def write_private(path: Path, text: str, *, protect: Path | None = None) -> Path:
+    """Write `text` to `path` readable by its owner only (0600), atomically: a reader never sees half."""
+    if path.is_dir():
+        raise BackcareError(f"{path} is a folder; give a file name to write to (nothing was written).")
+    if protect is not None and path.exists() and path.resolve() == protect.resolve():
+        raise BackcareError(f"{path} is backcare's own database; choose another file (nothing was written).")
+    folder = path.parent
+    if not folder.is_dir():
+        raise BackcareError(f"The folder {folder} does not exist, so nothing was written.")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)  # mode 0600
+    except OSError as exc:
+        raise BackcareError(f"backcare cannot write to {folder} ({exc.strerror or exc}); nothing was written.") from exc
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, 0o600)
+        os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise BackcareError(f"backcare cannot write {path} ({exc.strerror or exc}); nothing was written.") from exc
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+# -- import --------------------------------------------------------------------------------------
+
+
+def read_import(path: Path) -> dict[str, Any]:
+    """Read and validate an export file before anything is opened for writing."""
+    from backcare.exporters import json_export
+
+    return json_export.load(path)
+
+
+def apply_import(store: Store, data: dict[str, Any], *, replace: bool) -> MergeResult:
+    """All or nothing: one transaction."""
+    return store_transfer.merge(store, data, replace=replace)
+
+
+def report(result: MergeResult) -> list[str]:
+    """Conflict lines (at most MAX_CONFLICT_LINES) and then the one-line summary."""
+    lines = []
+    verb = "replaced by the file's version" if result.replaced else "kept yours"
+    for conflict in result.conflicts[:MAX_CONFLICT_LINES]:
+        what = {"checkin": "check-in", "session": "session", "routine": "routine file", "setting": "setting"}
+        lines.append(
+            f"Conflict: {what[conflict.kind]} {conflict.key} differs in {', '.join(conflict.fields)} ({verb})."
+        )
+    hidden = len(result.conflicts) - MAX_CONFLICT_LINES
+    if hidden > 0:
+        lines.append(f"... and {hidden} more conflicts.")
+    parts = []
+    for kind, one, many in KINDS:
+        n = result.added[kind]
+        if n or kind in ("checkins", "sessions"):
+            parts.append(f"{n} {one if n == 1 else many}")
+    summary = "Imported " + ", ".join(parts)
+    n = len(result.conflicts)
+    if n == 0:
+        summary += "; no conflicts"
+    elif result.replaced:
+        summary += (f"; {n} conflict{'s' if n != 1 else ''} replaced by the file's version "
+                    "(earlier check-in versions are kept in the edit history)")
+    else:
+        summary += f"; {n} conflict{'s' if n != 1 else ''} kept (use --replace)"
+    if result.same:
+        summary += f"; {result.same} already here"
+    lines.append(summary + ".")
+    return lines
+
+
+# -- backup --------------------------------------------------------------------------------------
+
+
+def backup_name(now: datetime) -> str:
+    return f"backcare-backup-{now:%Y%m%d-%H%M%S}.db"
+
+
+def backup(store: Store, dest: Path | None, *, cwd: Path, now: datetime) -> tuple[Path, dict[str, Any]]:
+    """A consistent copy through SQLite's backup API; never overwrites an existing file."""
+    if dest is None or dest.is_dir():
+        folder = dest if dest is not None else cwd
+        path = folder / backup_name(now)
+        n = 2
+        while path.exists():  # two backups in the same second
+            path = folder / f"{backup_name(now)[:-3]}-{n}.db"
+            n += 1
+    else:
+        path = dest
+        if path.exists() or path.is_symlink():
+            raise BackcareError(f"{path} already exists; backcare does not overwrite files. Choose another name.")
+        if not path.parent.is_dir():
+            raise BackcareError(f"The folder {path.parent} does not exist, so no backup was written.")
+    try:
+        store.backup_to(path)
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    info = store_transfer.verify_backup(path)
+    if not info["ok"]:
+        raise BackcareError(f"The backup at {path} failed its integrity check; do not rely on it.")
+    return path, info

@@ -1,0 +1,112 @@
+"""Trends: the store's check-ins and sessions turned into the statistics `trend` and `report` show."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from backcare.domain import trends as tr
+from backcare.domain.checkin import CheckIn
+from backcare.domain.routine import Routine
+from backcare.store import Store
+
+DEFAULT_DAYS = 90
+ALL_MAX_DAYS = 7305  # --all shows at most the last 20 years (a check-in dated 0026 by a typo must not mean 2000)
+
+
+@dataclass(frozen=True)
+class RoutineInfo:
+    name: str | None
+    per_week: int
+    started: date | None
+    routine: Routine | None = None
+
+    def stage_name(self, stage_id: str) -> str:
+        stage = self.routine.stage(stage_id) if self.routine else None
+        return stage.name if stage else stage_id
+
+
+def routine_info(store: Store) -> RoutineInfo:
+    """The active routine's name, sessions a week and start date."""
+    from backcare.services.routines import active_routine
+
+    active = active_routine(store)
+    return RoutineInfo(active.name, active.routine.per_week, active.started, active.routine)
+
+
+@dataclass(frozen=True)
+class Trend:
+    start: date
+    end: date
+    days: list[tr.Day]
+    checkins: list[CheckIn]  # inside [start, end], oldest first
+    routine: RoutineInfo
+    earlier: date | None  # the first check-in, when it is before the period --all could show
+    baseline: tr.Window | None
+    recent: tr.Window | None
+    changes: dict[str, tr.Change]
+    weeks: list[tr.Week]
+    adherence: tr.Adherence
+    tags: list[tr.TagEffect]
+
+    @property
+    def n_days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    def as_dict(self) -> dict:
+        r = self.routine
+        return {
+            "from": self.start.isoformat(),
+            "to": self.end.isoformat(),
+            "days": self.n_days,
+            "checkins": len(self.checkins),
+            "earlier_checkins_from": self.earlier.isoformat() if self.earlier else None,
+            "routine": {
+                "name": r.name,
+                "per_week": r.per_week,
+                "started": r.started.isoformat() if r.started else None,
+            },
+            "series": [d.as_dict() for d in self.days],
+            "baseline": self.baseline.as_dict() if self.baseline else None,
+            "recent": self.recent.as_dict() if self.recent else None,
+            "change": {m: c.as_dict() for m, c in self.changes.items()},
+            "mcid": tr.mcid_note(),
+            "adherence": {**self.adherence.as_dict(), "weeks": [_week_adherence(w) for w in self.weeks]},
+            "tags": [t.as_dict() for t in self.tags],
+            "weeks": [w.as_dict() for w in self.weeks],
+        }
+
+
+def build(store: Store, today: date, days: int | None = DEFAULT_DAYS) -> Trend:
+    end = today
+    earliest = date.min + timedelta(days=2 * tr.WINDOW)  # room for the 7-day window and the week's Monday
+    earlier = None
+    if days is None:  # everything since the first check-in, up to ALL_MAX_DAYS
+        rows = store.checkins(until=end)
+        first = rows[0].day if rows else end
+        span = min(ALL_MAX_DAYS, max(1, (end - earliest).days + 1))
+        start = max(first, end - timedelta(days=span - 1))
+        if first < start:
+            earlier = first
+            rows = [c for c in rows if c.day >= start - timedelta(days=tr.WINDOW - 1)]
+    else:
+        start = end - timedelta(days=min(days, max(1, (end - earliest).days + 1)) - 1)
+        rows = store.checkins(since=start - timedelta(days=tr.WINDOW - 1), until=end)
+    inside = [c for c in rows if c.day >= start]
+    routine = routine_info(store)
+    sessions = store.sessions(since=start)
+    plan_start = routine.started
+    if plan_start is None:
+        plan_start = next((s.day for s in sessions if s.completed and s.day <= end), None)
+    week_rows = tr.weeks(inside, sessions, start, end, per_week=routine.per_week, plan_start=plan_start)
+    baseline, recent = tr.baseline_and_recent(inside, routine.started)
+    changes = {m: tr.compare(baseline, recent, m) for m in tr.METRICS}
+    return Trend(
+        start, end, tr.series(rows, start, end), inside, routine, earlier, baseline, recent, changes, week_rows,
+        tr.adherence(week_rows, routine.per_week), tr.tag_effects(inside),
+    )
+
+
+def _week_adherence(w: tr.Week) -> dict:
+    return {"week": w.label, "done": w.sessions, "planned": w.planned}
+
