@@ -15,6 +15,13 @@ from backcare.cli.state import state
 class BackcareGroup(TyperGroup):
     """Turns BackcareError into one sentence on stderr plus its exit code, for every command."""
 
+    def make_context(self, info_name: str | None, args: list[str], parent: Any = None, **extra: Any) -> Any:
+        for arg in args:
+            if any("\udc80" <= ch <= "\udcff" for ch in arg):
+                # Undecodable bytes in argv arrive as lone surrogates, which no file or database can store.
+                raise typer.BadParameter(f"{arg.encode('utf-8', 'replace').decode()!r} is not valid UTF-8 text.")
+        return super().make_context(info_name, args, parent=parent, **extra)
+
     def invoke(self, ctx: Any) -> Any:
         from backcare.errors import BackcareError
 
@@ -25,6 +32,12 @@ class BackcareGroup(TyperGroup):
             if ctx.obj is not None and getattr(ctx.obj, "debug", False):
                 raise
             raise typer.Exit(exc.exit_code) from None
+        except OSError as exc:  # a file the person named cannot be used (too long a name, no such folder, ...)
+            if ctx.obj is not None and getattr(ctx.obj, "debug", False):
+                raise
+            where = f"{exc.filename}: " if exc.filename else ""
+            typer.echo(f"Error: {where}{exc.strerror or exc}.", err=True)
+            raise typer.Exit(1) from None
         except KeyboardInterrupt:
             from backcare.messages import CANCELLED
 

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import TypeVar
 
+from rich.markup import escape
 from rich.prompt import Prompt
 
 from backcare.domain import checkin as ck
@@ -21,11 +22,11 @@ def ask(question: str, parse: Callable[[str], T], *, default: str | None = None)
     """Ask until `parse` accepts the answer; a bad answer explains itself and asks again."""
     out = console(stderr=True)
     while True:
-        answer = Prompt.ask(question, console=out, default=default, show_default=default not in (None, ""))
+        answer = Prompt.ask(escape(question), console=out, default=default, show_default=default not in (None, ""))
         try:
             return parse(answer or "")
         except InvalidInput as exc:
-            out.print(f"[red]{exc.message}[/red] Please try again.")
+            out.print(f"[red]{escape(exc.message)}[/red] Please try again.")
 
 
 def _score(name: str, *, optional: bool) -> Callable[[str], int | None]:
@@ -67,7 +68,7 @@ def ask_yes_no(question: str) -> bool:
     def parse(text: str) -> bool:
         answer = parse_yes_no(text)
         if answer is None:
-            raise InvalidInput("Please answer y (yes) or n (no).")
+            raise InvalidInput("Answer y (yes) or n (no).")
         return answer
 
     return ask(f"{question} [y/n]", parse)

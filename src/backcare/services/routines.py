@@ -9,7 +9,7 @@ from pathlib import Path
 from backcare.domain import progression
 from backcare.domain.progress import Session, StageEvent
 from backcare.domain.routine import Dose, Exercise, Routine
-from backcare.errors import BackcareError, InvalidInput
+from backcare.errors import BackcareError, InvalidInput, StoreError
 from backcare.store import Store
 
 ACTIVE_KEY = "active_routine"
@@ -135,8 +135,8 @@ def progress(store: Store, today: date, *, record: bool = True) -> Progress:
     history = store.stage_history(active.name)
     if not history and record:
         event = StageEvent(active.name, today, routine.stages[0].id, "start", ("Started the routine.",))
-        store.add_stage_event(event)
-        history = [event]
+        if _record(store, event):
+            history = [event]
     pos = progression.position(routine, history)
     since = min(pos.since or today, today - timedelta(days=21))
     recent = store.checkins(since=today - timedelta(days=21), until=today)
@@ -147,10 +147,19 @@ def progress(store: Store, today: date, *, record: bool = True) -> Progress:
     decision = progression.decide(routine, history, checkins, sessions, store.latest_screen(), today)
     if record and history and (history[-1].decision, history[-1].stage) != (decision.decision, decision.stage):
         event = StageEvent(active.name, today, decision.stage, decision.decision, decision.reasons)
-        store.add_stage_event(event)
-        history = [*history, event]
+        if _record(store, event):
+            history = [*history, event]
     exercises = [] if decision.decision == progression.STOP else todays_exercises(routine, decision.stage, decision.easier)
     return Progress(active, decision, exercises, history)
+
+
+def _record(store: Store, event: StageEvent) -> bool:
+    """Record a decision; a home that cannot be written (read-only, full) still gets today's advice."""
+    try:
+        store.add_stage_event(event)
+    except StoreError:
+        return False
+    return True
 
 
 def todays_exercises(routine: Routine, stage_id: str, easier: bool) -> list[dict]:
