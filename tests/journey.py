@@ -47,7 +47,7 @@ EXERCISES = {
 
 def fill(home: Path, days: int = 90, *, end: date | None = None, seed: int = 1) -> dict:
     if end is None:
-        from backcare.domain.dates import today
+        from backcare.clock import today
 
         end = today()
     rng = random.Random(seed)

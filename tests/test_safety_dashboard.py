@@ -64,7 +64,7 @@ def test_interactive_screen_reasks_and_records(cli, home, monkeypatch):
     assert result.exit_code == 0, result.output
     screen = Store.open(home).latest_screen()
     assert screen.flagged == [QUESTIONS[6].id]
-    assert "Please answer y" in result.stderr
+    assert "Answer y (yes) or n (no)" in result.stderr
 
 
 def test_dashboard_json_keys_and_values(cli):

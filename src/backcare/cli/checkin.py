@@ -23,7 +23,8 @@ def checkin(
     settled: Annotated[Optional[str], typer.Option("--settled", metavar="yes|no", help="Did soreness from the last session settle by this morning?")] = None,
 ) -> None:
     from backcare.domain import checkin as ck
-    from backcare.domain.dates import human, parse_day, today
+    from backcare.clock import today
+    from backcare.domain.dates import human, parse_day
     from backcare.services import checkins
 
     now = today()
@@ -88,7 +89,8 @@ def delete(
     day: Annotated[str, typer.Argument(metavar="DATE", help="The day to delete: YYYY-MM-DD, 'today' or 'yesterday'.")],
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
 ) -> None:
-    from backcare.domain.dates import human, parse_day, today
+    from backcare.clock import today
+    from backcare.domain.dates import human, parse_day
 
     when = parse_day(day, now=today())
     store = state(ctx).store()

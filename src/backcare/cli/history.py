@@ -14,7 +14,7 @@ def history(
     days: Annotated[Optional[int], typer.Option("--days", "-n", min=1, max=36500, help="Only the last N days (default: all).")] = None,
     json_output: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
 ) -> None:
-    from backcare.domain.dates import today
+    from backcare.clock import today
     from backcare.services import checkins
 
     rows = checkins.history(state(ctx).store(), today(), days)

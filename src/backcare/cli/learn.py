@@ -55,7 +55,7 @@ def _list(ctx: typer.Context, json_output: bool) -> None:
 
 
 def _open(ctx: typer.Context, query: str, json_output: bool) -> None:
-    from backcare.domain.dates import today
+    from backcare.clock import today
     from backcare.services import education
 
     topic, first_time = education.open_topic(state(ctx).store(), query, today())
@@ -63,7 +63,7 @@ def _open(ctx: typer.Context, query: str, json_output: bool) -> None:
 
 
 def _next(ctx: typer.Context, json_output: bool) -> None:
-    from backcare.domain.dates import today
+    from backcare.clock import today
     from backcare.services import education
 
     opened = education.open_next(state(ctx).store(), today())

@@ -38,7 +38,7 @@ def report(
         fail_usage(f"--format must be html or md, not {fmt!r}.")
     if choice is None:
         choice = "md" if output and output.lower().endswith((".md", ".markdown")) else "html"
-    from backcare.domain.dates import today
+    from backcare.clock import today
     from backcare.services import report as service
 
     day = today()

@@ -26,7 +26,7 @@ def routine_root(ctx: typer.Context) -> None:
 
 @routine_app.command("show", help="The active routine, your current stage, and today's exercises with doses.")
 def show(ctx: typer.Context, json_output: JsonFlag = False) -> None:
-    from backcare.domain.dates import today
+    from backcare.clock import today
     from backcare.services import routines
 
     progress = routines.progress(state(ctx).store(), today())
@@ -47,7 +47,7 @@ def show(ctx: typer.Context, json_output: JsonFlag = False) -> None:
 
 @routine_app.command("why", help="Explain today's progression decision (advance, hold, step back or stop).")
 def why(ctx: typer.Context, json_output: JsonFlag = False) -> None:
-    from backcare.domain.dates import today
+    from backcare.clock import today
     from backcare.services import routines
 
     progress = routines.progress(state(ctx).store(), today())
@@ -126,7 +126,7 @@ def stage(
     stage_id: Annotated[str, typer.Argument(metavar="STAGE_ID")],
     reason: Annotated[str, typer.Option("--reason", "-r", help="Why (kept in the stage history).")] = "",
 ) -> None:
-    from backcare.domain.dates import today
+    from backcare.clock import today
     from backcare.services import routines
 
     name, stage_name = routines.set_stage(state(ctx).store(), stage_id, reason, today())

@@ -19,7 +19,7 @@ def safety(
     show_questions: Annotated[bool, typer.Option("--list", help="List the questions and their ids.")] = False,
     json_output: Annotated[bool, typer.Option("--json", help="With --list: print the questions as JSON.")] = False,
 ) -> None:
-    from backcare.domain import dates
+    from backcare import clock
     from backcare.domain.safety import BY_ID, QUESTIONS, Screen
 
     if show_questions:
@@ -30,7 +30,7 @@ def safety(
                 typer.echo(f"{q.id}: {q.text}")
         return
     store = state(ctx).store()
-    day = dates.today()
+    day = clock.today()
     if none and flag:
         fail_usage("Use either --none or --yes-to, not both.")
     if none or flag:

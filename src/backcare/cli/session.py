@@ -19,7 +19,8 @@ def session(
     no_timer: Annotated[bool, typer.Option("--no-timer", help="Do not run countdowns for holds.")] = False,
 ) -> None:
     from backcare.domain.checkin import parse_score
-    from backcare.domain.dates import parse_day, today
+    from backcare.clock import today
+    from backcare.domain.dates import parse_day
     from backcare.services import sessions
 
     now = today()

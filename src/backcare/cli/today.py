@@ -13,11 +13,11 @@ def today(
     ctx: typer.Context,
     json_output: Annotated[bool, typer.Option("--json", help="Print JSON instead of the dashboard.")] = False,
 ) -> None:
-    from backcare.domain import dates
+    from backcare import clock
     from backcare.services import dashboard
 
     store = state(ctx).store()
-    now = dates.today()
+    now = clock.today()
     if not json_output and interactive() and store.latest_screen() is None:
         from backcare.cli.prompts import first_run_safety
 

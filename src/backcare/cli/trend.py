@@ -29,7 +29,7 @@ def trend(
     choice = metric.strip().lower()
     if choice not in METRICS:
         fail_usage(f"--metric must be pain, stiffness or both, not {metric!r}.")
-    from backcare.domain.dates import today
+    from backcare.clock import today
     from backcare.services import trends
 
     data = trends.build(state(ctx).store(), today(), None if all_days else (days or trends.DEFAULT_DAYS))
