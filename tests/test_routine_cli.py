@@ -158,3 +158,14 @@ def test_six_week_journey_advances_steps_back_and_advances_again(cli, home):
     assert any("8/10" in r for r in flare["reasons"])
     store = Store.open(home)
     assert {s.stage for s in store.sessions()} == {"mobility", "control", "strength"}
+
+
+def test_exercise_library_listing(cli):
+    rows = cli.json("routine", "exercises", "--json")
+    assert len(rows) >= 30
+    assert {r["category"] for r in rows} == {"mobility", "control", "strength"}
+    dead_bug = next(r for r in rows if r["id"] == "dead-bug")
+    assert dead_bug["easier"] == "dead-bug-heel-slide" and dead_bug["harder"] == "dead-bug-straight-leg"
+    strength = cli.json("routine", "exercises", "--category", "strength", "--json")
+    assert strength and all(r["category"] == "strength" for r in strength)
+    assert cli("routine", "exercises", "--category", "stretch").exit_code == 2

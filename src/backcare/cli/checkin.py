@@ -17,7 +17,7 @@ def checkin(
     stiffness: Annotated[Score, typer.Option("--stiffness", "-s", metavar="0-10", help="Back stiffness today.")] = None,
     sleep: Annotated[Score, typer.Option("--sleep", metavar="0-10", help="Sleep quality last night (10 = great).")] = None,
     stress: Annotated[Score, typer.Option("--stress", metavar="0-10", help="Stress today (10 = very high).")] = None,
-    note: Annotated[Optional[str], typer.Option("--note", help="A short note (asked for interactively if you leave it out).")] = None,
+    note: Annotated[Optional[str], typer.Option("--note", metavar="TEXT", help="A short note (asked for interactively if you leave it out).")] = None,
     tag: Annotated[Optional[list[str]], typer.Option("--tag", "-t", metavar="WORD", help="A context tag, e.g. long-drive; repeat for more.")] = None,
     day: Annotated[Optional[str], typer.Option("--date", "-d", metavar="DATE", help="YYYY-MM-DD, 'today' or 'yesterday' (to backfill).")] = None,
     settled: Annotated[Optional[str], typer.Option("--settled", metavar="yes|no", help="Did soreness from the last session settle by this morning?")] = None,

@@ -29,7 +29,7 @@ def report(
             show_default=False,
         ),
     ] = None,
-    days: Annotated[int, typer.Option("--days", "-n", min=1, max=MAX_DAYS, help="The last N days.")] = 90,
+    days: Annotated[int, typer.Option("--days", "-n", metavar="N", min=1, max=MAX_DAYS, help="The last N days.")] = 90,
 ) -> None:
     choice = (fmt or "").strip().lower() or None
     if choice == "markdown":

@@ -67,7 +67,7 @@ def why(ctx: typer.Context, json_output: JsonFlag = False) -> None:
 def import_(
     ctx: typer.Context,
     file: Annotated[Path, typer.Argument(metavar="FILE", help="The routine YAML file from your physiotherapist.")],
-    name: Annotated[Optional[str], typer.Option("--name", help="Store it under this name (default: its own name).")] = None,
+    name: Annotated[Optional[str], typer.Option("--name", metavar="NAME", help="Store it under this name (default: its own name).")] = None,
 ) -> None:
     from backcare.services import routines
 
@@ -120,11 +120,28 @@ def export(
     typer.echo(f"Wrote {output}.")
 
 
+@routine_app.command("exercises", help="The exercise library: ids to use in routine files, with default doses.")
+def exercises(
+    ctx: typer.Context,
+    category: Annotated[Optional[str], typer.Option("--category", metavar="mobility|control|strength", help="Only this category.")] = None,
+    json_output: JsonFlag = False,
+) -> None:
+    from backcare.services import routines
+
+    rows = routines.library_rows(category)
+    if json_output:
+        print_json(rows)
+        return
+    from backcare.render.routine import show_library
+
+    show_library(rows)
+
+
 @routine_app.command("stage", help="Set the current stage by hand (recorded with your reason).")
 def stage(
     ctx: typer.Context,
     stage_id: Annotated[str, typer.Argument(metavar="STAGE_ID")],
-    reason: Annotated[str, typer.Option("--reason", "-r", help="Why (kept in the stage history).")] = "",
+    reason: Annotated[str, typer.Option("--reason", "-r", metavar="TEXT", help="Why (kept in the stage history).")] = "",
 ) -> None:
     from backcare.clock import today
     from backcare.services import routines

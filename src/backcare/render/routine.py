@@ -88,3 +88,15 @@ def show_history(events: list[dict]) -> None:
     for e in events:
         table.add_row(e["date"], e["stage"], decision_label(e["decision"]), " ".join(e["reasons"]))
     out.print(table)
+
+
+def show_library(rows: list[dict]) -> None:
+    out = console()
+    table = Table(title="Exercise library", title_justify="left", box=None, pad_edge=False)
+    table.add_column("id", no_wrap=True)
+    table.add_column("Name")
+    table.add_column("Category")
+    table.add_column("Default dose")
+    for r in rows:
+        table.add_row(r["id"], r["name"], r["category"], r["dose"])
+    out.print(table)

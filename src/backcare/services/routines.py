@@ -197,6 +197,20 @@ def exercise_dict(ex: Exercise, dose: Dose, easier_than: str | None = None) -> d
     }
 
 
+def library_rows(category: str | None = None) -> list[dict]:
+    """The bundled exercise library, in file order, optionally one category."""
+    from backcare.content import library
+    from backcare.domain.routine import CATEGORIES
+
+    if category is not None and category not in CATEGORIES:
+        raise InvalidInput(f"Categories are {', '.join(CATEGORIES)}, not {category!r}.")
+    rows = []
+    for ex in library().values():
+        if category is None or ex.category == category:
+            rows.append({**exercise_dict(ex, ex.dose), "easier": ex.easier, "harder": ex.harder})
+    return rows
+
+
 def set_stage(store: Store, stage_id: str, reason: str, today: date) -> tuple[str, str]:
     """A physio's or the person's manual override, recorded with its reason."""
     active = active_routine(store)
