@@ -64,3 +64,43 @@ def test_wheel_ships_the_data_files(installed, tmp_path):
     names = out.stdout
     for name in ("exercises.yaml", "education.yaml", "routines"):
         assert name in names
+
+
+@pytest.mark.slow
+def test_every_capability_works_from_the_wheel(installed, tmp_path):
+    """Routine files, a session, education, trends, report and exports, from a folder outside the repo."""
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    home = tmp_path / "home"
+    routine = elsewhere / "mine.yaml"
+    routine.write_text((REPO / "examples" / "routines" / "desk-worker.yaml").read_text())
+
+    def ok(*args):
+        result = run(installed, *args, cwd=elsewhere, home=home)
+        assert result.returncode == 0, (args, result.stderr)
+        assert "Traceback" not in result.stderr
+        return result.stdout
+
+    ok("safety", "--none")
+    ok("checkin", "-p", "4", "-s", "5", "--date", "yesterday")
+    ok("checkin", "-p", "3", "-s", "4", "--tag", "desk")
+    assert "ok" in ok("routine", "check", str(routine))
+    assert json.loads(ok("routine", "show", "--json"))["stage"]["id"] == "mobility"
+    ok("session", "--done", "all", "--pain-during", "2")
+    ok("routine", "import", str(routine))
+    assert json.loads(ok("today", "--json"))["topic"]["id"]
+    assert "Keep moving" in ok("learn", "staying-active")
+    ok("learn", "--search", "sleep")
+    assert json.loads(ok("trend", "--json"))["days"] >= 1
+    ok("report", "-o", str(elsewhere / "report.html"))
+    assert "<svg" in (elsewhere / "report.html").read_text()
+    ok("export", "--format", "json", "-o", str(elsewhere / "all.json"))
+    ok("export", "--format", "csv")
+    ok("export", "--format", "fhir")
+    ok("backup", "-o", str(elsewhere / "copy.db"))
+    fresh = tmp_path / "fresh"
+    result = run(installed, "import", str(elsewhere / "all.json"), cwd=elsewhere, home=fresh)
+    assert result.returncode == 0, result.stderr
+    bad = run(installed, "routine", "check", str(REPO / "tests" / "routines" / "broken" / "side-no.yaml"),
+              cwd=elsewhere, home=home)
+    assert bad.returncode == 1 and "side-no.yaml:" in bad.stdout
