@@ -7,12 +7,12 @@ goes through html.escape.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
 from html import escape
 
 from backcare import __version__
 from backcare.domain import trends as tr
 from backcare.domain.safety import BY_ID
+from backcare.render.report_format import day_label as _d, number as _n, short_day as _ds
 
 PAIN_COLOUR = "#b3261e"
 STIFF_COLOUR = "#1f5fa8"
@@ -58,20 +58,6 @@ li { margin: 0.5mm 0; }
 footer { margin-top: 5mm; border-top: 1px solid #bbb; padding-top: 1.5mm; color: #555; font-size: 8.5pt; }
 @media print { body { margin: 0; padding: 0; max-width: none; } }
 """
-
-
-def _d(day: date) -> str:
-    return f"{day.day} {day:%b %Y}"
-
-
-def _ds(report, day: date) -> str:
-    """'3 Sep' when the whole period is in one year, else '3 Sep 2026'."""
-    t = report.trend
-    return f"{day.day} {day:%b}" if t.start.year == t.end.year else _d(day)
-
-
-def _n(x: float | None) -> str:
-    return "–" if x is None else f"{x:.1f}"
 
 
 def render(report) -> str:  # report: backcare.services.report.Report

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
-from datetime import date
 
 from backcare import __version__
 from backcare.domain import trends as tr
 from backcare.domain.safety import BY_ID
+from backcare.render.report_format import day_label as _d, number as _n, short_day as _ds
 
 SPARKS = "▁▂▃▄▅▆▇█"
 MAX_WEEKS = 26  # rows of the weekly table (the most recent weeks)
@@ -19,20 +19,6 @@ def md(text: str) -> str:
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     text = _MD_SPECIAL.sub(r"\\\1", text)
     return " ".join(text.split())
-
-
-def _d(day: date) -> str:
-    return f"{day.day} {day:%b %Y}"
-
-
-def _ds(report, day: date) -> str:
-    """'3 Sep' when the whole period is in one year, else '3 Sep 2026'."""
-    t = report.trend
-    return f"{day.day} {day:%b}" if t.start.year == t.end.year else _d(day)
-
-
-def _n(x: float | None) -> str:
-    return "–" if x is None else f"{x:.1f}"
 
 
 def sparkline(values: list[float | None]) -> str:

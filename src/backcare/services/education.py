@@ -123,15 +123,7 @@ def topic_for_today(
     """
     read = store.topics_read()
     topic = edu.topic_of_the_day(topics(), read, today, first=tuple(first), flare=flare, red_flag=red_flag)
-    if topic is None:
-        return None
-    return {
-        "id": topic.id,
-        "title": topic.title,
-        "summary": topic.summary,
-        "minutes": topic.minutes,
-        "read": topic.id in read,
-    }
+    return None if topic is None else summary(topic, read)
 
 
 def related_topic(exercise_id: str) -> dict | None:
