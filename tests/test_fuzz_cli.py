@@ -197,37 +197,34 @@ def test_the_one_command_app_behaves_like_the_full_app(tmp_path_factory, args):
 LONG_NAME = "x" * 300  # longer than a file name may be (ENAMETOOLONG)
 
 
-def known_bug(reason: str):
-    return pytest.mark.xfail(reason=f"known bug, reported: {reason}", strict=False)
-
-
 @pytest.mark.parametrize("args", [
-    pytest.param(["history", "--days", "1000000"], marks=known_bug(
-        "services/checkins.py history(): today - timedelta(days=days - 1) overflows (OverflowError)")),
-    pytest.param(["history", "--days", "99999999999999999999999999999999"], marks=known_bug(
-        "services/checkins.py history(): --days has no upper bound (OverflowError)")),
-    pytest.param(["session", "--date", "0001-01-01", "--done", "all", "--pain-during", "2"], marks=known_bug(
-        "services/routines.py progress(): today - timedelta(days=21) overflows for year-1 dates")),
-    pytest.param(["checkin", "-p", "3", "-s", "4", "--note", "\udcff"], marks=known_bug(
-        "a non-UTF-8 byte in argv (--note $'\\xff') reaches SQLite as a lone surrogate: UnicodeEncodeError")),
-    pytest.param(["routine", "use", "\udcff"], marks=known_bug(
-        "routine use $'\\xff': the name reaches SQLite as a lone surrogate: UnicodeEncodeError")),
-    pytest.param(["routine", "new", LONG_NAME], marks=known_bug(
-        "cli/routine_files.py new(): file.is_dir() raises ENAMETOOLONG, not caught")),
-    pytest.param(["backup", "-o", LONG_NAME], marks=known_bug("backup -o: ENAMETOOLONG not caught")),
-    pytest.param(["export", "-o", LONG_NAME], marks=known_bug("export -o: ENAMETOOLONG not caught")),
-    pytest.param(["report", "-o", LONG_NAME], marks=known_bug("report -o: ENAMETOOLONG not caught")),
+    ["history", "--days", "1000000"],  # once: OverflowError in today - timedelta(days=...)
+    ["history", "--days", "99999999999999999999999999999999"],
+    ["trend", "--days", "1000000"],
+    ["session", "--date", "0001-01-01", "--done", "all", "--pain-during", "2"],  # once: OverflowError
+    ["checkin", "-p", "3", "-s", "4", "--date", "0026-11-24"],  # a mistyped year (see below)
+    ["checkin", "-p", "3", "-s", "4", "--note", "\udcff"],  # once: a non-UTF-8 argv byte crashed SQLite
+    ["routine", "use", "\udcff"],
+    ["routine", "check", "\udcff"],
+    ["routine", "new", LONG_NAME],  # once: ENAMETOOLONG escaped as an unexpected error
+    ["backup", "-o", LONG_NAME],
+    ["export", "-o", LONG_NAME],
+    ["report", "-o", LONG_NAME],
+    ["import", LONG_NAME],
+    ["routine", "import", LONG_NAME],
+    ["routine", "check", LONG_NAME],
+    ["--home", LONG_NAME, "today"],
 ], ids=lambda a: " ".join(a)[:40])
-def test_arguments_that_found_bugs(fuzz_env, args):
-    """Each was found by the fuzzer (or its grid run); kept here so a fix shows as XPASS."""
+def test_arguments_that_once_broke_backcare(fuzz_env, args):
+    """Each was found by the fuzzer or its grid run (every option x every awkward value) and has been fixed."""
     runner, home = fuzz_env
     result = runner.invoke(app, args, env={"BACKCARE_HOME": str(home)}, input="")
     check_outcome(result, args)
 
 
-@known_bug("checkin --date accepts a mistyped year like 0026-11-24; trend --all --json then builds a daily "
-           "series over 2000 years (measured: 6.8 s, 1.2 GB peak, 127 MB of JSON)")
 def test_a_check_in_with_a_mistyped_year_is_refused_or_harmless(fuzz_env):
+    """Once, `checkin --date 0026-11-24` was accepted and `trend --all --json` then built a daily series over
+    2000 years (6.8 s, 1.2 GB peak, 127 MB of JSON)."""
     runner, home = fuzz_env
     env = {"BACKCARE_HOME": str(home)}
     args = ["checkin", "-p", "3", "-s", "4", "--date", "0026-11-24"]

@@ -190,6 +190,26 @@ def test_files_written_for_the_person_are_private_under_umask_000(cli, home, tmp
     assert mode(written) == 0o600, f"{written.name} is {oct(mode(written))}"
 
 
+@pytest.mark.parametrize("args", [
+    pytest.param(("export", "--format", "json", "-o", "{db}"), id="export-json"),
+    pytest.param(("export", "--format", "csv", "-o", "{db}"), id="export-csv"),
+    pytest.param(("backup", "-o", "{db}"), id="backup"),
+    pytest.param(("report", "-o", "{db}"), id="report", marks=pytest.mark.xfail(
+        reason="known bug, reported: cli/report.py writes over the live database (data loss)", strict=False)),
+    pytest.param(("routine", "export", "default", "-o", "{db}"), id="routine-export", marks=pytest.mark.xfail(
+        reason="known bug, reported: cli/routine.py export writes over the live database (data loss)",
+        strict=False)),
+    pytest.param(("routine", "new", "{db}"), id="routine-new"),
+])
+def test_no_command_writes_its_output_over_the_database(cli, home, args):
+    need(*args[:2] if args[0] == "routine" else args[:1])
+    before = seed_checkins(home, 3)
+    result = cli(*[a.format(db=home / DB_NAME) for a in args])
+    assert result.exit_code != 0, f"'backcare {' '.join(args)}' wrote over the database: {result.output}"
+    assert "Traceback" not in result.output
+    assert stored_checkins(home) == before
+
+
 # -- no network --------------------------------------------------------------------------------------------------
 @pytest.fixture
 def no_network(monkeypatch):
@@ -390,9 +410,9 @@ def test_an_immutable_database_reads_and_refuses_writes_clearly(home):
     assert stored_checkins(home) == before
 
 
-@pytest.mark.xfail(reason="known bug, reported: services/routines.py progress() records the routine's 'start' "
-                   "stage event on first view, so today and routine show fail on a read-only home", strict=False)
 def test_the_dashboard_shows_on_an_immutable_home_that_never_showed_it(home):
+    """The first view records the routine's start in the stage history; on a home that cannot be written it must
+    still show (this once failed with 'cannot write')."""
     seed_checkins(home, 3)
     db = home / DB_NAME
     if not _chattr("+i", db, home):
@@ -426,3 +446,34 @@ def test_a_full_disk_during_checkin_is_one_clear_sentence_and_keeps_earlier_data
     assert "full" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
     assert stored_checkins(home) == before
+
+
+def test_a_disk_that_fills_up_during_an_import_keeps_none_of_it(cli, home, tmp_path, monkeypatch):
+    need("import")
+    need("export")
+    source = tmp_path / "source"
+    seed_checkins(source, 400)
+    export = tmp_path / "export.json"
+    made = cli.runner.invoke(app, ["export", "--format", "json", "-o", str(export)],
+                             env={"BACKCARE_HOME": str(source)})
+    assert made.exit_code == 0, made.output
+    before = seed_checkins(home, 3, today=date(1990, 1, 1))  # days the export does not have
+
+    real_open = Store.open.__func__
+
+    def open_nearly_full(cls, path):
+        store = real_open(cls, path)
+        pages = store.conn.execute("PRAGMA page_count").fetchone()[0]
+        store.conn.execute(f"PRAGMA max_page_count = {pages + 2}")
+        return store
+
+    with monkeypatch.context() as patch:
+        patch.setattr(Store, "open", classmethod(open_nearly_full))
+        result = cli("import", str(export))
+    assert result.exit_code == 1, (result.output, result.exception)
+    assert "Traceback" not in result.output
+    assert stored_checkins(home) == before  # none of the import, all of the earlier data, integrity ok
+    if "no transaction is active" in result.stderr:
+        pytest.xfail("known bug, reported: SQLite rolled the transaction back itself on SQLITE_FULL; Store.write's "
+                     "own ROLLBACK then fails and the person is told the database is damaged")
+    assert "full" in result.stderr
