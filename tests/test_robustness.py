@@ -194,11 +194,8 @@ def test_files_written_for_the_person_are_private_under_umask_000(cli, home, tmp
     pytest.param(("export", "--format", "json", "-o", "{db}"), id="export-json"),
     pytest.param(("export", "--format", "csv", "-o", "{db}"), id="export-csv"),
     pytest.param(("backup", "-o", "{db}"), id="backup"),
-    pytest.param(("report", "-o", "{db}"), id="report", marks=pytest.mark.xfail(
-        reason="known bug, reported: cli/report.py writes over the live database (data loss)", strict=False)),
-    pytest.param(("routine", "export", "default", "-o", "{db}"), id="routine-export", marks=pytest.mark.xfail(
-        reason="known bug, reported: cli/routine.py export writes over the live database (data loss)",
-        strict=False)),
+    pytest.param(("report", "-o", "{db}"), id="report"),
+    pytest.param(("routine", "export", "default", "-o", "{db}"), id="routine-export"),
     pytest.param(("routine", "new", "{db}"), id="routine-new"),
 ])
 def test_no_command_writes_its_output_over_the_database(cli, home, args):
@@ -473,7 +470,5 @@ def test_a_disk_that_fills_up_during_an_import_keeps_none_of_it(cli, home, tmp_p
     assert result.exit_code == 1, (result.output, result.exception)
     assert "Traceback" not in result.output
     assert stored_checkins(home) == before  # none of the import, all of the earlier data, integrity ok
-    if "no transaction is active" in result.stderr:
-        pytest.xfail("known bug, reported: SQLite rolled the transaction back itself on SQLITE_FULL; Store.write's "
-                     "own ROLLBACK then fails and the person is told the database is damaged")
+    assert "no transaction is active" not in result.stderr
     assert "full" in result.stderr

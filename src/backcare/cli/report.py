@@ -42,7 +42,8 @@ def report(
     from backcare.services import report as service
 
     day = today()
-    data = service.build(state(ctx).store(), day, days)
+    store = state(ctx).store()
+    data = service.build(store, day, days)
     if choice == "html":
         from backcare.render.report_html import render
     else:
@@ -55,6 +56,8 @@ def report(
         return
     from pathlib import Path
 
+    from backcare.services.files import write_private
+
     path = Path(output or f"backcare-report-{day.isoformat()}.{choice}").expanduser()
-    service.write_private(path, text)
+    write_private(path, text, protect=store.path)
     typer.echo(f"Report written to {path.absolute()}")

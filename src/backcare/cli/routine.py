@@ -99,7 +99,7 @@ def use(ctx: typer.Context, name: Annotated[str, typer.Argument(metavar="NAME")]
     typer.echo(f"Now following {active.name!r}.")
 
 
-@routine_app.command("export", help="Write a routine's YAML (e.g. to share or edit).")
+@routine_app.command("export", help="Write a routine's YAML file, to share or edit it.")
 def export(
     ctx: typer.Context,
     name: Annotated[str, typer.Argument(metavar="NAME")],
@@ -111,12 +111,9 @@ def export(
     if output is None:
         typer.echo(text, nl=not text.endswith("\n"))
         return
-    from backcare.errors import BackcareError
+    from backcare.services.files import write_private
 
-    try:
-        output.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise BackcareError(f"Cannot write {output}: {exc.strerror or exc}.") from exc
+    write_private(output, text, protect=state(ctx).store().path)
     typer.echo(f"Wrote {output}.")
 
 

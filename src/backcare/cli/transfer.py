@@ -33,6 +33,7 @@ def export(
     from pathlib import Path
 
     from backcare.services import transfer
+    from backcare.services.files import write_private
 
     store = state(ctx).store()
     text = transfer.export(store, fmt.value)
@@ -40,7 +41,7 @@ def export(
         sys.stdout.write(text)
         sys.stdout.flush()
         return
-    path = transfer.write_private(Path(output).expanduser(), text, protect=store.path)
+    path = write_private(Path(output).expanduser(), text, protect=store.path)
     typer.echo(f"Exported {fmt.value.upper()} to {path} (readable by you only).", err=True)
 
 

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 
 from backcare.domain import trends as tr
 from backcare.domain.progress import StageEvent
 from backcare.domain.safety import BY_ID, Screen
-from backcare.errors import BackcareError
 from backcare.services import trends
 from backcare.store import Store
 
@@ -96,20 +93,3 @@ def build(store: Store, today: date, days: int | None = trends.DEFAULT_DAYS) -> 
         screens=screens,
         notes=[(c.day, c.note) for c in t.checkins if c.note],
     )
-
-
-def write_private(path: Path, text: str) -> None:
-    """Write the report readable by its owner only (it is health data); replaces an earlier file of that name."""
-    try:
-        if path.is_dir():
-            raise BackcareError(f"{path} is a folder; give a file name with -o.")
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-    except FileNotFoundError:
-        raise BackcareError(f"Cannot write {path}: the folder {path.parent} does not exist.") from None
-    except PermissionError:
-        raise BackcareError(f"Cannot write {path}: permission denied. Choose another place with -o.") from None
-    except OSError as exc:
-        name = str(path) if len(str(path)) <= 80 else str(path)[:77] + "..."
-        raise BackcareError(f"Cannot write {name}: {exc.strerror or 'the system refused'}.") from None

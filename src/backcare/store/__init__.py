@@ -131,7 +131,8 @@ class Store:
         try:
             yield self.conn
         except BaseException:
-            self.conn.execute("ROLLBACK")
+            if self.conn.in_transaction:  # SQLite may already have rolled back itself (e.g. disk full)
+                self.conn.execute("ROLLBACK")
             raise
         self.conn.execute("COMMIT")
 

@@ -145,6 +145,7 @@ def apply(db: sqlite3.Connection, *, upto: int = LATEST) -> int:
             db.execute(f"PRAGMA user_version = {number}")
             db.execute("COMMIT")
         except BaseException:
-            db.execute("ROLLBACK")
+            if db.in_transaction:
+                db.execute("ROLLBACK")
             raise
     return db.execute("PRAGMA user_version").fetchone()[0]
