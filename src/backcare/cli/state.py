@@ -49,9 +49,15 @@ def interactive() -> bool:
 
 
 def print_json(data: object) -> None:
+    """Indented for a person at a terminal; compact when piped (much faster for years of data)."""
     import json
 
-    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    try:
+        pretty = sys.stdout.isatty()
+    except (AttributeError, ValueError):
+        pretty = False
+    text = json.dumps(data, indent=2, ensure_ascii=False) if pretty else json.dumps(data, ensure_ascii=False)
+    sys.stdout.write(text + "\n")
 
 
 def fail_usage(message: str) -> None:

@@ -3,7 +3,6 @@ is not acceptable, so one pass over a file finds every problem in it."""
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable, Sequence
 
@@ -25,6 +24,8 @@ def did_you_mean(word: object, options: Iterable[str]) -> str:
     """' (did you mean "x"?)' for a close match, else ''."""
     if not isinstance(word, str) or not word:
         return ""
+    import difflib  # only on a lookup miss or a typo; it costs ~7 ms to import
+
     match = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
     return f" (did you mean {show(match[0])}?)" if match else ""
 

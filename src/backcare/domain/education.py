@@ -5,7 +5,6 @@ Pure: no I/O, no YAML, no Rich. The loader lives in the content layer; the store
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -215,6 +214,8 @@ def _similarity(query: str, topic: Topic) -> float:
     q = _norm(query)
     title = _norm(topic.title)
     ident = _norm(topic.id.replace("-", " "))
+    import difflib  # only on a lookup miss or a typo; it costs ~7 ms to import
+
     best = max(difflib.SequenceMatcher(None, q, title).ratio(), difflib.SequenceMatcher(None, q, ident).ratio())
     if q and (f" {q} " in f" {title} " or f" {q} " in f" {ident} "):
         best = max(best, 0.9)  # whole words of the title, e.g. "fascia" for "What is fascia?"

@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from statistics import fmean
 
 from backcare.domain.checkin import CheckIn
 from backcare.domain.progress import Session, StageEvent
@@ -31,6 +30,11 @@ FLARE_PLAN = (
     "spread activities through the day, and expect it to settle over days. "
     "If you notice any red-flag sign, run 'backcare safety'."
 )
+
+
+def fmean(values: Sequence[float]) -> float:
+    # statistics.fmean would do, but importing `statistics` costs ~10 ms on every daily run.
+    return sum(values) / len(values)
 
 
 @dataclass(frozen=True)

@@ -1,89 +1,114 @@
-"""The daily dashboard."""
+"""The daily dashboard, in plain text (it runs every day, so it avoids Rich's import cost)."""
 
 from __future__ import annotations
 
+import textwrap
 from datetime import date
 
-from rich.table import Table
-
 from backcare import messages
-from backcare.domain.safety import Screen
-from backcare.render.console import bar, console
-from backcare.render.safety import urgent_panel
+from backcare.domain.safety import BY_ID, Screen
+from backcare.render.plain import Out, table_lines
+
+DECISIONS = {"advance": "Moving on", "hold": "Keep going", "step_back": "Easing off", "stop": "Stopped: see a doctor"}
+
+
+def bar(value: int | None) -> str:
+    """A tiny text bar for a 0-10 score; '·' for a missing day (a gap, not a zero)."""
+    return "·" if value is None else "█" * value + "░" * (10 - value)
 
 
 def show(data: dict, latest_screen: Screen | None) -> None:
-    out = console()
-    out.print(f"[bold]backcare[/bold] · {data['date_label']}")
+    out = Out()
+    out.row([("backcare", "bold"), (f" · {data['date_label']}", "")])
     safety = data["safety"]
     if safety["status"] == "red-flag" and latest_screen is not None:
-        out.print(urgent_panel(latest_screen))
+        _urgent(out, latest_screen)
     elif safety["status"] == "not-screened":
-        out.print(f"[yellow]{messages.SAFETY_REMINDER}[/yellow]")
+        out.para(messages.SAFETY_REMINDER, "yellow")
 
     if data["checked_in"]:
-        out.print(f"Today: checked in (pain {data['pain']}, stiffness {data['stiffness']}).")
+        out.para(f"Today: checked in (pain {data['pain']}, stiffness {data['stiffness']}).")
     else:
-        out.print(messages.CHECKIN_HINT)
+        out.para(messages.CHECKIN_HINT)
 
-    narrow = out.width < 60
-    table = Table(title="Last 7 days", title_justify="left", show_edge=False, pad_edge=False, box=None)
-    table.add_column("Day")
-    table.add_column("Pain", justify="right")
-    if not narrow:
-        table.add_column("", no_wrap=True)
-    table.add_column("Stiff", justify="right")
-    if not narrow:
-        table.add_column("", no_wrap=True)
+    wide = out.width >= 60
+    rows = []
     for row in data["last_7_days"]:
         day = date.fromisoformat(row["date"])
-        label = f"{day:%a %d}"
         pain, stiff = row["pain"], row["stiffness"]
-        cells = [label, "-" if pain is None else str(pain)]
-        if not narrow:
-            cells.append(bar(pain))
-        cells.append("-" if stiff is None else str(stiff))
-        if not narrow:
-            cells.append(bar(stiff))
-        table.add_row(*cells)
-    out.print(table)
+        cells = [f"{day:%a %d}", "-" if pain is None else str(pain)]
+        cells += [bar(pain)] if wide else []
+        cells += ["-" if stiff is None else str(stiff)]
+        cells += [bar(stiff)] if wide else []
+        rows.append(cells)
+    header = ["Day", "Pain", "", "Stiff", ""] if wide else ["Day", "Pain", "Stiff"]
+    out.para("Last 7 days", "bold")
+    for line in table_lines(header, rows, align="lrlrl" if wide else "lrr"):
+        out.row([(line, "")])
     streak = data["streak"]
-    out.print(f"Streak: {streak} day{'s' if streak != 1 else ''} in a row." if streak else "Streak: start one today.")
-
+    out.para(f"Streak: {streak} day{'s' if streak != 1 else ''} in a row." if streak else "Streak: start one today.")
     _routine(out, data)
     topic = data.get("topic")
     if topic:
-        out.print(f"[bold]Topic of the day:[/bold] {topic['title']}. {topic['summary']}")
-        out.print(f"  Read it: backcare learn {topic['id']}")
+        out.para(f"Topic of the day: {topic['title']}. {topic['summary']}")
+        out.para(f"  Read it: backcare learn {topic['id']}")
+    out.flush()
 
 
-def _routine(out, data: dict) -> None:
-    from backcare.render.routine import decision_label, exercise_table
+def _urgent(out: Out, screen: Screen) -> None:
+    rule = "!" * min(out.width, 72)
+    out.row([(rule, "bold red")])
+    out.para("SEEK URGENT CARE", "bold red")
+    out.para(messages.URGENT_EMERGENCY if screen.emergency else messages.URGENT_SOON, "bold")
+    for qid in screen.flagged:
+        if qid in BY_ID:
+            _bullet(out, BY_ID[qid].text)
+    out.para(messages.NOT_FOR_PROGRESSION)
+    out.row([(rule, "bold red")])
 
+
+def _bullet(out: Out, text: str) -> None:
+    for line in textwrap.wrap(text, max(10, out.width - 4), initial_indent="  • ", subsequent_indent="    "):
+        out.row([(line, "")])
+
+
+def _routine(out: Out, data: dict) -> None:
     if data.get("routine_problem"):
-        out.print(f"[red]Routine: {data['routine_problem']}[/red]")
+        out.para(f"Routine: {data['routine_problem']}", "red")
         return
     prog = data.get("progression")
     if not prog:
         return
     stage = prog["stage"]["name"] if prog["stage"] else ""
-    out.print(f"[bold]Routine:[/bold] {data['routine']} · {stage} · {decision_label(prog['decision'])}")
+    label = DECISIONS.get(prog["decision"], prog["decision"])
+    out.para(f"Routine: {data['routine']} · {stage} · {label}", "bold")
     for reason in prog["reasons"][:3]:
-        out.print(f"  • {reason}")
+        _bullet(out, reason)
     if prog["decision"] == "stop":
         return
     if data["session_done"]:
-        out.print("Today's session: done. Well done.")
+        out.para("Today's session: done. Well done.", "green")
         return
     if prog["exercises"]:
-        out.print(exercise_table(prog["exercises"], narrow=True))
-        out.print("Start a guided session: backcare session")
+        out.para("Today's exercises", "bold")
+        rows = [[str(n), ex["name"] + (" (easier)" if ex.get("easier_version_of") else ""), ex["dose"]]
+                for n, ex in enumerate(prog["exercises"], start=1)]
+        lines = table_lines(["#", "Exercise", "Dose"], rows, align="rll")
+        if max(map(len, lines)) <= out.width:
+            for line in lines:
+                out.row([(line, "")])
+        else:  # too narrow for columns: one wrapped line per exercise
+            for n, name, dose in rows:
+                text = f"{n}. {name}: {dose}"
+                for line in textwrap.wrap(text, out.width, subsequent_indent="   "):
+                    out.row([(line, "")])
+        out.para("Start a guided session: backcare session")
 
 
 def show_stop(reasons: tuple[str, ...] | list[str]) -> None:
     from rich.panel import Panel
 
-    from backcare import messages
+    from backcare.render.console import console
 
     out = console()
     body = "\n".join([*reasons, "", messages.URGENT_SOON, messages.NOT_FOR_PROGRESSION])

@@ -14,6 +14,7 @@ from backcare.store import Store
 
 ACTIVE_KEY = "active_routine"
 BUILTIN = "default"
+SESSIONS_CONSIDERED = 200
 
 
 @dataclass(frozen=True)
@@ -143,7 +144,8 @@ def progress(store: Store, today: date, *, record: bool = True) -> Progress:
     start = history[0].day if history else None
     first = store.checkins(since=start, until=today, limit=7) if start and start < since else []
     checkins = sorted({c.day: c for c in (*first, *recent)}.values(), key=lambda c: c.day)
-    sessions = store.sessions(routine=active.name, since=since)
+    # Stage criteria look at no more than the last 100 sessions; a long stage need not load years of them.
+    sessions = store.sessions(routine=active.name, since=since, last=SESSIONS_CONSIDERED)
     decision = progression.decide(routine, history, checkins, sessions, store.latest_screen(), today)
     if record and history and (history[-1].decision, history[-1].stage) != (decision.decision, decision.stage):
         event = StageEvent(active.name, today, decision.stage, decision.decision, decision.reasons)

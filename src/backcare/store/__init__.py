@@ -11,14 +11,16 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from backcare.domain.checkin import CheckIn
-from backcare.domain.progress import Session, StageEvent
-from backcare.domain.safety import Screen
 from backcare.errors import BackcareError, StoreError
 from backcare.paths import DB_NAME, ensure_private_dir
 from backcare.store import migrations
+
+if TYPE_CHECKING:
+    from backcare.domain.progress import Session, StageEvent
+    from backcare.domain.safety import Screen
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_S = 30.0
@@ -219,11 +221,15 @@ class Store:
 
     @guarded
     def screens(self) -> list[Screen]:
+        from backcare.domain.safety import Screen
+
         rows = self.conn.execute("SELECT date, answers FROM safety_screens ORDER BY id")
         return [Screen(date.fromisoformat(d), json.loads(a)) for d, a in rows]
 
     @guarded
     def latest_screen(self) -> Screen | None:
+        from backcare.domain.safety import Screen
+
         row = self.conn.execute("SELECT date, answers FROM safety_screens ORDER BY id DESC LIMIT 1").fetchone()
         return Screen(date.fromisoformat(row[0]), json.loads(row[1])) if row else None
 
@@ -292,13 +298,17 @@ class Store:
         return existed
 
     @guarded
-    def sessions(self, routine: str | None = None, since: date | None = None) -> list[Session]:
+    def sessions(self, routine: str | None = None, since: date | None = None, last: int = -1) -> list[Session]:
+        """Sessions in date order, optionally of one routine, from `since`, only the `last` N."""
+        from backcare.domain.progress import Session
+
         sql = "SELECT date, routine, stage, done, skipped, pain_during, effort FROM sessions WHERE date >= ?"
         params: list = [since.isoformat() if since else "0000-01-01"]
         if routine is not None:
             sql += " AND routine = ?"
             params.append(routine)
-        rows = self.conn.execute(sql + " ORDER BY date", params)
+        sql = f"SELECT * FROM ({sql} ORDER BY date DESC LIMIT ?) ORDER BY date"
+        rows = self.conn.execute(sql, [*params, last])
         return [
             Session(date.fromisoformat(d), r, st, tuple(json.loads(dn)), tuple(json.loads(sk)), p, e)
             for d, r, st, dn, sk, p, e in rows
@@ -316,6 +326,8 @@ class Store:
 
     @guarded
     def stage_history(self, routine: str | None = None) -> list[StageEvent]:
+        from backcare.domain.progress import StageEvent
+
         sql = "SELECT routine, date, stage, decision, reasons, manual FROM stage_history"
         params: tuple = ()
         if routine is not None:
