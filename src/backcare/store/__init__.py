@@ -62,6 +62,8 @@ def guarded(fn: Callable[..., T]) -> Callable[..., T]:
 
 @dataclass(frozen=True)
 class Edit:
+    """An earlier version of a day's check-in (an update or a deletion)."""
+
     day: date
     action: str
     before: dict
