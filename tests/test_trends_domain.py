@@ -138,7 +138,8 @@ def test_weeks_means_counts_and_plans():
         Session(D0 + timedelta(days=3), "r", "s", (), ("a",)),  # nothing done: not counted
         Session(D0 + timedelta(days=9), "r", "s", ("a",)),
     ]
-    weeks = tr.weeks(checkins, sessions, D0, D0 + timedelta(days=9), per_week=5, plan_start=D0 + timedelta(days=1))
+    days = [s.day for s in sessions if s.completed]  # what the store's completed_session_days gives
+    weeks = tr.weeks(checkins, days, D0, D0 + timedelta(days=9), per_week=5, plan_start=D0 + timedelta(days=1))
     assert [w.label for w in weeks] == ["2026-W10", "2026-W11"]
     w1, w2 = weeks
     assert (w1.pain, w1.stiffness, w1.checkins, w1.sessions) == (5, 4, 2, 2)

@@ -17,7 +17,6 @@ from datetime import date, timedelta
 from typing import NamedTuple
 
 from backcare.domain.checkin import CheckIn
-from backcare.domain.progress import Session
 
 WINDOW = 7  # days in the trailing mean
 BASELINE_CHECKINS = 7  # check-ins in the baseline and in the "now" window
@@ -181,7 +180,7 @@ def planned_sessions(per_week: int, days: int) -> int:
 
 def weeks(
     checkins: Iterable[CheckIn],
-    sessions: Iterable[Session],
+    session_days: Iterable[date],
     start: date,
     end: date,
     *,
@@ -206,10 +205,10 @@ def weeks(
             p_sum[w] += c.pain
             s_sum[w] += c.stiffness
             count[w] += 1
-    session_days: list[set[date]] = [set() for _ in range(n_weeks)]
-    for s in sessions:
-        if s.completed and start <= s.day <= end:
-            session_days[(s.day - first_monday).days // 7].add(s.day)
+    done_days: list[set[date]] = [set() for _ in range(n_weeks)]
+    for day in session_days:  # days with a completed session (several on one day count once)
+        if start <= day <= end:
+            done_days[(day - first_monday).days // 7].add(day)
     out = []
     for w in range(n_weeks):
         monday = first_monday + timedelta(days=7 * w)
@@ -222,7 +221,7 @@ def weeks(
         n = count[w]
         out.append(Week(
             iso.year, iso.week, monday, p_sum[w] / n if n else None, s_sum[w] / n if n else None, n,
-            len(session_days[w]), planned,
+            len(done_days[w]), planned,
         ))
     return out
 

@@ -94,11 +94,11 @@ def build(store: Store, today: date, days: int | None = DEFAULT_DAYS) -> Trend:
         rows = store.checkins(since=start - timedelta(days=tr.WINDOW - 1), until=end)
     inside = [c for c in rows if c.day >= start]
     routine = routine_info(store)
-    sessions = store.sessions(since=start)
+    session_days = store.completed_session_days(since=start)
     plan_start = routine.started
     if plan_start is None:
-        plan_start = next((s.day for s in sessions if s.completed and s.day <= end), None)
-    week_rows = tr.weeks(inside, sessions, start, end, per_week=routine.per_week, plan_start=plan_start)
+        plan_start = next((d for d in session_days if d <= end), None)
+    week_rows = tr.weeks(inside, session_days, start, end, per_week=routine.per_week, plan_start=plan_start)
     baseline, recent = tr.baseline_and_recent(inside, routine.started)
     changes = {m: tr.compare(baseline, recent, m) for m in tr.METRICS}
     return Trend(

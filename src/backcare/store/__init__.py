@@ -312,9 +312,18 @@ class Store:
         sql = f"SELECT * FROM ({sql} ORDER BY date DESC LIMIT ?) ORDER BY date"
         rows = self.conn.execute(sql, [*params, last])
         return [
-            Session(date.fromisoformat(d), r, st, tuple(json.loads(dn)), tuple(json.loads(sk)), p, e)
+            Session(date.fromisoformat(d), r, st, _ids(dn), _ids(sk), p, e)
             for d, r, st, dn, sk, p, e in rows
         ]
+
+    @guarded
+    def completed_session_days(self, since: date | None = None) -> list[date]:
+        """Days (in order, repeated per session) with a session in which at least one exercise was done."""
+        rows = self.conn.execute(
+            "SELECT date FROM sessions WHERE date >= ? AND done != '[]' ORDER BY date",
+            (since.isoformat() if since else "0000-01-01",),
+        )
+        return [date.fromisoformat(d) for (d,) in rows]
 
     @guarded
     def add_stage_event(self, event: StageEvent) -> None:
@@ -358,10 +367,15 @@ class Store:
 _CHECKIN_COLS = "date, pain, stiffness, sleep, stress, note, tags, settled"
 
 
+def _ids(text: str) -> tuple[str, ...]:
+    """A stored JSON list of ids or tags; most are empty, and years of rows are read at once."""
+    return () if text == "[]" else tuple(json.loads(text))
+
+
 def _checkin(row: tuple) -> CheckIn:
     d, pain, stiffness, sleep, stress, note, tags, settled = row
     return CheckIn(
-        date.fromisoformat(d), pain, stiffness, sleep, stress, note, tuple(json.loads(tags)),
+        date.fromisoformat(d), pain, stiffness, sleep, stress, note, _ids(tags),
         None if settled is None else bool(settled),
     )
 
