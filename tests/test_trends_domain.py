@@ -310,3 +310,11 @@ def test_flares_high_pain_or_two_days_above_baseline():
     ]
     # day 10 alone (no neighbour above) is not a flare; without a baseline only pain >= 8 counts
     assert [f.peak for f in tr.flares(checkins, None)] == [8, 9]
+
+
+def test_change_verdict_words_follow_the_mcid_in_both_directions():
+    assert tr.Change("pain", 60, 30).verdict == "meaningful improvement"  # -3 points
+    assert tr.Change("pain", 60, 50).verdict == "small improvement"  # -1 point, -17 %
+    assert tr.Change("pain", 30, 50).verdict == "meaningful worsening"  # +2 points
+    assert tr.Change("pain", 50, 55).verdict == "small worsening"
+    assert tr.Change("pain", 40, 40).verdict == "no change"

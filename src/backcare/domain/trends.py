@@ -347,6 +347,14 @@ class Change:
     recent10: int | None
 
     @property
+    def verdict(self) -> str:
+        """'meaningful improvement', 'small worsening', 'no change' (MCID wording for tables)."""
+        if self.direction == "same":
+            return "no change"
+        size = "meaningful" if self.meaningful else "small"
+        return f"{size} {'improvement' if self.direction == 'better' else 'worsening'}"
+
+    @property
     def known(self) -> bool:
         return self.baseline10 is not None and self.recent10 is not None
 

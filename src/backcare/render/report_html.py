@@ -157,9 +157,7 @@ def _change(report) -> list[str]:
     for m in tr.METRICS:
         c = t.changes[m]
         pct = "–" if c.percent_whole is None else f"{c.percent_whole:+d} %"
-        verdict = "no change" if c.direction == "same" else (
-            ("meaningful " if c.meaningful else "small ") + ("improvement" if c.direction == "better" else "worsening")
-        )
+        verdict = c.verdict
         cls = ' class="better"' if c.meaningful and c.direction == "better" else (
             ' class="worse"' if c.meaningful and c.direction == "worse" else "")
         out.append(

@@ -56,10 +56,7 @@ def render(report) -> str:  # report: backcare.services.report.Report
         for m in tr.METRICS:
             c = t.changes[m]
             pct = "–" if c.percent_whole is None else f"{c.percent_whole:+d} %"
-            verdict = "no change" if c.direction == "same" else (
-                ("meaningful " if c.meaningful else "small ")
-                + ("improvement" if c.direction == "better" else "worsening")
-            )
+            verdict = c.verdict
             lines.append(
                 f"| {m.capitalize()} | {c.baseline:.1f} | {c.recent:.1f} | {c.points:+.1f} | {pct} | {verdict} |"
             )
