@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, timedelta
 
 from backcare.domain import checkin as ck
 from backcare.store import Store
 
 
-@dataclass(frozen=True)
 class Recorded:
-    checkin: ck.CheckIn
-    previous: ck.CheckIn | None
+    """A saved check-in and the one it replaced (a plain class: this is on every check-in's start-up path)."""
+
+    __slots__ = ("checkin", "previous")
+
+    def __init__(self, checkin: ck.CheckIn, previous: ck.CheckIn | None):
+        self.checkin = checkin
+        self.previous = previous
 
     @property
     def diff(self) -> list[tuple[str, object, object]]:

@@ -8,7 +8,6 @@ import os
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -19,6 +18,7 @@ from backcare.paths import DB_NAME, ensure_private_dir
 from backcare.store import migrations
 
 if TYPE_CHECKING:
+    from backcare.domain.edits import Edit
     from backcare.domain.progress import Session, StageEvent
     from backcare.domain.safety import Screen
 
@@ -58,17 +58,6 @@ def guarded(fn: Callable[..., T]) -> Callable[..., T]:
             raise StoreError(describe(exc, self.path)) from exc
 
     return wrapper
-
-
-@dataclass(frozen=True)
-class Edit:
-    """An earlier version of a day's check-in (an update or a deletion)."""
-
-    day: date
-    action: str
-    before: dict
-    after: dict | None
-    at: str
 
 
 class Store:
@@ -201,6 +190,8 @@ class Store:
 
     @guarded
     def edits(self, day: date | None = None) -> list[Edit]:
+        from backcare.domain.edits import Edit
+
         sql = "SELECT date, action, before, after, at FROM checkin_edits"
         params: tuple = ()
         if day is not None:

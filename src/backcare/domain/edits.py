@@ -1,0 +1,17 @@
+"""The edit history of check-ins: nothing a person entered is silently lost."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+
+@dataclass(frozen=True)
+class Edit:
+    """An earlier version of a day's check-in, kept when it was updated or deleted."""
+
+    day: date
+    action: str  # update | delete
+    before: dict
+    after: dict | None
+    at: str
