@@ -154,3 +154,15 @@ def test_delete_missing_day_is_a_clear_error(cli):
     result = cli("delete", "2020-01-01", "--yes")
     assert result.exit_code == 1
     assert "no check-in" in result.stderr
+
+
+def test_debug_shows_the_details_for_a_bug_report(cli, home):
+    home.mkdir(parents=True)
+    (home / "backcare.db").write_text("not a database")
+    plain = cli("today")
+    assert plain.exit_code == 1
+    assert type(plain.exception).__name__ != "StoreError"  # one sentence, no traceback
+    for args, env in ((["--debug", "today"], {}), (["today"], {"BACKCARE_DEBUG": "1"})):
+        result = cli(*args, env=env)
+        assert result.exit_code == 1
+        assert type(result.exception).__name__ == "StoreError"  # re-raised, so the traceback is shown

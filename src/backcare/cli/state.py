@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -18,7 +19,7 @@ class State:
 
     def __init__(self) -> None:
         self.home_option: str | None = None
-        self.debug = False
+        self.debug = os.environ.get("BACKCARE_DEBUG") == "1"
         self._store: Store | None = None
 
     @property
