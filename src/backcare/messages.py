@@ -21,3 +21,13 @@ SAFETY_INTRO = (
 NOT_A_DIAGNOSIS = "backcare informs and guides; it does not diagnose. If you are worried, see a health professional."
 CHECKIN_HINT = "Not checked in yet today. Run: backcare checkin"
 CANCELLED = "Cancelled: nothing was saved."
+
+# How a progression decision is named to the person (the clinician report words it for physios).
+DECISION_LABELS = {
+    "advance": "Moving on",
+    "hold": "Keep going",
+    "step_back": "Easing off",
+    "stop": "Stopped: see a doctor",
+    "start": "Started",
+    "manual": "Set by hand",
+}

@@ -125,7 +125,7 @@ def exercises(
 ) -> None:
     from backcare.services import routines
 
-    rows = routines.library_rows(category)
+    rows = routines.exercise_rows(category)
     if json_output:
         print_json(rows)
         return

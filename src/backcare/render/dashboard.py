@@ -9,7 +9,6 @@ from backcare import messages
 from backcare.domain.safety import BY_ID, Screen
 from backcare.render.plain import Out, table_lines
 
-DECISIONS = {"advance": "Moving on", "hold": "Keep going", "step_back": "Easing off", "stop": "Stopped: see a doctor"}
 
 
 def bar(value: int | None) -> str:
@@ -80,7 +79,7 @@ def _routine(out: Out, data: dict) -> None:
     if not prog:
         return
     stage = prog["stage"]["name"] if prog["stage"] else ""
-    label = DECISIONS.get(prog["decision"], prog["decision"])
+    label = messages.DECISION_LABELS.get(prog["decision"], prog["decision"])
     out.para(f"Routine: {data['routine']} · {stage} · {label}", "bold")
     for reason in prog["reasons"][:3]:
         _bullet(out, reason)

@@ -7,20 +7,11 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from backcare.messages import DECISION_LABELS
 from backcare.render.console import console
 
-LABELS = {
-    "advance": "Moving on",
-    "hold": "Keep going",
-    "step_back": "Easing off",
-    "stop": "Stopped: see a doctor",
-    "start": "Started",
-    "manual": "Set by hand",
-}
-
-
 def decision_label(decision: str) -> str:
-    return LABELS.get(decision, decision)
+    return DECISION_LABELS.get(decision, decision)
 
 
 def show_progress(data: dict, *, description: str | None = None, title: str | None = None) -> None:

@@ -199,7 +199,7 @@ def exercise_dict(ex: Exercise, dose: Dose, easier_than: str | None = None) -> d
     }
 
 
-def library_rows(category: str | None = None) -> list[dict]:
+def exercise_rows(category: str | None = None) -> list[dict]:
     """The bundled exercise library, in file order, optionally one category."""
     from backcare.content import library
     from backcare.domain.routine import CATEGORIES
