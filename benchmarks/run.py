@@ -117,40 +117,83 @@ def fill_home(home: Path, days: int, today: date, seed: int = 7) -> None:
         stiffness = max(0, min(10, pain + rng.choice((-1, 0, 1))))
         sleep = rng.randint(3, 9) if rng.random() < 0.6 else None
         stress = rng.randint(1, 8) if rng.random() < 0.6 else None
-        note = f"Day {i}: walked {rng.randint(1, 9)} km, back felt {rng.choice(('ok', 'tight', 'better'))}." \
-            if rng.random() < 0.15 else None
+        note = (
+            f"Day {i}: walked {rng.randint(1, 9)} km, back felt {rng.choice(('ok', 'tight', 'better'))}."
+            if rng.random() < 0.15
+            else None
+        )
         day_tags = json.dumps(rng.sample(tags, rng.randint(1, 2)) if rng.random() < 0.2 else [])
         settled = rng.choice((0, 1)) if rng.random() < 0.3 else None
         checkins.append((day, pain, stiffness, sleep, stress, note, day_tags, settled, stamp, stamp))
         if i % 7 not in (5, 6):
             stage = "mobility" if i < 14 else "control" if i < 42 else "strength"
             done = stages.get(stage, [])
-            sessions.append((day, BUILTIN_ROUTINE, stage, json.dumps(done), "[]", rng.randint(0, 5),
-                             rng.randint(3, 7), stamp))
+            sessions.append(
+                (day, BUILTIN_ROUTINE, stage, json.dumps(done), "[]", rng.randint(0, 5), rng.randint(3, 7), stamp)
+            )
     events = [(BUILTIN_ROUTINE, start.isoformat(), "mobility", "start", json.dumps(["Started the routine."]), 0)]
     if days > 14:
-        events.append((BUILTIN_ROUTINE, (start + timedelta(days=14)).isoformat(), "control", "advance",
-                       json.dumps(["5 sessions in 7 days, pain during at most 5."]), 0))
+        events.append(
+            (
+                BUILTIN_ROUTINE,
+                (start + timedelta(days=14)).isoformat(),
+                "control",
+                "advance",
+                json.dumps(["5 sessions in 7 days, pain during at most 5."]),
+                0,
+            )
+        )
     if days > 42:
-        events.append((BUILTIN_ROUTINE, (start + timedelta(days=42)).isoformat(), "strength", "advance",
-                       json.dumps(["8 sessions in 14 days, pain during at most 5."]), 0))
+        events.append(
+            (
+                BUILTIN_ROUTINE,
+                (start + timedelta(days=42)).isoformat(),
+                "strength",
+                "advance",
+                json.dumps(["8 sessions in 14 days, pain during at most 5."]),
+                0,
+            )
+        )
     store = Store.open(home)
     try:
         with store.write() as db:
             db.executemany(
                 "INSERT INTO checkins (date, pain, stiffness, sleep, stress, note, tags, settled, recorded_at,"
-                " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", checkins)
+                " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                checkins,
+            )
             db.executemany(
                 "INSERT INTO sessions (date, routine, stage, done, skipped, pain_during, effort, at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", sessions)
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                sessions,
+            )
             db.executemany(
                 "INSERT INTO stage_history (routine, date, stage, decision, reasons, manual, at)"
-                f" VALUES (?, ?, ?, ?, ?, ?, '{stamp}')", events)
+                f" VALUES (?, ?, ?, ?, ?, ?, '{stamp}')",
+                events,
+            )
             db.execute(
                 "INSERT INTO safety_screens (date, answers, any_yes, at) VALUES (?, ?, 0, ?)",
-                (start.isoformat(), json.dumps({q: False for q in (
-                    "bladder-bowel", "saddle-numbness", "leg-weakness", "sexual-function", "fever-unwell",
-                    "cancer-weight", "trauma", "night-pain")}), stamp))
+                (
+                    start.isoformat(),
+                    json.dumps(
+                        {
+                            q: False
+                            for q in (
+                                "bladder-bowel",
+                                "saddle-numbness",
+                                "leg-weakness",
+                                "sexual-function",
+                                "fever-unwell",
+                                "cancer-weight",
+                                "trauma",
+                                "night-pain",
+                            )
+                        }
+                    ),
+                    stamp,
+                ),
+            )
     finally:
         store.close()
 
@@ -217,8 +260,11 @@ def big_routine(path: Path, target_bytes: int = 200 * 1024) -> Path:
         out += [f"  - id: stage-{s}", f"    name: Stage {s}", "    exercises:"]
         for k in range(20):
             ex = pool[(s * 7 + k) % len(pool)]
-            out.append(f"      - {{id: {ex}, sets: {1 + k % 3}, reps: {5 + k}, hold: {5 + s}, side: each}}"
-                       if k % 2 else f"      - {{id: {ex}, sets: 2, reps: 8}}")
+            out.append(
+                f"      - {{id: {ex}, sets: {1 + k % 3}, reps: {5 + k}, hold: {5 + s}, side: each}}"
+                if k % 2
+                else f"      - {{id: {ex}, sets: 2, reps: 8}}"
+            )
         out += ["    advance:", "      sessions: 5", "      days: 7", "      max_pain_during: 5"]
     text = "\n".join(out) + "\n"
     path.write_text(text, encoding="utf-8")
@@ -258,8 +304,11 @@ def time_runs(argv_for: Callable[[int], list[str]], env_for: Callable[[int], dic
 def summary(times: list[float]) -> dict:
     q = statistics.quantiles(times, n=4) if len(times) >= 2 else [times[0]] * 3
     return {
-        "median_ms": round(statistics.median(times), 2), "min_ms": round(min(times), 2),
-        "max_ms": round(max(times), 2), "p25_ms": round(q[0], 2), "p75_ms": round(q[2], 2),
+        "median_ms": round(statistics.median(times), 2),
+        "min_ms": round(min(times), 2),
+        "max_ms": round(max(times), 2),
+        "p25_ms": round(q[0], 2),
+        "p75_ms": round(q[2], 2),
         "runs_ms": [round(t, 2) for t in times],
     }
 
@@ -283,8 +332,14 @@ def importtime(args: list[str], env: dict, top: int = 8) -> dict:
     """Cumulative import times (ms) of one run under `python -X importtime`: the heaviest imports made by the
     run's own code (top level), the cost of each third-party package where backcare first pulls it in, and the
     heaviest backcare modules."""
-    p = subprocess.run([sys.executable, "-X", "importtime", "-m", "backcare", *args], stdin=subprocess.DEVNULL,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env)
+    p = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "backcare", *args],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
     rows = []  # (cumulative ms, depth, module), in the order printed: children before their parent
     for line in p.stderr.splitlines():
         m = re.match(r"import time:\s+(\d+) \|\s+(\d+) \| (\s*)(\S+)", line)
@@ -313,8 +368,9 @@ def importtime(args: list[str], env: dict, top: int = 8) -> dict:
     return {
         "total_ms": round(sum(ms for ms, depth, _ in rows if depth == 0), 1),
         "top_level": [{"module": n, "cumulative_ms": round(ms, 1)} for ms, _d, n in roots],
-        "third_party": [{"module": n, "cumulative_ms": round(ms, 1)}
-                        for n, ms in sorted(third.items(), key=lambda kv: -kv[1])[:top]],
+        "third_party": [
+            {"module": n, "cumulative_ms": round(ms, 1)} for n, ms in sorted(third.items(), key=lambda kv: -kv[1])[:top]
+        ],
         "backcare": [{"module": n, "cumulative_ms": round(ms, 1)} for ms, n in own],
     }
 
@@ -333,8 +389,12 @@ def machine() -> dict:
     except OSError:
         load = None
     return {
-        "uname": " ".join(platform.uname()), "cpu": cpu, "cores": os.cpu_count(),
-        "python": sys.version.split()[0], "sqlite": sqlite3.sqlite_version, "executable": sys.executable,
+        "uname": " ".join(platform.uname()),
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "python": sys.version.split()[0],
+        "sqlite": sqlite3.sqlite_version,
+        "executable": sys.executable,
         "loadavg_at_start": load,
     }
 
@@ -343,15 +403,19 @@ def print_table(baseline: dict, benches: list[Bench], scaling: dict | None) -> N
     head = f"{'command':44} {'median ms':>9} {'min-max ms':>15} {'x base':>7} {'peak MiB':>8}  {'target':22} result"
     print(head)
     print("-" * len(head))
-    print(f"{'python -c pass (baseline)':44} {baseline['median_ms']:9.1f} "
-          f"{baseline['min_ms']:7.1f}-{baseline['max_ms']:<7.1f} {1.0:7.2f} {baseline.get('peak_mib') or 0:8.1f}")
+    print(
+        f"{'python -c pass (baseline)':44} {baseline['median_ms']:9.1f} "
+        f"{baseline['min_ms']:7.1f}-{baseline['max_ms']:<7.1f} {1.0:7.2f} {baseline.get('peak_mib') or 0:8.1f}"
+    )
     for b in benches:
         r = b.results
         if "median_ms" not in r:
             print(f"{b.name:44} {r.get('status', '')}")
             continue
-        print(f"{b.name:44} {r['median_ms']:9.1f} {r['min_ms']:7.1f}-{r['max_ms']:<7.1f} {r['ratio']:7.2f} "
-              f"{r.get('peak_mib') or 0:8.1f}  {r.get('target', '-'):22} {r['status']}")
+        print(
+            f"{b.name:44} {r['median_ms']:9.1f} {r['min_ms']:7.1f}-{r['max_ms']:<7.1f} {r['ratio']:7.2f} "
+            f"{r.get('peak_mib') or 0:8.1f}  {r.get('target', '-'):22} {r['status']}"
+        )
     for key, series in (scaling or {}).items():
         print()
         if not series.get("points"):
@@ -360,8 +424,10 @@ def print_table(baseline: dict, benches: list[Bench], scaling: dict | None) -> N
         print(f"{key} by history length (median ms):")
         for years, r in series["points"].items():
             print(f"  {years:>3} years ({r['checkins']:6d} check-ins): {r['median_ms']:8.1f} ms")
-        print(f"  marginal cost 1->10 years: {series['slope_1_10_ms_per_year']:.2f} ms/year; "
-              f"10->50 years: {series['slope_10_50_ms_per_year']:.2f} ms/year -> {series['status']}")
+        print(
+            f"  marginal cost 1->10 years: {series['slope_1_10_ms_per_year']:.2f} ms/year; "
+            f"10->50 years: {series['slope_10_50_ms_per_year']:.2f} ms/year -> {series['status']}"
+        )
 
 
 # -- main --------------------------------------------------------------------------------------------------------
@@ -385,10 +451,19 @@ def main(argv: list[str] | None = None) -> int:
     # Bytecode caches on, as in a normal install (pip compiles at install time); an editable install under
     # PYTHONDONTWRITEBYTECODE=1 would recompile every backcare module on every run. The cache goes to the
     # scratch folder, so nothing is written into the source tree; the warm-up runs fill it.
-    base_env = {k: v for k, v in os.environ.items()
-                if not k.startswith("BACKCARE_") and k not in ("PYTHONDONTWRITEBYTECODE", "PYTHONPYCACHEPREFIX")}
-    base_env.update({"BACKCARE_TODAY": today.isoformat(), "NO_COLOR": "1", "COLUMNS": "100",
-                     "PYTHONPYCACHEPREFIX": str(tmp / "pycache")})
+    base_env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("BACKCARE_") and k not in ("PYTHONDONTWRITEBYTECODE", "PYTHONPYCACHEPREFIX")
+    }
+    base_env.update(
+        {
+            "BACKCARE_TODAY": today.isoformat(),
+            "NO_COLOR": "1",
+            "COLUMNS": "100",
+            "PYTHONPYCACHEPREFIX": str(tmp / "pycache"),
+        }
+    )
     print(f"backcare: {' '.join(bc)}   python: {sys.version.split()[0]}   runs: {opts.runs} (+{opts.warmup} warm-up)")
     print(f"loadavg: {os.getloadavg()}   scratch: {tmp}")
 
@@ -401,31 +476,59 @@ def main(argv: list[str] | None = None) -> int:
             templates[key] = tmp / f"tpl-{key}"
             fill_home(templates[key], days, today)
         routine_file = big_routine(tmp / "routine-200k.yaml")
-        print(f"  done in {time.perf_counter() - t0:.1f} s; routine file {routine_file.stat().st_size // 1024} KiB",
-              flush=True)
+        print(
+            f"  done in {time.perf_counter() - t0:.1f} s; routine file {routine_file.stat().st_size // 1024} KiB",
+            flush=True,
+        )
 
         checkin = ["checkin", "--pain", "3", "--stiffness", "4"]
 
         def next_day(i: int) -> date:
             return today + timedelta(days=i)
+
         benches = [
             Bench("backcare --help", (), lambda i: ["--help"], "empty"),
             Bench("backcare --version", (), lambda i: ["--version"], "empty", target_ratio=7),
             # Each run is the next day (BACKCARE_TODAY), as a person checks in once a day: no --date needed.
-            Bench("checkin --pain 3 --stiffness 4 (30-day home)", ("checkin",), lambda i: checkin, "small", 8, 40,
-                  day=next_day),
-            Bench("checkin --pain 3 --stiffness 4 (10-year home)", ("checkin",), lambda i: checkin, "10y", 8, 40,
-                  day=next_day),
-            Bench("checkin (first run: empty home, new db)", ("checkin",), lambda i: checkin, "empty",
-                  fresh_home_each_run=True),
+            Bench(
+                "checkin --pain 3 --stiffness 4 (30-day home)",
+                ("checkin",),
+                lambda i: checkin,
+                "small",
+                8,
+                40,
+                day=next_day,
+            ),
+            Bench(
+                "checkin --pain 3 --stiffness 4 (10-year home)",
+                ("checkin",),
+                lambda i: checkin,
+                "10y",
+                8,
+                40,
+                day=next_day,
+            ),
+            Bench(
+                "checkin (first run: empty home, new db)",
+                ("checkin",),
+                lambda i: checkin,
+                "empty",
+                fresh_home_each_run=True,
+            ),
             Bench("today (10 years)", ("today",), lambda i: ["today"], "10y", 12),
             Bench("history --json (10 years)", ("history",), lambda i: ["history", "--json"], "10y"),
             Bench("trend (10-year home, last 90 days)", ("trend",), lambda i: ["trend"], "10y", 12, 60),
-            Bench("trend --json (10-year home, last 90 days)", ("trend",), lambda i: ["trend", "--json"], "10y", 12, 60),
+            Bench(
+                "trend --json (10-year home, last 90 days)", ("trend",), lambda i: ["trend", "--json"], "10y", 12, 60
+            ),
             Bench("trend --all (10 years)", ("trend",), lambda i: ["trend", "--all"], "10y", 12, 60),
             Bench("trend --all --json (10 years)", ("trend",), lambda i: ["trend", "--all", "--json"], "10y", 12, 60),
-            Bench("routine check FILE (200 KiB)", ("routine", "check"),
-                  lambda i: ["routine", "check", str(routine_file)], "empty"),
+            Bench(
+                "routine check FILE (200 KiB)",
+                ("routine", "check"),
+                lambda i: ["routine", "check", str(routine_file)],
+                "empty",
+            ),
             Bench("export --format json (10 years)", ("export",), lambda i: ["export", "--format", "json"], "10y"),
         ]
         if opts.only is not None:
@@ -501,18 +604,25 @@ def main(argv: list[str] | None = None) -> int:
         for b in benches:
             imp = b.results.get("importtime")
             if imp:
-                print(f"\nimport profile of '{b.name}' (cumulative ms; {imp['total_ms']} ms in all, as"
-                      " -X importtime counts it):")
+                print(
+                    f"\nimport profile of '{b.name}' (cumulative ms; {imp['total_ms']} ms in all, as"
+                    " -X importtime counts it):"
+                )
                 print("  top-level: " + ", ".join(f"{x['module']} {x['cumulative_ms']}" for x in imp["top_level"]))
                 print("  third-party: " + ", ".join(f"{x['module']} {x['cumulative_ms']}" for x in imp["third_party"]))
                 print("  backcare: " + ", ".join(f"{x['module']} {x['cumulative_ms']}" for x in imp["backcare"]))
 
         result = {
-            "date": datetime.now().isoformat(timespec="seconds"), "host": socket.gethostname(),
-            "machine": info, "backcare": bc, "runs": opts.runs, "warmup": opts.warmup,
+            "date": datetime.now().isoformat(timespec="seconds"),
+            "host": socket.gethostname(),
+            "machine": info,
+            "backcare": bc,
+            "runs": opts.runs,
+            "warmup": opts.warmup,
             "baseline": baseline,
             "commands": [{"name": b.name, "args": b.args(0), **b.results} for b in benches],
-            "scaling": scaling, "loadavg_at_end": os.getloadavg(),
+            "scaling": scaling,
+            "loadavg_at_end": os.getloadavg(),
         }
         out = opts.out or ROOT / "benchmarks" / "results" / f"{today.isoformat()}-{socket.gethostname()}.json"
         out.parent.mkdir(parents=True, exist_ok=True)
@@ -561,8 +671,10 @@ def history_scaling(bc: list[str], base_env: dict, tmp: Path, today: date, opts,
         # Linear growth keeps the marginal cost per year constant; allow 50 % and a 0.2 ms/year noise floor.
         ok = slope_b <= max(1.5 * slope_a, slope_a + 0.2)
         out[key] = {
-            "points": points, "slope_1_10_ms_per_year": round(slope_a, 3),
-            "slope_10_50_ms_per_year": round(slope_b, 3), "ms_per_year_overall": round((t50 - t1) / 49, 3),
+            "points": points,
+            "slope_1_10_ms_per_year": round(slope_a, 3),
+            "slope_10_50_ms_per_year": round(slope_b, 3),
+            "ms_per_year_overall": round((t50 - t1) / 49, 3),
             "status": "PASS" if ok else "FAIL",
             "rule": "marginal ms/year from 10 to 50 years <= max(1.5 x that from 1 to 10 years, +0.2 ms/year)",
         }

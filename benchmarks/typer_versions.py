@@ -19,9 +19,14 @@ import tempfile
 import time
 from pathlib import Path
 
-SERIES = {"0.26": "typer>=0.26,<0.27", "0.27": "typer>=0.27,<0.28", "0.28": "typer==0.28.0", "0.29": "typer>=0.29,<0.30"}
+SERIES = {
+    "0.26": "typer>=0.26,<0.27",
+    "0.27": "typer>=0.27,<0.28",
+    "0.28": "typer==0.28.0",
+    "0.29": "typer>=0.29,<0.30",
+}
 
-TINY_APP = '''
+TINY_APP = """
 import typer
 app = typer.Typer(rich_markup_mode=None, pretty_exceptions_enable=False)
 @app.command()
@@ -29,7 +34,7 @@ def main(pain: int = typer.Option(3), stiffness: int = typer.Option(4)) -> None:
     pass
 if __name__ == "__main__":
     app()
-'''
+"""
 
 # After running the tiny app once: is pydantic (or rich) in memory?
 RUN_PROBE = (
@@ -80,18 +85,29 @@ def main() -> int:
                 print(f"{series}: no venv at {venv} (run with --make)")
                 continue
             info = json.loads(subprocess.run([str(py), "-c", PROBE], capture_output=True, text=True, check=True).stdout)
-            info.update(json.loads(subprocess.run([str(py), "-c", RUN_PROBE.format(path=str(app_file))],
-                                                  capture_output=True, text=True, check=True).stdout))
+            info.update(
+                json.loads(
+                    subprocess.run(
+                        [str(py), "-c", RUN_PROBE.format(path=str(app_file))],
+                        capture_output=True,
+                        text=True,
+                        check=True,
+                    ).stdout
+                )
+            )
             base = median_ms([str(py), "-c", "pass"], opts.runs)
             imp = median_ms([str(py), "-c", "import typer"], opts.runs)
             tiny = median_ms([str(py), str(app_file), "--pain", "3"], opts.runs)
             row = {"series": series, **info, "pass_ms": base, "import_typer_ms": imp, "tiny_app_ms": tiny}
             results.append(row)
-            print(f"typer {info['version']:8}  python -c pass {base[0]:6.1f} ms   import typer {imp[0]:6.1f} ms "
-                  f"(min {imp[1]}, max {imp[2]}; +{imp[0] - base[0]:.1f} ms)   one-command app {tiny[0]:6.1f} ms   "
-                  f"pydantic after import/after run: {info['pydantic_loaded']}/{info['pydantic_after_run']}   "
-                  f"rich: {info['rich_loaded']}/{info['rich_after_run']}   "
-                  f"standalone click: {info['click_importable']}", flush=True)
+            print(
+                f"typer {info['version']:8}  python -c pass {base[0]:6.1f} ms   import typer {imp[0]:6.1f} ms "
+                f"(min {imp[1]}, max {imp[2]}; +{imp[0] - base[0]:.1f} ms)   one-command app {tiny[0]:6.1f} ms   "
+                f"pydantic after import/after run: {info['pydantic_loaded']}/{info['pydantic_after_run']}   "
+                f"rich: {info['rich_loaded']}/{info['rich_after_run']}   "
+                f"standalone click: {info['click_importable']}",
+                flush=True,
+            )
     print(json.dumps(results, indent=2))
     return 0
 

@@ -58,7 +58,11 @@ def run_backcare(*args: str, home: Path, env: dict | None = None, input: str | N
     full_env = {**os.environ, "BACKCARE_HOME": str(home), **(env or {})}
     return subprocess.run(
         [sys.executable, "-m", "backcare", *args],
-        capture_output=True, text=True, env=full_env, input=input, timeout=timeout,
+        capture_output=True,
+        text=True,
+        env=full_env,
+        input=input,
+        timeout=timeout,
     )
 
 

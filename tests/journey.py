@@ -98,13 +98,25 @@ def _fill(store: Store, rng: random.Random, start: date, end: date, days: int) -
     started = start + timedelta(days=min(3, days - 1))
     plan = [
         (0, "mobility", "start", ("Started the routine.",)),
-        (max(int(days * 0.25), 1), "control", "advance",
-         ("6 sessions done over 10 days with pain during exercise at most 5/10.",)),
-        (flare_at + 1, "mobility", "step_back",
-         ("Pain was 8/10 two days running: a flare-up.", "Back to the easier stage until it settles.")),
+        (
+            max(int(days * 0.25), 1),
+            "control",
+            "advance",
+            ("6 sessions done over 10 days with pain during exercise at most 5/10.",),
+        ),
+        (
+            flare_at + 1,
+            "mobility",
+            "step_back",
+            ("Pain was 8/10 two days running: a flare-up.", "Back to the easier stage until it settles."),
+        ),
         (flare_at + 8, "control", "advance", ("The flare-up settled: pain back near your usual level.",)),
-        (max(int(days * 0.75), flare_at + 9), "strength", "advance",
-         ("8 sessions over 14 days, pain during exercise at most 5/10, and pain not rising week to week.",)),
+        (
+            max(int(days * 0.75), flare_at + 9),
+            "strength",
+            "advance",
+            ("8 sessions over 14 days, pain during exercise at most 5/10, and pain not rising week to week.",),
+        ),
     ]
     events = []
     for offset, stage, decision, reasons in plan:

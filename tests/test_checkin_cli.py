@@ -18,8 +18,23 @@ def stored(home):
 
 
 def test_checkin_records_today(cli, home):
-    result = cli("checkin", "--pain", "3", "--stiffness", "4", "--sleep", "7", "--stress", "2",
-                 "--tag", "long-drive", "--tag", "Gardening", "--note", "stiff after the drive")
+    result = cli(
+        "checkin",
+        "--pain",
+        "3",
+        "--stiffness",
+        "4",
+        "--sleep",
+        "7",
+        "--stress",
+        "2",
+        "--tag",
+        "long-drive",
+        "--tag",
+        "Gardening",
+        "--note",
+        "stiff after the drive",
+    )
     assert result.exit_code == 0, result.output
     assert "pain 3, stiffness 4" in result.stdout
     [c], edits = stored(home)

@@ -397,8 +397,17 @@ def test_readability_gives_a_high_grade_for_dense_academic_text():
 
 
 def test_readability_counts_syllables_plausibly():
-    expected = {"back": 1, "walked": 1, "started": 2, "make": 1, "gentle": 2, "people": 2,
-                "exercise": 3, "connective": 3, "relaxation": 4}
+    expected = {
+        "back": 1,
+        "walked": 1,
+        "started": 2,
+        "make": 1,
+        "gentle": 2,
+        "people": 2,
+        "exercise": 3,
+        "connective": 3,
+        "relaxation": 4,
+    }
     got = {w: readability.count_syllables(w) for w in expected}
     assert got == expected
 
@@ -486,7 +495,7 @@ def test_checker_flags_a_hard_to_read_body():
     assert readability.fk_grade(hard) > MAX_FK_GRADE
 
 
-GOOD_YAML = "topics:\n  - id: a-topic\n    minutes: 2\n    title: \"no\"\n    body: |\n      Text.\n"
+GOOD_YAML = 'topics:\n  - id: a-topic\n    minutes: 2\n    title: "no"\n    body: |\n      Text.\n'
 BROKEN_YAML = {
     "tab": GOOD_YAML.replace("    title", "\ttitle"),
     "anchor and alias": "a: &x hello\nb: *x\n",

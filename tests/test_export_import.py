@@ -27,8 +27,16 @@ from backcare.store import Store
 from tests.conftest import Cli
 
 END = date(2026, 11, 20)
-NOTES = ["stiff after the drive", "=1+1", "-2 worse after lifting", "@home all day", "Rücken besser 😊",
-         'said "better", then not', "line one\nline two", "+ gardening, digging; raking"]
+NOTES = [
+    "stiff after the drive",
+    "=1+1",
+    "-2 worse after lifting",
+    "@home all day",
+    "Rücken besser 😊",
+    'said "better", then not',
+    "line one\nline two",
+    "+ gardening, digging; raking",
+]
 TAGS = ["long-drive", "gardening", "desk-day", "poor-sleep", "walk", "lifting"]
 ROUTINE_YAML = "format: backcare-routine/1\nname: default\nstages:\n  - id: gentle\n  - id: build\n"
 
@@ -51,8 +59,11 @@ def fill(home: Path, days: int = 90, end: date = END, seed: int = 1) -> dict:
                 continue  # a missed day
             pain = max(0, min(10, pain + rng.choice((-1, -1, 0, 0, 1))))
             c = CheckIn(
-                day, pain, max(0, min(10, pain + rng.choice((-1, 0, 1)))),
-                sleep=rng.choice((None, *range(3, 10))), stress=rng.choice((None, *range(1, 8))),
+                day,
+                pain,
+                max(0, min(10, pain + rng.choice((-1, 0, 1)))),
+                sleep=rng.choice((None, *range(3, 10))),
+                stress=rng.choice((None, *range(1, 8))),
                 note=rng.choice((None, None, None, *NOTES)),
                 tags=tuple(sorted(set(rng.sample(TAGS, rng.choice((0, 0, 1, 2)))))),
                 settled=rng.choice((None, True, True, False)),
@@ -63,8 +74,9 @@ def fill(home: Path, days: int = 90, end: date = END, seed: int = 1) -> dict:
             if rng.random() < 0.55:
                 stage = "gentle" if i < days // 2 else "build"
                 done = tuple(rng.sample(["pelvic-tilt", "cat-cow", "bridge", "bird-dog"], rng.choice((0, 2, 3))))
-                store.save_session(Session(day, "default", stage, done, (), rng.choice((None, 1, 2, 3, 4)),
-                                           rng.choice((None, 3, 5))))
+                store.save_session(
+                    Session(day, "default", stage, done, (), rng.choice((None, 1, 2, 3, 4)), rng.choice((None, 3, 5)))
+                )
             if i == days // 2:
                 store.add_stage_event(StageEvent("default", day, "build", "advance", ("pain settled", "7 sessions")))
             if i % 7 == 3:
@@ -121,8 +133,18 @@ def test_csv_has_a_header_and_one_row_per_day(cli, filled):
     result = cli("export", "--format", "csv")
     assert result.exit_code == 0, result.output
     rows = list(csv.reader(io.StringIO(result.stdout, newline="")))
-    assert rows[0] == ["date", "pain", "stiffness", "sleep", "stress", "tags", "note", "settled", "session_done",
-                       "pain_during"]
+    assert rows[0] == [
+        "date",
+        "pain",
+        "stiffness",
+        "sleep",
+        "stress",
+        "tags",
+        "note",
+        "settled",
+        "session_done",
+        "pain_during",
+    ]
     store = Store.open(filled)
     checkins, sessions = store.checkins(), store.sessions()
     store.close()
@@ -146,8 +168,19 @@ def test_csv_has_a_header_and_one_row_per_day(cli, filled):
 def test_csv_guards_only_text_cells():
     from backcare.exporters.csv_export import row
 
-    cells = row("2026-01-01", {"pain": 0, "stiffness": 10, "sleep": None, "stress": 2, "tags": ["a", "b-c"],
-                               "note": "@SUM(A1:A9)", "settled": False}, [{"done": ["x"], "pain_during": 3}])
+    cells = row(
+        "2026-01-01",
+        {
+            "pain": 0,
+            "stiffness": 10,
+            "sleep": None,
+            "stress": 2,
+            "tags": ["a", "b-c"],
+            "note": "@SUM(A1:A9)",
+            "settled": False,
+        },
+        [{"done": ["x"], "pain_during": 3}],
+    )
     assert cells == ["2026-01-01", "0", "10", "", "2", "a;b-c", "'@SUM(A1:A9)", "no", "yes", "3"]
 
 
@@ -160,8 +193,15 @@ def test_json_export_is_complete_and_deterministic(cli, filled):
     assert list(first)[:5] == ["format", "version", "exported_at", "schema_version", "backcare_version"]
     assert (first["format"], first["version"]) == ("backcare-export", 1)
     counts = db_state(filled)["counts"]
-    for table in ("checkins", "checkin_edits", "sessions", "stage_history", "safety_screens", "topics_read",
-                  "routines"):
+    for table in (
+        "checkins",
+        "checkin_edits",
+        "sessions",
+        "stage_history",
+        "safety_screens",
+        "topics_read",
+        "routines",
+    ):
         assert len(first[table]) == counts[table], table
     assert {e["action"] for e in first["checkin_edits"]} == {"update", "delete"}
     assert first["routines"][0]["source"] == ROUTINE_YAML
@@ -231,8 +271,11 @@ def test_fhir_bundle_validates_against_r4b(cli, filled):
         assert 0 <= q["value"] <= 10
     for e in pains:
         coding = e["resource"]["code"]["coding"][0]
-        assert coding == {"system": "http://loinc.org", "code": "72514-3",
-                          "display": "Pain severity - 0-10 verbal numeric rating [Score] - Reported"}
+        assert coding == {
+            "system": "http://loinc.org",
+            "code": "72514-3",
+            "display": "Pain severity - 0-10 verbal numeric rating [Score] - Reported",
+        }
     assert all(e["resource"]["code"]["coding"][0]["system"] != "http://loinc.org" for e in others)
     stiff = [e for e in others if e["resource"]["code"]["coding"][0]["code"] == "back-stiffness"]
     assert len(stiff) == len(checkins)
@@ -294,9 +337,20 @@ def edited_copy(export_file: Path, tmp_path: Path) -> tuple[Path, dict, list[str
     changed[1]["tags"] = ["walk"]
     new_days = [(END + timedelta(days=i)).isoformat() for i in (1, 2, 3)]
     for d in new_days:
-        doc["checkins"].append({"date": d, "pain": 2, "stiffness": 3, "sleep": None, "stress": None, "tags": [],
-                                "note": None, "settled": None, "recorded_at": "2026-11-21T08:00:00+00:00",
-                                "updated_at": "2026-11-21T08:00:00+00:00"})
+        doc["checkins"].append(
+            {
+                "date": d,
+                "pain": 2,
+                "stiffness": 3,
+                "sleep": None,
+                "stress": None,
+                "tags": [],
+                "note": None,
+                "settled": None,
+                "recorded_at": "2026-11-21T08:00:00+00:00",
+                "updated_at": "2026-11-21T08:00:00+00:00",
+            }
+        )
     path = tmp_path / "edited.json"
     path.write_text(json.dumps(doc))
     return path, doc, [c["date"] for c in changed], new_days
@@ -338,7 +392,7 @@ def test_replace_takes_the_file_version_and_keeps_history(cli, filled, export_fi
     old = {c.day.isoformat(): c for c in before["checkins"]}
     for d in changed:
         assert by_day[d].as_dict() == {k: file_by_day[d][k] for k in by_day[d].as_dict()}
-    new_edits = after["edits"][len(before["edits"]):]
+    new_edits = after["edits"][len(before["edits"]) :]
     assert [e.day.isoformat() for e in new_edits] == changed
     for e in new_edits:
         assert e.action == "update"
@@ -383,10 +437,14 @@ HOSTILE = {
     "score-text": (lambda ef: json.dumps(_set(_valid(ef), "checkins", 5, "stiffness", "4")).encode(), "not text"),
     "score-float": (lambda ef: json.dumps(_set(_valid(ef), "checkins", 5, "pain", 4.0)).encode(), "decimal point"),
     "score-bool": (lambda ef: json.dumps(_set(_valid(ef), "checkins", 5, "pain", True)).encode(), "not true"),
-    "bad-date": (lambda ef: json.dumps(_set(_valid(ef), "checkins", 0, "date", "2026-02-30")).encode(),
-                 "not a real calendar date"),
-    "duplicate-day": (lambda ef: json.dumps(_set(_valid(ef), "checkins", 1, "date", _first_day(ef))).encode(),
-                      "repeats date"),
+    "bad-date": (
+        lambda ef: json.dumps(_set(_valid(ef), "checkins", 0, "date", "2026-02-30")).encode(),
+        "not a real calendar date",
+    ),
+    "duplicate-day": (
+        lambda ef: json.dumps(_set(_valid(ef), "checkins", 1, "date", _first_day(ef))).encode(),
+        "repeats date",
+    ),
     "unknown-field": (lambda ef: json.dumps(_set(_valid(ef), "checkins", 0, "mood", 3)).encode(), "does not know"),
     "bad-tag": (lambda ef: json.dumps(_set(_valid(ef), "checkins", 0, "tags", ["=cmd()"])).encode(), "tags"),
     "bad-session": (lambda ef: json.dumps(_set(_valid(ef), "sessions", 0, "pain_during", -1)).encode(), "not -1"),
@@ -435,8 +493,9 @@ def test_a_missing_file_or_a_folder_is_refused(cli, home, tmp_path):
 
 def test_a_bad_file_into_an_empty_home_writes_nothing(cli, home, tmp_path):
     bad = tmp_path / "bad.json"
-    bad.write_text('{"format": "backcare-export", "version": 1, "checkins": [{"date": "2026-01-01", "pain": 11, '
-                   '"stiffness": 3}]}')
+    bad.write_text(
+        '{"format": "backcare-export", "version": 1, "checkins": [{"date": "2026-01-01", "pain": 11, "stiffness": 3}]}'
+    )
     result = cli("import", str(bad))
     assert result.exit_code == 1
     assert '"checkins" entry 1 (2026-01-01): "pain" must be from 0 to 10, not 11' in result.output
@@ -467,15 +526,41 @@ def big_export(path: Path, n: int) -> None:
     checkins, edits, sessions = [], [], []
     for i in range(n):
         d = (start + timedelta(days=i)).isoformat()
-        c = {"date": d, "pain": i % 11, "stiffness": (i * 7) % 11, "sleep": i % 10, "stress": None,
-             "tags": ["walk"] if i % 3 else [], "note": f"day {i}", "settled": None, "recorded_at": stamp,
-             "updated_at": stamp}
+        c = {
+            "date": d,
+            "pain": i % 11,
+            "stiffness": (i * 7) % 11,
+            "sleep": i % 10,
+            "stress": None,
+            "tags": ["walk"] if i % 3 else [],
+            "note": f"day {i}",
+            "settled": None,
+            "recorded_at": stamp,
+            "updated_at": stamp,
+        }
         checkins.append(c)
         edits.append({"date": d, "action": "update", "before": {**c, "pain": 5}, "after": c, "at": stamp})
-        sessions.append({"date": d, "routine": "default", "stage": "gentle", "done": ["bridge"], "skipped": [],
-                         "pain_during": 2, "effort": 3, "at": stamp})
-    doc = {"format": "backcare-export", "version": 1, "exported_at": stamp, "schema_version": 4,
-           "checkins": checkins, "checkin_edits": edits, "sessions": sessions}
+        sessions.append(
+            {
+                "date": d,
+                "routine": "default",
+                "stage": "gentle",
+                "done": ["bridge"],
+                "skipped": [],
+                "pain_during": 2,
+                "effort": 3,
+                "at": stamp,
+            }
+        )
+    doc = {
+        "format": "backcare-export",
+        "version": 1,
+        "exported_at": stamp,
+        "schema_version": 4,
+        "checkins": checkins,
+        "checkin_edits": edits,
+        "sessions": sessions,
+    }
     path.write_text(json.dumps(doc))
 
 
@@ -483,8 +568,10 @@ def _counts(db_path: Path) -> tuple[list, dict]:
     conn = sqlite3.connect(db_path)
     try:
         check = [r[0] for r in conn.execute("PRAGMA integrity_check")]
-        counts = {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
-                  for t in ("checkins", "checkin_edits", "sessions")}
+        counts = {
+            t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+            for t in ("checkins", "checkin_edits", "sessions")
+        }
     finally:
         conn.close()
     return check, counts
@@ -500,8 +587,9 @@ def test_sigkill_during_a_large_import_leaves_all_or_nothing(home, tmp_path, bc)
     _, pre = _counts(home / DB_NAME)
     journal = home / f"{DB_NAME}-journal"
     env = {**os.environ, "BACKCARE_HOME": str(home)}
-    proc = subprocess.Popen([sys.executable, "-m", "backcare", "import", str(big)], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "backcare", "import", str(big)], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
     try:
         deadline = time.monotonic() + 60
         while not journal.exists() and proc.poll() is None and time.monotonic() < deadline:
@@ -603,10 +691,13 @@ def test_a_backup_taken_while_another_process_writes_is_sound_and_complete(home,
 
 
 def test_the_commands_are_listed_and_import_nothing_heavy_for_help(tmp_path):
-    code = ("import sys; sys.argv=['backcare','--help']\nfrom backcare.cli import main\ntry: main()\n"
-            "except SystemExit: pass\nprint(sorted(m for m in sys.modules if m.startswith('backcare.')))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         env={**os.environ, "BACKCARE_HOME": str(tmp_path)})
+    code = (
+        "import sys; sys.argv=['backcare','--help']\nfrom backcare.cli import main\ntry: main()\n"
+        "except SystemExit: pass\nprint(sorted(m for m in sys.modules if m.startswith('backcare.')))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env={**os.environ, "BACKCARE_HOME": str(tmp_path)}
+    )
     assert "export" in out.stdout and "import" in out.stdout and "backup" in out.stdout
     loaded = out.stdout.strip().splitlines()[-1]
     for module in ("backcare.exporters", "backcare.store.transfer", "backcare.services.transfer", "fhir"):

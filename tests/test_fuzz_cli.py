@@ -60,14 +60,71 @@ def commands() -> set[tuple[str, ...]]:
 
 
 AWKWARD = [
-    "", " ", "\t", "-", "--", "0", "10", "11", "-1", "-0", "+3", "3.5", "1e3", "0x10", "NaN", "inf",
-    "99999999999999999999999999999999", str(-(2**63)), str(2**64), "٣",  # an Arabic-Indic digit three
-    "2026-02-30", "2026-02-28", "2026-13-01", "2026-1-1", "0000-00-00", "0001-01-01", "9999-12-31",
-    "1900-01-01", "today", "yesterday", "tomorrow", "TODAY", "all", "none", "yes", "no", "y", "maybe",
-    "json", "csv", "fhir", "html", "md", "pain", "stiffness", "both", "mobility", "strength", "next",
-    "cat-camel", "staying-active", "long-drive", "a,b,,c", "é", "日本語", "🙂", "\u202e", "\u200b",
-    "line\nbreak", "x" * 3000,
-    "~", ".", "..", "backcare.db", "Back on track (built-in)",
+    "",
+    " ",
+    "\t",
+    "-",
+    "--",
+    "0",
+    "10",
+    "11",
+    "-1",
+    "-0",
+    "+3",
+    "3.5",
+    "1e3",
+    "0x10",
+    "NaN",
+    "inf",
+    "99999999999999999999999999999999",
+    str(-(2**63)),
+    str(2**64),
+    "٣",  # an Arabic-Indic digit three
+    "2026-02-30",
+    "2026-02-28",
+    "2026-13-01",
+    "2026-1-1",
+    "0000-00-00",
+    "0001-01-01",
+    "9999-12-31",
+    "1900-01-01",
+    "today",
+    "yesterday",
+    "tomorrow",
+    "TODAY",
+    "all",
+    "none",
+    "yes",
+    "no",
+    "y",
+    "maybe",
+    "json",
+    "csv",
+    "fhir",
+    "html",
+    "md",
+    "pain",
+    "stiffness",
+    "both",
+    "mobility",
+    "strength",
+    "next",
+    "cat-camel",
+    "staying-active",
+    "long-drive",
+    "a,b,,c",
+    "é",
+    "日本語",
+    "🙂",
+    "\u202e",
+    "\u200b",
+    "line\nbreak",
+    "x" * 3000,
+    "~",
+    ".",
+    "..",
+    "backcare.db",
+    "Back on track (built-in)",
 ]
 
 # Not here: lone surrogates ("\udcff", a non-UTF-8 byte in argv as Python decodes it). Printing one fails in
@@ -87,8 +144,13 @@ def argv(draw) -> list[str]:
     path = draw(st.sampled_from(sorted(paths)))
     every_option = sorted({o for opts in paths.values() for o in opts})
     token = st.one_of(
-        st.sampled_from(paths[path]), st.sampled_from(AWKWARD), st.sampled_from(AWKWARD), free_text,
-        st.integers().map(str), st.sampled_from(every_option), st.sampled_from(sorted({p[-1] for p in paths if p})),
+        st.sampled_from(paths[path]),
+        st.sampled_from(AWKWARD),
+        st.sampled_from(AWKWARD),
+        free_text,
+        st.integers().map(str),
+        st.sampled_from(every_option),
+        st.sampled_from(sorted({p[-1] for p in paths if p})),
     )
     front = draw(st.lists(st.sampled_from(["--home", "x-home", "--version", "-h"]), max_size=2))
     return front + list(path) + draw(st.lists(token, max_size=7))
@@ -103,8 +165,12 @@ def fuzz_env(tmp_path, monkeypatch):
     runner = CliRunner()
     # Some history, so reading and editing commands have something to work on.
     for day in ("2026-01-01", "2026-01-02", "yesterday"):
-        assert runner.invoke(app, ["checkin", "-p", "3", "-s", "4", "--date", day],
-                             env={"BACKCARE_HOME": str(home)}).exit_code == 0
+        assert (
+            runner.invoke(
+                app, ["checkin", "-p", "3", "-s", "4", "--date", day], env={"BACKCARE_HOME": str(home)}
+            ).exit_code
+            == 0
+        )
     return runner, home
 
 
@@ -118,8 +184,9 @@ def check_outcome(result, args: list[str]) -> None:
     if result.exit_code in (1, 2):
         # `routine check` reports problems like a compiler, FILE:LINE:COL on standard output.
         linter = "check" in args and "routine" in args
-        assert result.stderr.strip() or (linter and result.stdout.strip()), \
+        assert result.stderr.strip() or (linter and result.stdout.strip()), (
             f"{shown} exited {result.exit_code} without a message on stderr (stdout: {result.stdout[:300]!r})"
+        )
 
 
 @FUZZ
@@ -171,8 +238,12 @@ def test_the_one_command_app_behaves_like_the_full_app(tmp_path_factory, args):
     base = tmp_path_factory.mktemp("diff")
     template = base / "template"
     runner = CliRunner()
-    assert runner.invoke(app, ["checkin", "-p", "3", "-s", "4", "--date", "yesterday"],
-                         env={"BACKCARE_HOME": str(template)}).exit_code == 0
+    assert (
+        runner.invoke(
+            app, ["checkin", "-p", "3", "-s", "4", "--date", "yesterday"], env={"BACKCARE_HOME": str(template)}
+        ).exit_code
+        == 0
+    )
     outcomes = []
     for label, application in (("full", app), ("one-command", lazy_app_for(args))):
         home, work = base / f"home-{label}", base / f"cwd-{label}"
@@ -185,10 +256,16 @@ def test_the_one_command_app_behaves_like_the_full_app(tmp_path_factory, args):
         finally:
             os.chdir(old)
         check_outcome(result, args)
-        outcomes.append((result.exit_code, result.stdout.replace(str(home), "HOME").replace(str(work), "CWD"),
-                         result.stderr.replace(str(home), "HOME").replace(str(work), "CWD")))
-    assert outcomes[0][0] == outcomes[1][0], f"backcare {args!r}: full app exit {outcomes[0][0]}, " \
-                                             f"one-command app exit {outcomes[1][0]}"
+        outcomes.append(
+            (
+                result.exit_code,
+                result.stdout.replace(str(home), "HOME").replace(str(work), "CWD"),
+                result.stderr.replace(str(home), "HOME").replace(str(work), "CWD"),
+            )
+        )
+    assert outcomes[0][0] == outcomes[1][0], (
+        f"backcare {args!r}: full app exit {outcomes[0][0]}, one-command app exit {outcomes[1][0]}"
+    )
     if outcomes[0][0] == 0:
         assert outcomes[0][1] == outcomes[1][1], f"backcare {args!r}: the two apps print different things"
     assert outcomes[0][2] == outcomes[1][2], f"backcare {args!r}: the two apps print different errors"
@@ -197,24 +274,28 @@ def test_the_one_command_app_behaves_like_the_full_app(tmp_path_factory, args):
 LONG_NAME = "x" * 300  # longer than a file name may be (ENAMETOOLONG)
 
 
-@pytest.mark.parametrize("args", [
-    ["history", "--days", "1000000"],  # once: OverflowError in today - timedelta(days=...)
-    ["history", "--days", "99999999999999999999999999999999"],
-    ["trend", "--days", "1000000"],
-    ["session", "--date", "0001-01-01", "--done", "all", "--pain-during", "2"],  # once: OverflowError
-    ["checkin", "-p", "3", "-s", "4", "--date", "0026-11-24"],  # a mistyped year (see below)
-    ["checkin", "-p", "3", "-s", "4", "--note", "\udcff"],  # once: a non-UTF-8 argv byte crashed SQLite
-    ["routine", "use", "\udcff"],
-    ["routine", "check", "\udcff"],
-    ["routine", "new", LONG_NAME],  # once: ENAMETOOLONG escaped as an unexpected error
-    ["backup", "-o", LONG_NAME],
-    ["export", "-o", LONG_NAME],
-    ["report", "-o", LONG_NAME],
-    ["import", LONG_NAME],
-    ["routine", "import", LONG_NAME],
-    ["routine", "check", LONG_NAME],
-    ["--home", LONG_NAME, "today"],
-], ids=lambda a: " ".join(a)[:40])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["history", "--days", "1000000"],  # once: OverflowError in today - timedelta(days=...)
+        ["history", "--days", "99999999999999999999999999999999"],
+        ["trend", "--days", "1000000"],
+        ["session", "--date", "0001-01-01", "--done", "all", "--pain-during", "2"],  # once: OverflowError
+        ["checkin", "-p", "3", "-s", "4", "--date", "0026-11-24"],  # a mistyped year (see below)
+        ["checkin", "-p", "3", "-s", "4", "--note", "\udcff"],  # once: a non-UTF-8 argv byte crashed SQLite
+        ["routine", "use", "\udcff"],
+        ["routine", "check", "\udcff"],
+        ["routine", "new", LONG_NAME],  # once: ENAMETOOLONG escaped as an unexpected error
+        ["backup", "-o", LONG_NAME],
+        ["export", "-o", LONG_NAME],
+        ["report", "-o", LONG_NAME],
+        ["import", LONG_NAME],
+        ["routine", "import", LONG_NAME],
+        ["routine", "check", LONG_NAME],
+        ["--home", LONG_NAME, "today"],
+    ],
+    ids=lambda a: " ".join(a)[:40],
+)
 def test_arguments_that_once_broke_backcare(fuzz_env, args):
     """Each was found by the fuzzer or its grid run (every option x every awkward value) and has been fixed."""
     runner, home = fuzz_env
@@ -287,29 +368,41 @@ stages: *i
 """
 
 
-@pytest.mark.parametrize("name, content", [
-    ("alias-bomb", BOMB.encode()),
-    ("deep-flow", ("format: backcare-routine/1\nname: deep\nstages: " + "[" * 20000 + "]" * 20000 + "\n").encode()),
-    ("deep-block", ("format: backcare-routine/1\nname: deep\nstages:\n"
-                    + "".join(" " * i + "-\n" for i in range(1, 400))).encode()),
-    ("deep-map", ("format: backcare-routine/1\nname: deep\nstages: " + "{a: " * 5000 + "1" + "}" * 5000
-                  + "\n").encode()),
-    ("huge-scalar", ("format: backcare-routine/1\nname: " + "x" * 1_500_000 + "\nstages: []\n").encode()),
-    ("too-big", ("# " + "padding " * 300_000 + "\n" + default_text()).encode()),
-    ("tab-indent", default_text().replace("  - id: control", "\t- id: control").encode()),
-    ("tab-in-flow", default_text().replace("{id: cat-camel, sets: 2, reps: 10}", "{id:\tcat-camel,\tsets: x}").encode()),
-    ("latin-1", default_text().replace("Ease into movement", "Éase into movement").encode("latin-1")),
-    ("bad-utf8-late", default_text().encode() + b"\n# \xff\xfe\xc3\x28\n"),
-    ("utf-16", default_text().encode("utf-16")),
-    ("nul-byte", default_text().replace("author: backcare", "author: back\x00care").encode()),
-    ("duplicate-key", default_text().replace("per_week: 5", "per_week: 5\nper_week: 6").encode()),
-    ("empty", b""),
-    ("only-comment", b"# nothing here\n"),
-    ("not-a-mapping", b"- just\n- a list\n"),
-    ("python-tag", b"format: backcare-routine/1\nname: !!python/object/apply:os.system ['true']\nstages: []\n"),
-    ("unclosed-quote", b"format: backcare-routine/1\nname: 'oops\nstages: []\n"),
-    ("multi-document", (default_text() + "---\n" + default_text()).encode()),
-])
+@pytest.mark.parametrize(
+    "name, content",
+    [
+        ("alias-bomb", BOMB.encode()),
+        ("deep-flow", ("format: backcare-routine/1\nname: deep\nstages: " + "[" * 20000 + "]" * 20000 + "\n").encode()),
+        (
+            "deep-block",
+            (
+                "format: backcare-routine/1\nname: deep\nstages:\n" + "".join(" " * i + "-\n" for i in range(1, 400))
+            ).encode(),
+        ),
+        (
+            "deep-map",
+            ("format: backcare-routine/1\nname: deep\nstages: " + "{a: " * 5000 + "1" + "}" * 5000 + "\n").encode(),
+        ),
+        ("huge-scalar", ("format: backcare-routine/1\nname: " + "x" * 1_500_000 + "\nstages: []\n").encode()),
+        ("too-big", ("# " + "padding " * 300_000 + "\n" + default_text()).encode()),
+        ("tab-indent", default_text().replace("  - id: control", "\t- id: control").encode()),
+        (
+            "tab-in-flow",
+            default_text().replace("{id: cat-camel, sets: 2, reps: 10}", "{id:\tcat-camel,\tsets: x}").encode(),
+        ),
+        ("latin-1", default_text().replace("Ease into movement", "Éase into movement").encode("latin-1")),
+        ("bad-utf8-late", default_text().encode() + b"\n# \xff\xfe\xc3\x28\n"),
+        ("utf-16", default_text().encode("utf-16")),
+        ("nul-byte", default_text().replace("author: backcare", "author: back\x00care").encode()),
+        ("duplicate-key", default_text().replace("per_week: 5", "per_week: 5\nper_week: 6").encode()),
+        ("empty", b""),
+        ("only-comment", b"# nothing here\n"),
+        ("not-a-mapping", b"- just\n- a list\n"),
+        ("python-tag", b"format: backcare-routine/1\nname: !!python/object/apply:os.system ['true']\nstages: []\n"),
+        ("unclosed-quote", b"format: backcare-routine/1\nname: 'oops\nstages: []\n"),
+        ("multi-document", (default_text() + "---\n" + default_text()).encode()),
+    ],
+)
 def test_hostile_routine_files_get_located_problems_not_tracebacks(tmp_path, name, content):
     path = tmp_path / f"{name}.yaml"
     path.write_bytes(content)
@@ -318,12 +411,15 @@ def test_hostile_routine_files_get_located_problems_not_tracebacks(tmp_path, nam
     assert all(line >= 1 and col >= 1 for line, col in places)
 
 
-@pytest.mark.parametrize("name, content", [
-    ("bom", b"\xef\xbb\xbf" + default_text().encode()),
-    ("crlf", default_text().replace("\n", "\r\n").encode()),
-    ("bom-crlf", b"\xef\xbb\xbf" + default_text().replace("\n", "\r\n").encode()),
-    ("no-trailing-newline", default_text().rstrip("\n").encode()),
-])
+@pytest.mark.parametrize(
+    "name, content",
+    [
+        ("bom", b"\xef\xbb\xbf" + default_text().encode()),
+        ("crlf", default_text().replace("\n", "\r\n").encode()),
+        ("bom-crlf", b"\xef\xbb\xbf" + default_text().replace("\n", "\r\n").encode()),
+        ("no-trailing-newline", default_text().rstrip("\n").encode()),
+    ],
+)
 def test_harmless_encodings_of_a_valid_routine_are_accepted(tmp_path, name, content):
     path = tmp_path / f"{name}.yaml"
     path.write_bytes(content)
@@ -333,20 +429,28 @@ def test_harmless_encodings_of_a_valid_routine_are_accepted(tmp_path, name, cont
     assert "ok" in result.stdout
 
 
-@pytest.mark.parametrize("name, old, new, valid", [
-    # YAML 1.1 would turn these into False / True: backcare reads YAML 1.2 (like editors), where they are text.
-    ("name-no", "name: Back on track (built-in)", "name: no", True),
-    ("author-on", "author: backcare", "author: on", True),
-    ("name-yes-off", "name: Back on track (built-in)", "name: off", True),
-    # YAML 1.1 reads 1:30 as 90 (sexagesimal) and 010 as 8 (octal); either may be accepted or refused, but a
-    # refusal must point at the place.
-    ("hold-1:30", "{id: knee-to-chest, reps: 3, hold: 20, side: each}", "{id: knee-to-chest, reps: 3, hold: 1:30, side: each}", None),
-    ("reps-010", "{id: cat-camel, sets: 2, reps: 10}", "{id: cat-camel, sets: 2, reps: 010}", None),
-    ("per-week-010", "per_week: 5", "per_week: 010", None),
-    ("side-on", "side: each}", "side: on}", False),
-    ("sets-no", "{id: cat-camel, sets: 2, reps: 10}", "{id: cat-camel, sets: no, reps: 10}", False),
-    ("date-like-name", "name: Back on track (built-in)", "name: 2026-02-30", True),
-])
+@pytest.mark.parametrize(
+    "name, old, new, valid",
+    [
+        # YAML 1.1 would turn these into False / True: backcare reads YAML 1.2 (like editors), where they are text.
+        ("name-no", "name: Back on track (built-in)", "name: no", True),
+        ("author-on", "author: backcare", "author: on", True),
+        ("name-yes-off", "name: Back on track (built-in)", "name: off", True),
+        # YAML 1.1 reads 1:30 as 90 (sexagesimal) and 010 as 8 (octal); either may be accepted or refused, but a
+        # refusal must point at the place.
+        (
+            "hold-1:30",
+            "{id: knee-to-chest, reps: 3, hold: 20, side: each}",
+            "{id: knee-to-chest, reps: 3, hold: 1:30, side: each}",
+            None,
+        ),
+        ("reps-010", "{id: cat-camel, sets: 2, reps: 10}", "{id: cat-camel, sets: 2, reps: 010}", None),
+        ("per-week-010", "per_week: 5", "per_week: 010", None),
+        ("side-on", "side: each}", "side: on}", False),
+        ("sets-no", "{id: cat-camel, sets: 2, reps: 10}", "{id: cat-camel, sets: no, reps: 10}", False),
+        ("date-like-name", "name: Back on track (built-in)", "name: 2026-02-30", True),
+    ],
+)
 def test_yaml_1_1_surprises_are_read_as_an_editor_reads_them(tmp_path, name, old, new, valid):
     text = default_text()
     assert old in text, f"the built-in routine changed: update this test ({old!r})"
@@ -370,9 +474,11 @@ def test_an_imported_routine_keeps_no_and_010_as_an_editor_shows_them(tmp_path):
     if not {("routine", "import"), ("routine", "show")} <= commands():
         pytest.skip("'backcare routine import/show' do not exist in this build")
     text = default_text()
-    for old, new in (("name: Back on track (built-in)", "name: no"),
-                     ("{id: cat-camel, sets: 2, reps: 10}", "{id: cat-camel, sets: 2, reps: 010}"),
-                     ("{id: knee-to-chest, reps: 3, hold: 20, side: each}", "{id: knee-to-chest, reps: 3, hold: 20, side: 'each'}")):
+    for old, new in (
+        ("name: Back on track (built-in)", "name: no"),
+        ("{id: cat-camel, sets: 2, reps: 10}", "{id: cat-camel, sets: 2, reps: 010}"),
+        ("{id: knee-to-chest, reps: 3, hold: 20, side: each}", "{id: knee-to-chest, reps: 3, hold: 20, side: 'each'}"),
+    ):
         assert old in text, f"the built-in routine changed: update this test ({old!r})"
         text = text.replace(old, new, 1)
     path = tmp_path / "yaml11.yaml"
@@ -398,17 +504,43 @@ def test_mangled_routine_files_exit_0_or_1_with_located_problems(tmp_path_factor
     for _ in range(data.draw(st.integers(1, 4), label="edits")):
         at = data.draw(st.integers(0, len(raw)), label="at")
         kind = data.draw(st.sampled_from(["delete", "insert", "replace"]), label="kind")
-        chunk = data.draw(st.one_of(
-            st.binary(min_size=1, max_size=6),
-            st.sampled_from([b"\t", b"\r", b"\n", b":", b"- ", b"&a ", b"*a", b"{", b"[", b"'", b'"', b"#", b"!!",
-                             b"\xef\xbb\xbf", b"no", b"1:30", b"010", b"~", b"null", b"\xff", b"\\"]),
-        ), label="chunk")
+        chunk = data.draw(
+            st.one_of(
+                st.binary(min_size=1, max_size=6),
+                st.sampled_from(
+                    [
+                        b"\t",
+                        b"\r",
+                        b"\n",
+                        b":",
+                        b"- ",
+                        b"&a ",
+                        b"*a",
+                        b"{",
+                        b"[",
+                        b"'",
+                        b'"',
+                        b"#",
+                        b"!!",
+                        b"\xef\xbb\xbf",
+                        b"no",
+                        b"1:30",
+                        b"010",
+                        b"~",
+                        b"null",
+                        b"\xff",
+                        b"\\",
+                    ]
+                ),
+            ),
+            label="chunk",
+        )
         if kind == "delete":
-            del raw[at:at + len(chunk)]
+            del raw[at : at + len(chunk)]
         elif kind == "insert":
             raw[at:at] = chunk
         else:
-            raw[at:at + len(chunk)] = chunk
+            raw[at : at + len(chunk)] = chunk
     path = tmp_path_factory.mktemp("mangled") / "routine.yaml"
     path.write_bytes(bytes(raw))
     result = routine_check(path)

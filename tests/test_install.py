@@ -19,13 +19,15 @@ def installed(tmp_path_factory):
     work = tmp_path_factory.mktemp("wheel")
     subprocess.run(
         [sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(work / "dist"), str(REPO)],
-        check=True, capture_output=True,
+        check=True,
+        capture_output=True,
     )
     [wheel] = (work / "dist").glob("backcare-*.whl")
     env_dir = work / "venv"
     venv.EnvBuilder(with_pip=True).create(env_dir)
-    pip = subprocess.run([str(env_dir / "bin" / "python"), "-m", "pip", "install", "-q", str(wheel)],
-                         capture_output=True, text=True)
+    pip = subprocess.run(
+        [str(env_dir / "bin" / "python"), "-m", "pip", "install", "-q", str(wheel)], capture_output=True, text=True
+    )
     assert pip.returncode == 0, pip.stderr
     return env_dir
 
@@ -48,16 +50,19 @@ def test_wheel_works_from_another_folder(installed, tmp_path):
     assert run(installed, "checkin", "-p", "3", "-s", "4", cwd=elsewhere, home=home).returncode == 0
     data = json.loads(run(installed, "today", "--json", cwd=elsewhere, home=home).stdout)
     assert data["checked_in"] is True
-    module = subprocess.run([str(installed / "bin" / "python"), "-m", "backcare", "--version"], cwd=elsewhere,
-                            capture_output=True, text=True)
+    module = subprocess.run(
+        [str(installed / "bin" / "python"), "-m", "backcare", "--version"],
+        cwd=elsewhere,
+        capture_output=True,
+        text=True,
+    )
     assert module.returncode == 0 and module.stdout.startswith("backcare ")
 
 
 @pytest.mark.slow
 def test_wheel_ships_the_data_files(installed, tmp_path):
     code = (
-        "import importlib.resources as r; d = r.files('backcare') / 'data';"
-        "print(sorted(p.name for p in d.iterdir()))"
+        "import importlib.resources as r; d = r.files('backcare') / 'data';print(sorted(p.name for p in d.iterdir()))"
     )
     out = subprocess.run([str(installed / "bin" / "python"), "-c", code], cwd=tmp_path, capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
@@ -101,6 +106,12 @@ def test_every_capability_works_from_the_wheel(installed, tmp_path):
     fresh = tmp_path / "fresh"
     result = run(installed, "import", str(elsewhere / "all.json"), cwd=elsewhere, home=fresh)
     assert result.returncode == 0, result.stderr
-    bad = run(installed, "routine", "check", str(REPO / "tests" / "routines" / "broken" / "side-no.yaml"),
-              cwd=elsewhere, home=home)
+    bad = run(
+        installed,
+        "routine",
+        "check",
+        str(REPO / "tests" / "routines" / "broken" / "side-no.yaml"),
+        cwd=elsewhere,
+        home=home,
+    )
     assert bad.returncode == 1 and "side-no.yaml:" in bad.stdout

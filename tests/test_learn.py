@@ -278,8 +278,13 @@ def test_search_needs_words(cli):
 
 @pytest.mark.parametrize(
     "args",
-    [("learn",), ("learn", "release-and-recovery-timelines"), ("learn", "red-flags"), ("learn", "-s", "release"),
-     ("learn", "next")],
+    [
+        ("learn",),
+        ("learn", "release-and-recovery-timelines"),
+        ("learn", "red-flags"),
+        ("learn", "-s", "release"),
+        ("learn", "next"),
+    ],
 )
 def test_readable_at_40_columns_without_colour(cli, home, args):
     mark(home, "staying-active")
@@ -335,10 +340,25 @@ def test_related_topic_service():
 # --------------------------------------------------------------------------- domain: synthetic topics
 
 
-def topic(tid: str, title: str = "", body: str = "Plain words.", key_points: tuple[str, ...] = ("A point.", "B point."),
-          summary: str = "One sentence.", related: tuple[str, ...] = ()) -> Topic:
-    return Topic(tid, title or tid.replace("-", " ").title(), summary, 2, body, key_points, "Do a thing.", related,
-                 ("A source that is long enough.",))
+def topic(
+    tid: str,
+    title: str = "",
+    body: str = "Plain words.",
+    key_points: tuple[str, ...] = ("A point.", "B point."),
+    summary: str = "One sentence.",
+    related: tuple[str, ...] = (),
+) -> Topic:
+    return Topic(
+        tid,
+        title or tid.replace("-", " ").title(),
+        summary,
+        2,
+        body,
+        key_points,
+        "Do a thing.",
+        related,
+        ("A source that is long enough.",),
+    )
 
 
 SYNTH = tuple(topic(f"t{i}") for i in range(8)) + (topic(edu.FLARE_UP), topic(edu.RED_FLAGS))

@@ -96,7 +96,9 @@ def test_two_days_above_baseline_is_a_flare():
 
 
 def test_pain_during_above_5_twice_running_is_a_flare():
-    d = pg.decide(ROUTINE, START, checkins([3] * 6), sessions([3], pain=6) + sessions([4], pain=7), all_clear(D0), day(5))
+    d = pg.decide(
+        ROUTINE, START, checkins([3] * 6), sessions([3], pain=6) + sessions([4], pain=7), all_clear(D0), day(5)
+    )
     assert d.decision == pg.STEP_BACK
 
 
@@ -119,8 +121,13 @@ def test_last_stage_holds():
 
 
 def test_position_follows_history():
-    events = [*START, StageEvent(R, day(5), "control", "advance"), StageEvent(R, day(6), "control", "hold"),
-              StageEvent(R, day(9), "mobility", "step_back"), StageEvent(R, day(10), "mobility", "step_back")]
+    events = [
+        *START,
+        StageEvent(R, day(5), "control", "advance"),
+        StageEvent(R, day(6), "control", "hold"),
+        StageEvent(R, day(9), "mobility", "step_back"),
+        StageEvent(R, day(10), "mobility", "step_back"),
+    ]
     pos = pg.position(ROUTINE, events)
     assert pos.stage == "mobility" and pos.since == day(10) and pos.easier and pos.last_step_back == day(10)
 

@@ -9,16 +9,24 @@ from datetime import date
 from html.parser import HTMLParser
 
 import pytest
+from journey import ESCAPE_NOTE, ROUTINE, fill
 
 from backcare.domain.safety import BY_ID
 from backcare.store import Store
-from journey import ESCAPE_NOTE, ROUTINE, fill
 
 END = date(2026, 11, 26)
 TODAY = {"BACKCARE_TODAY": END.isoformat()}
 SECTIONS = ["summary", "change", "chart", "weeks", "stages", "flares", "safety", "tags", "notes"]
-H2 = ["Baseline vs now", "Pain and stiffness", "Week by week", "Stage history", "Flare-ups", "Red-flag screens",
-      "Tags and pain", "Notes"]
+H2 = [
+    "Baseline vs now",
+    "Pain and stiffness",
+    "Week by week",
+    "Stage history",
+    "Flare-ups",
+    "Red-flag screens",
+    "Tags and pain",
+    "Notes",
+]
 
 
 class Page(HTMLParser):
@@ -235,10 +243,13 @@ def test_empty_home_still_makes_a_report(cli):
     assert "No safety screen answered yet" in page.text("safety")
 
 
-@pytest.mark.parametrize("args, code, fragment", [
-    (["--format", "pdf"], 2, "--format must be html or md"),
-    (["-o", "/nonexistent-folder/x.html"], 1, "does not exist"),
-])
+@pytest.mark.parametrize(
+    "args, code, fragment",
+    [
+        (["--format", "pdf"], 2, "--format must be html or md"),
+        (["-o", "/nonexistent-folder/x.html"], 1, "does not exist"),
+    ],
+)
 def test_bad_options(cli, args, code, fragment):
     result = cli("report", *args)
     assert result.exit_code == code

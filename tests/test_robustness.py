@@ -135,8 +135,12 @@ sys.stdout.write("committed\n")
 
 
 def start_writer(home: Path, rows: int = 4000, sleep: float = 60) -> subprocess.Popen:
-    proc = subprocess.Popen([sys.executable, "-c", WRITER, str(home), str(rows), str(sleep)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", WRITER, str(home), str(rows), str(sleep)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     ready, _, _ = select.select([proc.stdout], [], [], 30)
     if not ready:
         proc.kill()
@@ -166,13 +170,16 @@ def test_the_journal_of_a_write_in_progress_is_private_under_umask_000(tmp_path)
         proc.wait()
 
 
-@pytest.mark.parametrize("args", [
-    pytest.param(("export", "--format", "json", "-o", "{out}/e.json"), id="export-json"),
-    pytest.param(("export", "--format", "csv", "-o", "{out}/e.csv"), id="export-csv"),
-    pytest.param(("export", "--format", "fhir", "-o", "{out}/e.fhir.json"), id="export-fhir"),
-    pytest.param(("backup", "-o", "{out}/b.db"), id="backup"),
-    pytest.param(("report", "-o", "{out}/r.html"), id="report"),
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        pytest.param(("export", "--format", "json", "-o", "{out}/e.json"), id="export-json"),
+        pytest.param(("export", "--format", "csv", "-o", "{out}/e.csv"), id="export-csv"),
+        pytest.param(("export", "--format", "fhir", "-o", "{out}/e.fhir.json"), id="export-fhir"),
+        pytest.param(("backup", "-o", "{out}/b.db"), id="backup"),
+        pytest.param(("report", "-o", "{out}/r.html"), id="report"),
+    ],
+)
 def test_files_written_for_the_person_are_private_under_umask_000(cli, home, tmp_path, args):
     need(args[0])
     seed_checkins(home, 3)
@@ -190,14 +197,17 @@ def test_files_written_for_the_person_are_private_under_umask_000(cli, home, tmp
     assert mode(written) == 0o600, f"{written.name} is {oct(mode(written))}"
 
 
-@pytest.mark.parametrize("args", [
-    pytest.param(("export", "--format", "json", "-o", "{db}"), id="export-json"),
-    pytest.param(("export", "--format", "csv", "-o", "{db}"), id="export-csv"),
-    pytest.param(("backup", "-o", "{db}"), id="backup"),
-    pytest.param(("report", "-o", "{db}"), id="report"),
-    pytest.param(("routine", "export", "default", "-o", "{db}"), id="routine-export"),
-    pytest.param(("routine", "new", "{db}"), id="routine-new"),
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        pytest.param(("export", "--format", "json", "-o", "{db}"), id="export-json"),
+        pytest.param(("export", "--format", "csv", "-o", "{db}"), id="export-csv"),
+        pytest.param(("backup", "-o", "{db}"), id="backup"),
+        pytest.param(("report", "-o", "{db}"), id="report"),
+        pytest.param(("routine", "export", "default", "-o", "{db}"), id="routine-export"),
+        pytest.param(("routine", "new", "{db}"), id="routine-new"),
+    ],
+)
 def test_no_command_writes_its_output_over_the_database(cli, home, args):
     need(*args[:2] if args[0] == "routine" else args[:1])
     before = seed_checkins(home, 3)
@@ -222,6 +232,7 @@ def no_network(monkeypatch):
         def fn(*args, **kwargs):
             calls.append(f"socket.{name}{args}")
             raise OSError(f"backcare tried socket.{name}")
+
         return fn
 
     monkeypatch.setattr(socket, "socket", NoSocket)
@@ -318,11 +329,13 @@ def _big_export(tmp_path: Path, days: int) -> tuple[Path, int]:
         db.executemany(
             "INSERT INTO checkins (date, pain, stiffness, sleep, stress, note, tags, recorded_at, updated_at)"
             " VALUES (?, ?, ?, 5, 5, ?, '[\"gym\"]', 'x', 'x')",
-            [((start + timedelta(days=i)).isoformat(), i % 11, (i * 3) % 11, note) for i in range(days)])
+            [((start + timedelta(days=i)).isoformat(), i % 11, (i * 3) % 11, note) for i in range(days)],
+        )
         db.executemany(
             "INSERT INTO sessions (date, routine, stage, done, skipped, pain_during, effort, at)"
             " VALUES (?, 'Back on track (built-in)', 'mobility', '[\"cat-camel\"]', '[]', 2, 5, 'x')",
-            [((start + timedelta(days=i)).isoformat(),) for i in range(days)])
+            [((start + timedelta(days=i)).isoformat(),) for i in range(days)],
+        )
     store.close()
     out = tmp_path / "big-export.json"
     result = run_backcare("export", "--format", "json", "-o", str(out), home=src)
@@ -339,8 +352,13 @@ def test_sigkill_during_an_import_leaves_all_or_none_of_it(tmp_path):
     before = seed_checkins(home, 5)  # recent days: not in the export
     journal = home / (DB_NAME + "-journal")
     env = {**os.environ, "BACKCARE_HOME": str(home)}
-    proc = subprocess.Popen([sys.executable, "-m", "backcare", "import", str(export)], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "backcare", "import", str(export)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     deadline = time.monotonic() + 60
     while not journal.exists() and proc.poll() is None and time.monotonic() < deadline:
         time.sleep(0.0005)
@@ -451,8 +469,7 @@ def test_a_disk_that_fills_up_during_an_import_keeps_none_of_it(cli, home, tmp_p
     source = tmp_path / "source"
     seed_checkins(source, 400)
     export = tmp_path / "export.json"
-    made = cli.runner.invoke(app, ["export", "--format", "json", "-o", str(export)],
-                             env={"BACKCARE_HOME": str(source)})
+    made = cli.runner.invoke(app, ["export", "--format", "json", "-o", str(export)], env={"BACKCARE_HOME": str(source)})
     assert made.exit_code == 0, made.output
     before = seed_checkins(home, 3, today=date(1990, 1, 1))  # days the export does not have
 

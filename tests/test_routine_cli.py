@@ -121,7 +121,10 @@ def test_reimporting_a_routine_keeps_stage_history(cli, tmp_path):
 
 def test_import_of_a_broken_file_changes_nothing(cli, tmp_path):
     bad = tmp_path / "bad.yaml"
-    bad.write_text("format: backcare-routine/1\nname: x\nstages:\n  - id: a\n    name: A\n    exercises:\n      - {id: cat-camel, side: no}\n")
+    bad.write_text(
+        "format: backcare-routine/1\nname: x\nstages:\n  - id: a\n    name: A\n"
+        "    exercises:\n      - {id: cat-camel, side: no}\n"
+    )
     result = cli("routine", "import", str(bad))
     assert result.exit_code == 1
     assert "bad.yaml:7:" in result.stderr
@@ -147,8 +150,11 @@ def test_six_week_journey_advances_steps_back_and_advances_again(cli, home):
     history = cli.json("routine", "why", "--json", env=on(41))["history"]
     moves = [(e["decision"], e["stage"]) for e in history if e["decision"] in ("start", "advance", "step_back")]
     assert moves == [
-        ("start", "mobility"), ("advance", "control"), ("advance", "strength"),
-        ("step_back", "control"), ("advance", "strength"),
+        ("start", "mobility"),
+        ("advance", "control"),
+        ("advance", "strength"),
+        ("step_back", "control"),
+        ("advance", "strength"),
     ]
     assert stages_seen[0] == "mobility" and stages_seen[-1] == "strength"
     assert stages_seen[24] == "control"  # the flare day itself steps back

@@ -33,14 +33,17 @@ from backcare.content import (
     bundled_routine_text,
     check_routine_file,
     check_routine_text,
+    checks,
     library,
     load_routine_file,
     load_routine_text,
     load_yaml,
     routine_schema,
     routine_schema_text,
+    yamlsafe,
 )
-from backcare.content import checks, exercises as library_module, routines as routines_module, yamlsafe
+from backcare.content import exercises as library_module
+from backcare.content import routines as routines_module
 from backcare.domain.routine import CATEGORIES, SIDES, Dose, Routine
 from backcare.errors import ContentError
 
@@ -145,8 +148,9 @@ def test_default_routine_loads_into_three_stages():
 
 
 def test_dose_falls_back_to_the_library_then_to_defaults():
-    text = MINIMAL.replace("{id: cat-camel}", "{id: knee-to-chest}\n      - {id: bird-dog, reps: 8}\n"
-                                              "      - {id: cat-camel, side: left}")
+    text = MINIMAL.replace(
+        "{id: cat-camel}", "{id: knee-to-chest}\n      - {id: bird-dog, reps: 8}\n      - {id: cat-camel, side: left}"
+    )
     routine = load_routine_text(text)
     doses = {p.exercise: p.dose for p in routine.stages[0].exercises}
     assert doses["knee-to-chest"] == library()["knee-to-chest"].dose == Dose(1, 3, 20, "each")
@@ -168,8 +172,19 @@ def test_custom_exercise_without_a_dose_defaults_to_one_set_of_one():
 
 @pytest.mark.parametrize(
     "hold, seconds",
-    [("20", 20), ("010", 10), ('"20s"', 20), ("1m", 60), ("1m30s", 90), ("90s", 90), ("10m", 600), ("600", 600),
-     ("2.0", 2), ("9m59s", 599), ("1m0s", 60)],
+    [
+        ("20", 20),
+        ("010", 10),
+        ('"20s"', 20),
+        ("1m", 60),
+        ("1m30s", 90),
+        ("90s", 90),
+        ("10m", 600),
+        ("600", 600),
+        ("2.0", 2),
+        ("9m59s", 599),
+        ("1m0s", 60),
+    ],
 )
 def test_hold_forms(hold, seconds):
     routine = load_routine_text(MINIMAL.replace("{id: cat-camel}", f"{{id: cat-camel, hold: {hold}}}"))
@@ -178,9 +193,18 @@ def test_hold_forms(hold, seconds):
 
 @pytest.mark.parametrize(
     "hold, fragment",
-    [("1:30", "must be seconds"), ("0", "from 1 second to 10 minutes (got 0 seconds)"),
-     ("10m1s", "got 601 seconds"), ("1m75s", "must be seconds"), ("20 s", "must be seconds"), ("true", "got true"),
-     ("-5", "got -5 seconds"), ("[20]", "got a list"), ("1h", "must be seconds"), ("007s", "must be seconds")],
+    [
+        ("1:30", "must be seconds"),
+        ("0", "from 1 second to 10 minutes (got 0 seconds)"),
+        ("10m1s", "got 601 seconds"),
+        ("1m75s", "must be seconds"),
+        ("20 s", "must be seconds"),
+        ("true", "got true"),
+        ("-5", "got -5 seconds"),
+        ("[20]", "got a list"),
+        ("1h", "must be seconds"),
+        ("007s", "must be seconds"),
+    ],
 )
 def test_hold_mistakes(hold, fragment):
     (problem,) = problems_of(MINIMAL.replace("{id: cat-camel}", f"{{id: cat-camel, hold: {hold}}}"))
@@ -412,9 +436,16 @@ def test_schema_agrees_with_the_validator(path):
 
 # Validator messages for checks the JSON Schema cannot express (they need the library, the education topics,
 # or comparing ids).
-CROSS_REFERENCE = ("unknown exercise", "unknown topic", "duplicate stage id", "duplicate exercise id",
-                   "is already an exercise in the library", "is already in this stage", "cannot be the exercise itself",
-                   "duplicate key")
+CROSS_REFERENCE = (
+    "unknown exercise",
+    "unknown topic",
+    "duplicate stage id",
+    "duplicate exercise id",
+    "is already an exercise in the library",
+    "is already in this stage",
+    "cannot be the exercise itself",
+    "duplicate key",
+)
 
 BASE = {
     "format": "backcare-routine/1",
@@ -423,26 +454,100 @@ BASE = {
     "description": "Text.",
     "per_week": 5,
     "topics": ["staying-active"],
-    "exercises": [{
-        "id": "wall-slide", "name": "Wall slide", "category": "strength", "summary": "Slide down a wall.",
-        "steps": ["Stand at a wall", "Slide down", "Slide up"], "cues": ["Breathe"], "mistakes": ["Rushing"],
-        "dose": {"sets": 2, "reps": 5, "hold": 10, "side": "both"}, "easier": None, "harder": "sit-to-stand",
-        "equipment": ["wall"], "cautions": ["Stop if it hurts more"],
-    }],
+    "exercises": [
+        {
+            "id": "wall-slide",
+            "name": "Wall slide",
+            "category": "strength",
+            "summary": "Slide down a wall.",
+            "steps": ["Stand at a wall", "Slide down", "Slide up"],
+            "cues": ["Breathe"],
+            "mistakes": ["Rushing"],
+            "dose": {"sets": 2, "reps": 5, "hold": 10, "side": "both"},
+            "easier": None,
+            "harder": "sit-to-stand",
+            "equipment": ["wall"],
+            "cautions": ["Stop if it hurts more"],
+        }
+    ],
     "stages": [
-        {"id": "one", "name": "One", "exercises": [{"id": "cat-camel", "sets": 2, "reps": 10, "hold": "20s",
-                                                     "side": "each"}, {"id": "wall-slide"}],
-         "advance": {"sessions": 6, "days": 10, "max_pain_during": 5}},
+        {
+            "id": "one",
+            "name": "One",
+            "exercises": [
+                {"id": "cat-camel", "sets": 2, "reps": 10, "hold": "20s", "side": "each"},
+                {"id": "wall-slide"},
+            ],
+            "advance": {"sessions": 6, "days": 10, "max_pain_during": 5},
+        },
         {"id": "two", "name": "Two", "exercises": [{"id": "bird-dog", "hold": 5}]},
     ],
 }
 
 INTERESTING = st.one_of(
-    st.sampled_from([-1, 0, 1, 2, 5, 10, 11, 14, 15, 40, 99, 100, 101, 365, 366, 600, 601, 2.0, 2.5, True, False,
-                     None, "", " ", "no", "yes", "on", "1:30", "20s", "0s", "1m", "1m30s", "10m", "10m1s", "11m",
-                     "1m60s", "both", "each", "left", "right", "mobility", "control", "strength", "core", "cat-camel",
-                     "Cat Camel", "a" * 41, "x" * 81, "y" * 100, "backcare-routine/1", "backcare-routine/2",
-                     "staying-active", "wall-slide", [], ["a"], ["a", "a"], {}, {"sets": 1}, {"x": 1}]),
+    st.sampled_from(
+        [
+            -1,
+            0,
+            1,
+            2,
+            5,
+            10,
+            11,
+            14,
+            15,
+            40,
+            99,
+            100,
+            101,
+            365,
+            366,
+            600,
+            601,
+            2.0,
+            2.5,
+            True,
+            False,
+            None,
+            "",
+            " ",
+            "no",
+            "yes",
+            "on",
+            "1:30",
+            "20s",
+            "0s",
+            "1m",
+            "1m30s",
+            "10m",
+            "10m1s",
+            "11m",
+            "1m60s",
+            "both",
+            "each",
+            "left",
+            "right",
+            "mobility",
+            "control",
+            "strength",
+            "core",
+            "cat-camel",
+            "Cat Camel",
+            "a" * 41,
+            "x" * 81,
+            "y" * 100,
+            "backcare-routine/1",
+            "backcare-routine/2",
+            "staying-active",
+            "wall-slide",
+            [],
+            ["a"],
+            ["a", "a"],
+            {},
+            {"sets": 1},
+            {"x": 1},
+        ]
+    ),
     st.integers(-1000, 1000),
     st.text(max_size=12),
 )
@@ -479,8 +584,13 @@ def _mutate(doc, path, op, value):
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(st.tuples(st.sampled_from(ALL_PATHS), st.sampled_from(["replace", "delete", "add-key"]), INTERESTING),
-                min_size=1, max_size=3))
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(ALL_PATHS), st.sampled_from(["replace", "delete", "add-key"]), INTERESTING),
+        min_size=1,
+        max_size=3,
+    )
+)
 def test_schema_and_validator_agree_on_mutated_routines(mutations):
     validator = _validator()
     doc = BASE
@@ -499,17 +609,72 @@ def test_schema_and_validator_agree_on_mutated_routines(mutations):
         assert not schema_ok, f"backcare: {[p.message for p in structural]}; the schema accepts:\n{text}"
     else:
         assert schema_ok, f"the schema rejects what backcare accepts:\n{text}\n" + "\n".join(
-            e.message for e in validator.iter_errors(data))
+            e.message for e in validator.iter_errors(data)
+        )
 
 
 # ------------------------------------------------------------------ fuzzing: no exception escapes
 
 YAMLISH = st.lists(
-    st.sampled_from(["format", "name", "stages", "exercises", "id", "sets", "reps", "hold", "side", "advance",
-                     "topics", ":", ": ", "-", "- ", "[", "]", "{", "}", ",", "&a", "*a", "!!int", "!!python/name:x",
-                     "!", "?", "|", ">", "'", '"', "#", "---", "...", "\n", "\r\n", "\t", "  ", "    ", "no", "1:30",
-                     "010", "0x1", ".inf", "~", "null", "cat-camel", "backcare-routine/1", "%YAML 1.2\n", "<<",
-                     "\ufeff", "é", "\x00", "\x85", "\u2028", "9" * 5000]),
+    st.sampled_from(
+        [
+            "format",
+            "name",
+            "stages",
+            "exercises",
+            "id",
+            "sets",
+            "reps",
+            "hold",
+            "side",
+            "advance",
+            "topics",
+            ":",
+            ": ",
+            "-",
+            "- ",
+            "[",
+            "]",
+            "{",
+            "}",
+            ",",
+            "&a",
+            "*a",
+            "!!int",
+            "!!python/name:x",
+            "!",
+            "?",
+            "|",
+            ">",
+            "'",
+            '"',
+            "#",
+            "---",
+            "...",
+            "\n",
+            "\r\n",
+            "\t",
+            "  ",
+            "    ",
+            "no",
+            "1:30",
+            "010",
+            "0x1",
+            ".inf",
+            "~",
+            "null",
+            "cat-camel",
+            "backcare-routine/1",
+            "%YAML 1.2\n",
+            "<<",
+            "\ufeff",
+            "é",
+            "\x00",
+            "\x85",
+            "\u2028",
+            "9" * 5000,
+        ]
+    ),
     max_size=60,
 ).map("".join)
 
@@ -544,11 +709,19 @@ def test_fuzz_bytes(raw):
         assert problems
 
 
-KEYS = st.sampled_from(list(routines_module.TOP_KEYS + routines_module.STAGE_KEYS + routines_module.ITEM_KEYS
-                            + routines_module.ADVANCE_KEYS + library_module.EXERCISE_KEYS)) | st.text(max_size=8)
-SCALARS = st.none() | st.booleans() | st.integers(-10**6, 10**6) | st.floats(allow_nan=True) | st.text(max_size=20)
-DOCS = st.recursive(SCALARS, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(KEYS, inner, max_size=5),
-                    max_leaves=30)
+KEYS = st.sampled_from(
+    list(
+        routines_module.TOP_KEYS
+        + routines_module.STAGE_KEYS
+        + routines_module.ITEM_KEYS
+        + routines_module.ADVANCE_KEYS
+        + library_module.EXERCISE_KEYS
+    )
+) | st.text(max_size=8)
+SCALARS = st.none() | st.booleans() | st.integers(-(10**6), 10**6) | st.floats(allow_nan=True) | st.text(max_size=20)
+DOCS = st.recursive(
+    SCALARS, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(KEYS, inner, max_size=5), max_leaves=30
+)
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])

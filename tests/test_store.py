@@ -35,14 +35,20 @@ def make_old_database(path, version):
                 " VALUES (?, ?, ?, ?, ?, ?, ?, 'x', 'x')",
                 (f"2026-01-0{i + 1}", i, i + 1, None, 2, f"note {i}", json.dumps(["t"])),
             )
-        db.execute("INSERT INTO checkin_edits (date, action, before, after, at) VALUES ('2026-01-01', 'update', '{}', '{}', 'x')")
+        db.execute(
+            "INSERT INTO checkin_edits (date, action, before, after, at)"
+            " VALUES ('2026-01-01', 'update', '{}', '{}', 'x')"
+        )
         rows.update(checkins=5, checkin_edits=1)
     if version >= 2:
         db.execute("INSERT INTO safety_screens (date, answers, any_yes, at) VALUES ('2026-01-01', '{}', 0, 'x')")
         rows.update(safety_screens=1)
     if version >= 3:
         db.execute("INSERT INTO sessions (date, routine, stage, at) VALUES ('2026-01-01', 'r', 's', 'x')")
-        db.execute("INSERT INTO stage_history (routine, date, stage, decision, at) VALUES ('r', '2026-01-01', 's', 'start', 'x')")
+        db.execute(
+            "INSERT INTO stage_history (routine, date, stage, decision, at)"
+            " VALUES ('r', '2026-01-01', 's', 'start', 'x')"
+        )
         db.execute("INSERT INTO routines (name, source, imported_at) VALUES ('r', 'format: x', 'x')")
         rows.update(sessions=1, stage_history=1, routines=1)
     db.close()
@@ -79,7 +85,9 @@ def test_a_failing_migration_leaves_the_previous_version(tmp_path, monkeypatch):
         db.execute("ALTER TABLE checkins ADD COLUMN settled INTEGER")
         raise sqlite3.OperationalError("disk I/O error")
 
-    monkeypatch.setattr(migrations, "MIGRATIONS", [*migrations.MIGRATIONS[:2], ("m003", broken), *migrations.MIGRATIONS[3:]])
+    monkeypatch.setattr(
+        migrations, "MIGRATIONS", [*migrations.MIGRATIONS[:2], ("m003", broken), *migrations.MIGRATIONS[3:]]
+    )
     with pytest.raises(StoreError):
         Store.open(home)
     db = sqlite3.connect(home / DB_NAME)
@@ -118,7 +126,17 @@ def test_bad_database_files_are_refused_and_left_untouched(cli, home, kind):
     else:
         assert cli("checkin", "-p", "3", "-s", "4").exit_code == 0
         for i in range(1, 60):
-            cli("checkin", "-p", "3", "-s", "4", "--note", "x" * 500, "--date", (date.today() - timedelta(days=i)).isoformat())
+            cli(
+                "checkin",
+                "-p",
+                "3",
+                "-s",
+                "4",
+                "--note",
+                "x" * 500,
+                "--date",
+                (date.today() - timedelta(days=i)).isoformat(),
+            )
         path = home / DB_NAME
         if kind == "other-sqlite":
             path.unlink()
@@ -129,7 +147,7 @@ def test_bad_database_files_are_refused_and_left_untouched(cli, home, kind):
         elif kind == "corrupt":
             data = bytearray(path.read_bytes())
             for offset in range(4096, len(data), 4096):  # scribble over the start of every page after the first
-                data[offset:offset + 64] = b"\xff" * 64
+                data[offset : offset + 64] = b"\xff" * 64
             path.write_bytes(bytes(data))
         elif kind == "truncated":
             data = path.read_bytes()
@@ -185,8 +203,22 @@ def test_twenty_concurrent_checkins_on_distinct_dates_all_land(home):
     env = {**os.environ, "BACKCARE_HOME": str(home)}
     procs = [
         subprocess.Popen(
-            [sys.executable, "-m", "backcare", "checkin", "-p", str(i % 11), "-s", "2", "--date", (today - timedelta(days=i)).isoformat()],
-            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            [
+                sys.executable,
+                "-m",
+                "backcare",
+                "checkin",
+                "-p",
+                str(i % 11),
+                "-s",
+                "2",
+                "--date",
+                (today - timedelta(days=i)).isoformat(),
+            ],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
         )
         for i in range(20)
     ]
@@ -203,8 +235,13 @@ def test_ten_concurrent_checkins_on_one_day_keep_every_version(home):
     Store.open(home).close()
     env = {**os.environ, "BACKCARE_HOME": str(home)}
     procs = [
-        subprocess.Popen([sys.executable, "-m", "backcare", "checkin", "-p", str(i), "-s", "5"], env=env,
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        subprocess.Popen(
+            [sys.executable, "-m", "backcare", "checkin", "-p", str(i), "-s", "5"],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         for i in range(10)
     ]
     outs = [p.communicate(timeout=120) for p in procs]

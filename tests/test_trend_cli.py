@@ -11,9 +11,9 @@ import sys
 from datetime import date, timedelta
 
 import pytest
+from journey import ROUTINE, fill
 
 from backcare.store import Store
-from journey import ROUTINE, fill
 
 END = date(2026, 11, 26)
 TODAY = {"BACKCARE_TODAY": END.isoformat()}
@@ -151,8 +151,11 @@ def test_text_output_shows_chart_change_weeks_and_tags(cli, journey):
     assert "10┤" in out and " 0┤" in out and "26 Nov 2026" in out
     assert data["change"]["pain"]["words"] in out.replace("\n", " ")
     last = data["weeks"][-1]
-    assert re.search(rf"{last['week']}\s+{last['pain']:.1f}\s+{last['stiffness']:.1f}\s+{last['checkins']}\s+"
-                     rf"{last['sessions']}/{last['planned']}", out)
+    assert re.search(
+        rf"{last['week']}\s+{last['pain']:.1f}\s+{last['stiffness']:.1f}\s+{last['checkins']}\s+"
+        rf"{last['sessions']}/{last['planned']}",
+        out,
+    )
     assert data["adherence"]["words"] in out.replace("\n", " ")
     flat = " ".join(out.split())
     for t in data["tags"]:

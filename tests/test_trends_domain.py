@@ -28,7 +28,7 @@ tenths_values = st.integers(min_value=0, max_value=100)
 def naive_trailing(values, window=7):
     out = []
     for i in range(len(values)):
-        present = [v for v in values[max(0, i - window + 1): i + 1] if v is not None]
+        present = [v for v in values[max(0, i - window + 1) : i + 1] if v is not None]
         out.append(sum(present) / len(present) if present else None)
     return out
 
@@ -58,7 +58,7 @@ def test_mean_of_a_constant_series_is_that_constant(value, present):
 @given(maybe_scores)
 def test_means_stay_within_the_window_min_and_max(values):
     for i, got in enumerate(tr.trailing_mean(values)):
-        present = [v for v in values[max(0, i - 6): i + 1] if v is not None]
+        present = [v for v in values[max(0, i - 6) : i + 1] if v is not None]
         if present:
             assert min(present) <= got <= max(present)
         else:
@@ -77,7 +77,7 @@ def test_series_gaps_stay_gaps_never_zeros(values):
         assert d.pain == expected and d.stiffness == expected
         assert d.day == start + timedelta(days=i)
         if d.pain_7d is None:
-            assert all(v is None for v in values[max(0, i - 6): i + 1])
+            assert all(v is None for v in values[max(0, i - 6) : i + 1])
 
 
 def test_series_uses_the_six_days_before_the_start_for_the_first_means():

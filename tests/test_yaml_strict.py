@@ -44,16 +44,42 @@ def only_problem(text: str) -> Problem:
 @pytest.mark.parametrize(
     "text, expected",
     [
-        ("no", "no"), ("yes", "yes"), ("on", "on"), ("off", "off"), ("y", "y"), ("n", "n"), ("NO", "NO"),
-        ("1:30", "1:30"), ("190:20:30", "190:20:30"),  # YAML 1.1 sexagesimal -> text
-        ("2024-01-01", "2024-01-01"), ("2001-12-14t21:59:43.10-05:00", "2001-12-14t21:59:43.10-05:00"),
-        ("010", 10), ("0o10", 8), ("0x1F", 31), ("-5", -5), ("+7", 7), ("0", 0),
-        ("1_000", "1_000"), ("0b101", "0b101"),  # YAML 1.1 only
-        ("1.5", 1.5), ("1e3", 1000.0), ("-.5", -0.5),
-        ("true", True), ("True", True), ("FALSE", False),
-        ("null", None), ("~", None), ("", None), ("Null", None),
-        ("'no'", "no"), ('"010"', "010"), ("!!str 5", "5"), ("!!int 12", 12), ("!!float 3", 3.0),
-        ("= ", "="), ("<<", "<<"),
+        ("no", "no"),
+        ("yes", "yes"),
+        ("on", "on"),
+        ("off", "off"),
+        ("y", "y"),
+        ("n", "n"),
+        ("NO", "NO"),
+        ("1:30", "1:30"),
+        ("190:20:30", "190:20:30"),  # YAML 1.1 sexagesimal -> text
+        ("2024-01-01", "2024-01-01"),
+        ("2001-12-14t21:59:43.10-05:00", "2001-12-14t21:59:43.10-05:00"),
+        ("010", 10),
+        ("0o10", 8),
+        ("0x1F", 31),
+        ("-5", -5),
+        ("+7", 7),
+        ("0", 0),
+        ("1_000", "1_000"),
+        ("0b101", "0b101"),  # YAML 1.1 only
+        ("1.5", 1.5),
+        ("1e3", 1000.0),
+        ("-.5", -0.5),
+        ("true", True),
+        ("True", True),
+        ("FALSE", False),
+        ("null", None),
+        ("~", None),
+        ("", None),
+        ("Null", None),
+        ("'no'", "no"),
+        ('"010"', "010"),
+        ("!!str 5", "5"),
+        ("!!int 12", 12),
+        ("!!float 3", 3.0),
+        ("= ", "="),
+        ("<<", "<<"),
     ],
 )
 def test_scalars_resolve_as_yaml_1_2_core(text, expected):
@@ -122,8 +148,16 @@ def test_alias_bomb_is_refused_fast_with_bounded_memory():
     assert len(problems) == 1 and problems[0].line == 1 and "anchors" in problems[0].message
 
 
-@pytest.mark.parametrize("text", ["a: !!python/object:os.system x\n", "a: !custom x\n", "a: !!binary aGk=\n",
-                                  "a: !!set {x: null}\n", "a: !!python/tuple [1, 2]\n"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a: !!python/object:os.system x\n",
+        "a: !custom x\n",
+        "a: !!binary aGk=\n",
+        "a: !!set {x: null}\n",
+        "a: !!python/tuple [1, 2]\n",
+    ],
+)
 def test_tags_other_than_core_ones_are_refused(text):
     p = only_problem(text)
     assert (p.line, p.column) == (1, 4) and "is not allowed" in p.message

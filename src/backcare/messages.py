@@ -10,13 +10,11 @@ URGENT_SOON = (
     "Contact your doctor or an urgent care service today."
 )
 NOT_FOR_PROGRESSION = (
-    "backcare will not offer exercise progressions until a later safety screen is all 'no' "
-    "(run: backcare safety)."
+    "backcare will not offer exercise progressions until a later safety screen is all 'no' (run: backcare safety)."
 )
 SAFETY_REMINDER = "You have not answered the safety questions yet. Run: backcare safety"
 SAFETY_INTRO = (
-    "A few yes/no questions about signs that need a doctor rather than self-care. "
-    "Answer for how you are now."
+    "A few yes/no questions about signs that need a doctor rather than self-care. Answer for how you are now."
 )
 NOT_A_DIAGNOSIS = "backcare informs and guides; it does not diagnose. If you are worried, see a health professional."
 CHECKIN_HINT = "Not checked in yet today. Run: backcare checkin"

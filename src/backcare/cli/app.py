@@ -76,7 +76,9 @@ def root(
     ctx: typer.Context,
     home: Annotated[
         Optional[str],
-        typer.Option("--home", metavar="PATH", help="Data folder to use (overrides BACKCARE_HOME).", show_default=False),
+        typer.Option(
+            "--home", metavar="PATH", help="Data folder to use (overrides BACKCARE_HOME).", show_default=False
+        ),
     ] = None,
     debug: Annotated[bool, typer.Option("--debug", help="Show full error details (for bug reports).")] = False,
     version: Annotated[

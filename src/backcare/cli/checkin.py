@@ -13,17 +13,33 @@ Score = Optional[str]
 
 def checkin(
     ctx: typer.Context,
-    pain: Annotated[Score, typer.Option("--pain", "-p", metavar="0-10", help="Average back pain over the last 24 hours.")] = None,
+    pain: Annotated[
+        Score, typer.Option("--pain", "-p", metavar="0-10", help="Average back pain over the last 24 hours.")
+    ] = None,
     stiffness: Annotated[Score, typer.Option("--stiffness", "-s", metavar="0-10", help="Back stiffness today.")] = None,
-    sleep: Annotated[Score, typer.Option("--sleep", metavar="0-10", help="Sleep quality last night (10 = great).")] = None,
+    sleep: Annotated[
+        Score, typer.Option("--sleep", metavar="0-10", help="Sleep quality last night (10 = great).")
+    ] = None,
     stress: Annotated[Score, typer.Option("--stress", metavar="0-10", help="Stress today (10 = very high).")] = None,
-    note: Annotated[Optional[str], typer.Option("--note", metavar="TEXT", help="A short note (asked for interactively if you leave it out).")] = None,
-    tag: Annotated[Optional[list[str]], typer.Option("--tag", "-t", metavar="WORD", help="A context tag, e.g. long-drive; repeat for more.")] = None,
-    day: Annotated[Optional[str], typer.Option("--date", "-d", metavar="DATE", help="YYYY-MM-DD, 'today' or 'yesterday' (to backfill).")] = None,
-    settled: Annotated[Optional[str], typer.Option("--settled", metavar="yes|no", help="Did soreness from the last session settle by this morning?")] = None,
+    note: Annotated[
+        Optional[str],
+        typer.Option("--note", metavar="TEXT", help="A short note (asked for interactively if you leave it out)."),
+    ] = None,
+    tag: Annotated[
+        Optional[list[str]],
+        typer.Option("--tag", "-t", metavar="WORD", help="A context tag, e.g. long-drive; repeat for more."),
+    ] = None,
+    day: Annotated[
+        Optional[str],
+        typer.Option("--date", "-d", metavar="DATE", help="YYYY-MM-DD, 'today' or 'yesterday' (to backfill)."),
+    ] = None,
+    settled: Annotated[
+        Optional[str],
+        typer.Option("--settled", metavar="yes|no", help="Did soreness from the last session settle by this morning?"),
+    ] = None,
 ) -> None:
-    from backcare.domain import checkin as ck
     from backcare.clock import today
+    from backcare.domain import checkin as ck
     from backcare.domain.dates import human, parse_day
     from backcare.services import checkins
 
@@ -66,7 +82,8 @@ def checkin(
     if result.previous is None:
         typer.echo(f"Checked in for {human(when)}: pain {c.pain}, stiffness {c.stiffness}.")
     elif result.diff:
-        typer.echo(f"Updated {human(when)}: {ck.describe_changes(result.diff)}. The earlier values are kept in the edit history.")
+        changed = ck.describe_changes(result.diff)
+        typer.echo(f"Updated {human(when)}: {changed}. The earlier values are kept in the edit history.")
     else:
         typer.echo(f"{human(when)} already had exactly these values; nothing changed.")
     if c.pain >= 8:
@@ -102,7 +119,9 @@ def delete(
     if not yes:
         if not interactive():
             fail_usage("Pass --yes to delete without a terminal to confirm in.")
-        if not typer.confirm(f"Delete the check-in for {human(when)} (pain {existing.pain}, stiffness {existing.stiffness})?"):
+        if not typer.confirm(
+            f"Delete the check-in for {human(when)} (pain {existing.pain}, stiffness {existing.stiffness})?"
+        ):
             typer.echo("Nothing deleted.")
             raise typer.Exit(1)
     store.delete_checkin(when)

@@ -34,8 +34,9 @@ def _enter_pressed() -> bool:
 def countdown(seconds: int, label: str) -> bool:
     """Count down a hold; returns False when the person pressed Enter to skip the rest."""
     out = console()
-    with Progress(TextColumn("{task.description}"), BarColumn(), TimeRemainingColumn(), console=out,
-                  transient=True) as bar:
+    with Progress(
+        TextColumn("{task.description}"), BarColumn(), TimeRemainingColumn(), console=out, transient=True
+    ) as bar:
         task = bar.add_task(label, total=seconds)
         end = time.monotonic() + seconds
         while (left := end - time.monotonic()) > 0:
@@ -61,12 +62,15 @@ def _related(exercise_id: str) -> dict | None:
     return related_topic(exercise_id)
 
 
-def run_guided(store: Store, plan: Plan, day: date, *, timers: bool, pain_during: int | None,
-               effort: int | None) -> Logged:
+def run_guided(
+    store: Store, plan: Plan, day: date, *, timers: bool, pain_during: int | None, effort: int | None
+) -> Logged:
     out = console()
     out.print(f"[bold]{plan.routine}[/bold] · {plan.stage_name} · {len(plan.exercises)} exercises")
-    out.print("Pain up to 5/10 during the exercises is fine if it settles by tomorrow morning. Ctrl-C stops; "
-              "what you marked is kept.")
+    out.print(
+        "Pain up to 5/10 during the exercises is fine if it settles by tomorrow morning. Ctrl-C stops; "
+        "what you marked is kept."
+    )
     done: list[str] = []
     skipped: list[str] = []
     total = len(plan.exercises)
@@ -81,17 +85,20 @@ def run_guided(store: Store, plan: Plan, day: date, *, timers: bool, pain_during
                         break
             answer = ask("[d]one, [s]kip, or [q]uit", _choice, default="d")
             if answer == "q":
-                skipped.extend(e["id"] for e in plan.exercises[n - 1:])
+                skipped.extend(e["id"] for e in plan.exercises[n - 1 :])
                 break
             (done if answer == "d" else skipped).append(ex["id"])
         if done and pain_during is None:
             pain_during = ask("Highest pain during the session (0-10)", lambda t: ck.parse_score(t, "pain"))
         if done and effort is None:
-            effort = ask("Effort (0-10, Enter to skip)", lambda t: ck.parse_score(t, "effort") if t.strip() else None,
-                         default="")
+            effort = ask(
+                "Effort (0-10, Enter to skip)", lambda t: ck.parse_score(t, "effort") if t.strip() else None, default=""
+            )
     except KeyboardInterrupt:
         if not done:
             raise
         out.print("\nStopped. Keeping what you marked.")
     skipped += [e["id"] for e in plan.exercises if e["id"] not in done and e["id"] not in skipped]
-    return sessions.save(store, Session(day, plan.routine, plan.stage, tuple(done), tuple(skipped), pain_during, effort))
+    return sessions.save(
+        store, Session(day, plan.routine, plan.stage, tuple(done), tuple(skipped), pain_during, effort)
+    )

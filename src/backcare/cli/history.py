@@ -11,7 +11,10 @@ from backcare.cli.state import print_json, state
 
 def history(
     ctx: typer.Context,
-    days: Annotated[Optional[int], typer.Option("--days", "-n", metavar="N", min=1, max=36500, help="Only the last N days (default: all).")] = None,
+    days: Annotated[
+        Optional[int],
+        typer.Option("--days", "-n", metavar="N", min=1, max=36500, help="Only the last N days (default: all)."),
+    ] = None,
     json_output: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
 ) -> None:
     from backcare.clock import today

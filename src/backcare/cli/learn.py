@@ -22,8 +22,13 @@ def learn(
     ] = None,
     search: Annotated[
         Optional[str],
-        typer.Option("--search", "-s", metavar="WORDS", help="Find topics about these words, best match first.",
-                     show_default=False),
+        typer.Option(
+            "--search",
+            "-s",
+            metavar="WORDS",
+            help="Find topics about these words, best match first.",
+            show_default=False,
+        ),
     ] = None,
     json_output: Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")] = False,
 ) -> None:

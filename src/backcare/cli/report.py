@@ -17,7 +17,9 @@ def report(
     output: Annotated[
         Optional[str],
         typer.Option(
-            "--output", "-o", metavar="FILE",
+            "--output",
+            "-o",
+            metavar="FILE",
             help="Where to write it (default: backcare-report-YYYY-MM-DD.html here; '-' for standard output).",
             show_default=False,
         ),
@@ -25,7 +27,9 @@ def report(
     fmt: Annotated[
         Optional[str],
         typer.Option(
-            "--format", metavar="html|md", help="html (default) or md; taken from -o's extension if not given.",
+            "--format",
+            metavar="html|md",
+            help="html (default) or md; taken from -o's extension if not given.",
             show_default=False,
         ),
     ] = None,

@@ -67,7 +67,9 @@ def why(ctx: typer.Context, json_output: JsonFlag = False) -> None:
 def import_(
     ctx: typer.Context,
     file: Annotated[Path, typer.Argument(metavar="FILE", help="The routine YAML file from your physiotherapist.")],
-    name: Annotated[Optional[str], typer.Option("--name", metavar="NAME", help="Store it under this name (default: its own name).")] = None,
+    name: Annotated[
+        Optional[str], typer.Option("--name", metavar="NAME", help="Store it under this name (default: its own name).")
+    ] = None,
 ) -> None:
     from backcare.services import routines
 
@@ -103,7 +105,9 @@ def use(ctx: typer.Context, name: Annotated[str, typer.Argument(metavar="NAME")]
 def export(
     ctx: typer.Context,
     name: Annotated[str, typer.Argument(metavar="NAME")],
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", metavar="FILE", help="Write here instead of stdout.")] = None,
+    output: Annotated[
+        Optional[Path], typer.Option("--output", "-o", metavar="FILE", help="Write here instead of stdout.")
+    ] = None,
 ) -> None:
     from backcare.services import routines
 
@@ -120,7 +124,9 @@ def export(
 @routine_app.command("exercises", help="The exercise library: ids to use in routine files, with default doses.")
 def exercises(
     ctx: typer.Context,
-    category: Annotated[Optional[str], typer.Option("--category", metavar="mobility|control|strength", help="Only this category.")] = None,
+    category: Annotated[
+        Optional[str], typer.Option("--category", metavar="mobility|control|strength", help="Only this category.")
+    ] = None,
     json_output: JsonFlag = False,
 ) -> None:
     from backcare.services import routines
@@ -138,7 +144,9 @@ def exercises(
 def stage(
     ctx: typer.Context,
     stage_id: Annotated[str, typer.Argument(metavar="STAGE_ID")],
-    reason: Annotated[str, typer.Option("--reason", "-r", metavar="TEXT", help="Why (kept in the stage history).")] = "",
+    reason: Annotated[
+        str, typer.Option("--reason", "-r", metavar="TEXT", help="Why (kept in the stage history).")
+    ] = "",
 ) -> None:
     from backcare.clock import today
     from backcare.services import routines

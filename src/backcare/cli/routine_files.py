@@ -11,8 +11,9 @@ import typer
 def check(
     files: Annotated[
         list[Path],
-        typer.Argument(metavar="FILE...", help="Routine files (YAML) to check; '-' reads standard input.",
-                       show_default=False),
+        typer.Argument(
+            metavar="FILE...", help="Routine files (YAML) to check; '-' reads standard input.", show_default=False
+        ),
     ],
 ) -> None:
     """Check routine files: print each problem as FILE:LINE:COLUMN: message. Exit 1 if any file has one."""
@@ -37,8 +38,10 @@ def check(
         else:
             stages = len(routine.stages)
             exercises = len({p.exercise for stage in routine.stages for p in stage.exercises})
-            typer.echo(f"{label}: ok ({stages} stage{'s' if stages != 1 else ''}, "
-                       f"{exercises} exercise{'s' if exercises != 1 else ''})")
+            typer.echo(
+                f"{label}: ok ({stages} stage{'s' if stages != 1 else ''}, "
+                f"{exercises} exercise{'s' if exercises != 1 else ''})"
+            )
     if failed:
         raise typer.Exit(1)
 
@@ -51,8 +54,10 @@ def schema() -> None:
 
 
 def new(
-    file: Annotated[Path, typer.Argument(metavar="FILE", help="The routine file to create, e.g. my-routine.yaml.",
-                                         show_default=False)],
+    file: Annotated[
+        Path,
+        typer.Argument(metavar="FILE", help="The routine file to create, e.g. my-routine.yaml.", show_default=False),
+    ],
     force: Annotated[bool, typer.Option("--force", help="Overwrite FILE if it exists.")] = False,
 ) -> None:
     """Write a commented starter routine (and routine.schema.json beside it, for editor completion)."""
@@ -86,6 +91,9 @@ def new(
         elif existing != schema_text:
             typer.echo(f"Kept the existing {schema_path} (pass --force to replace it with this backcare's schema)")
     except (OSError, UnicodeDecodeError) as exc:
-        typer.echo(f"Note: could not write {schema_path} ({getattr(exc, 'strerror', None) or exc}); "
-                   "editor completion needs it, checking does not.", err=True)
+        typer.echo(
+            f"Note: could not write {schema_path} ({getattr(exc, 'strerror', None) or exc}); "
+            "editor completion needs it, checking does not.",
+            err=True,
+        )
     typer.echo(f"Edit it, then check it with: backcare routine check {file}")

@@ -14,7 +14,9 @@ def safety(
     none: Annotated[bool, typer.Option("--none", help="Record an all-clear: every answer is 'no'.")] = False,
     flag: Annotated[
         Optional[list[str]],
-        typer.Option("--yes-to", metavar="QUESTION", help="Record 'yes' to this question id (repeatable); others 'no'."),
+        typer.Option(
+            "--yes-to", metavar="QUESTION", help="Record 'yes' to this question id (repeatable); others 'no'."
+        ),
     ] = None,
     show_questions: Annotated[bool, typer.Option("--list", help="List the questions and their ids.")] = False,
     json_output: Annotated[bool, typer.Option("--json", help="With --list: print the questions as JSON.")] = False,

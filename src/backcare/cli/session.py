@@ -11,15 +11,25 @@ from backcare.cli.state import fail_usage, interactive, state
 
 def session(
     ctx: typer.Context,
-    done: Annotated[Optional[str], typer.Option("--done", metavar="IDS", help="'all' or comma-separated exercise ids you did.")] = None,
-    skip: Annotated[Optional[str], typer.Option("--skip", metavar="IDS", help="Comma-separated exercise ids you skipped.")] = None,
-    pain_during: Annotated[Optional[str], typer.Option("--pain-during", metavar="0-10", help="Highest pain during the session.")] = None,
-    effort: Annotated[Optional[str], typer.Option("--effort", metavar="0-10", help="How hard it felt (10 = maximal).")] = None,
-    day: Annotated[Optional[str], typer.Option("--date", "-d", metavar="DATE", help="YYYY-MM-DD, 'today' or 'yesterday'.")] = None,
+    done: Annotated[
+        Optional[str], typer.Option("--done", metavar="IDS", help="'all' or comma-separated exercise ids you did.")
+    ] = None,
+    skip: Annotated[
+        Optional[str], typer.Option("--skip", metavar="IDS", help="Comma-separated exercise ids you skipped.")
+    ] = None,
+    pain_during: Annotated[
+        Optional[str], typer.Option("--pain-during", metavar="0-10", help="Highest pain during the session.")
+    ] = None,
+    effort: Annotated[
+        Optional[str], typer.Option("--effort", metavar="0-10", help="How hard it felt (10 = maximal).")
+    ] = None,
+    day: Annotated[
+        Optional[str], typer.Option("--date", "-d", metavar="DATE", help="YYYY-MM-DD, 'today' or 'yesterday'.")
+    ] = None,
     no_timer: Annotated[bool, typer.Option("--no-timer", help="Do not run countdowns for holds.")] = False,
 ) -> None:
-    from backcare.domain.checkin import parse_score
     from backcare.clock import today
+    from backcare.domain.checkin import parse_score
     from backcare.domain.dates import parse_day
     from backcare.services import sessions
 

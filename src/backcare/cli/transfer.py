@@ -21,13 +21,22 @@ def export(
     ctx: typer.Context,
     fmt: Annotated[
         Format,
-        typer.Option("--format", "-f", help="json: everything, lossless (can be imported again); csv: one row per "
-                     "day for spreadsheets; fhir: a FHIR R4 Bundle of Observations for clinical systems."),
+        typer.Option(
+            "--format",
+            "-f",
+            help="json: everything, lossless (can be imported again); csv: one row per "
+            "day for spreadsheets; fhir: a FHIR R4 Bundle of Observations for clinical systems.",
+        ),
     ] = Format.json,
     output: Annotated[
         Optional[str],
-        typer.Option("--output", "-o", metavar="FILE", help="Write to FILE (readable by you only) instead of "
-                     "printing.", show_default=False),
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="FILE",
+            help="Write to FILE (readable by you only) instead of printing.",
+            show_default=False,
+        ),
     ] = None,
 ) -> None:
     from pathlib import Path
@@ -50,8 +59,11 @@ def import_(
     file: Annotated[str, typer.Argument(metavar="FILE", help="A JSON file written by 'backcare export'.")],
     replace: Annotated[
         bool,
-        typer.Option("--replace", help="When a day differs, take the file's version (yours is kept in the edit "
-                     "history). Default: keep yours and report the conflict."),
+        typer.Option(
+            "--replace",
+            help="When a day differs, take the file's version (yours is kept in the edit "
+            "history). Default: keep yours and report the conflict.",
+        ),
     ] = False,
 ) -> None:
     from pathlib import Path
@@ -68,8 +80,14 @@ def backup(
     ctx: typer.Context,
     output: Annotated[
         Optional[str],
-        typer.Option("--output", "-o", metavar="FILE", help="Where to write the backup (a file name or a folder). "
-                     "Default: backcare-backup-YYYYMMDD-HHMMSS.db in the current folder.", show_default=False),
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="FILE",
+            help="Where to write the backup (a file name or a folder). "
+            "Default: backcare-backup-YYYYMMDD-HHMMSS.db in the current folder.",
+            show_default=False,
+        ),
     ] = None,
 ) -> None:
     from datetime import datetime

@@ -16,7 +16,9 @@ def trend(
     ctx: typer.Context,
     days: Annotated[
         Optional[int],
-        typer.Option("--days", "-n", metavar="N", min=1, max=MAX_DAYS, help="The last N days (default: 90).", show_default=False),
+        typer.Option(
+            "--days", "-n", metavar="N", min=1, max=MAX_DAYS, help="The last N days (default: 90).", show_default=False
+        ),
     ] = None,
     all_days: Annotated[
         bool, typer.Option("--all", help="Everything since the first check-in (at most 20 years).")

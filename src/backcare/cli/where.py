@@ -32,12 +32,19 @@ def where(
                 f"{counts['topics_read']} topics read"
             )
             typer.echo(
-                "Integrity check: passed, the database is sound." if info["ok"]
+                "Integrity check: passed, the database is sound."
+                if info["ok"]
                 else f"Integrity check: FAILED: {'; '.join(info['integrity'])}"
             )
             sf = info["safety"]
-            label = {"clear": "all clear", "red-flag": "red flag answered: see a doctor", "not-screened": "not answered yet"}
-            typer.echo(f"Safety screen:   {label[sf['status']]}" + (f" ({sf['last_screen']})" if sf["last_screen"] else ""))
+            label = {
+                "clear": "all clear",
+                "red-flag": "red flag answered: see a doctor",
+                "not-screened": "not answered yet",
+            }
+            typer.echo(
+                f"Safety screen:   {label[sf['status']]}" + (f" ({sf['last_screen']})" if sf["last_screen"] else "")
+            )
         typer.echo("Network:         none; everything stays on this machine.")
     if not info["ok"]:
         raise typer.Exit(1)

@@ -37,8 +37,12 @@ def _stamp() -> tuple | None:
     if not isinstance(root, Path):
         return None
     code = Path(__file__).resolve().parent
-    files = [*sorted(root.rglob("*.yaml")), *sorted(code.glob("*.py")),
-             code.parent / "domain" / "routine.py", code.parent / "domain" / "education.py"]
+    files = [
+        *sorted(root.rglob("*.yaml")),
+        *sorted(code.glob("*.py")),
+        code.parent / "domain" / "routine.py",
+        code.parent / "domain" / "education.py",
+    ]
     try:
         return (__version__, tuple((str(f), (st := f.stat()).st_size, st.st_mtime_ns) for f in files))
     except OSError:

@@ -145,8 +145,11 @@ class Checker:
         if value is BAD:
             return None
         if node.kind != "scalar" or not isinstance(value, str) or not ID_RE.match(value):
-            self.add(node, f"{name} must be a lowercase id like cat-camel: letters a-z, digits and single hyphens "
-                           f"(got {got(node)})")
+            self.add(
+                node,
+                f"{name} must be a lowercase id like cat-camel: letters a-z, digits and single hyphens "
+                f"(got {got(node)})",
+            )
             return None
         if len(value) > ID_MAX:
             self.add(node, f"{name} is too long ({len(value)} characters; the most allowed is {ID_MAX})")
@@ -188,8 +191,9 @@ class Checker:
                 if low <= seconds <= high and not _HOLD_RE.match(value):
                     seconds = None  # in range but oddly written, like "1m75s" or "007s"
         if seconds is None:
-            self.add(node, f"{name} must be seconds (like 20) or a duration like \"45s\", \"1m\" or \"1m30s\" "
-                           f"(got {got(node)})")
+            self.add(
+                node, f'{name} must be seconds (like 20) or a duration like "45s", "1m" or "1m30s" (got {got(node)})'
+            )
             return None
         if not low <= seconds <= high:
             self.add(node, f"{name} must be from {low} second to {high // 60} minutes (got {seconds} seconds)")

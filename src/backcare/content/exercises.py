@@ -6,14 +6,23 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from backcare.content.cache import disk_cached
-
 from backcare.content.checks import Checker, did_you_mean
 from backcare.content.problems import show, summarize
 from backcare.content.yamlsafe import YNode
 from backcare.domain.routine import CATEGORIES, SIDES, Dose, Exercise
 
 EXERCISE_KEYS = (
-    "id", "name", "category", "summary", "steps", "cues", "mistakes", "dose", "easier", "harder", "equipment",
+    "id",
+    "name",
+    "category",
+    "summary",
+    "steps",
+    "cues",
+    "mistakes",
+    "dose",
+    "easier",
+    "harder",
+    "equipment",
     "cautions",
 )
 EXERCISE_REQUIRED = ("id", "name", "category", "steps")

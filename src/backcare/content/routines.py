@@ -9,7 +9,13 @@ from pathlib import Path
 from backcare.content.cache import disk_cached
 from backcare.content.checks import Checker, did_you_mean, got
 from backcare.content.exercises import (
-    NAME_MAX, ExerciseDraft, check_links, library, read_dose_fields, read_exercise, topic_ids,
+    NAME_MAX,
+    ExerciseDraft,
+    check_links,
+    library,
+    read_dose_fields,
+    read_exercise,
+    topic_ids,
 )
 from backcare.content.problems import Problem, show, summarize
 from backcare.content.yamlsafe import MAX_BYTES, YNode
@@ -35,8 +41,13 @@ DAYS = (1, 365)
 MAX_PAIN_DURING = (0, 10)
 
 __all__ = [
-    "check_routine_text", "check_routine_file", "load_routine_text", "load_routine_file", "bundled_routine_names",
-    "bundled_routine_text", "bundled_routine",
+    "check_routine_text",
+    "check_routine_file",
+    "load_routine_text",
+    "load_routine_file",
+    "bundled_routine_names",
+    "bundled_routine_text",
+    "bundled_routine",
 ]
 
 
@@ -132,8 +143,10 @@ def _read(path: Path, source: str) -> tuple[bytes | None, Problem | None]:
         with path.open("rb") as handle:
             size = os.fstat(handle.fileno()).st_size
             if size > MAX_BYTES:
-                return problem(f"the file is too large ({size / 1024 / 1024:.1f} MB; the limit is "
-                               f"{MAX_BYTES // 1024 // 1024} MB): a routine file is a few kilobytes")
+                return problem(
+                    f"the file is too large ({size / 1024 / 1024:.1f} MB; the limit is "
+                    f"{MAX_BYTES // 1024 // 1024} MB): a routine file is a few kilobytes"
+                )
             data = handle.read(MAX_BYTES + 1)
     except FileNotFoundError:
         return problem("no such file")
@@ -153,14 +166,18 @@ class _RoutineChecker(Checker):
 
     def routine(self, root: YNode | None) -> Routine | None:
         if root is None:
-            self.add(None, "the file is empty: a routine needs at least format, name and stages "
-                           "(run 'backcare routine new FILE' for a starter file)")
+            self.add(
+                None,
+                "the file is empty: a routine needs at least format, name and stages "
+                "(run 'backcare routine new FILE' for a starter file)",
+            )
             return None
         if root.kind != "map":
             self.add(root, f"the top level must be a mapping with format, name and stages (got {got(root)})")
             return None
-        top = self.mapping(root, "the routine", TOP_KEYS, TOP_REQUIRED,
-                           hints={"format": f": add 'format: {FORMAT}' as the first line"})
+        top = self.mapping(
+            root, "the routine", TOP_KEYS, TOP_REQUIRED, hints={"format": f": add 'format: {FORMAT}' as the first line"}
+        )
         assert top is not None
         fields: dict = {}
         if "format" in top:
@@ -223,8 +240,11 @@ class _RoutineChecker(Checker):
             if draft.id is None:
                 continue
             if draft.id in lib:
-                self.add(draft.id_node, f"id {show(draft.id)} is already an exercise in the library: "
-                                        "use the library one in your stages, or choose another id")
+                self.add(
+                    draft.id_node,
+                    f"id {show(draft.id)} is already an exercise in the library: "
+                    "use the library one in your stages, or choose another id",
+                )
                 draft.ok = False
             elif draft.id in ids:
                 self.add(draft.id_node, f"duplicate exercise id {show(draft.id)} (first at line {ids[draft.id].line})")
@@ -278,8 +298,10 @@ class _RoutineChecker(Checker):
             for item in items:
                 exercise_id, p = self.prescription(item, lib, custom, known)
                 if exercise_id is not None and exercise_id in seen:
-                    self.add(item.value["id"], f"{exercise_id} is already in this stage (line {seen[exercise_id]}): "
-                                               "list each exercise once")
+                    self.add(
+                        item.value["id"],
+                        f"{exercise_id} is already in this stage (line {seen[exercise_id]}): list each exercise once",
+                    )
                     continue
                 if exercise_id is not None:
                     seen[exercise_id] = item.line
@@ -295,8 +317,11 @@ class _RoutineChecker(Checker):
     ) -> tuple[str | None, Prescription | None]:
         """(the exercise id if it is a known one, the Prescription if its dose is valid too)."""
         if node.kind != "map":
-            self.add(node, "each exercise in a stage must be a mapping like {id: cat-camel, sets: 2, reps: 10} "
-                           f"(got {got(node)})")
+            self.add(
+                node,
+                "each exercise in a stage must be a mapping like {id: cat-camel, sets: 2, reps: 10} "
+                f"(got {got(node)})",
+            )
             return None, None
         before = len(self.problems)
         fields = self.mapping(node, "this exercise", ITEM_KEYS, ("id",))
@@ -305,8 +330,10 @@ class _RoutineChecker(Checker):
         if "id" in fields:
             exercise_id = self.ident(fields["id"], "id")
             if exercise_id is not None and exercise_id not in known:
-                hint = (did_you_mean(exercise_id, known)
-                        or ": use an id from the exercise library, or define the exercise under 'exercises:'")
+                hint = (
+                    did_you_mean(exercise_id, known)
+                    or ": use an id from the exercise library, or define the exercise under 'exercises:'"
+                )
                 self.add(fields["id"], f"unknown exercise {show(exercise_id)}{hint}")
                 exercise_id = None
         given = read_dose_fields(self, fields)

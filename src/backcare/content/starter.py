@@ -68,8 +68,9 @@ def starter_name(file_stem: str) -> str:
     return (words[:1].upper() + words[1:]) if words else "My routine"
 
 
-def starter_routine_text(name: str = "My routine", schema_ref: str = "routine.schema.json",
-                         file_name: str = "FILE") -> str:
+def starter_routine_text(
+    name: str = "My routine", schema_ref: str = "routine.schema.json", file_name: str = "FILE"
+) -> str:
     """The starter file's text. name is written as a YAML double-quoted string, so any text is safe."""
     return _TEMPLATE.format(
         schema_ref=schema_ref,

@@ -146,7 +146,9 @@ def line_col(text: str, index: int) -> tuple[int, int]:
 
 def _size_problem(size: int, source: str) -> Problem:
     return Problem(
-        source, 1, 1,
+        source,
+        1,
+        1,
         f"the file is too large ({size / 1024 / 1024:.1f} MB; the limit is {MAX_BYTES // 1024 // 1024} MB): "
         "a routine file is a few kilobytes",
     )
@@ -165,10 +167,14 @@ def decode(data: bytes, source: str) -> tuple[str | None, list[Problem]]:
         pos = exc.start
         line_start = max(data.rfind(b"\n", 0, pos), data.rfind(b"\r", 0, pos)) + 1
         line = data.count(b"\n", offset, pos) + 1
-        column = len(data[max(line_start, offset):pos].decode("utf-8", "replace")) + 1
+        column = len(data[max(line_start, offset) : pos].decode("utf-8", "replace")) + 1
         return None, [
-            Problem(source, line, column,
-                    f"the file is not UTF-8 text (byte 0x{data[pos]:02x} cannot be read): save it as UTF-8")
+            Problem(
+                source,
+                line,
+                column,
+                f"the file is not UTF-8 text (byte 0x{data[pos]:02x} cannot be read): save it as UTF-8",
+            )
         ]
 
 
@@ -181,13 +187,18 @@ def _check_text(text: str, source: str) -> Problem | None:
     m = re.search(_NOT_ALLOWED, text)
     if m:
         line, column = line_col(text, m.start())
-        return Problem(source, line, column,
-                       f"the file contains a control character (U+{ord(m.group()):04X}) that YAML does not allow")
+        return Problem(
+            source,
+            line,
+            column,
+            f"the file contains a control character (U+{ord(m.group()):04X}) that YAML does not allow",
+        )
     m = _TAB_INDENT.search(text)
     if m:
         line, column = line_col(text, m.start(1))
-        return Problem(source, line, column,
-                       "a tab is used for indentation: indent with spaces (YAML does not allow tabs there)")
+        return Problem(
+            source, line, column, "a tab is used for indentation: indent with spaces (YAML does not allow tabs there)"
+        )
     return None
 
 
@@ -195,7 +206,7 @@ def _check_text(text: str, source: str) -> Problem | None:
 
 
 def _tag_message(tag: str) -> str:
-    name = "!!" + tag[len(_CORE):] if tag.startswith(_CORE) else tag
+    name = "!!" + tag[len(_CORE) :] if tag.startswith(_CORE) else tag
     return f"the tag {show(name, 60)} is not allowed: backcare files use plain YAML values"
 
 
@@ -247,8 +258,12 @@ class _Composer:
         p.get_event()  # document end
         if not p.check_event(y.StreamEndEvent):
             line, column = _mark(p.peek_event().start_mark)
-            raise _Stop(line, column, "only one YAML document is allowed per file: remove this '---' and what follows, "
-                                      "or put it in another file")
+            raise _Stop(
+                line,
+                column,
+                "only one YAML document is allowed per file: remove this '---' and what follows, "
+                "or put it in another file",
+            )
         return node
 
     def node(self, depth: int) -> YNode:
@@ -287,8 +302,11 @@ class _Composer:
                 ident = (type(key.value), key.value)
                 first = seen.get(ident)
                 if first is not None:
-                    self.add(key.line, key.column,
-                             f"duplicate key {show(key.value)} (first given at line {first.line}): keep only one")
+                    self.add(
+                        key.line,
+                        key.column,
+                        f"duplicate key {show(key.value)} (first given at line {first.line}): keep only one",
+                    )
                     continue
                 seen[ident] = key
                 node.value[key.value] = value
@@ -346,14 +364,18 @@ class _Composer:
         if "flow" in context and flow is not None:
             bracket = "{" if flow[0] == "map" else "["
             closing = "}" if flow[0] == "map" else "]"
-            return (f"the '{bracket}' at line {flow[1]}, column {flow[2]} is not closed with '{closing}', "
-                    "or a ',' is missing between its items")
+            return (
+                f"the '{bracket}' at line {flow[1]}, column {flow[2]} is not closed with '{closing}', "
+                "or a ',' is missing between its items"
+            )
         if "quoted scalar" in context and "end of stream" in problem and context_mark is not None:
             ql, qc = _mark(context_mark)
             return f"the quote at line {ql}, column {qc} is never closed"
         if "mapping values are not allowed" in problem:
-            return ("a ':' is not allowed here: put text that contains ': ' in quotes, "
-                    "or check the indentation of this line")
+            return (
+                "a ':' is not allowed here: put text that contains ': ' in quotes, "
+                "or check the indentation of this line"
+            )
         if "cannot start any token" in problem:
             char = self.char_at(line, column)
             if char == "\t":
@@ -363,8 +385,10 @@ class _Composer:
         if context.startswith("while parsing a block") and context_mark is not None:
             cl, _ = _mark(context_mark)
             what = "mapping" if "mapping" in context else "list"
-            return (f"this line does not line up with the {what} that starts at line {cl}: "
-                    "check the indentation (use spaces, and the same number for items at the same level)")
+            return (
+                f"this line does not line up with the {what} that starts at line {cl}: "
+                "check the indentation (use spaces, and the same number for items at the same level)"
+            )
         message = f"YAML syntax error: {problem}" if problem else "YAML syntax error"
         if context and context_mark is not None:
             message += f" ({context.removeprefix('while ')} that starts at line {_mark(context_mark)[0]})"

@@ -144,7 +144,7 @@ def variant(a: str, b: str) -> bool:
         return False
     for base in {short, short[:-1] if short.endswith("e") and len(short) > 3 else short}:
         if long.startswith(base):
-            rest = long[len(base):]
+            rest = long[len(base) :]
             if rest[:1] == base[-1:] and rest[1:] in _SUFFIXES:  # a doubled consonant: sit -> sitting
                 return True
             if rest in _SUFFIXES:

@@ -23,8 +23,13 @@ class Session:
 
     def as_dict(self) -> dict:
         return {
-            "date": self.day.isoformat(), "routine": self.routine, "stage": self.stage, "done": list(self.done),
-            "skipped": list(self.skipped), "pain_during": self.pain_during, "effort": self.effort,
+            "date": self.day.isoformat(),
+            "routine": self.routine,
+            "stage": self.stage,
+            "done": list(self.done),
+            "skipped": list(self.skipped),
+            "pain_during": self.pain_during,
+            "effort": self.effort,
         }
 
 
@@ -41,6 +46,10 @@ class StageEvent:
 
     def as_dict(self) -> dict:
         return {
-            "routine": self.routine, "date": self.day.isoformat(), "stage": self.stage, "decision": self.decision,
-            "reasons": list(self.reasons), "manual": self.manual,
+            "routine": self.routine,
+            "date": self.day.isoformat(),
+            "stage": self.stage,
+            "decision": self.decision,
+            "reasons": list(self.reasons),
+            "manual": self.manual,
         }

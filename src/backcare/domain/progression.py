@@ -100,9 +100,13 @@ def decide(
 
     if latest_screen is not None and latest_screen.any_yes:
         return Decision(
-            STOP, pos.stage, pos.stage,
-            (f"Your safety screen on {latest_screen.day.isoformat()} had a 'yes' answer that needs a doctor. "
-             "No exercises are offered until a later screen is all 'no'.",),
+            STOP,
+            pos.stage,
+            pos.stage,
+            (
+                f"Your safety screen on {latest_screen.day.isoformat()} had a 'yes' answer that needs a doctor. "
+                "No exercises are offered until a later screen is all 'no'.",
+            ),
             easier=pos.easier,
         )
 
@@ -129,10 +133,12 @@ def decide(
     if pos.easier:
         met, unmet = _criteria(in_stage, days_in, RECOVERY_SESSIONS, RECOVERY_DAYS, ACCEPTABLE_PAIN_DURING)
         if hold or unmet:
-            return Decision(HOLD, pos.stage, pos.stage,
-                            ("Using easier versions after a flare-up.", *hold, *unmet), easier=True)
-        return Decision(ADVANCE, pos.stage, pos.stage,
-                        (*met, f"Back to the standard exercises of '{stage.name}'."), easier=False)
+            return Decision(
+                HOLD, pos.stage, pos.stage, ("Using easier versions after a flare-up.", *hold, *unmet), easier=True
+            )
+        return Decision(
+            ADVANCE, pos.stage, pos.stage, (*met, f"Back to the standard exercises of '{stage.name}'."), easier=False
+        )
 
     if stage.advance is None or index == len(routine.stages) - 1:
         reasons = [*hold] if hold else []
@@ -147,8 +153,9 @@ def decide(
     return Decision(ADVANCE, target.id, pos.stage, (*met, f"Moving on to '{target.name}'."))
 
 
-def _criteria(in_stage: list[Session], days_in: int, sessions: int | None, days: int | None,
-              max_pain: int | None) -> tuple[list[str], list[str]]:
+def _criteria(
+    in_stage: list[Session], days_in: int, sessions: int | None, days: int | None, max_pain: int | None
+) -> tuple[list[str], list[str]]:
     met: list[str] = []
     unmet: list[str] = []
     if sessions is not None:
@@ -158,7 +165,7 @@ def _criteria(in_stage: list[Session], days_in: int, sessions: int | None, days:
         text = f"{days_in} of {days} days in this stage."
         (met if days_in >= days else unmet).append(text)
     if max_pain is not None:
-        window = [s for s in in_stage if s.pain_during is not None][-(sessions or LAST_SESSIONS_DEFAULT):]
+        window = [s for s in in_stage if s.pain_during is not None][-(sessions or LAST_SESSIONS_DEFAULT) :]
         worst = max((s.pain_during for s in window), default=None)  # type: ignore[type-var]
         if worst is None:
             unmet.append("No pain-during-exercise scores logged in this stage yet.")
@@ -176,8 +183,9 @@ def baseline_pain(checkins: Sequence[CheckIn], pos: Position, history: Sequence[
     return fmean(first) if len(first) >= 3 else None
 
 
-def flare_reasons(checkins: Sequence[CheckIn], sessions: Sequence[Session], *, since: date,
-                  baseline: float | None) -> list[str]:
+def flare_reasons(
+    checkins: Sequence[CheckIn], sessions: Sequence[Session], *, since: date, baseline: float | None
+) -> list[str]:
     recent = [c for c in checkins if c.day >= since]
     reasons: list[str] = []
     high = [c for c in recent if c.pain >= FLARE_PAIN]

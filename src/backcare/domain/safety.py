@@ -14,12 +14,23 @@ class Question:
 
 
 QUESTIONS: tuple[Question, ...] = (
-    Question("bladder-bowel", "Since this back pain began, have you had new trouble passing urine, "
-             "controlling your bladder, or controlling your bowels?", True),
-    Question("saddle-numbness", "Do you have numbness or tingling in the 'saddle' area: between your legs, "
-             "around your buttocks or genitals (for example, toilet paper feels different)?", True),
-    Question("leg-weakness", "Do you have new weakness or numbness in both legs, or weakness in one leg "
-             "that is getting worse?", True),
+    Question(
+        "bladder-bowel",
+        "Since this back pain began, have you had new trouble passing urine, "
+        "controlling your bladder, or controlling your bowels?",
+        True,
+    ),
+    Question(
+        "saddle-numbness",
+        "Do you have numbness or tingling in the 'saddle' area: between your legs, "
+        "around your buttocks or genitals (for example, toilet paper feels different)?",
+        True,
+    ),
+    Question(
+        "leg-weakness",
+        "Do you have new weakness or numbness in both legs, or weakness in one leg that is getting worse?",
+        True,
+    ),
     Question("sexual-function", "Have you noticed a new change in sexual function, such as loss of feeling?", True),
     Question("fever-unwell", "Do you have a fever, or feel very unwell, along with the back pain?", False),
     Question("cancer-weight", "Have you lost weight without trying, or have you ever had cancer?", False),

@@ -87,9 +87,7 @@ def series(checkins: Iterable[CheckIn], start: date, end: date) -> list[Day]:
         if 0 <= i < n:
             pain[i], stiffness[i] = c.pain, c.stiffness
     pain_7d, stiff_7d = trailing_mean(pain), trailing_mean(stiffness)
-    return [
-        Day(first + timedelta(days=i), pain[i], stiffness[i], pain_7d[i], stiff_7d[i]) for i in range(lead, n)
-    ]
+    return [Day(first + timedelta(days=i), pain[i], stiffness[i], pain_7d[i], stiff_7d[i]) for i in range(lead, n)]
 
 
 # -- chart buckets -----------------------------------------------------------------------------
@@ -119,7 +117,7 @@ def buckets(days: Sequence[Day], size: int) -> list[Bucket]:
     if start:
         out.append(_bucket(days[:start]))
     for i in range(start, n, size):
-        out.append(_bucket(days[i:i + size]))
+        out.append(_bucket(days[i : i + size]))
     return out
 
 
@@ -134,8 +132,12 @@ def _bucket(group: Sequence[Day]) -> Bucket:
             s_n += 1
     last = group[-1]
     return Bucket(
-        group[0].day, last.day, p_sum / p_n if p_n else None, s_sum / s_n if s_n else None,
-        last.pain_7d, last.stiffness_7d,
+        group[0].day,
+        last.day,
+        p_sum / p_n if p_n else None,
+        s_sum / s_n if s_n else None,
+        last.pain_7d,
+        last.stiffness_7d,
     )
 
 
@@ -219,10 +221,18 @@ def weeks(
             planned = planned_sessions(per_week, (hi - lo).days + 1) if hi >= lo else 0
         iso = monday.isocalendar()
         n = count[w]
-        out.append(Week(
-            iso.year, iso.week, monday, p_sum[w] / n if n else None, s_sum[w] / n if n else None, n,
-            len(done_days[w]), planned,
-        ))
+        out.append(
+            Week(
+                iso.year,
+                iso.week,
+                monday,
+                p_sum[w] / n if n else None,
+                s_sum[w] / n if n else None,
+                n,
+                len(done_days[w]),
+                planned,
+            )
+        )
     return out
 
 
@@ -307,8 +317,11 @@ class Window:
 
 def window(checkins: Sequence[CheckIn]) -> Window:
     return Window(
-        checkins[0].day, checkins[-1].day, len(checkins),
-        sum(c.pain for c in checkins), sum(c.stiffness for c in checkins),
+        checkins[0].day,
+        checkins[-1].day,
+        len(checkins),
+        sum(c.pain for c in checkins),
+        sum(c.stiffness for c in checkins),
     )
 
 
@@ -326,7 +339,7 @@ def baseline_and_recent(
     if started is not None:
         while first < len(checkins) and checkins[first].day < started:
             first += 1
-    base = checkins[first:first + n]
+    base = checkins[first : first + n]
     recent = checkins[-n:]
     if len(base) < n or base[-1].day >= recent[0].day:
         return None, None

@@ -22,8 +22,12 @@ PAIN_DISPLAY = "Pain severity - 0-10 verbal numeric rating [Score] - Reported"
 METRICS: dict[str, tuple[str, str, str, str]] = {
     "pain": (LOINC, "72514-3", PAIN_DISPLAY, PAIN_DISPLAY),
     "stiffness": (BACKCARE_SYSTEM, "back-stiffness", "Back stiffness", "Back stiffness, 0-10 self-rated"),
-    "sleep": (BACKCARE_SYSTEM, "sleep-quality", "Sleep quality",
-              "Sleep quality last night, 0-10 self-rated (10 = very good)"),
+    "sleep": (
+        BACKCARE_SYSTEM,
+        "sleep-quality",
+        "Sleep quality",
+        "Sleep quality last night, 0-10 self-rated (10 = very good)",
+    ),
     "stress": (BACKCARE_SYSTEM, "stress", "Stress", "Stress, 0-10 self-rated (10 = very high)"),
 }
 

@@ -25,8 +25,16 @@ from backcare.errors import BackcareError
 FORMAT = "backcare-export"
 VERSION = 1
 MAX_BYTES = 200 * 1024 * 1024
-SECTIONS = ("checkins", "checkin_edits", "sessions", "stage_history", "safety_screens", "topics_read", "routines",
-            "settings")
+SECTIONS = (
+    "checkins",
+    "checkin_edits",
+    "sessions",
+    "stage_history",
+    "safety_screens",
+    "topics_read",
+    "routines",
+    "settings",
+)
 HEADER = ("format", "version", "exported_at", "schema_version", "backcare_version")
 
 
@@ -130,8 +138,10 @@ def validate(doc: Any) -> None:
     if not _is_int(version):
         raise _Bad('its "version" must be a whole number')
     if version > VERSION:
-        raise _Bad(f"it was written by a newer backcare (export version {version}; this one reads version "
-                   f"{VERSION}); upgrade backcare first")
+        raise _Bad(
+            f"it was written by a newer backcare (export version {version}; this one reads version "
+            f"{VERSION}); upgrade backcare first"
+        )
     if version != VERSION:
         raise _Bad(f"export version {version} is not one backcare knows")
     unknown = sorted(set(doc) - set(HEADER) - set(SECTIONS))
@@ -155,9 +165,11 @@ def validate(doc: Any) -> None:
             if unique:
                 key = tuple(row[k] for k in unique)
                 if key in seen:
-                    raise _Bad(f"{where} repeats {' and '.join(unique)} {' '.join(map(str, key))}"
-                               if all(isinstance(k, str) and len(k) <= 40 for k in key)
-                               else f"{where} is a repeat of an earlier entry")
+                    raise _Bad(
+                        f"{where} repeats {' and '.join(unique)} {' '.join(map(str, key))}"
+                        if all(isinstance(k, str) and len(k) <= 40 for k in key)
+                        else f"{where} is a repeat of an earlier entry"
+                    )
                 seen.add(key)
         if section == "topics_read":
             for i, row in enumerate(rows):
@@ -170,7 +182,7 @@ def validate(doc: Any) -> None:
         if len(key) > MAX_NAME:
             raise _Bad('"settings" has a key longer than 200 characters')
         if not isinstance(value, str):
-            raise _Bad(f'setting {_show_key(key)} must be text, not {_kind(value)}')
+            raise _Bad(f"setting {_show_key(key)} must be text, not {_kind(value)}")
 
 
 def _record(row: Any, fields: dict[str, tuple[bool, Check]], where: str) -> None:
@@ -298,7 +310,7 @@ def _tag(value: Any) -> None:
 
 def _action(value: Any) -> None:
     if value not in ("update", "delete"):
-        raise _Bad("must be \"update\" or \"delete\"")
+        raise _Bad('must be "update" or "delete"')
 
 
 def _answers(value: Any) -> None:
@@ -311,58 +323,86 @@ def _answers(value: Any) -> None:
 
 _REQ, _OPT = True, False
 _RECORDS: tuple[tuple[str, dict[str, tuple[bool, Check]], tuple[str, ...]], ...] = (
-    ("checkins", {
-        "date": (_REQ, _date),
-        "pain": (_REQ, _score),
-        "stiffness": (_REQ, _score),
-        "sleep": (_OPT, _optional(_score)),
-        "stress": (_OPT, _optional(_score)),
-        "tags": (_OPT, _list_of(_tag, limit=MAX_TAGS, unique=True)),
-        "note": (_OPT, _optional(_text(MAX_NOTE))),
-        "settled": (_OPT, _optional(_bool)),
-        "recorded_at": (_OPT, _optional(_stamp)),
-        "updated_at": (_OPT, _optional(_stamp)),
-    }, ("date",)),
-    ("checkin_edits", {
-        "date": (_REQ, _date),
-        "action": (_REQ, _action),
-        "before": (_REQ, _object),
-        "after": (_OPT, _optional(_object)),
-        "at": (_REQ, _stamp),
-    }, ()),
-    ("sessions", {
-        "date": (_REQ, _date),
-        "routine": (_REQ, _short),
-        "stage": (_REQ, _short),
-        "done": (_OPT, _list_of(_short)),
-        "skipped": (_OPT, _list_of(_short)),
-        "pain_during": (_OPT, _optional(_score)),
-        "effort": (_OPT, _optional(_score)),
-        "at": (_REQ, _stamp),
-    }, ("date", "routine")),
-    ("stage_history", {
-        "routine": (_REQ, _short),
-        "date": (_REQ, _date),
-        "stage": (_REQ, _short),
-        "decision": (_REQ, _short),
-        "reasons": (_OPT, _list_of(_text(None))),
-        "manual": (_OPT, _bool),
-        "at": (_REQ, _stamp),
-    }, ()),
-    ("safety_screens", {
-        "date": (_REQ, _date),
-        "answers": (_REQ, _answers),
-        "at": (_REQ, _stamp),
-    }, ()),
-    ("topics_read", {
-        "topic": (_REQ, _short),
-        "first_read": (_REQ, _date),
-        "last_read": (_REQ, _date),
-    }, ("topic",)),
-    ("routines", {
-        "name": (_REQ, _short),
-        "origin": (_OPT, _optional(_text(4096))),
-        "imported_at": (_REQ, _stamp),
-        "source": (_REQ, _text(None)),
-    }, ("name",)),
+    (
+        "checkins",
+        {
+            "date": (_REQ, _date),
+            "pain": (_REQ, _score),
+            "stiffness": (_REQ, _score),
+            "sleep": (_OPT, _optional(_score)),
+            "stress": (_OPT, _optional(_score)),
+            "tags": (_OPT, _list_of(_tag, limit=MAX_TAGS, unique=True)),
+            "note": (_OPT, _optional(_text(MAX_NOTE))),
+            "settled": (_OPT, _optional(_bool)),
+            "recorded_at": (_OPT, _optional(_stamp)),
+            "updated_at": (_OPT, _optional(_stamp)),
+        },
+        ("date",),
+    ),
+    (
+        "checkin_edits",
+        {
+            "date": (_REQ, _date),
+            "action": (_REQ, _action),
+            "before": (_REQ, _object),
+            "after": (_OPT, _optional(_object)),
+            "at": (_REQ, _stamp),
+        },
+        (),
+    ),
+    (
+        "sessions",
+        {
+            "date": (_REQ, _date),
+            "routine": (_REQ, _short),
+            "stage": (_REQ, _short),
+            "done": (_OPT, _list_of(_short)),
+            "skipped": (_OPT, _list_of(_short)),
+            "pain_during": (_OPT, _optional(_score)),
+            "effort": (_OPT, _optional(_score)),
+            "at": (_REQ, _stamp),
+        },
+        ("date", "routine"),
+    ),
+    (
+        "stage_history",
+        {
+            "routine": (_REQ, _short),
+            "date": (_REQ, _date),
+            "stage": (_REQ, _short),
+            "decision": (_REQ, _short),
+            "reasons": (_OPT, _list_of(_text(None))),
+            "manual": (_OPT, _bool),
+            "at": (_REQ, _stamp),
+        },
+        (),
+    ),
+    (
+        "safety_screens",
+        {
+            "date": (_REQ, _date),
+            "answers": (_REQ, _answers),
+            "at": (_REQ, _stamp),
+        },
+        (),
+    ),
+    (
+        "topics_read",
+        {
+            "topic": (_REQ, _short),
+            "first_read": (_REQ, _date),
+            "last_read": (_REQ, _date),
+        },
+        ("topic",),
+    ),
+    (
+        "routines",
+        {
+            "name": (_REQ, _short),
+            "origin": (_OPT, _optional(_text(4096))),
+            "imported_at": (_REQ, _stamp),
+            "source": (_REQ, _text(None)),
+        },
+        ("name",),
+    ),
 )

@@ -7,4 +7,3 @@ from rich.console import Console
 
 def console(stderr: bool = False) -> Console:
     return Console(stderr=stderr, highlight=False, emoji=False)
-

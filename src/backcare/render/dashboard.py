@@ -10,7 +10,6 @@ from backcare.domain.safety import BY_ID, Screen
 from backcare.render.plain import Out, table_lines
 
 
-
 def bar(value: int | None) -> str:
     """A tiny text bar for a 0-10 score; '·' for a missing day (a gap, not a zero)."""
     return "·" if value is None else "█" * value + "░" * (10 - value)
@@ -90,8 +89,10 @@ def _routine(out: Out, data: dict) -> None:
         return
     if prog["exercises"]:
         out.para("Today's exercises", "bold")
-        rows = [[str(n), ex["name"] + (" (easier)" if ex.get("easier_version_of") else ""), ex["dose"]]
-                for n, ex in enumerate(prog["exercises"], start=1)]
+        rows = [
+            [str(n), ex["name"] + (" (easier)" if ex.get("easier_version_of") else ""), ex["dose"]]
+            for n, ex in enumerate(prog["exercises"], start=1)
+        ]
         lines = table_lines(["#", "Exercise", "Dose"], rows, align="rll")
         if max(map(len, lines)) <= out.width:
             for line in lines:

@@ -12,7 +12,9 @@ from html import escape
 from backcare import __version__
 from backcare.domain import trends as tr
 from backcare.domain.safety import BY_ID
-from backcare.render.report_format import day_label as _d, number as _n, short_day as _ds
+from backcare.render.report_format import day_label as _d
+from backcare.render.report_format import number as _n
+from backcare.render.report_format import short_day as _ds
 
 PAIN_COLOUR = "#b3261e"
 STIFF_COLOUR = "#1f5fa8"
@@ -116,10 +118,12 @@ def _summary(report) -> list[str]:
             cls = ""
             if c.meaningful:
                 cls = ' class="better"' if c.direction == "better" else ' class="worse"'
-            figures.append((
-                f"<span{cls}>{c.recent:.1f}</span>",
-                f"{m} now (baseline {c.baseline:.1f})",
-            ))
+            figures.append(
+                (
+                    f"<span{cls}>{c.recent:.1f}</span>",
+                    f"{m} now (baseline {c.baseline:.1f})",
+                )
+            )
         else:
             figures.append(("–", f"{m}: {tr.TOO_FEW}"))
     a = t.adherence
@@ -158,12 +162,15 @@ def _change(report) -> list[str]:
         c = t.changes[m]
         pct = "–" if c.percent_whole is None else f"{c.percent_whole:+d} %"
         verdict = c.verdict
-        cls = ' class="better"' if c.meaningful and c.direction == "better" else (
-            ' class="worse"' if c.meaningful and c.direction == "worse" else "")
+        cls = (
+            ' class="better"'
+            if c.meaningful and c.direction == "better"
+            else (' class="worse"' if c.meaningful and c.direction == "worse" else "")
+        )
         out.append(
-            f"<tr><th>{m.capitalize()}</th><td class=\"n\">{c.baseline:.1f}</td>"
-            f"<td class=\"n\">{c.recent:.1f}</td><td class=\"n\">{c.points:+.1f}</td>"
-            f"<td class=\"n\">{pct}</td><td{cls}>{verdict}</td></tr>"
+            f'<tr><th>{m.capitalize()}</th><td class="n">{c.baseline:.1f}</td>'
+            f'<td class="n">{c.recent:.1f}</td><td class="n">{c.points:+.1f}</td>'
+            f'<td class="n">{pct}</td><td{cls}>{verdict}</td></tr>'
         )
     out += ["</tbody>", "</table>"]
     out.append(
@@ -227,8 +234,9 @@ def chart_svg(report) -> str:
                 continue
             half = (W - LEFT - RIGHT) / max(n - 1, 1) / 2
             x0, x1 = max(LEFT, _x(i0, n) - half), min(W - RIGHT, _x(i1, n) + half)
-            parts.append(f'<rect x="{x0:.1f}" y="{TOP}" width="{x1 - x0:.1f}" height="{H - TOP - BOTTOM}" '
-                         'fill="#f6d6d2"/>')
+            parts.append(
+                f'<rect x="{x0:.1f}" y="{TOP}" width="{x1 - x0:.1f}" height="{H - TOP - BOTTOM}" fill="#f6d6d2"/>'
+            )
     for v in range(0, 11, 2):
         y = _y(v)
         parts.append(f'<line x1="{LEFT}" y1="{y:.1f}" x2="{W - RIGHT}" y2="{y:.1f}" stroke="#ddd" stroke-width="0.8"/>')
@@ -242,16 +250,20 @@ def chart_svg(report) -> str:
         x = _x(i, n)
         anchor = "start" if i == 0 and n > 1 else "end" if i == n - 1 and n > 1 else "middle"
         parts.append(f'<line x1="{x:.1f}" y1="{H - BOTTOM}" x2="{x:.1f}" y2="{H - BOTTOM + 4}" stroke="#666"/>')
-        parts.append(f'<text x="{x:.1f}" y="{H - BOTTOM + 16}" font-size="10" text-anchor="{anchor}" '
-                     f'fill="#444">{escape(label)}</text>')
+        parts.append(
+            f'<text x="{x:.1f}" y="{H - BOTTOM + 16}" font-size="10" text-anchor="{anchor}" '
+            f'fill="#444">{escape(label)}</text>'
+        )
     if size < tr.WINDOW:
         parts += _polylines([c.stiffness_7d for c in cols], n, STIFF_COLOUR, "6 3")
         parts += _polylines([c.pain_7d for c in cols], n, PAIN_COLOUR)
         for i, c in enumerate(cols):
             if c.stiffness is not None:
                 x, y = _x(i, n), _y(c.stiffness)
-                parts.append(f'<rect x="{x - 2.3:.1f}" y="{y - 2.3:.1f}" width="4.6" height="4.6" fill="none" '
-                             f'stroke="{STIFF_COLOUR}" stroke-width="1.1"/>')
+                parts.append(
+                    f'<rect x="{x - 2.3:.1f}" y="{y - 2.3:.1f}" width="4.6" height="4.6" fill="none" '
+                    f'stroke="{STIFF_COLOUR}" stroke-width="1.1"/>'
+                )
             if c.pain is not None:
                 parts.append(f'<circle cx="{_x(i, n):.1f}" cy="{_y(c.pain):.1f}" r="2.4" fill="{PAIN_COLOUR}"/>')
     else:
@@ -304,20 +316,24 @@ def _weeks(report) -> list[str]:
     ]
     for w in t.weeks[-MAX_WEEKS:]:
         out.append(
-            f"<tr><td class=\"nw\">{w.label} <span class=\"muted\">{_ds(report, w.monday)}</span></td>"
-            f"<td class=\"n\">{_n(w.pain)}</td><td class=\"n\">{_n(w.stiffness)}</td>"
-            f"<td class=\"n\">{w.checkins}</td><td class=\"n\">{w.sessions_cell(' / ', '–')}</td></tr>"
+            f'<tr><td class="nw">{w.label} <span class="muted">{_ds(report, w.monday)}</span></td>'
+            f'<td class="n">{_n(w.pain)}</td><td class="n">{_n(w.stiffness)}</td>'
+            f'<td class="n">{w.checkins}</td><td class="n">{w.sessions_cell(" / ", "–")}</td></tr>'
         )
     out += ["</tbody>", "</table>"]
     if len(t.weeks) > MAX_WEEKS:
-        out.append(f'<p class="muted">The last {MAX_WEEKS} of {len(t.weeks)} weeks; the chart and the figures '
-                   "cover the whole period.</p>")
+        out.append(
+            f'<p class="muted">The last {MAX_WEEKS} of {len(t.weeks)} weeks; the chart and the figures '
+            "cover the whole period.</p>"
+        )
     out.append(f'<p id="adherence"><b>Sessions:</b> {escape(t.adherence.words)}</p>')
     name = t.routine.name
     if name:
         started = f", started {_d(t.routine.started)}" if t.routine.started else ""
-        out.append(f'<p class="muted">Routine: {escape(name)} ({t.routine.per_week} sessions a week{started}). '
-                   "A session counts when at least one exercise was done; part weeks are planned pro rata.</p>")
+        out.append(
+            f'<p class="muted">Routine: {escape(name)} ({t.routine.per_week} sessions a week{started}). '
+            "A session counts when at least one exercise was done; part weeks are planned pro rata.</p>"
+        )
     out.append("</section>")
     return out
 
@@ -326,8 +342,7 @@ def _stages(report) -> list[str]:
     out = ['<section id="stages">', "<h2>Stage history</h2>"]
     if report.stage_before:
         b = report.stage_before
-        out.append(f"<p>At the start of the period: {escape(report.stage_name(b.stage))} "
-                   f"(since {_d(b.day)}).</p>")
+        out.append(f"<p>At the start of the period: {escape(report.stage_name(b.stage))} (since {_d(b.day)}).</p>")
     if not report.stages:
         out.append("<p>No stage changes in this period.</p>")
     else:
@@ -339,7 +354,8 @@ def _stages(report) -> list[str]:
             reasons = " ".join(ev.reasons)
             out.append(
                 f"<li><b>{_ds(report, ev.day)}</b>: {escape(report.stage_name(ev.stage))} ({escape(what)})"
-                + (f" — {escape(reasons)}" if reasons else "") + "</li>"
+                + (f" — {escape(reasons)}" if reasons else "")
+                + "</li>"
             )
         out.append("</ul>")
     out.append("</section>")
@@ -397,19 +413,27 @@ def _tags(report) -> list[str]:
     tags = report.trend.tags
     if not tags:
         return []
-    out = ['<section id="tags">', "<h2>Tags and pain</h2>", '<table class="keep">',
-           '<thead><tr><th>Tag</th><th class="n">Pain with</th><th class="n">Days</th>'
-           '<th class="n">Pain without</th><th class="n">Days</th><th class="n">Difference</th></tr></thead>',
-           "<tbody>"]
+    out = [
+        '<section id="tags">',
+        "<h2>Tags and pain</h2>",
+        '<table class="keep">',
+        '<thead><tr><th>Tag</th><th class="n">Pain with</th><th class="n">Days</th>'
+        '<th class="n">Pain without</th><th class="n">Days</th><th class="n">Difference</th></tr></thead>',
+        "<tbody>",
+    ]
     for t in tags:
         out.append(
-            f"<tr><td>{escape(t.tag)}</td><td class=\"n\">{t.with_mean:.1f}</td><td class=\"n\">{t.with_days}</td>"
-            f"<td class=\"n\">{t.without_mean:.1f}</td><td class=\"n\">{t.without_days}</td>"
-            f"<td class=\"n\">{t.difference:+.1f}</td></tr>"
+            f'<tr><td>{escape(t.tag)}</td><td class="n">{t.with_mean:.1f}</td><td class="n">{t.with_days}</td>'
+            f'<td class="n">{t.without_mean:.1f}</td><td class="n">{t.without_days}</td>'
+            f'<td class="n">{t.difference:+.1f}</td></tr>'
         )
-    out += ["</tbody>", "</table>",
-            f'<p class="muted">Tags on at least {tr.MIN_TAG_DAYS} days and missing from at least '
-            f"{tr.MIN_TAG_DAYS}. These are associations, not causes.</p>", "</section>"]
+    out += [
+        "</tbody>",
+        "</table>",
+        f'<p class="muted">Tags on at least {tr.MIN_TAG_DAYS} days and missing from at least '
+        f"{tr.MIN_TAG_DAYS}. These are associations, not causes.</p>",
+        "</section>",
+    ]
     return out
 
 

@@ -7,7 +7,9 @@ import re
 from backcare import __version__
 from backcare.domain import trends as tr
 from backcare.domain.safety import BY_ID
-from backcare.render.report_format import day_label as _d, number as _n, short_day as _ds
+from backcare.render.report_format import day_label as _d
+from backcare.render.report_format import number as _n
+from backcare.render.report_format import short_day as _ds
 
 SPARKS = "▁▂▃▄▅▆▇█"
 MAX_WEEKS = 26  # rows of the weekly table (the most recent weeks)
@@ -98,16 +100,21 @@ def render(report) -> str:  # report: backcare.services.report.Report
         "|---|---:|---:|---:|---:|",
     ]
     for w in t.weeks[-MAX_WEEKS:]:
-        lines.append(f"| {w.label} ({_ds(report, w.monday)}) | {_n(w.pain)} | {_n(w.stiffness)} | {w.checkins} | "
-                     f"{w.sessions_cell(' / ', '–')} |")
+        lines.append(
+            f"| {w.label} ({_ds(report, w.monday)}) | {_n(w.pain)} | {_n(w.stiffness)} | {w.checkins} | "
+            f"{w.sessions_cell(' / ', '–')} |"
+        )
 
     if len(t.weeks) > MAX_WEEKS:
         lines += ["", f"The last {MAX_WEEKS} of {len(t.weeks)} weeks; the figures cover the whole period."]
     lines += ["", "## Sessions", "", t.adherence.words]
     if t.routine.name:
         started = f", started {_d(t.routine.started)}" if t.routine.started else ""
-        lines += ["", f"Routine: {md(t.routine.name)} ({t.routine.per_week} sessions a week{started}). "
-                  "A session counts when at least one exercise was done; part weeks are planned pro rata."]
+        lines += [
+            "",
+            f"Routine: {md(t.routine.name)} ({t.routine.per_week} sessions a week{started}). "
+            "A session counts when at least one exercise was done; part weeks are planned pro rata.",
+        ]
 
     lines += ["", "## Stage history", ""]
     if report.stage_before:
@@ -128,8 +135,7 @@ def render(report) -> str:  # report: backcare.services.report.Report
     lines += ["", "## Flare-ups", ""]
     rule = "pain 8 or more"
     if b:
-        rule += (f", or {tr.FLARE_ABOVE_BASELINE} or more above the baseline ({b.mean('pain'):.1f}) "
-                 "two days running")
+        rule += f", or {tr.FLARE_ABOVE_BASELINE} or more above the baseline ({b.mean('pain'):.1f}) two days running"
     if report.flares:
         shown, earlier = report.listed_flares()
         if earlier:
@@ -159,13 +165,23 @@ def render(report) -> str:  # report: backcare.services.report.Report
         lines += ["", f"And {left_out} earlier all-clear screens."]
 
     if t.tags:
-        lines += ["", "## Tags and pain", "", "| Tag | Pain with | Days | Pain without | Days | Difference |",
-                  "|---|---:|---:|---:|---:|---:|"]
+        lines += [
+            "",
+            "## Tags and pain",
+            "",
+            "| Tag | Pain with | Days | Pain without | Days | Difference |",
+            "|---|---:|---:|---:|---:|---:|",
+        ]
         for e in t.tags:
-            lines.append(f"| {md(e.tag)} | {e.with_mean:.1f} | {e.with_days} | {e.without_mean:.1f} | "
-                         f"{e.without_days} | {e.difference:+.1f} |")
-        lines += ["", f"Tags on at least {tr.MIN_TAG_DAYS} days and missing from at least {tr.MIN_TAG_DAYS}. "
-                  "These are associations, not causes."]
+            lines.append(
+                f"| {md(e.tag)} | {e.with_mean:.1f} | {e.with_days} | {e.without_mean:.1f} | "
+                f"{e.without_days} | {e.difference:+.1f} |"
+            )
+        lines += [
+            "",
+            f"Tags on at least {tr.MIN_TAG_DAYS} days and missing from at least {tr.MIN_TAG_DAYS}. "
+            "These are associations, not causes.",
+        ]
 
     lines += ["", "## Notes", ""]
     if report.notes:

@@ -10,6 +10,7 @@ from rich.text import Text
 from backcare.messages import DECISION_LABELS
 from backcare.render.console import console
 
+
 def decision_label(decision: str) -> str:
     return DECISION_LABELS.get(decision, decision)
 

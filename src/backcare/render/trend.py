@@ -191,7 +191,7 @@ def _x_axis(cols: Sequence[tr.Bucket], n: int) -> tuple[str, str]:
             continue
         line = [" "] * max(n, end_prev)
         for left, text in placed:
-            line[left:left + len(text)] = list(text)
+            line[left : left + len(text)] = list(text)
         axis = ["─"] * n
         for x in xs:
             axis[x] = "┬"
@@ -254,8 +254,11 @@ def show(trend, metric: str) -> None:  # trend: backcare.services.trends.Trend
         for m in tr.METRICS:
             if metric in (m, "both"):
                 c = trend.changes[m]
-                style = "green" if c.meaningful and c.direction == "better" else (
-                    "yellow" if c.meaningful and c.direction == "worse" else "")
+                style = (
+                    "green"
+                    if c.meaningful and c.direction == "better"
+                    else ("yellow" if c.meaningful and c.direction == "worse" else "")
+                )
                 out.para(c.words, style)
         out.para(tr.mcid_note(), "dim")
     else:
@@ -268,8 +271,13 @@ def show(trend, metric: str) -> None:  # trend: backcare.services.trends.Trend
     weeks = trend.weeks
     shown = weeks[-MAX_TABLE_WEEKS:]
     narrow = width < 60
-    header = ("Week", "Pain", "Stiff" if narrow else "Stiffness", "Days" if narrow else "Check-ins",
-              "Sess." if narrow else "Sessions done/planned")
+    header = (
+        "Week",
+        "Pain",
+        "Stiff" if narrow else "Stiffness",
+        "Days" if narrow else "Check-ins",
+        "Sess." if narrow else "Sessions done/planned",
+    )
     body = [(w.label, _num(w.pain), _num(w.stiffness), str(w.checkins), w.sessions_cell()) for w in shown]
     out.para("Week by week", "bold")
     for i, line in enumerate(table_lines(header, body)):

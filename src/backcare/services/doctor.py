@@ -32,8 +32,11 @@ def inspect(home: Path) -> dict:
             schema_version=store.schema_version(),
             counts=store.counts(),
             integrity="ok" if not problems else problems[:10],
-            safety={"status": safety.status(latest), "last_screen": latest.day.isoformat() if latest else None,
-                    "flagged": latest.flagged if latest else []},
+            safety={
+                "status": safety.status(latest),
+                "last_screen": latest.day.isoformat() if latest else None,
+                "flagged": latest.flagged if latest else [],
+            },
         )
     finally:
         store.close()

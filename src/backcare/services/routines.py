@@ -78,7 +78,11 @@ def import_routine(store: Store, path: Path, name: str | None) -> tuple[str, Rou
 
     routine, problems = check_routine_file(path)
     if problems or routine is None:
-        more = f" (and {len(problems) - 1} more problems; run 'backcare routine check {path}')" if len(problems) > 1 else ""
+        more = (
+            f" (and {len(problems) - 1} more problems; run 'backcare routine check {path}')"
+            if len(problems) > 1
+            else ""
+        )
         raise BackcareError(f"{problems[0]}{more}" if problems else f"{path} is not a valid routine.")
     key = (name or routine.name).strip()
     if not key or len(key) > 80:
@@ -151,7 +155,9 @@ def progress(store: Store, today: date, *, record: bool = True) -> Progress:
         event = StageEvent(active.name, today, decision.stage, decision.decision, decision.reasons)
         if _record(store, event):
             history = [*history, event]
-    exercises = [] if decision.decision == progression.STOP else todays_exercises(routine, decision.stage, decision.easier)
+    exercises = (
+        [] if decision.decision == progression.STOP else todays_exercises(routine, decision.stage, decision.easier)
+    )
     return Progress(active, decision, exercises, history)
 
 

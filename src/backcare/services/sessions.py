@@ -34,8 +34,14 @@ def plan(store: Store, day: date, *, record: bool = True) -> Plan:
     progress = routines.progress(store, day, record=record)
     d = progress.decision
     stage = progress.active.routine.stage(d.stage)
-    return Plan(progress.active.name, d.stage, stage.name if stage else d.stage, progress.exercises,
-                d.decision == "stop", d.reasons)
+    return Plan(
+        progress.active.name,
+        d.stage,
+        stage.name if stage else d.stage,
+        progress.exercises,
+        d.decision == "stop",
+        d.reasons,
+    )
 
 
 def _ids(raw: str | None, known: list[str], flag: str) -> list[str]:
@@ -59,8 +65,16 @@ def _ids(raw: str | None, known: list[str], flag: str) -> list[str]:
     return out
 
 
-def log(store: Store, plan: Plan, day: date, *, done: str | None, skip: str | None,
-        pain_during: int | None, effort: int | None) -> Logged:
+def log(
+    store: Store,
+    plan: Plan,
+    day: date,
+    *,
+    done: str | None,
+    skip: str | None,
+    pain_during: int | None,
+    effort: int | None,
+) -> Logged:
     known = [e["id"] for e in plan.exercises]
     did = _ids(done, known, "--done")
     skipped = _ids(skip, known, "--skip")

@@ -75,8 +75,10 @@ def report(result: MergeResult) -> list[str]:
     if n == 0:
         summary += "; no conflicts"
     elif result.replaced:
-        summary += (f"; {n} conflict{'s' if n != 1 else ''} replaced by the file's version "
-                    "(earlier check-in versions are kept in the edit history)")
+        summary += (
+            f"; {n} conflict{'s' if n != 1 else ''} replaced by the file's version "
+            "(earlier check-in versions are kept in the edit history)"
+        )
     else:
         summary += f"; {n} conflict{'s' if n != 1 else ''} kept (use --replace)"
     if result.same:

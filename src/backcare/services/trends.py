@@ -102,11 +102,20 @@ def build(store: Store, today: date, days: int | None = DEFAULT_DAYS) -> Trend:
     baseline, recent = tr.baseline_and_recent(inside, routine.started)
     changes = {m: tr.compare(baseline, recent, m) for m in tr.METRICS}
     return Trend(
-        start, end, tr.series(rows, start, end), inside, routine, earlier, baseline, recent, changes, week_rows,
-        tr.adherence(week_rows, routine.per_week), tr.tag_effects(inside),
+        start,
+        end,
+        tr.series(rows, start, end),
+        inside,
+        routine,
+        earlier,
+        baseline,
+        recent,
+        changes,
+        week_rows,
+        tr.adherence(week_rows, routine.per_week),
+        tr.tag_effects(inside),
     )
 
 
 def _week_adherence(w: tr.Week) -> dict:
     return {"week": w.label, "done": w.sessions, "planned": w.planned}
-

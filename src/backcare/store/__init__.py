@@ -279,14 +279,25 @@ class Store:
     def save_session(self, session: Session) -> bool:
         """Store one day's session for a routine (replacing that day's earlier one). True when replaced."""
         with self.write() as db:
-            existed = db.execute(
-                "SELECT 1 FROM sessions WHERE date = ? AND routine = ?", (session.day.isoformat(), session.routine)
-            ).fetchone() is not None
+            existed = (
+                db.execute(
+                    "SELECT 1 FROM sessions WHERE date = ? AND routine = ?", (session.day.isoformat(), session.routine)
+                ).fetchone()
+                is not None
+            )
             db.execute(
                 "INSERT OR REPLACE INTO sessions (date, routine, stage, done, skipped, pain_during, effort, at)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (session.day.isoformat(), session.routine, session.stage, json.dumps(list(session.done)),
-                 json.dumps(list(session.skipped)), session.pain_during, session.effort, now_utc()),
+                (
+                    session.day.isoformat(),
+                    session.routine,
+                    session.stage,
+                    json.dumps(list(session.done)),
+                    json.dumps(list(session.skipped)),
+                    session.pain_during,
+                    session.effort,
+                    now_utc(),
+                ),
             )
         return existed
 
@@ -302,10 +313,7 @@ class Store:
             params.append(routine)
         sql = f"SELECT * FROM ({sql} ORDER BY date DESC LIMIT ?) ORDER BY date"
         rows = self.conn.execute(sql, [*params, last])
-        return [
-            Session(date.fromisoformat(d), r, st, _ids(dn), _ids(sk), p, e)
-            for d, r, st, dn, sk, p, e in rows
-        ]
+        return [Session(date.fromisoformat(d), r, st, _ids(dn), _ids(sk), p, e) for d, r, st, dn, sk, p, e in rows]
 
     @guarded
     def completed_session_days(self, since: date | None = None) -> list[date]:
@@ -322,8 +330,15 @@ class Store:
             db.execute(
                 "INSERT INTO stage_history (routine, date, stage, decision, reasons, manual, at)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (event.routine, event.day.isoformat(), event.stage, event.decision, json.dumps(list(event.reasons)),
-                 int(event.manual), now_utc()),
+                (
+                    event.routine,
+                    event.day.isoformat(),
+                    event.stage,
+                    event.decision,
+                    json.dumps(list(event.reasons)),
+                    int(event.manual),
+                    now_utc(),
+                ),
             )
 
     @guarded
@@ -336,7 +351,9 @@ class Store:
             sql += " WHERE routine = ?"
             params = (routine,)
         rows = self.conn.execute(sql + " ORDER BY id", params)
-        return [StageEvent(r, date.fromisoformat(d), s, dec, tuple(json.loads(rs)), bool(m)) for r, d, s, dec, rs, m in rows]
+        return [
+            StageEvent(r, date.fromisoformat(d), s, dec, tuple(json.loads(rs)), bool(m)) for r, d, s, dec, rs, m in rows
+        ]
 
     # -- health ------------------------------------------------------------------------------
     @guarded
@@ -366,7 +383,13 @@ def _ids(text: str) -> tuple[str, ...]:
 def _checkin(row: tuple) -> CheckIn:
     d, pain, stiffness, sleep, stress, note, tags, settled = row
     return CheckIn(
-        date.fromisoformat(d), pain, stiffness, sleep, stress, note, _ids(tags),
+        date.fromisoformat(d),
+        pain,
+        stiffness,
+        sleep,
+        stress,
+        note,
+        _ids(tags),
         None if settled is None else bool(settled),
     )
 

@@ -70,9 +70,16 @@ def dump(store: Store) -> dict[str, Any]:
 def _dump(db: sqlite3.Connection) -> dict[str, Any]:
     checkins = [
         {
-            "date": d, "pain": pain, "stiffness": stiffness, "sleep": sleep, "stress": stress,
-            "tags": json.loads(tags), "note": note, "settled": None if settled is None else bool(settled),
-            "recorded_at": recorded, "updated_at": updated,
+            "date": d,
+            "pain": pain,
+            "stiffness": stiffness,
+            "sleep": sleep,
+            "stress": stress,
+            "tags": json.loads(tags),
+            "note": note,
+            "settled": None if settled is None else bool(settled),
+            "recorded_at": recorded,
+            "updated_at": updated,
         }
         for d, pain, stiffness, sleep, stress, tags, note, settled, recorded, updated in db.execute(
             "SELECT date, pain, stiffness, sleep, stress, tags, note, settled, recorded_at, updated_at"
@@ -80,22 +87,42 @@ def _dump(db: sqlite3.Connection) -> dict[str, Any]:
         )
     ]
     edits = [
-        {"date": d, "action": action, "before": json.loads(before),
-         "after": json.loads(after) if after is not None else None, "at": at}
+        {
+            "date": d,
+            "action": action,
+            "before": json.loads(before),
+            "after": json.loads(after) if after is not None else None,
+            "at": at,
+        }
         for d, action, before, after, at in db.execute(
             "SELECT date, action, before, after, at FROM checkin_edits ORDER BY id"
         )
     ]
     sessions = [
-        {"date": d, "routine": routine, "stage": stage, "done": json.loads(done), "skipped": json.loads(skipped),
-         "pain_during": pain_during, "effort": effort, "at": at}
+        {
+            "date": d,
+            "routine": routine,
+            "stage": stage,
+            "done": json.loads(done),
+            "skipped": json.loads(skipped),
+            "pain_during": pain_during,
+            "effort": effort,
+            "at": at,
+        }
         for d, routine, stage, done, skipped, pain_during, effort, at in db.execute(
             "SELECT date, routine, stage, done, skipped, pain_during, effort, at FROM sessions ORDER BY date, routine"
         )
     ]
     stages = [
-        {"routine": routine, "date": d, "stage": stage, "decision": decision, "reasons": json.loads(reasons),
-         "manual": bool(manual), "at": at}
+        {
+            "routine": routine,
+            "date": d,
+            "stage": stage,
+            "decision": decision,
+            "reasons": json.loads(reasons),
+            "manual": bool(manual),
+            "at": at,
+        }
         for routine, d, stage, decision, reasons, manual, at in db.execute(
             "SELECT routine, date, stage, decision, reasons, manual, at FROM stage_history ORDER BY id"
         )
@@ -154,15 +181,29 @@ def merge(store: Store, data: dict[str, Any], *, replace: bool = False) -> Merge
 
 def _checkin_row(c: dict) -> tuple:
     settled = None if c.get("settled") is None else int(c["settled"])
-    return (c["pain"], c["stiffness"], c.get("sleep"), c.get("stress"), c.get("note"),
-            json.dumps(list(c.get("tags") or [])), settled)
+    return (
+        c["pain"],
+        c["stiffness"],
+        c.get("sleep"),
+        c.get("stress"),
+        c.get("note"),
+        json.dumps(list(c.get("tags") or [])),
+        settled,
+    )
 
 
 def _checkin_public(c: dict) -> dict:
     """The same shape as CheckIn.as_dict(), used for edit history entries."""
-    return {"date": c["date"], "pain": c["pain"], "stiffness": c["stiffness"], "sleep": c.get("sleep"),
-            "stress": c.get("stress"), "tags": list(c.get("tags") or []), "note": c.get("note"),
-            "settled": c.get("settled")}
+    return {
+        "date": c["date"],
+        "pain": c["pain"],
+        "stiffness": c["stiffness"],
+        "sleep": c.get("sleep"),
+        "stress": c.get("stress"),
+        "tags": list(c.get("tags") or []),
+        "note": c.get("note"),
+        "settled": c.get("settled"),
+    }
 
 
 def _merge_checkins(db: sqlite3.Connection, rows: list[dict], result: MergeResult, replace: bool, stamp: str) -> None:
@@ -170,8 +211,16 @@ def _merge_checkins(db: sqlite3.Connection, rows: list[dict], result: MergeResul
     for d, pain, stiffness, sleep, stress, tags, note, settled in db.execute(
         "SELECT date, pain, stiffness, sleep, stress, tags, note, settled FROM checkins"
     ):
-        existing[d] = {"date": d, "pain": pain, "stiffness": stiffness, "sleep": sleep, "stress": stress,
-                       "tags": json.loads(tags), "note": note, "settled": None if settled is None else bool(settled)}
+        existing[d] = {
+            "date": d,
+            "pain": pain,
+            "stiffness": stiffness,
+            "sleep": sleep,
+            "stress": stress,
+            "tags": json.loads(tags),
+            "note": note,
+            "settled": None if settled is None else bool(settled),
+        }
     for c in rows:
         day = c["date"]
         incoming = _checkin_public(c)
@@ -218,16 +267,26 @@ def _merge_edits(db: sqlite3.Connection, rows: list[dict], result: MergeResult) 
         seen.add(key)
         db.execute(
             "INSERT INTO checkin_edits (date, action, before, after, at) VALUES (?, ?, ?, ?, ?)",
-            (e["date"], e["action"], json.dumps(e["before"]), json.dumps(after) if after is not None else None,
-             e["at"]),
+            (
+                e["date"],
+                e["action"],
+                json.dumps(e["before"]),
+                json.dumps(after) if after is not None else None,
+                e["at"],
+            ),
         )
         result.added["checkin_edits"] += 1
 
 
 def _merge_sessions(db: sqlite3.Connection, rows: list[dict], result: MergeResult, replace: bool) -> None:
     existing = {
-        (d, routine): {"stage": stage, "done": json.loads(done), "skipped": json.loads(skipped),
-                       "pain_during": pain_during, "effort": effort}
+        (d, routine): {
+            "stage": stage,
+            "done": json.loads(done),
+            "skipped": json.loads(skipped),
+            "pain_during": pain_during,
+            "effort": effort,
+        }
         for d, routine, stage, done, skipped, pain_during, effort in db.execute(
             "SELECT date, routine, stage, done, skipped, pain_during, effort FROM sessions"
         )
@@ -237,8 +296,14 @@ def _merge_sessions(db: sqlite3.Connection, rows: list[dict], result: MergeResul
         incoming = {f: s.get(f) for f in SESSION_FIELDS}
         incoming["done"] = list(s.get("done") or [])
         incoming["skipped"] = list(s.get("skipped") or [])
-        values = (s["stage"], json.dumps(incoming["done"]), json.dumps(incoming["skipped"]), s.get("pain_during"),
-                  s.get("effort"), s["at"])
+        values = (
+            s["stage"],
+            json.dumps(incoming["done"]),
+            json.dumps(incoming["skipped"]),
+            s.get("pain_during"),
+            s.get("effort"),
+            s["at"],
+        )
         stored = existing.get(key)
         if stored is None:
             db.execute(
@@ -280,8 +345,15 @@ def _merge_stages(db: sqlite3.Connection, rows: list[dict], result: MergeResult)
         db.execute(
             "INSERT INTO stage_history (routine, date, stage, decision, reasons, manual, at)"
             " VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (s["routine"], s["date"], s["stage"], s["decision"], json.dumps(reasons), int(bool(s.get("manual"))),
-             s["at"]),
+            (
+                s["routine"],
+                s["date"],
+                s["stage"],
+                s["decision"],
+                json.dumps(reasons),
+                int(bool(s.get("manual"))),
+                s["at"],
+            ),
         )
         result.added["stage_history"] += 1
 
@@ -305,7 +377,9 @@ def _merge_screens(db: sqlite3.Connection, rows: list[dict], result: MergeResult
 
 
 def _merge_topics(db: sqlite3.Connection, rows: list[dict], result: MergeResult) -> None:
-    existing = {t: (f, l) for t, f, l in db.execute("SELECT topic, first_read, last_read FROM topics_read")}
+    existing = {
+        t: (first, last) for t, first, last in db.execute("SELECT topic, first_read, last_read FROM topics_read")
+    }
     for t in rows:
         topic, first, last = t["topic"], t["first_read"], t["last_read"]
         if topic not in existing:
@@ -336,8 +410,9 @@ def _merge_routines(db: sqlite3.Connection, rows: list[dict], result: MergeResul
             existing[name] = (r["source"], r.get("origin"))
             result.added["routines"] += 1
             continue
-        differing = tuple(f for f, a, b in (("source", stored[0], r["source"]), ("origin", stored[1], r.get("origin")))
-                          if a != b)
+        differing = tuple(
+            f for f, a, b in (("source", stored[0], r["source"]), ("origin", stored[1], r.get("origin"))) if a != b
+        )
         if not differing:
             result.same += 1
             continue
@@ -381,5 +456,9 @@ def verify_backup(path: Path) -> dict[str, Any]:
         raise BackcareError(f"The backup at {path} could not be read back ({exc}); do not rely on it.") from exc
     finally:
         conn.close()
-    return {"ok": rows == ["ok"], "problems": [] if rows == ["ok"] else rows[:10], "checkins": checkins,
-            "sessions": sessions}
+    return {
+        "ok": rows == ["ok"],
+        "problems": [] if rows == ["ok"] else rows[:10],
+        "checkins": checkins,
+        "sessions": sessions,
+    }
