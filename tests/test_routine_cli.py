@@ -174,3 +174,23 @@ def test_exercise_library_listing(cli):
     strength = cli.json("routine", "exercises", "--category", "strength", "--json")
     assert strength and all(r["category"] == "strength" for r in strength)
     assert cli("routine", "exercises", "--category", "stretch").exit_code == 2
+
+
+def test_the_routine_example_from_the_format_description_is_valid(cli):
+    """The example physios see (a custom exercise with two steps) must pass check and import."""
+    path = REPO / "tests" / "routines" / "issue-example.yaml"
+    result = cli("routine", "check", str(path))
+    assert result.exit_code == 0, result.stdout
+    assert cli("routine", "import", str(path)).exit_code == 0
+    data = cli.json("routine", "show", "--json")
+    assert data["name"] == "Desk worker, recurrent low back pain"
+    assert [e["id"] for e in data["exercises"]] == ["cat-camel", "knee-to-chest", "wall-slide"]
+
+
+def test_session_accepts_any_known_exercise_and_refuses_typos(cli, home):
+    result = cli("session", "--done", "cat-camel,bird-dog", "--skip", "dead-bug", "--pain-during", "3")
+    assert result.exit_code == 0, result.output
+    [s] = Store.open(home).sessions()
+    assert s.done == ("cat-camel", "bird-dog")
+    assert s.skipped[0] == "dead-bug" and "pelvic-tilt" in s.skipped  # the rest of today's plan: not done
+    assert cli("session", "--done", "bird-dgo", "--pain-during", "3").exit_code == 2

@@ -185,6 +185,12 @@ def todays_exercises(routine: Routine, stage_id: str, easier: bool) -> list[dict
     return out
 
 
+def exercise_ids(routine: Routine) -> frozenset[str]:
+    from backcare.content import library
+
+    return frozenset(library()) | {e.id for e in routine.exercises}
+
+
 def exercise_dict(ex: Exercise, dose: Dose, easier_than: str | None = None) -> dict:
     return {
         "id": ex.id,

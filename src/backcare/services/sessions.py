@@ -20,6 +20,7 @@ class Plan:
     exercises: list[dict]
     stopped: bool
     reasons: tuple[str, ...] = ()
+    known_ids: frozenset[str] = frozenset()  # every exercise of the library and the routine
 
 
 @dataclass(frozen=True)
@@ -41,14 +42,17 @@ def plan(store: Store, day: date, *, record: bool = True) -> Plan:
         progress.exercises,
         d.decision == "stop",
         d.reasons,
+        routines.exercise_ids(progress.active.routine),
     )
 
 
-def _ids(raw: str | None, known: list[str], flag: str) -> list[str]:
+def _ids(raw: str | None, today: list[str], known: set[str], flag: str) -> list[str]:
+    """Exercise ids from a comma-separated list: 'all' means today's; any exercise backcare knows is accepted
+    (people do extras), and a typo is refused with the closest id."""
     if raw is None:
         return []
     if raw.strip().lower() == "all":
-        return list(known)
+        return list(today)
     out = []
     for part in raw.split(","):
         item = part.strip()
@@ -57,9 +61,9 @@ def _ids(raw: str | None, known: list[str], flag: str) -> list[str]:
         if item not in known:
             from difflib import get_close_matches
 
-            close = get_close_matches(item, known, n=1)
-            hint = f" Did you mean {close[0]!r}?" if close else f" Today's exercises: {', '.join(known)}."
-            raise InvalidInput(f"{flag}: {item!r} is not in today's session.{hint}")
+            close = get_close_matches(item, [*today, *sorted(known - set(today))], n=1)
+            hint = f" Did you mean {close[0]!r}?" if close else f" Today's exercises: {', '.join(today)}."
+            raise InvalidInput(f"{flag}: {item!r} is not an exercise backcare knows.{hint}")
         if item not in out:
             out.append(item)
     return out
@@ -75,15 +79,16 @@ def log(
     pain_during: int | None,
     effort: int | None,
 ) -> Logged:
-    known = [e["id"] for e in plan.exercises]
-    did = _ids(done, known, "--done")
-    skipped = _ids(skip, known, "--skip")
+    todays = [e["id"] for e in plan.exercises]
+    known = set(todays) | set(plan.known_ids)
+    did = _ids(done, todays, known, "--done")
+    skipped = _ids(skip, todays, known, "--skip")
     both = set(did) & set(skipped)
     if both:
         raise InvalidInput(f"{sorted(both)[0]!r} cannot be both done and skipped.")
     if did and pain_during is None:
         raise InvalidInput("Pass --pain-during N (0-10): the highest pain you felt during the exercises.")
-    skipped += [i for i in known if i not in did and i not in skipped]
+    skipped += [i for i in todays if i not in did and i not in skipped]
     return save(store, Session(day, plan.routine, plan.stage, tuple(did), tuple(skipped), pain_during, effort))
 
 
