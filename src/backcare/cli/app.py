@@ -47,21 +47,36 @@ class BackcareGroup(TyperGroup):
 
 # (name, module in backcare.cli, function, help): the order is the order of `backcare --help`.
 COMMANDS: list[tuple[str, str, str, str]] = [
-    ("today", "today", "today", "Today's dashboard: check-in, last 7 days, streak, routine and topic of the day."),
-    ("checkin", "checkin", "checkin", "Record today's check-in (pain and stiffness 0-10, plus optional context)."),
-    ("session", "session", "session", "Do today's exercises with guidance (or log them with --done)."),
-    ("routine", "routine", "routine_app", "Your exercise routine; check or import a physio's routine file."),
+    (
+        "today",
+        "today",
+        "today",
+        "Today's dashboard. Check-in status, the last 7 days, streak, today's exercises and topic of the day.",
+    ),
+    (
+        "checkin",
+        "checkin",
+        "checkin",
+        "Record today's pain and stiffness (0-10). Sleep, stress, tags and a note are optional; --date backfills.",
+    ),
+    ("session", "session", "session", "Do today's exercises, one by one. Or log them in one line with --done."),
+    (
+        "routine",
+        "routine",
+        "routine_app",
+        "Your exercise routine. Show it, check or import a physio's routine file, override the stage.",
+    ),
     ("learn", "learn", "learn", "Short, sourced topics about back pain: one a day."),
     ("history", "history", "history", "Past check-ins, newest first."),
-    ("trend", "trend", "trend", "Pain and stiffness over time: chart, baseline vs now, weeks, sessions, tags."),
-    ("report", "report", "report", "A one-page report for your physiotherapist or doctor (HTML or Markdown)."),
-    ("safety", "safety", "safety", "Answer the red-flag safety questions (signs that need a doctor, not self-care)."),
-    ("delete", "checkin", "delete", "Delete the check-in of one day (kept in the edit history)."),
-    ("export", "transfer", "export", "Export your data as json (everything), csv or fhir (FHIR R4)."),
-    ("import", "transfer", "import_", "Import a JSON export: restore it, or merge it without duplicating days."),
-    ("backup", "transfer", "backup", "Copy the database safely to a backup file (safe while backcare runs)."),
-    ("where", "where", "where", "Where your data lives, and a health check of the database."),
-    ("doctor", "where", "where", "Same as 'where': data location, schema version, counts, integrity check."),
+    ("trend", "trend", "trend", "Pain and stiffness over time. A chart, baseline vs now, weeks, sessions and tags."),
+    ("report", "report", "report", "A one-page report for your physio or doctor. HTML (default) or Markdown."),
+    ("safety", "safety", "safety", "The red-flag safety questions. Signs that need a doctor rather than self-care."),
+    ("delete", "checkin", "delete", "Delete one day's check-in. A copy stays in the edit history."),
+    ("export", "transfer", "export", "Export your data. json (everything), csv or fhir (FHIR R4)."),
+    ("import", "transfer", "import_", "Import a JSON export. Restores it, or merges it without duplicating days."),
+    ("backup", "transfer", "backup", "Back up the database. A consistent copy, safe while backcare runs."),
+    ("where", "where", "where", "Where your data lives. Schema version, counts and an integrity check."),
+    ("doctor", "where", "where", "Same as 'where'. Data location, schema version, counts, integrity check."),
 ]
 GLOBAL_FLAGS = {"--debug", "--version", "-h", "--help"}
 

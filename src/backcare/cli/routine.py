@@ -24,7 +24,7 @@ def routine_root(ctx: typer.Context) -> None:
         show(ctx, json_output=False)
 
 
-@routine_app.command("show", help="The active routine, your current stage, and today's exercises with doses.")
+@routine_app.command("show", help="Show the active routine. Your current stage and today's exercises with doses.")
 def show(ctx: typer.Context, json_output: JsonFlag = False) -> None:
     from backcare.clock import today
     from backcare.services import routines
@@ -45,7 +45,7 @@ def show(ctx: typer.Context, json_output: JsonFlag = False) -> None:
         typer.echo("Start a guided session with: backcare session")
 
 
-@routine_app.command("why", help="Explain today's progression decision (advance, hold, step back or stop).")
+@routine_app.command("why", help="Explain today's decision. Advance, hold, step back or stop, with the stage history.")
 def why(ctx: typer.Context, json_output: JsonFlag = False) -> None:
     from backcare.clock import today
     from backcare.services import routines
@@ -63,7 +63,9 @@ def why(ctx: typer.Context, json_output: JsonFlag = False) -> None:
         show_history(history)
 
 
-@routine_app.command("import", help="Validate a routine file, keep a copy in your data folder, and make it active.")
+@routine_app.command(
+    "import", help="Import a routine file. It is checked, copied into your data folder and made active."
+)
 def import_(
     ctx: typer.Context,
     file: Annotated[Path, typer.Argument(metavar="FILE", help="The routine YAML file from your physiotherapist.")],
@@ -80,7 +82,7 @@ def import_(
         typer.echo("Your stage history with this routine is kept.")
 
 
-@routine_app.command("list", help="The routines you have (the active one is marked *).")
+@routine_app.command("list", help="List your routines. The active one is marked *.")
 def list_(ctx: typer.Context, json_output: JsonFlag = False) -> None:
     from backcare.services import routines
 
@@ -93,7 +95,7 @@ def list_(ctx: typer.Context, json_output: JsonFlag = False) -> None:
     show_routine_list(rows)
 
 
-@routine_app.command("use", help="Make another routine active (your stage history in each is kept).")
+@routine_app.command("use", help="Switch routine. Your stage history in each is kept.")
 def use(ctx: typer.Context, name: Annotated[str, typer.Argument(metavar="NAME")]) -> None:
     from backcare.services import routines
 
@@ -101,7 +103,7 @@ def use(ctx: typer.Context, name: Annotated[str, typer.Argument(metavar="NAME")]
     typer.echo(f"Now following {active.name!r}.")
 
 
-@routine_app.command("export", help="Write a routine's YAML file, to share or edit it.")
+@routine_app.command("export", help="Write a routine's YAML file. To share or edit it.")
 def export(
     ctx: typer.Context,
     name: Annotated[str, typer.Argument(metavar="NAME")],
@@ -121,7 +123,7 @@ def export(
     typer.echo(f"Wrote {output}.")
 
 
-@routine_app.command("exercises", help="The exercise library: ids to use in routine files, with default doses.")
+@routine_app.command("exercises", help="List the exercise library. Ids for routine files, with default doses.")
 def exercises(
     ctx: typer.Context,
     category: Annotated[
@@ -140,7 +142,7 @@ def exercises(
     show_library(rows)
 
 
-@routine_app.command("stage", help="Set the current stage by hand (recorded with your reason).")
+@routine_app.command("stage", help="Set the stage by hand. Recorded with your reason.")
 def stage(
     ctx: typer.Context,
     stage_id: Annotated[str, typer.Argument(metavar="STAGE_ID")],
@@ -158,13 +160,13 @@ def stage(
 def _register_file_commands() -> None:
     from backcare.cli import routine_files
 
-    routine_app.command("check", help="Validate routine files; problems are printed as FILE:LINE:COLUMN: message.")(
+    routine_app.command("check", help="Check routine files. Every problem as FILE:LINE:COLUMN: message.")(
         routine_files.check
     )
-    routine_app.command("schema", help="Print the JSON Schema of the routine format (for editor autocomplete).")(
+    routine_app.command("schema", help="Print the routine format's JSON Schema. For editor autocomplete.")(
         routine_files.schema
     )
-    routine_app.command("new", help="Write a commented starter routine file (and its schema beside it).")(
+    routine_app.command("new", help="Start a routine file. A commented starter, with its schema beside it.")(
         routine_files.new
     )
 
