@@ -40,3 +40,20 @@ def test_checkin_imports_no_rich_or_yaml(tmp_path):
 
 def test_history_json_imports_no_rich(tmp_path):
     assert "rich" not in loaded(["history", "--json"], tmp_path / "h")
+
+
+def test_shell_completion_offers_commands_and_subcommands(tmp_path):
+    def complete(words: str, cword: int) -> str:
+        env = {
+            **os.environ,
+            "BACKCARE_HOME": str(tmp_path),
+            "_BACKCARE_COMPLETE": "complete_bash",
+            "COMP_WORDS": words,
+            "COMP_CWORD": str(cword),
+        }
+        out = subprocess.run([sys.executable, "-m", "backcare"], capture_output=True, text=True, env=env)
+        assert out.returncode == 0, out.stderr
+        return out.stdout
+
+    assert "routine" in complete("backcare ro", 1).split()
+    assert "check" in complete("backcare routine ch", 2).split()
