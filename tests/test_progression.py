@@ -168,3 +168,13 @@ def test_engine_properties(sc):
         recent = [c for c in cs if today - timedelta(days=6) <= c.day <= today]
         assert all(c.pain < pg.FLARE_PAIN for c in recent)  # never advances during a flare
     assert d.reasons
+
+
+def test_lighter_dose_eases_every_part_but_never_below_one():
+    from backcare.domain.routine import lighter
+
+    assert lighter(Dose(3, 9, 30, "each")) == Dose(2, 6, 20, "each")
+    assert lighter(Dose(1, 1, 1)) == Dose(1, 1, 1)
+    assert lighter(Dose(2, 10)).hold_seconds is None
+    assert lighter(Dose(1, 1, 600)).hold_seconds == 420  # a 10-minute walk becomes 7 minutes
+    assert lighter(Dose(1, 5, 10)).hold_seconds == 5

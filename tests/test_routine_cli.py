@@ -194,3 +194,21 @@ def test_session_accepts_any_known_exercise_and_refuses_typos(cli, home):
     assert s.done == ("cat-camel", "bird-dog")
     assert s.skipped[0] == "dead-bug" and "pelvic-tilt" in s.skipped  # the rest of today's plan: not done
     assert cli("session", "--done", "bird-dgo", "--pain-during", "3").exit_code == 2
+
+
+def test_a_flare_at_the_first_stage_eases_every_exercise(cli):
+    cli("safety", "--none", env=on(0))
+    cli("checkin", "-p", "3", "-s", "3", env=on(0))
+    normal = cli.json("routine", "show", "--json", env=on(0))["exercises"]
+    cli("checkin", "-p", "9", "-s", "6", env=on(1))
+    data = cli.json("routine", "show", "--json", env=on(1))
+    assert data["decision"] == "step_back" and data["easier"]
+    eased = data["exercises"]
+    assert len(eased) == len(normal)
+    for before, after in zip(normal, eased):
+        assert after["easier_version_of"] == before["id"] or (
+            after["lighter"]
+            and after["id"] == before["id"]
+            and after["sets"] * after["reps"] <= before["sets"] * before["reps"]
+        )
+    assert "(lighter)" in cli("today", env=on(1)).stdout

@@ -87,6 +87,24 @@ class Routine:
         return next((i for i, s in enumerate(self.stages) if s.id == stage_id), 0)
 
 
+def lighter(dose: Dose) -> Dose:
+    """The same exercise, eased off after a flare-up: one set fewer and about a third fewer reps and seconds."""
+    return Dose(
+        sets=max(1, dose.sets - 1),
+        reps=max(1, round(dose.reps * 2 / 3)),
+        hold_seconds=_lighter_hold(dose.hold_seconds) if dose.hold_seconds else None,
+        side=dose.side,
+    )
+
+
+def _lighter_hold(seconds: int) -> int:
+    """Two thirds, rounded to what a clock shows: whole minutes from a minute up, else 5-second steps."""
+    target = seconds * 2 / 3
+    if target >= 60:
+        return round(target / 60) * 60
+    return min(seconds, max(5, round(target / 5) * 5))
+
+
 def format_seconds(seconds: int) -> str:
     """90 -> '1m30s', 20 -> '20s', 60 -> '1m'."""
     minutes, secs = divmod(seconds, 60)

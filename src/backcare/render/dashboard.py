@@ -7,7 +7,7 @@ from datetime import date
 
 from backcare import messages
 from backcare.domain.safety import BY_ID, Screen
-from backcare.render.plain import Out, table_lines
+from backcare.render.plain import Out, eased_label, table_lines
 
 
 def bar(value: int | None) -> str:
@@ -80,7 +80,9 @@ def _routine(out: Out, data: dict) -> None:
     stage = prog["stage"]["name"] if prog["stage"] else ""
     label = messages.DECISION_LABELS.get(prog["decision"], prog["decision"])
     out.para(f"Routine: {data['routine']} · {stage} · {label}", "bold")
-    for reason in prog["reasons"][:3]:
+    # A hold lists what is still to do (the first few); easing off or stopping is shown whole (the flare-up plan).
+    reasons = prog["reasons"] if prog["decision"] in ("step_back", "stop") else prog["reasons"][:3]
+    for reason in reasons:
         _bullet(out, reason)
     if prog["decision"] == "stop":
         return
@@ -89,10 +91,7 @@ def _routine(out: Out, data: dict) -> None:
         return
     if prog["exercises"]:
         out.para("Today's exercises", "bold")
-        rows = [
-            [str(n), ex["name"] + (" (easier)" if ex.get("easier_version_of") else ""), ex["dose"]]
-            for n, ex in enumerate(prog["exercises"], start=1)
-        ]
+        rows = [[str(n), ex["name"] + eased_label(ex), ex["dose"]] for n, ex in enumerate(prog["exercises"], start=1)]
         lines = table_lines(["#", "Exercise", "Dose"], rows, align="rll")
         if max(map(len, lines)) <= out.width:
             for line in lines:

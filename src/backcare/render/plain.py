@@ -78,3 +78,8 @@ def table_lines(header: Sequence[str], rows: Sequence[Sequence[str]], gap: int =
         cells = [c.ljust(w) if a == "l" else c.rjust(w) for c, w, a in zip(r, widths, align)]
         out.append((" " * gap).join(cells).rstrip())
     return out
+
+
+def eased_label(ex: dict) -> str:
+    """' (easier)' for a swapped-in regression, ' (lighter)' for a reduced dose after a flare-up."""
+    return " (easier)" if ex.get("easier_version_of") else " (lighter)" if ex.get("lighter") else ""

@@ -9,6 +9,7 @@ from rich.text import Text
 
 from backcare.messages import DECISION_LABELS
 from backcare.render.console import console
+from backcare.render.plain import eased_label
 
 
 def decision_label(decision: str) -> str:
@@ -38,7 +39,7 @@ def exercise_table(exercises: list[dict], *, narrow: bool = False) -> Table:
     if not narrow:
         table.add_column("What it is", overflow="fold")
     for n, ex in enumerate(exercises, start=1):
-        name = ex["name"] + (" (easier)" if ex.get("easier_version_of") else "")
+        name = ex["name"] + eased_label(ex)
         row = [str(n), name, ex["dose"]]
         if not narrow:
             row.append(ex["summary"])

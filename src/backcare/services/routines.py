@@ -8,7 +8,7 @@ from pathlib import Path
 
 from backcare.domain import progression
 from backcare.domain.progress import Session, StageEvent
-from backcare.domain.routine import Dose, Exercise, Routine
+from backcare.domain.routine import Dose, Exercise, Routine, lighter
 from backcare.errors import BackcareError, InvalidInput, StoreError
 from backcare.store import Store
 
@@ -177,11 +177,13 @@ def todays_exercises(routine: Routine, stage_id: str, easier: bool) -> list[dict
     stage = routine.stage(stage_id) or routine.stages[0]
     out = []
     for item in stage.exercises:
-        ex, dose, swapped_from = lib[item.exercise], item.dose, None
+        ex, dose, swapped_from, eased = lib[item.exercise], item.dose, None, False
         if easier and ex.easier and ex.easier in lib:
             swapped_from, ex = ex.id, lib[ex.easier]
             dose = ex.dose
-        out.append(exercise_dict(ex, dose, swapped_from))
+        elif easier:  # no easier variant in the library: the same exercise with a lighter dose
+            dose, eased = lighter(dose), True
+        out.append({**exercise_dict(ex, dose, swapped_from), "lighter": eased})
     return out
 
 
