@@ -57,7 +57,8 @@ def test_topics_load_in_course_order_once_per_process():
     topics = course()
     assert len(topics) == 23
     assert topics[0].id == "staying-active" and topics[-1].id == "when-to-book-assessment"
-    assert service.topics() is topics is loader.topics()  # cached
+    assert service.topics() is topics  # loaded once per process
+    assert loader.topics() == topics  # the same content as a direct read of the file
     t = topics[0]
     assert isinstance(t.key_points, tuple) and isinstance(t.sources, tuple) and t.minutes >= 1
     with pytest.raises(Exception):

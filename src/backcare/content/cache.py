@@ -49,26 +49,44 @@ def _stamp() -> tuple | None:
         return None
 
 
+MISSING = object()
+
+
+def _entry(name: str, args: tuple) -> tuple[Path, tuple] | None:
+    folder = cache_dir()
+    stamp = _stamp() if folder is not None else None
+    if folder is None or stamp is None:
+        return None
+    return folder / f"{name}{''.join('-' + str(a) for a in args)}.pickle", stamp
+
+
+def lookup(name: str, *args: Any) -> Any:
+    """The fresh cached value for `name` and args, or MISSING (then the caller builds it)."""
+    entry = _entry(name, args)
+    if entry is None:
+        return MISSING
+    path, stamp = entry
+    try:
+        with open(path, "rb") as fh:
+            saved_stamp, value = pickle.load(fh)
+    except Exception:  # missing, truncated or from another version: rebuild
+        return MISSING
+    return value if saved_stamp == stamp else MISSING
+
+
 def disk_cached(name: str) -> Callable[[Callable[..., T]], Callable[..., T]]:
     """Cache fn(*args) on disk under `name` and the args; a cache problem is never an error."""
 
     def decorate(fn: Callable[..., T]) -> Callable[..., T]:
         @wraps(fn)
         def wrapper(*args: Any) -> T:
-            folder = cache_dir()
-            stamp = _stamp() if folder is not None else None
-            if folder is None or stamp is None:
-                return fn(*args)
-            path = folder / f"{name}{''.join('-' + str(a) for a in args)}.pickle"
-            try:
-                with open(path, "rb") as fh:
-                    saved_stamp, value = pickle.load(fh)
-                if saved_stamp == stamp:
-                    return value
-            except Exception:  # missing, truncated or from another version: rebuild
-                pass
+            value = lookup(name, *args)
+            if value is not MISSING:
+                return value
             value = fn(*args)
-            _write(path, (stamp, value))
+            entry = _entry(name, args)
+            if entry is not None:
+                _write(entry[0], (entry[1], value))
             return value
 
         return wrapper

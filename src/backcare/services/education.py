@@ -23,7 +23,7 @@ class NoMatch(BackcareError):
 
 def topics() -> tuple[edu.Topic, ...]:
     """All topics in course order (loaded and checked once per process)."""
-    from backcare.content.education import topics as load
+    from backcare.content import topics as load
 
     return load()
 

@@ -5,12 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from backcare.domain import progression
 from backcare.domain.progress import Session, StageEvent
 from backcare.domain.routine import Dose, Exercise, Routine, lighter
 from backcare.errors import BackcareError, InvalidInput, StoreError
 from backcare.store import Store
+
+if TYPE_CHECKING:
+    from backcare.domain.progression import Decision
 
 ACTIVE_KEY = "active_routine"
 BUILTIN = "default"
@@ -115,7 +118,7 @@ def export_text(store: Store, name: str) -> str:
 @dataclass(frozen=True)
 class Progress:
     active: ActiveRoutine
-    decision: progression.Decision
+    decision: Decision
     exercises: list[dict]
     history: list[StageEvent]
 
@@ -135,6 +138,9 @@ class Progress:
 
 def progress(store: Store, today: date, *, record: bool = True) -> Progress:
     """Decide for today and, when asked, record the decision in the stage history."""
+    # Imported here: `trend` and `report` need the active routine but not the engine.
+    from backcare.domain import progression
+
     active = active_routine(store)
     routine = active.routine
     history = store.stage_history(active.name)
