@@ -31,7 +31,6 @@ ADVANCE_KEYS = ("sessions", "days", "max_pain_during")
 AUTHOR_MAX = 80
 DESCRIPTION_MAX = 2000
 PER_WEEK = (1, 14)
-DEFAULT_PER_WEEK = 5
 TOPICS = (0, 30)
 CUSTOM_EXERCISES = (0, 50)
 STAGES = (1, 10)

@@ -10,12 +10,6 @@ from backcare.errors import InvalidInput
 
 CORE = ("pain", "stiffness")
 SCORES = ("pain", "stiffness", "sleep", "stress")
-LABELS = {
-    "pain": "average back pain over the last 24 hours",
-    "stiffness": "back stiffness",
-    "sleep": "sleep quality",
-    "stress": "stress",
-}
 MAX_NOTE = 2000
 MAX_TAGS = 20
 _TAG = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
@@ -43,19 +37,6 @@ class CheckIn:
             "note": self.note,
             "settled": self.settled,
         }
-
-    @classmethod
-    def from_dict(cls, data: dict) -> "CheckIn":
-        return cls(
-            day=date.fromisoformat(data["date"]),
-            pain=data["pain"],
-            stiffness=data["stiffness"],
-            sleep=data.get("sleep"),
-            stress=data.get("stress"),
-            note=data.get("note"),
-            tags=tuple(data.get("tags") or ()),
-            settled=data.get("settled"),
-        )
 
 
 def parse_score(raw: object, name: str) -> int | None:

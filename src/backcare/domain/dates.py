@@ -39,8 +39,3 @@ def _looks_like_iso(text: str) -> bool:
 def human(day: date) -> str:
     """'Wed 25 Nov 2026'."""
     return f"{day:%a} {day.day} {day:%b %Y}"
-
-
-def week_start(day: date) -> date:
-    """Monday of the ISO week containing day."""
-    return day - timedelta(days=day.weekday())

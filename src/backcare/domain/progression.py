@@ -56,10 +56,6 @@ class Decision:
     easier: bool = False
     flare: bool = False
 
-    @property
-    def changes_stage(self) -> bool:
-        return self.decision in (ADVANCE, STEP_BACK)
-
 
 def position(routine: Routine, history: Sequence[StageEvent]) -> Position:
     stage = routine.stages[0].id

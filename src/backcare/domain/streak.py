@@ -15,14 +15,3 @@ def current_streak(days: Iterable[date], today: date) -> int:
         count += 1
         cursor -= timedelta(days=1)
     return count
-
-
-def longest_streak(days: Iterable[date]) -> int:
-    ordered = sorted(set(days))
-    best = run = 0
-    previous: date | None = None
-    for day in ordered:
-        run = run + 1 if previous is not None and day - previous == timedelta(days=1) else 1
-        best = max(best, run)
-        previous = day
-    return best

@@ -14,8 +14,6 @@ from backcare.errors import BackcareError, InvalidInput
 if TYPE_CHECKING:
     from backcare.store import Store
 
-NEXT = "next"  # `backcare learn next`
-
 
 class NoMatch(BackcareError):
     """A search found nothing: exit code 1."""
