@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from backcare.errors import BackcareError, StoreError
-from backcare.store import Store, describe, guarded, now_utc
+from backcare.store import _CHECKIN_COLS, Store, _checkin, describe, guarded, now_utc
 
 CHECKIN_FIELDS = ("pain", "stiffness", "sleep", "stress", "tags", "note", "settled")
 SESSION_FIELDS = ("stage", "done", "skipped", "pain_during", "effort")
@@ -69,22 +69,8 @@ def dump(store: Store) -> dict[str, Any]:
 
 def _dump(db: sqlite3.Connection) -> dict[str, Any]:
     checkins = [
-        {
-            "date": d,
-            "pain": pain,
-            "stiffness": stiffness,
-            "sleep": sleep,
-            "stress": stress,
-            "tags": json.loads(tags),
-            "note": note,
-            "settled": None if settled is None else bool(settled),
-            "recorded_at": recorded,
-            "updated_at": updated,
-        }
-        for d, pain, stiffness, sleep, stress, tags, note, settled, recorded, updated in db.execute(
-            "SELECT date, pain, stiffness, sleep, stress, tags, note, settled, recorded_at, updated_at"
-            " FROM checkins ORDER BY date"
-        )
+        {**_checkin(row[:8]).as_dict(), "recorded_at": row[8], "updated_at": row[9]}
+        for row in db.execute(f"SELECT {_CHECKIN_COLS}, recorded_at, updated_at FROM checkins ORDER BY date")
     ]
     edits = [
         {
@@ -207,20 +193,7 @@ def _checkin_public(c: dict) -> dict:
 
 
 def _merge_checkins(db: sqlite3.Connection, rows: list[dict], result: MergeResult, replace: bool, stamp: str) -> None:
-    existing: dict[str, dict] = {}
-    for d, pain, stiffness, sleep, stress, tags, note, settled in db.execute(
-        "SELECT date, pain, stiffness, sleep, stress, tags, note, settled FROM checkins"
-    ):
-        existing[d] = {
-            "date": d,
-            "pain": pain,
-            "stiffness": stiffness,
-            "sleep": sleep,
-            "stress": stress,
-            "tags": json.loads(tags),
-            "note": note,
-            "settled": None if settled is None else bool(settled),
-        }
+    existing = {row[0]: _checkin(row).as_dict() for row in db.execute(f"SELECT {_CHECKIN_COLS} FROM checkins")}
     for c in rows:
         day = c["date"]
         incoming = _checkin_public(c)
