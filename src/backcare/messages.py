@@ -10,9 +10,42 @@ URGENT_SOON = (
     "Contact your doctor or an urgent care service today."
 )
 NOT_FOR_PROGRESSION = (
-    "backcare will not offer exercise progressions until a later safety screen is all 'no' (run: backcare safety)."
+    "No exercises are offered until a later safety screen is all 'no' (run: backcare safety when things change)."
 )
+EMERGENCY_NOT_SEEN = (
+    "On {day} you answered 'yes' to a sign that needs the emergency department, and you have not told backcare "
+    "that a doctor has seen you about it."
+)
+SEEN_DOCTOR_QUESTION = (
+    "On {day} you answered 'yes' to a sign that needs the emergency department. "
+    "Has a doctor seen you about it since then?"
+)
+UNTIL_SEEN = (
+    "No exercises are offered until a later safety screen records that a doctor has seen you about it "
+    "(run: backcare safety)."
+)
+HISTORY_CHECK = (
+    "Some of your answers are about your history. Before exercising, make sure your GP or physiotherapist "
+    "knows about them and has checked that this exercise programme suits you."
+)
+NEEDS_CLEARANCE = (
+    "Exercises are paused until a clinician's clearance is recorded "
+    "(run: backcare safety clear --by \"NAME OF YOUR GP OR PHYSIO\")."
+)
+NOT_SCREENED = (
+    "Answer the safety questions before your first exercise session (run: backcare safety); "
+    "until then no exercises are offered."
+)
+TITLE_URGENT = "SEEK URGENT CARE"
+TITLE_CLEARANCE = "CHECK WITH YOUR GP OR PHYSIO FIRST"
+TITLE_NOT_SCREENED = "SAFETY QUESTIONS FIRST"
 SAFETY_REMINDER = "You have not answered the safety questions yet. Run: backcare safety"
+RECHECK_DUE = "Safety re-check due ({why}): your next check-in will ask, or run: backcare safety"
+RECHECK_NEXT = "Next safety re-check: {day}."
+PAIN_DURING_CONTACT = (
+    "Pain during this session reached {pain}/10. Contact your physiotherapist (or GP) and tell them before your "
+    "next session; until you have spoken to them, do only what stays comfortable."
+)
 SAFETY_INTRO = (
     "A few yes/no questions about signs that need a doctor rather than self-care. Answer for how you are now."
 )
@@ -25,7 +58,7 @@ DECISION_LABELS = {
     "advance": "Moving on",
     "hold": "Keep going",
     "step_back": "Easing off",
-    "stop": "Stopped: see a doctor",
+    "stop": "Exercises paused for safety",
     "start": "Started",
     "manual": "Set by hand",
 }

@@ -58,20 +58,24 @@ def checkin(
     store = s.store()
     existing = store.get_checkin(when)
     missing = [name for name in ck.CORE if values[name] is None]
-    if missing and existing is None:
-        if not interactive():
-            flags = " and ".join(f"--{name} N" for name in missing)
-            fail_usage(f"Missing {' and '.join(missing)}: pass {flags} (0-10) when not running in a terminal.")
-        from backcare.cli.prompts import ask_checkin, first_run_safety
+    at_terminal = interactive()
+    if missing and existing is None and not at_terminal:
+        flags = " and ".join(f"--{name} N" for name in missing)
+        fail_usage(f"Missing {' and '.join(missing)}: pass {flags} (0-10) when not running in a terminal.")
+    if at_terminal:  # the safety questions come first: the first time, then every 28 days and after a flare-up
+        from backcare.cli.prompts import safety_before_checkin
 
-        first_run_safety(store, now)
+        safety_before_checkin(store, now)
+    if missing and existing is None:
+        from backcare.cli.prompts import ask_checkin
+
         values.update(ask_checkin(values, ask_note=note is None))
         if values["settled"] is None and checkins.session_day_before(store, when):
             from backcare.cli.prompts import ask_settled
 
             values["settled"] = ask_settled()
     elif existing is not None and all(v is None for v in values.values()):
-        if not interactive():
+        if not at_terminal:
             fail_usage(f"{human(when)} already has a check-in; pass the values to change (e.g. --pain 4).")
         from backcare.cli.prompts import ask_checkin
 

@@ -99,6 +99,5 @@ def run_guided(
             raise
         out.print("\nStopped. Keeping what you marked.")
     skipped += [e["id"] for e in plan.exercises if e["id"] not in done and e["id"] not in skipped]
-    return sessions.save(
-        store, Session(day, plan.routine, plan.stage, tuple(done), tuple(skipped), pain_during, effort)
-    )
+    session = Session(day, plan.routine, plan.stage, tuple(done), tuple(skipped), pain_during, effort)
+    return sessions.save(store, session, limit=plan.pain_limit)

@@ -88,20 +88,43 @@ def ask_settled() -> bool | None:
     return ask("Did any soreness from yesterday's session settle by this morning? [y/n]", parse, default="")
 
 
-def run_safety_screen(store: Store, day: date) -> None:
+def run_safety_screen(store: Store, day: date, *, only_current: bool = False, why: str | None = None) -> None:
+    """Ask the red-flag questions (all of them, or the current-symptom ones for a re-check) and record them.
+
+    When the last emergency answer has not been seen by a doctor, ask about that first.
+    """
     from backcare import messages
-    from backcare.domain.safety import QUESTIONS, Screen
+    from backcare.domain.safety import CURRENT_QUESTIONS, QUESTIONS, Screen
     from backcare.render.safety import show_screen_result
+    from backcare.services import safety
 
     out = console(stderr=True)
-    out.print(f"[bold]Safety check[/bold]. {messages.SAFETY_INTRO}")
-    answers = {q.id: ask_yes_no(q.text) for q in QUESTIONS}
-    screen = Screen(day, answers)
-    store.record_screen(screen)
-    show_screen_result(screen)
+    if only_current:
+        out.print(f"[bold]Safety re-check[/bold] ({escape(why or 'it is due')}). {messages.SAFETY_INTRO}")
+    else:
+        out.print(f"[bold]Safety check[/bold]. {messages.SAFETY_INTRO}")
+    emergency = safety.open_emergency(store)
+    seen = ask_yes_no(messages.SEEN_DOCTOR_QUESTION.format(day=emergency.isoformat())) if emergency else None
+    questions = CURRENT_QUESTIONS if only_current else QUESTIONS
+    answers = {q.id: ask_yes_no(q.text) for q in questions}
+    show_screen_result(safety.record(store, Screen(day, answers, seen)))
 
 
 def first_run_safety(store: Store, day: date) -> None:
-    """The first time someone uses backcare at a terminal, ask the red-flag questions before anything else."""
-    if store.latest_screen() is None:
+    """Before the first check-in or exercise session at a terminal, ask the red-flag questions."""
+    from backcare.services import safety
+
+    if not safety.screened(store):
         run_safety_screen(store, day)
+
+
+def safety_before_checkin(store: Store, day: date) -> None:
+    """At a terminal: the first screen, or the current-symptom re-check when one is due (28 days, a flare-up)."""
+    from backcare.services import safety
+
+    if not safety.screened(store):
+        run_safety_screen(store, day)
+        return
+    state = safety.current(store, day)
+    if state.recheck_due:
+        run_safety_screen(store, day, only_current=True, why=state.recheck_reason)

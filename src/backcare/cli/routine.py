@@ -153,8 +153,18 @@ def stage(
     from backcare.clock import today
     from backcare.services import routines
 
-    name, stage_name = routines.set_stage(state(ctx).store(), stage_id, reason, today())
-    typer.echo(f"{name}: now at stage {stage_name!r}.")
+    from backcare.services import safety
+
+    store = state(ctx).store()
+    name, stage_name = routines.set_stage(store, stage_id, reason, today())
+    gate = safety.gate(store, today())
+    if not gate.blocked:
+        typer.echo(f"{name}: now at stage {stage_name!r}.")
+        return
+    typer.echo(f"{name}: stage set to {stage_name!r} (recorded), but exercises stay stopped, because:")
+    from backcare.render.safety import show_notice
+
+    show_notice(gate)
 
 
 def _register_file_commands() -> None:

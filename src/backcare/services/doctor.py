@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from backcare.domain import safety
 from backcare.errors import StoreError
 from backcare.store import Store
 from backcare.store.migrations import LATEST
@@ -26,18 +25,35 @@ def inspect(home: Path) -> dict:
         return info
     try:
         problems = store.integrity()
-        latest = store.latest_screen()
         info.update(
             ok=not problems,
             schema_version=store.schema_version(),
             counts=store.counts(),
             integrity="ok" if not problems else problems[:10],
-            safety={
-                "status": safety.status(latest),
-                "last_screen": latest.day.isoformat() if latest else None,
-                "flagged": latest.flagged if latest else [],
-            },
+            safety=safety_info(store),
         )
     finally:
         store.close()
     return info
+
+
+def safety_info(store: Store) -> dict:
+    """The safety state and the latest clinician's clearance, for `where`."""
+    from backcare import clock
+    from backcare.services import safety
+
+    state = safety.current(store, clock.today())
+    clearances = store.clearances()
+    last = clearances[-1] if clearances else None
+    return {
+        "status": state.status,
+        "last_screen": state.last_screen.isoformat() if state.last_screen else None,
+        "flagged": [*state.current, *state.history],
+        "uncleared": list(state.uncleared),
+        "next_recheck": state.next_recheck.isoformat() if state.next_recheck else None,
+        "last_clearance": (
+            {"date": last.day.isoformat(), "by": last.by, "note": last.note, "covers": list(last.covers)}
+            if last
+            else None
+        ),
+    }

@@ -140,6 +140,7 @@ def progress(store: Store, today: date, *, record: bool = True) -> Progress:
     """Decide for today and, when asked, record the decision in the stage history."""
     # Imported here: `trend` and `report` need the active routine but not the engine.
     from backcare.domain import progression
+    from backcare.services import safety
 
     active = active_routine(store)
     routine = active.routine
@@ -156,7 +157,7 @@ def progress(store: Store, today: date, *, record: bool = True) -> Progress:
     checkins = sorted({c.day: c for c in (*first, *recent)}.values(), key=lambda c: c.day)
     # Stage criteria look at no more than the last 100 sessions; a long stage need not load years of them.
     sessions = store.sessions(routine=active.name, since=since, last=SESSIONS_CONSIDERED)
-    decision = progression.decide(routine, history, checkins, sessions, store.latest_screen(), today)
+    decision = progression.decide(routine, history, checkins, sessions, safety.gate(store, today), today)
     if record and history and (history[-1].decision, history[-1].stage) != (decision.decision, decision.stage):
         event = StageEvent(active.name, today, decision.stage, decision.decision, decision.reasons)
         if _record(store, event):

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from backcare.domain.dates import human
+from backcare.domain.safety import contact_physio
+from backcare.messages import PAIN_DURING_CONTACT
 from backcare.domain.progress import Session
 from backcare.errors import InvalidInput
 from backcare.services import routines
@@ -21,6 +23,7 @@ class Plan:
     stopped: bool
     reasons: tuple[str, ...] = ()
     known_ids: frozenset[str] = frozenset()  # every exercise of the library and the routine
+    pain_limit: int = 5  # the routine's acceptable pain during exercise (out of 10)
 
 
 @dataclass(frozen=True)
@@ -32,6 +35,8 @@ class Logged:
 
 
 def plan(store: Store, day: date, *, record: bool = True) -> Plan:
+    from backcare.domain.progression import pain_limit
+
     progress = routines.progress(store, day, record=record)
     d = progress.decision
     stage = progress.active.routine.stage(d.stage)
@@ -43,6 +48,7 @@ def plan(store: Store, day: date, *, record: bool = True) -> Plan:
         d.decision == "stop",
         d.reasons,
         routines.exercise_ids(progress.active.routine),
+        pain_limit(progress.active.routine),
     )
 
 
@@ -89,10 +95,11 @@ def log(
     if did and pain_during is None:
         raise InvalidInput("Pass --pain-during N (0-10): the highest pain you felt during the exercises.")
     skipped += [i for i in todays if i not in did and i not in skipped]
-    return save(store, Session(day, plan.routine, plan.stage, tuple(did), tuple(skipped), pain_during, effort))
+    session = Session(day, plan.routine, plan.stage, tuple(did), tuple(skipped), pain_during, effort)
+    return save(store, session, limit=plan.pain_limit)
 
 
-def save(store: Store, session: Session) -> Logged:
+def save(store: Store, session: Session, *, limit: int = 5) -> Logged:
     replaced = routines.record_session(store, session)
     n, total = len(session.done), len(session.done) + len(session.skipped)
     verb = "Replaced the session" if replaced else "Session saved"
@@ -100,8 +107,11 @@ def save(store: Store, session: Session) -> Logged:
     if session.pain_during is not None:
         text += f", pain during {session.pain_during}/10"
     text += "."
-    if session.pain_during is not None and session.pain_during > 5:
-        text += " That is above 5/10: next time ease off (fewer reps or an easier version)."
+    if session.pain_during is not None and session.pain_during > limit:
+        text += f" That is above {limit}/10: next time ease off (fewer reps or an easier version)."
     elif session.done:
         text += " Tomorrow's check-in will ask whether any soreness settled overnight."
-    return Logged(session, replaced, text)
+    advice = []
+    if contact_physio(session.pain_during, limit):
+        advice.append(PAIN_DURING_CONTACT.format(pain=session.pain_during))
+    return Logged(session, replaced, text, advice)

@@ -20,7 +20,7 @@ from backcare.store import migrations
 if TYPE_CHECKING:
     from backcare.domain.edits import Edit
     from backcare.domain.progress import Session, StageEvent
-    from backcare.domain.safety import Screen
+    from backcare.domain.safety import Clearance, Screen
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_S = 30.0
@@ -206,25 +206,47 @@ class Store:
     # -- safety ------------------------------------------------------------------------------
     @guarded
     def record_screen(self, screen: Screen) -> None:
+        seen = None if screen.seen_doctor is None else int(screen.seen_doctor)
         with self.write() as db:
             db.execute(
-                "INSERT INTO safety_screens (date, answers, any_yes, at) VALUES (?, ?, ?, ?)",
-                (screen.day.isoformat(), json.dumps(screen.answers), int(screen.any_yes), now_utc()),
+                "INSERT INTO safety_screens (date, answers, any_yes, seen_doctor, at) VALUES (?, ?, ?, ?, ?)",
+                (screen.day.isoformat(), json.dumps(screen.answers), int(screen.any_yes), seen, now_utc()),
             )
 
     @guarded
     def screens(self) -> list[Screen]:
-        from backcare.domain.safety import Screen
-
-        rows = self.conn.execute("SELECT date, answers FROM safety_screens ORDER BY id")
-        return [Screen(date.fromisoformat(d), json.loads(a)) for d, a in rows]
+        """Every safety screen, in the order they were answered."""
+        rows = self.conn.execute("SELECT date, answers, seen_doctor FROM safety_screens ORDER BY id")
+        return [_screen(row) for row in rows]
 
     @guarded
     def latest_screen(self) -> Screen | None:
-        from backcare.domain.safety import Screen
+        row = self.conn.execute(
+            "SELECT date, answers, seen_doctor FROM safety_screens ORDER BY id DESC LIMIT 1"
+        ).fetchone()
+        return _screen(row) if row else None
 
-        row = self.conn.execute("SELECT date, answers FROM safety_screens ORDER BY id DESC LIMIT 1").fetchone()
-        return Screen(date.fromisoformat(row[0]), json.loads(row[1])) if row else None
+    @guarded
+    def record_clearance(self, clearance: Clearance) -> None:
+        with self.write() as db:
+            db.execute(
+                "INSERT INTO clearances (date, by, note, covers, at) VALUES (?, ?, ?, ?, ?)",
+                (
+                    clearance.day.isoformat(),
+                    clearance.by,
+                    clearance.note,
+                    json.dumps(list(clearance.covers)),
+                    now_utc(),
+                ),
+            )
+
+    @guarded
+    def clearances(self) -> list[Clearance]:
+        """Every clinician's clearance, in the order recorded."""
+        from backcare.domain.safety import Clearance
+
+        rows = self.conn.execute("SELECT date, by, note, covers FROM clearances ORDER BY id")
+        return [Clearance(date.fromisoformat(d), by, note, _ids(covers)) for d, by, note, covers in rows]
 
     # -- settings ----------------------------------------------------------------------------
     @guarded
@@ -358,7 +380,16 @@ class Store:
     # -- health ------------------------------------------------------------------------------
     @guarded
     def counts(self) -> dict[str, int]:
-        tables = ("checkins", "checkin_edits", "safety_screens", "sessions", "stage_history", "routines", "topics_read")
+        tables = (
+            "checkins",
+            "checkin_edits",
+            "safety_screens",
+            "clearances",
+            "sessions",
+            "stage_history",
+            "routines",
+            "topics_read",
+        )
         return {t: self.conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in tables}
 
     @guarded
@@ -392,6 +423,13 @@ def _checkin(row: tuple) -> CheckIn:
         _ids(tags),
         None if settled is None else bool(settled),
     )
+
+
+def _screen(row: tuple) -> Screen:
+    from backcare.domain.safety import Screen
+
+    d, answers, seen = row
+    return Screen(date.fromisoformat(d), json.loads(answers), None if seen is None else bool(seen))
 
 
 def _checkin_values(c: CheckIn) -> tuple:

@@ -128,6 +128,26 @@ def m004_topics_read(db: sqlite3.Connection) -> None:
     )
 
 
+
+@migration
+def m005_clearances(db: sqlite3.Connection) -> None:
+    # A clinician's clearance of the history answers of the safety screen (a past cancer, a fall).
+    db.execute(
+        """
+        CREATE TABLE clearances (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            date TEXT NOT NULL,
+            by TEXT NOT NULL,
+            note TEXT,
+            covers TEXT NOT NULL DEFAULT '[]',
+            at TEXT NOT NULL
+        )
+        """
+    )
+    # Whether a doctor had seen the person, asked when a screen follows an emergency answer.
+    db.execute("ALTER TABLE safety_screens ADD COLUMN seen_doctor INTEGER CHECK (seen_doctor IN (0, 1))")
+
+
 LATEST = len(MIGRATIONS)
 
 
