@@ -121,7 +121,7 @@ def test_interactive_ctrl_c_writes_nothing(cli, home, monkeypatch):
 
 def test_first_interactive_run_asks_safety_questions_first(cli, home, monkeypatch):
     monkeypatch.setattr("backcare.cli.checkin.interactive", lambda: True)
-    answers = "n\n" * 8 + "4\n3\n\n\n\n"
+    answers = "n\n" * 9 + "4\n3\n\n\n\n"
     result = cli("checkin", input=answers)
     assert result.exit_code == 0, result.output
     store = Store.open(home)

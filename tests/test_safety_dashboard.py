@@ -59,11 +59,11 @@ def test_unknown_question_id(cli):
 
 def test_interactive_screen_reasks_and_records(cli, home, monkeypatch):
     monkeypatch.setattr("backcare.cli.safety.interactive", lambda: True)
-    answers = "maybe\n" + "n\n" * 6 + "y\nn\n"
+    answers = "maybe\n" + "n\n" * 7 + "y\nn\n"
     result = cli("safety", input=answers)
     assert result.exit_code == 0, result.output
     screen = Store.open(home).latest_screen()
-    assert screen.flagged == [QUESTIONS[6].id]
+    assert screen.flagged == [QUESTIONS[7].id] == ["past-cancer"]
     assert "Answer y (yes) or n (no)" in result.stderr
 
 

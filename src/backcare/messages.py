@@ -30,7 +30,7 @@ HISTORY_CHECK = (
 )
 NEEDS_CLEARANCE = (
     "Exercises are paused until a clinician's clearance is recorded "
-    "(run: backcare safety clear --by \"NAME OF YOUR GP OR PHYSIO\")."
+    '(run: backcare safety clear --by "NAME OF YOUR GP OR PHYSIO").'
 )
 NOT_SCREENED = (
     "Answer the safety questions before your first exercise session (run: backcare safety); "

@@ -151,9 +151,7 @@ def stage(
     ] = "",
 ) -> None:
     from backcare.clock import today
-    from backcare.services import routines
-
-    from backcare.services import safety
+    from backcare.services import routines, safety
 
     store = state(ctx).store()
     name, stage_name = routines.set_stage(store, stage_id, reason, today())

@@ -4,7 +4,7 @@ Layout (version 1), keys always in this order:
 
     {"format": "backcare-export", "version": 1, "exported_at": ..., "schema_version": ...,
      "backcare_version": ..., "checkins": [...], "checkin_edits": [...], "sessions": [...],
-     "stage_history": [...], "safety_screens": [...], "topics_read": [...], "routines": [...],
+     "stage_history": [...], "safety_screens": [...], "clearances": [...], "topics_read": [...], "routines": [...],
      "settings": {...}}
 
 `checkin_edits` is the edit history of check-ins (earlier versions, oldest first), kept as its own list
@@ -31,6 +31,7 @@ SECTIONS = (
     "sessions",
     "stage_history",
     "safety_screens",
+    "clearances",
     "topics_read",
     "routines",
     "settings",
@@ -382,6 +383,18 @@ _RECORDS: tuple[tuple[str, dict[str, tuple[bool, Check]], tuple[str, ...]], ...]
         {
             "date": (_REQ, _date),
             "answers": (_REQ, _answers),
+            "seen_doctor": (_OPT, _optional(_bool)),
+            "at": (_REQ, _stamp),
+        },
+        (),
+    ),
+    (
+        "clearances",
+        {
+            "date": (_REQ, _date),
+            "by": (_REQ, _short),
+            "note": (_OPT, _optional(_text(MAX_NOTE))),
+            "covers": (_OPT, _list_of(_short)),
             "at": (_REQ, _stamp),
         },
         (),

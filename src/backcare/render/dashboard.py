@@ -109,4 +109,3 @@ def _routine(out: Out, data: dict) -> None:
                 for line in textwrap.wrap(text, out.width, subsequent_indent="   "):
                     out.row([(line, "")])
         out.para("Start a guided session: backcare session")
-

@@ -405,7 +405,22 @@ def _screens(report) -> list[str]:
         out.append("</ul>")
         if left_out:
             out.append(f'<p class="muted">And {left_out} earlier all-clear screens.</p>')
+    out += _safety_now(report)
     out.append("</section>")
+    return out
+
+
+def _safety_now(report) -> list[str]:
+    """The safety notice as it stands (the same lines the person sees) and the clinicians' clearances."""
+    out: list[str] = []
+    if report.safety_now:
+        out.append('<p><b>Now:</b></p><ul class="flag">')
+        out += [f"<li>{escape(line)}</li>" for line in report.safety_now]
+        out.append("</ul>")
+    for c in report.clearances:
+        covers = "; ".join(escape(BY_ID[q].text if q in BY_ID else q) for q in c.covers)
+        note = f" ({escape(c.note)})" if c.note else ""
+        out.append(f"<p>Clearance: <b>{_d(c.day)}</b> by {escape(c.by)}{note}, for: {covers}</p>")
     return out
 
 

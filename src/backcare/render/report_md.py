@@ -163,6 +163,7 @@ def render(report) -> str:  # report: backcare.services.report.Report
             lines.append(f"- **{_ds(report, s.day)}**: all clear")
     if left_out:
         lines += ["", f"And {left_out} earlier all-clear screens."]
+    lines += _safety_now_md(report)
 
     if t.tags:
         lines += [
@@ -200,3 +201,16 @@ def render(report) -> str:  # report: backcare.services.report.Report
         "Tag comparisons are associations, not causes.",
     ]
     return "\n".join(lines) + "\n"
+
+
+def _safety_now_md(report) -> list[str]:
+    """The safety notice as it stands (the same lines the person sees) and the clinicians' clearances."""
+    lines: list[str] = []
+    if report.safety_now:
+        lines += ["", "**Now:**", ""]
+        lines += [f"- {md(line)}" for line in report.safety_now]
+    for c in report.clearances:
+        covers = "; ".join(md(BY_ID[q].text if q in BY_ID else q) for q in c.covers)
+        note = f" ({md(c.note)})" if c.note else ""
+        lines += ["", f"Clearance: **{_d(c.day)}** by {md(c.by)}{note}, for: {covers}"]
+    return lines

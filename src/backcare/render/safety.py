@@ -36,7 +36,6 @@ def show_screen_result(state: SafetyState) -> None:
         out.print(messages.NOT_A_DIAGNOSIS)
 
 
-
 def show_session_advice(summary: str, advice: list[str]) -> None:
     """A logged session's summary, then any advice to contact the physio (in bold)."""
     out = console()

@@ -6,10 +6,10 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from backcare.domain.dates import human
-from backcare.domain.safety import contact_physio
-from backcare.messages import PAIN_DURING_CONTACT
 from backcare.domain.progress import Session
+from backcare.domain.safety import contact_physio
 from backcare.errors import InvalidInput
+from backcare.messages import PAIN_DURING_CONTACT
 from backcare.services import routines
 from backcare.store import Store
 

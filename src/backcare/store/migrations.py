@@ -128,7 +128,6 @@ def m004_topics_read(db: sqlite3.Connection) -> None:
     )
 
 
-
 @migration
 def m005_clearances(db: sqlite3.Connection) -> None:
     # A clinician's clearance of the history answers of the safety screen (a past cancer, a fall).

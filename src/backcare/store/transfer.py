@@ -25,6 +25,7 @@ KINDS = (
     ("checkins", "check-in", "check-ins"),
     ("sessions", "session", "sessions"),
     ("safety_screens", "safety screen", "safety screens"),
+    ("clearances", "clinician's clearance", "clinician's clearances"),
     ("stage_history", "stage change", "stage changes"),
     ("checkin_edits", "earlier check-in version", "earlier check-in versions"),
     ("routines", "routine file", "routine files"),
@@ -114,8 +115,12 @@ def _dump(db: sqlite3.Connection) -> dict[str, Any]:
         )
     ]
     screens = [
-        {"date": d, "answers": json.loads(answers), "at": at}
-        for d, answers, at in db.execute("SELECT date, answers, at FROM safety_screens ORDER BY id")
+        {"date": d, "answers": json.loads(answers), **({} if seen is None else {"seen_doctor": bool(seen)}), "at": at}
+        for d, answers, seen, at in db.execute("SELECT date, answers, seen_doctor, at FROM safety_screens ORDER BY id")
+    ]
+    clearances = [
+        {"date": d, "by": by, "note": note, "covers": json.loads(covers), "at": at}
+        for d, by, note, covers, at in db.execute("SELECT date, by, note, covers, at FROM clearances ORDER BY id")
     ]
     topics = [
         {"topic": topic, "first_read": first, "last_read": last}
@@ -135,6 +140,7 @@ def _dump(db: sqlite3.Connection) -> dict[str, Any]:
         "sessions": sessions,
         "stage_history": stages,
         "safety_screens": screens,
+        "clearances": clearances,
         "topics_read": topics,
         "routines": routines,
         "settings": settings,
@@ -159,6 +165,7 @@ def merge(store: Store, data: dict[str, Any], *, replace: bool = False) -> Merge
         _merge_sessions(db, data.get("sessions", []), result, replace)
         _merge_stages(db, data.get("stage_history", []), result)
         _merge_screens(db, data.get("safety_screens", []), result)
+        _merge_clearances(db, data.get("clearances", []), result)
         _merge_topics(db, data.get("topics_read", []), result)
         _merge_routines(db, data.get("routines", []), result, replace)
         _merge_settings(db, data.get("settings", {}), result, replace)
@@ -342,11 +349,37 @@ def _merge_screens(db: sqlite3.Connection, rows: list[dict], result: MergeResult
             result.same += 1
             continue
         seen.add(key)
+        seen_doctor = s.get("seen_doctor")
         db.execute(
-            "INSERT INTO safety_screens (date, answers, any_yes, at) VALUES (?, ?, ?, ?)",
-            (s["date"], json.dumps(s["answers"]), int(any(s["answers"].values())), s["at"]),
+            "INSERT INTO safety_screens (date, answers, any_yes, seen_doctor, at) VALUES (?, ?, ?, ?, ?)",
+            (
+                s["date"],
+                json.dumps(s["answers"]),
+                int(any(s["answers"].values())),
+                None if seen_doctor is None else int(seen_doctor),
+                s["at"],
+            ),
         )
         result.added["safety_screens"] += 1
+
+
+def _merge_clearances(db: sqlite3.Connection, rows: list[dict], result: MergeResult) -> None:
+    seen = {
+        (d, by, note, _canon(json.loads(covers)), at)
+        for d, by, note, covers, at in db.execute("SELECT date, by, note, covers, at FROM clearances")
+    }
+    for c in rows:
+        covers = list(c.get("covers") or [])
+        key = (c["date"], c["by"], c.get("note"), _canon(covers), c["at"])
+        if key in seen:
+            result.same += 1
+            continue
+        seen.add(key)
+        db.execute(
+            "INSERT INTO clearances (date, by, note, covers, at) VALUES (?, ?, ?, ?, ?)",
+            (c["date"], c["by"], c.get("note"), json.dumps(covers), c["at"]),
+        )
+        result.added["clearances"] += 1
 
 
 def _merge_topics(db: sqlite3.Connection, rows: list[dict], result: MergeResult) -> None:
