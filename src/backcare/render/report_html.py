@@ -399,7 +399,8 @@ def _screens(report) -> list[str]:
         for s in shown:
             if s.any_yes:
                 items = "; ".join(escape(BY_ID[q].text if q in BY_ID else q) for q in s.flagged)
-                out.append(f'<li><b>{_ds(report, s.day)}</b>: <span class="flag">red flag</span>: {items}</li>')
+                label = "red flag" if s.current_flags else "history"
+                out.append(f'<li><b>{_ds(report, s.day)}</b>: <span class="flag">{label}</span>: {items}</li>')
             else:
                 out.append(f"<li><b>{_ds(report, s.day)}</b>: all clear</li>")
         out.append("</ul>")

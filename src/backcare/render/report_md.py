@@ -158,7 +158,8 @@ def render(report) -> str:  # report: backcare.services.report.Report
     for s in shown_screens:
         if s.any_yes:
             items = "; ".join(md(BY_ID[q].text if q in BY_ID else q) for q in s.flagged)
-            lines.append(f"- **{_ds(report, s.day)}**: **red flag**: {items}")
+            label = "red flag" if s.current_flags else "history"
+            lines.append(f"- **{_ds(report, s.day)}**: **{label}**: {items}")
         else:
             lines.append(f"- **{_ds(report, s.day)}**: all clear")
     if left_out:
