@@ -486,6 +486,7 @@ def test_an_imported_routine_keeps_no_and_010_as_an_editor_shows_them(tmp_path):
     runner, env = CliRunner(), {"BACKCARE_HOME": str(tmp_path / "home")}
     imported = runner.invoke(app, ["routine", "import", str(path)], env=env)
     assert imported.exit_code == 0, imported.output
+    runner.invoke(app, ["safety", "--none"], env=env)  # exercises are offered once the screen is answered
     shown = runner.invoke(app, ["routine", "show", "--json"], env=env)
     assert shown.exit_code == 0, shown.output
     data = json.loads(shown.stdout)

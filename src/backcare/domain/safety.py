@@ -271,15 +271,8 @@ def describe_clearance(c: Clearance) -> str:
     return f"Cleared by {c.by} on {c.day.isoformat()}{note}, for: {items}"
 
 
-def all_clear(day: date, *, seen_doctor: bool | None = None) -> Screen:
-    return Screen(day, {q.id: False for q in QUESTIONS}, seen_doctor)
-
-
-def status(latest: Screen | None) -> str:
-    """'not-screened', 'clear' or 'red-flag' from one screen alone (the full picture is `assess`)."""
-    if latest is None:
-        return "not-screened"
-    return "red-flag" if latest.any_yes else "clear"
+def all_clear(day: date) -> Screen:
+    return Screen(day, {q.id: False for q in QUESTIONS})
 
 
 def contact_physio(pain_during: int | None, limit: int) -> bool:
