@@ -39,7 +39,6 @@ NOT_SCREENED = (
 TITLE_URGENT = "SEEK URGENT CARE"
 TITLE_CLEARANCE = "CHECK WITH YOUR GP OR PHYSIO FIRST"
 TITLE_NOT_SCREENED = "SAFETY QUESTIONS FIRST"
-SAFETY_REMINDER = "You have not answered the safety questions yet. Run: backcare safety"
 RECHECK_DUE = "Safety re-check due ({why}): your next check-in will ask, or run: backcare safety"
 RECHECK_NEXT = "Next safety re-check: {day}."
 PAIN_DURING_CONTACT = (
@@ -47,8 +46,10 @@ PAIN_DURING_CONTACT = (
     "next session; until you have spoken to them, do only what stays comfortable."
 )
 SAFETY_INTRO = (
-    "A few yes/no questions about signs that need a doctor rather than self-care. Answer for how you are now."
+    "A few yes/no questions about signs that need a doctor rather than self-care. Answer for how you are now; "
+    "the last two ask about your past."
 )
+RECHECK_INTRO = "The yes/no questions about signs that need a doctor, again. Answer for how you are now."
 NOT_A_DIAGNOSIS = "backcare informs and guides; it does not diagnose. If you are worried, see a health professional."
 CHECKIN_HINT = "Not checked in yet today. Run: backcare checkin"
 CANCELLED = "Cancelled: nothing was saved."

@@ -100,7 +100,7 @@ def run_safety_screen(store: Store, day: date, *, only_current: bool = False, wh
 
     out = console(stderr=True)
     if only_current:
-        out.print(f"[bold]Safety re-check[/bold] ({escape(why or 'it is due')}). {messages.SAFETY_INTRO}")
+        out.print(f"[bold]Safety re-check[/bold] ({escape(why or 'it is due')}). {messages.RECHECK_INTRO}")
     else:
         out.print(f"[bold]Safety check[/bold]. {messages.SAFETY_INTRO}")
     emergency = safety.open_emergency(store)

@@ -19,7 +19,7 @@ def show(data: dict) -> None:
     out.row([("backcare", "bold"), (f" · {data['date_label']}", "")])
     safety = data["safety"]
     if safety["status"] == "not-screened":
-        out.para(messages.SAFETY_REMINDER, "yellow")
+        out.para(safety["message"], "yellow")
     elif safety["lines"]:
         _notice(out, safety)
     elif safety["recheck_due"]:
