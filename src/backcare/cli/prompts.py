@@ -110,12 +110,16 @@ def run_safety_screen(store: Store, day: date, *, only_current: bool = False, wh
     show_screen_result(safety.record(store, Screen(day, answers, seen)))
 
 
-def first_run_safety(store: Store, day: date) -> None:
-    """Before the first check-in or exercise session at a terminal, ask the red-flag questions."""
+def first_run_safety(store: Store, day: date) -> bool:
+    """Before the first check-in or exercise session at a terminal, ask the red-flag questions.
+
+    True when they were asked (and their result shown) now."""
     from backcare.services import safety
 
-    if not safety.screened(store):
-        run_safety_screen(store, day)
+    if safety.screened(store):
+        return False
+    run_safety_screen(store, day)
+    return True
 
 
 def safety_before_checkin(store: Store, day: date) -> None:

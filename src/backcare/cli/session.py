@@ -39,11 +39,14 @@ def session(
     eff = parse_score(effort, "effort")
     store = state(ctx).store()
     at_terminal = interactive()
+    asked = False
     if at_terminal:  # the safety questions come before the first exercise session
         from backcare.cli.prompts import first_run_safety
 
-        first_run_safety(store, now)
+        asked = first_run_safety(store, now)
     plan = sessions.plan(store, when, record=when == now)
+    if plan.stopped and asked:  # the answers' result, with the safety notice, was just shown
+        raise typer.Exit(1)
     if plan.stopped:
         from backcare.services import safety
 
