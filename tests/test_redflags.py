@@ -378,3 +378,26 @@ def test_a_single_screen_stops_exactly_when_a_current_symptom_is_yes(yes):
         assert flat(messages.NOT_FOR_PROGRESSION) in flat(" ".join(d.reasons)) or "emergency" in " ".join(d.reasons)
     if not yes:
         assert d.decision != pg.STOP
+
+
+def _screen(n: int, *yes: str, seen: bool | None = None) -> Screen:
+    return Screen(D0 + timedelta(days=n), {q.id: q.id in yes for q in sf.QUESTIONS}, seen)
+
+
+def test_an_unseen_emergency_is_still_named_when_another_symptom_follows():
+    state = sf.assess([_screen(0, "bladder-bowel"), _screen(1, "fever-unwell", seen=False)], [], D0)
+    lines = sf.notice(state)
+    assert lines[0] == messages.URGENT_EMERGENCY
+    assert messages.EMERGENCY_NOT_SEEN.format(day=D0.isoformat()) in lines
+    seen = sf.assess([_screen(0, "bladder-bowel"), _screen(1, seen=True)], [], D0)
+    assert not seen.blocked and sf.notice(seen) == []
+
+
+def test_a_clearance_does_not_cover_a_history_answer_that_went_to_no_and_back():
+    cleared = Clearance(D0 + timedelta(days=1), "Dr X", None, ("trauma",))
+    same = [_screen(0, "trauma"), _screen(2, "trauma")]
+    assert not sf.assess(same, [cleared], D0).needs_clearance
+    flipped = [_screen(0, "trauma"), _screen(2), _screen(3, "trauma")]
+    assert sf.assess(flipped, [cleared], D0).uncleared == ("trauma",)
+    before = [_screen(2, "trauma")]  # recorded before the answer it would cover
+    assert sf.assess(before, [cleared], D0).needs_clearance

@@ -246,11 +246,10 @@ def notice(state: SafetyState) -> list[str]:
     if state.stop:
         lines.append(messages.URGENT_EMERGENCY if state.emergency else messages.URGENT_SOON)
         lines += [f"You answered 'yes' to: {question_text(q)}" for q in state.current]
-        if state.unseen_since is not None and not state.current:
+        emergency_now = any(BY_ID[q].emergency for q in state.current if q in BY_ID)
+        if state.unseen_since is not None and not emergency_now:
             lines.append(messages.EMERGENCY_NOT_SEEN.format(day=state.unseen_since.isoformat()))
-            lines.append(messages.UNTIL_SEEN)
-        else:
-            lines.append(messages.NOT_FOR_PROGRESSION)
+        lines.append(messages.NOT_FOR_PROGRESSION if state.current else messages.UNTIL_SEEN)
     if state.needs_clearance:
         lines.append(messages.HISTORY_CHECK)
         lines += [f"You answered 'yes' to: {question_text(q)}" for q in state.uncleared]
