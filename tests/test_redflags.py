@@ -173,6 +173,8 @@ def test_clearances_show_in_where_report_and_json_export(cli, home, tmp_path):
     html = tmp_path / "r.html"
     assert cli("report", "-o", str(html)).exit_code == 0
     assert "Dr A Khan (GP)" in html.read_text()
+    cli("safety", "--yes-to", "bladder-bowel", "--yes-to", "past-cancer")
+    cli("safety", "--yes-to", "past-cancer", "--seen-doctor", "yes")
     out = tmp_path / "e.json"
     assert cli("export", "--format", "json", "-o", str(out)).exit_code == 0
     doc = json.loads(out.read_text())
@@ -182,7 +184,10 @@ def test_clearances_show_in_where_report_and_json_export(cli, home, tmp_path):
     result = cli.runner.invoke(app, ["import", str(out)], env={"BACKCARE_HOME": str(other)})
     assert result.exit_code == 0, result.output
     assert Store.open(other).clearances() == Store.open(home).clearances()
-    assert cli.runner.invoke(app, ["today", "--json"], env={"BACKCARE_HOME": str(other)}).exit_code == 0
+    assert Store.open(other).screens() == Store.open(home).screens()
+    assert Store.open(other).screens()[-1].seen_doctor is True
+    restored = cli.runner.invoke(app, ["today", "--json"], env={"BACKCARE_HOME": str(other)})
+    assert json.loads(restored.stdout)["safety"]["status"] == "clear"  # seen by a doctor; the history is cleared
 
 
 # -- finding 3: the same urgent message everywhere ---------------------------------------------------------------
