@@ -78,13 +78,13 @@ def clear(store: Store, by: str, note: str | None, today: date) -> tuple[Clearan
         raise BackcareError("There is nothing to clear yet: answer the safety questions first (run: backcare safety).")
     if not before.history:
         extra = (
-            " A current symptom is lifted only by a later screen that is all 'no' (run: backcare safety)."
+            ", and a current symptom is lifted only by a later screen that is all 'no' (run: backcare safety)"
             if before.stop
             else ""
         )
         raise BackcareError(
             "There is nothing to clear: your latest safety answers have no 'yes' about your history "
-            f"(a past cancer, or pain that began with a fall or accident).{extra}"
+            f"(a past cancer, or pain that began with a fall or accident){extra}."
         )
     clearance = Clearance(today, name, text or None, before.history)
     store.record_clearance(clearance)
