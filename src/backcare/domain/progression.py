@@ -117,6 +117,16 @@ def history_for(history: Sequence[StageEvent], today: date) -> list[StageEvent]:
     return [e for e in history if e.day < today or (e.day == today and not is_engine_event(e))]
 
 
+def day_event(routine_name: str, history: Sequence[StageEvent], decision: Decision, today: date) -> StageEvent | None:
+    """The entry to keep in the stage history as `today`'s decision, or None when the decision changes nothing
+    (a hold where the person already is). At most one such entry per day: it replaces the day's earlier one.
+    The CLI and a replay (the simulator) both record through this, so they agree."""
+    prior = history_for(history, today)
+    if prior and (prior[-1].decision, prior[-1].stage) == (decision.decision, decision.stage):
+        return None
+    return StageEvent(routine_name, today, decision.stage, decision.decision, decision.reasons)
+
+
 def decide(
     routine: Routine,
     history: Sequence[StageEvent],

@@ -184,15 +184,12 @@ def _keep_day_decision(
 ) -> list[StageEvent] | None:
     """Record today's decision when it changes where the person is (replacing today's earlier one); the new
     history, or None when nothing needed writing or the home cannot be written."""
-    from backcare.domain.progression import history_for, is_engine_event
+    from backcare.domain.progression import day_event, is_engine_event
 
-    prior = history_for(history, today)
     kept = [e for e in history if e.day == today and is_engine_event(e)]
-    changes = not prior or (prior[-1].decision, prior[-1].stage) != (decision.decision, decision.stage)
-    event = StageEvent(name, today, decision.stage, decision.decision, decision.reasons) if changes else None
-    if [(e.stage, e.decision, e.reasons) for e in kept] == (
-        [(event.stage, event.decision, event.reasons)] if event else []
-    ):
+    event = day_event(name, history, decision, today)
+    wanted = [(event.stage, event.decision, event.reasons)] if event else []
+    if [(e.stage, e.decision, e.reasons) for e in kept] == wanted:
         return None
     try:
         store.set_day_decision(name, today, event)
