@@ -336,3 +336,25 @@ def test_engine_never_advances_in_a_flare_on_a_return_day_and_rereads_are_stable
     if today in counted:
         assert not prev or (today - prev[-1]).days - 1 < 7
     assert any((today - c.day).days < 2 for c in cs if c.day <= today)
+
+
+@settings(max_examples=100, deadline=None)
+@given(course())
+def test_a_replayed_course_steps_back_at_most_once_per_flare_up(sc):
+    """Day by day, recording each day's decision as the CLI does (and reading each day twice)."""
+    cs, sess, events, end = sc
+    history = list(events)
+    for n in range((end - D0).days + 1):
+        today = day(n)
+        d = pg.decide(ROUTINE6, history, cs, sess, all_clear(D0), today)
+        event = pg.day_event(R, history, d, today)
+        history = [e for e in history if not (e.day == today and pg.is_engine_event(e))] + ([event] if event else [])
+        assert pg.decide(ROUTINE6, history, cs, sess, all_clear(D0), today) == d
+        if d.decision == pg.ADVANCE:
+            sore = [x for x, _ in pg.sore_sessions([s for s in sess if s.day <= today], 5)]
+            found = flares.episodes([c for c in cs if c.day <= today], extra_days=sore)
+            assert not (found and flares.settling(found[-1], today))
+    seen = [c for c in cs if c.day <= end]
+    sore = [x for x, _ in pg.sore_sessions([s for s in sess if s.day <= end], 5)]
+    steps = [e for e in history if e.decision == pg.STEP_BACK]
+    assert len(steps) <= len(flares.episodes(seen, extra_days=sore))

@@ -252,7 +252,7 @@ def current_flare(
     rule = flares.Rule.of(settings)
     recent_from = today - timedelta(days=flares.USUAL_WINDOW_DAYS * 3)
     recent = [c for c in checkins if c.day >= recent_from]
-    sore = _sore_sessions(sessions, settings.pain_limit)
+    sore = sore_sessions(sessions, settings.pain_limit)
     found = flares.episodes(recent, rule, extra_days=[d for d, _ in sore])
     episode = found[-1] if found else None
     if not flares.settling(episode, today):
@@ -278,7 +278,7 @@ def current_flare(
     return episode, reasons
 
 
-def _sore_sessions(sessions: Sequence[Session], limit: int) -> list[tuple[date, tuple[date, date]]]:
+def sore_sessions(sessions: Sequence[Session], limit: int) -> list[tuple[date, tuple[date, date]]]:
     """Days on which pain during exercise was above the limit for the second session running."""
     scored = [s for s in sessions if s.pain_during is not None]
     out = []
