@@ -233,3 +233,25 @@ def test_a_settling_flare_steps_back_once_and_a_reread_keeps_the_plan(cli):
         assert prog["decision"] == ("step_back" if n == 10 else "hold")
     steps = [m for m in moves(cli, 12) if m[1] == "step_back"]
     assert steps == [((START + timedelta(days=10)).isoformat(), "step_back", "mobility")]
+
+
+def test_reading_the_day_again_writes_nothing_and_a_later_checkin_replaces_the_days_entry(cli, home):
+    cli("safety", "--none", env=on(0))
+    for n in range(8):
+        checkin(cli, n, 3)
+        if n < 7:
+            session(cli, n)
+    assert today(cli, 7)["decision"] == "advance"
+    store = Store.open(home)
+    rows = store.counts()["stage_history"]
+    for _ in range(3):
+        assert today(cli, 7)["decision"] == "advance"
+        cli("routine", "why", env=on(7))
+    assert store.counts()["stage_history"] == rows
+    # the same evening the check-in is changed to 9/10, a flare-up: the day's advance is replaced, not added to
+    checkin(cli, 7, 9)
+    prog = today(cli, 7)
+    assert prog["decision"] == "step_back" and prog["flare"]
+    day8 = [e for e in store.stage_history() if e.day == START + timedelta(days=7) and not e.manual]
+    assert [e.decision for e in day8] == ["step_back"]
+    store.close()
