@@ -151,6 +151,7 @@ def test_the_physios_pain_limit_of_6_is_the_one_stated_everywhere(cli, tmp_path)
     prog = today(cli, 2)
     assert prog["decision"] == "step_back"
     assert any("above 6/10 in two sessions running" in r for r in prog["reasons"])
+    assert cli.json("routine", "show", "--json", env=on(2))["pain_limit"] == 6
     topic = cli("learn", "flare-up-plan", env=on(2)).stdout
     assert "6/10" in topic and "5/10" not in topic and "{pain_limit}" not in topic
 

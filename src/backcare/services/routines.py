@@ -142,6 +142,7 @@ class Progress:
             "easier": self.decision.easier,
             "flare": self.decision.flare,
             "reasons": list(self.decision.reasons),
+            "pain_limit": self.active.routine.settings_for(self.decision.stage).pain_limit,
             "exercises": self.exercises,
         }
 
