@@ -119,9 +119,17 @@ def test_check_warns_about_an_unused_rule_and_a_pain_limit_above_5_but_exits_0(c
 def test_usual_pain_of_7_to_8_is_not_a_flare_every_day(cli):
     cli("safety", "--none", env=on(0))
     for n in range(21):
-        checkin(cli, n, 7 + n % 2)
+        result = cli("checkin", "-p", str(7 + n % 2), "-s", "3", env=on(n))
+        if n > 3:  # once the usual level is known, an 8 is not a "high-pain day" for this person
+            assert "flare-up plan" not in result.stdout
         prog = today(cli, n)
         assert prog["decision"] != "step_back" and not prog["flare"], (n, prog["reasons"])
+
+
+def test_a_9_after_days_at_3_points_to_the_flare_up_plan(cli):
+    for n in range(4):
+        checkin(cli, n, 3)
+    assert "flare-up plan" in cli("checkin", "-p", "9", "-s", "5", env=on(4)).stdout
 
 
 def test_a_recurrence_to_6_and_7_after_weeks_at_2_is_seen(cli):

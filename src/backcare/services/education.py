@@ -95,15 +95,9 @@ def _open(store: "Store", topic: edu.Topic, today: date) -> tuple[dict, bool]:
 
 def pain_limit(store: "Store") -> int:
     """The acceptable pain during exercise where the person is in their routine (5 when it cannot be told)."""
-    from backcare.errors import ContentError
     from backcare.services.routines import current_pain_limit
 
-    try:
-        return current_pain_limit(store)
-    except ContentError:
-        from backcare.domain.routine import DEFAULT_SETTINGS
-
-        return DEFAULT_SETTINGS.pain_limit
+    return current_pain_limit(store)
 
 
 def search(store: "Store", query: str) -> list[dict]:

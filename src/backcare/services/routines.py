@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from backcare.domain.progress import Session, StageEvent
-from backcare.domain.routine import Dose, Exercise, Routine, lighter
-from backcare.errors import BackcareError, InvalidInput, StoreError
+from backcare.domain.routine import DEFAULT_SETTINGS, Dose, Exercise, Routine, Settings, lighter
+from backcare.errors import BackcareError, ContentError, InvalidInput, StoreError
 from backcare.store import Store
 
 if TYPE_CHECKING:
@@ -68,13 +68,22 @@ def active_routine(store: Store) -> ActiveRoutine:
     return ActiveRoutine(key, routine, builtin, history[0].day if history else None)  # type: ignore[arg-type]
 
 
-def current_pain_limit(store: Store) -> int:
-    """The acceptable pain during exercise in the stage the person is at in their active routine."""
+def current_settings(store: Store) -> Settings:
+    """The physio's progression settings where the person is in their active routine (the defaults when the
+    stored routine cannot be read)."""
     from backcare.domain.progression import position
 
-    active = active_routine(store)
+    try:
+        active = active_routine(store)
+    except ContentError:
+        return DEFAULT_SETTINGS
     stage = position(active.routine, store.stage_history(active.name)).stage
-    return active.routine.settings_for(stage).pain_limit
+    return active.routine.settings_for(stage)
+
+
+def current_pain_limit(store: Store) -> int:
+    """The acceptable pain during exercise in the stage the person is at in their active routine."""
+    return current_settings(store).pain_limit
 
 
 def list_routines(store: Store) -> list[dict]:
