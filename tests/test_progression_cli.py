@@ -264,3 +264,13 @@ def test_reading_the_day_again_writes_nothing_and_a_later_checkin_replaces_the_d
     day8 = [e for e in store.stage_history() if e.day == START + timedelta(days=7) and not e.manual]
     assert [e.decision for e in day8] == ["step_back"]
     store.close()
+
+
+def test_the_guided_session_header_states_the_routines_pain_limit(cli, tmp_path, monkeypatch):
+    text = TWO_STAGES.format(progression="progression:\n  pain_limit: 4\n", advance="    advance: manual\n")
+    assert cli("routine", "import", str(write(tmp_path, "four.yaml", text))).exit_code == 0
+    cli("safety", "--none", env=on(0))
+    monkeypatch.setattr("backcare.cli.session.interactive", lambda: True)
+    result = cli("session", "--no-timer", input="d\nd\nd\n3\n\n", env=on(0))
+    assert result.exit_code == 0, result.output
+    assert "Pain up to 4/10 during the exercises" in result.stdout and "5/10" not in result.stdout
