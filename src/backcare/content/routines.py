@@ -481,13 +481,13 @@ class _RoutineChecker(Checker):
         fields = self.mapping(node, "advance", ADVANCE_KEYS)
         if fields is None:
             return None
-        out = {}
+        out: dict[str, int | None] = {}
         for key, (low, high) in (("sessions", SESSIONS), ("days", DAYS), ("max_pain_during", MAX_PAIN_DURING)):
             if key in fields:
                 out[key] = self.integer(fields[key], key, low, high)
         if any(value is None for value in out.values()) or not out:
             return None
-        return Advance(**out)
+        return Advance(out.get("sessions"), out.get("days"), out.get("max_pain_during"))
 
 
 def _above_model(limit: int) -> str:

@@ -196,17 +196,15 @@ def decide(
         )
 
     if index == len(routine.stages) - 1:
-        reasons = [*hold] if hold else []
-        reasons.append(f"'{stage.name}' is the last stage: keep it up; progress by longer holds, then more reps.")
-        return Decision(HOLD, pos.stage, pos.stage, tuple(reasons))
+        last = f"'{stage.name}' is the last stage: keep it up; progress by longer holds, then more reps."
+        return Decision(HOLD, pos.stage, pos.stage, (*hold, last))
     if stage.advance is None or stage.advance.manual:
         target = routine.stages[index + 1]
-        reasons = [
+        waits = (
             f"'{stage.name}' moves on to '{target.name}' only when your physio says so "
-            f"(they record it with 'backcare routine stage {target.id}').",
-            *hold,
-        ]
-        return Decision(HOLD, pos.stage, pos.stage, tuple(reasons))
+            f"(they record it with 'backcare routine stage {target.id}')."
+        )
+        return Decision(HOLD, pos.stage, pos.stage, (waits, *hold))
 
     adv = stage.advance
     max_pain = adv.max_pain_during if adv.max_pain_during is not None else settings.pain_limit
