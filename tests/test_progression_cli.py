@@ -240,6 +240,7 @@ def test_a_settling_flare_steps_back_once_and_a_reread_keeps_the_plan(cli):
         assert prog["stage"]["id"] == "mobility" and prog["flare"]
         assert any("Flare-up plan" in r for r in prog["reasons"])
         assert prog["decision"] == ("step_back" if n == 10 else "hold")
+        assert "Flare-up plan" in cli("today", env=on(n)).stdout
     steps = [m for m in moves(cli, 12) if m[1] == "step_back"]
     assert steps == [((START + timedelta(days=10)).isoformat(), "step_back", "mobility")]
 
