@@ -14,6 +14,7 @@ from backcare import messages
 from backcare.cli.app import app
 from backcare.domain import progression as pg
 from backcare.domain import safety as sf
+from backcare.domain.checkin import CheckIn
 from backcare.domain.progress import Session, StageEvent
 from backcare.domain.safety import Clearance, Screen
 from backcare.store import Store
@@ -361,7 +362,8 @@ def test_gate_properties(screen_list, clearance_list):
         assert state.emergency and sf.notice(state)[0] == messages.URGENT_EMERGENCY
     events = [StageEvent(ROUTINE_NAME, D0, "mobility", "start")]
     sessions = [Session(D0 + timedelta(days=d), ROUTINE_NAME, "mobility", ("cat-camel",), (), 2) for d in range(1, 9)]
-    d = pg.decide(ROUTINE, events, [], sessions, state, today)  # the gate comes before check-ins
+    checkins = [CheckIn(D0 + timedelta(days=n), 2, 2) for n in range(11)]
+    d = pg.decide(ROUTINE, events, checkins, sessions, state, today)
     if state.stop or state.needs_clearance:
         assert d.decision == pg.STOP
         assert d.reasons == state.reasons

@@ -86,11 +86,13 @@ def _routine(out: Out, data: dict) -> None:
     stage = prog["stage"]["name"] if prog["stage"] else ""
     label = messages.DECISION_LABELS.get(prog["decision"], prog["decision"])
     out.para(f"Routine: {data['routine']} · {stage} · {label}", "bold")
-    # A hold lists what is still to do (the first few); easing off or stopping is shown whole (the flare-up plan).
-    reasons = prog["reasons"] if prog["decision"] in ("step_back", "stop") else prog["reasons"][:3]
     if prog["decision"] == "stop":  # the reasons are the safety notice, shown above
         out.para("No exercises today: see the safety notice above.")
         return
+    # A hold lists what is still to do (the first few); easing off, a settling flare-up (both with the flare-up
+    # plan) and stopping are shown whole.
+    whole = prog["decision"] in ("step_back", "stop") or prog.get("flare")
+    reasons = prog["reasons"] if whole else prog["reasons"][:3]
     for reason in reasons:
         _bullet(out, reason)
     if data["session_done"]:
