@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from datetime import date, timedelta
+from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -408,3 +409,16 @@ def test_a_clearance_does_not_cover_a_history_answer_that_went_to_no_and_back():
     assert sf.assess(flipped, [cleared], D0).uncleared == ("trauma",)
     before = [_screen(2, "trauma")]  # recorded before the answer it would cover
     assert sf.assess(before, [cleared], D0).needs_clearance
+
+
+def test_pain_three_above_the_routines_limit_advises_contacting_the_physio(cli):
+    routine = Path(__file__).resolve().parents[1] / "examples" / "routines" / "older-adult-gentle.yaml"
+    assert cli("routine", "import", str(routine)).exit_code == 0
+    cli("safety", "--none")
+    limit = cli.json("routine", "show", "--json")["pain_limit"]
+    assert limit == 3
+    result = cli("session", "--done", "all", "--pain-during", str(limit + 3))
+    assert result.exit_code == 0, result.output
+    assert "Contact your physiotherapist" in flat(result.stdout)
+    below = cli("session", "--done", "all", "--pain-during", str(limit + 2))
+    assert "Contact your physiotherapist" not in flat(below.stdout)
