@@ -288,4 +288,3 @@ def set_stage(store: Store, stage_id: str, reason: str, today: date) -> tuple[st
     note = reason.strip() or "No reason given."
     store.add_stage_event(StageEvent(active.name, today, stage.id, "manual", (f"Set by hand: {note}",), manual=True))
     return active.name, stage.name
-

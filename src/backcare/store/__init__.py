@@ -282,10 +282,15 @@ class Store:
 
         with self.write() as db:
             cur = db.execute(
-                f"INSERT INTO sessions ({_SESSION_FIELDS}, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                INSERT_SESSION,
                 (*session_values(session), now_utc()),
             )
         return dataclasses.replace(session, id=cur.lastrowid)
+
+    def save_session(self, session: Session) -> bool:
+        """The earlier name of `add_session`: keeps a new record (sessions are never replaced), so always False."""
+        self.add_session(session)
+        return False
 
     @guarded
     def sessions(
@@ -408,6 +413,7 @@ class Store:
 _CHECKIN_COLS = "date, pain, stiffness, sleep, stress, note, tags, settled"
 _SESSION_FIELDS = "date, started, routine, stage, done, skipped, exercises, pain_during, effort"
 _SESSION_COLS = f"id, {_SESSION_FIELDS}"
+INSERT_SESSION = f"INSERT INTO sessions ({_SESSION_FIELDS}, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 
 
 def session_values(s: Session) -> tuple:

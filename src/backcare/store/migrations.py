@@ -128,7 +128,6 @@ def m004_topics_read(db: sqlite3.Connection) -> None:
     )
 
 
-
 @migration
 def m007_session_records(db: sqlite3.Connection) -> None:
     """Sessions become records: several a day, each with its start time and, per exercise, its status, the sets
@@ -179,6 +178,7 @@ def m007_session_records(db: sqlite3.Connection) -> None:
         )
         """
     )
+
 
 LATEST = len(MIGRATIONS)
 
