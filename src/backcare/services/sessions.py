@@ -174,8 +174,7 @@ def counting(routine: Routine | None, session: Session) -> tuple[bool, str]:
     num, den = settings.min_session_share
     if not done:
         return False, "no exercise done"
-    verb = "at least" if counts else "fewer than"
-    return counts, f"{done} of {planned} exercises done: {verb} {num}/{den}"
+    return counts, f"{done} of {planned} done; {num}/{den} needed"
 
 
 def listing(store: Store, today: date, days: int | None = None) -> list[dict]:
