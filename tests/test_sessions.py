@@ -86,6 +86,14 @@ def test_done_n_out_of_range_is_refused(cli, home, n):
     assert stored(home) == []
 
 
+@pytest.mark.parametrize("flag", ["--done", "--skip"])
+@pytest.mark.parametrize("value", ["", " , ", ","])
+def test_an_empty_list_of_exercises_is_refused(cli, home, flag, value):
+    result = cli("session", flag, value, "--pain-during", "1", env=ENV)
+    assert result.exit_code == 2 and f"{flag} needs 'all'" in result.stderr
+    assert stored(home) == []
+
+
 def test_each_exercise_keeps_status_sets_done_and_the_dose_prescribed(cli, home, guided):
     ids = todays_ids(cli)
     shown = cli.json("routine", "show", "--json", env=ENV)["exercises"]

@@ -77,6 +77,8 @@ def _ids(raw: str | None, today: list[str], known: set[str], flag: str) -> list[
             raise InvalidInput(f"{flag}: {item!r} is not an exercise backcare knows.{hint}")
         if item not in out:
             out.append(item)
+    if not out:
+        raise InvalidInput(f"{flag} needs 'all', a number of today's exercises, or exercise ids separated by commas.")
     return out
 
 
