@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
+import subprocess
+import sys
 import tempfile
 from datetime import date, timedelta
 from pathlib import Path
@@ -389,3 +392,22 @@ def test_an_export_with_a_bad_exercise_record_is_refused_in_one_sentence(cli, ho
     bad.write_text(json.dumps(doc))
     result = Cli(tmp_path / "other")("import", str(bad))
     assert result.exit_code == 1 and "status" in result.stderr and "Traceback" not in result.output
+
+
+def test_sessions_logged_at_the_same_time_are_all_kept(bc, home):
+    assert bc("session", "--done", "1", "--pain-during", "1", env=ENV).returncode == 0  # creates the home
+    env = {**os.environ, "BACKCARE_HOME": str(home), **ENV}
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "backcare", "session", "--done", "all", "--pain-during", str(p)],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        for p in range(4)
+    ]
+    for proc in procs:
+        proc.communicate(timeout=120)
+        assert proc.returncode == 0
+    got = stored(home)
+    assert len(got) == 5 and sorted(s.pain_during for s in got[1:]) == [0, 1, 2, 3]
