@@ -54,8 +54,9 @@ def session(
             fail_usage("Pass --done all (or --done ID,ID --skip ID) and --pain-during N when not in a terminal.")
         from backcare.cli.guided import run_guided
 
-        result = run_guided(store, plan, when, timers=not no_timer, pain_during=pain, effort=eff)
-        if result is None:
+        guided = run_guided(store, plan, when, timers=not no_timer, pain_during=pain, effort=eff)
+        if guided is None:
             typer.echo("Stopped before any exercise was marked: nothing was logged.")
             return
+        result = guided
     typer.echo(result.summary)
