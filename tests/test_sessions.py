@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from backcare.domain import progression as pg
 from backcare.domain.checkin import CheckIn
-from backcare.domain.progress import ExerciseRecord, Session, StageEvent
+from backcare.domain.progress import DOSE_FIELDS, ExerciseRecord, Session, StageEvent
 from backcare.domain.routine import Advance, Dose, Prescription, Routine, Stage
 from backcare.domain.safety import all_clear
 from backcare.store import Store, migrations
@@ -411,3 +411,30 @@ def test_sessions_logged_at_the_same_time_are_all_kept(bc, home):
         assert proc.returncode == 0
     got = stored(home)
     assert len(got) == 5 and sorted(s.pain_during for s in got[1:]) == [0, 1, 2, 3]
+
+
+exercise_records = st.lists(
+    st.builds(
+        ExerciseRecord,
+        st.sampled_from(["cat-camel", "bird-dog", "bridge", "walk-easy"]),
+        st.sampled_from(["done", "partly", "skipped"]),
+        st.one_of(st.none(), st.integers(0, 99)),
+        st.lists(st.sampled_from([("sets", 2), ("reps", 10), ("hold_seconds", 5), ("side", "each")]), unique=True).map(
+            lambda pairs: tuple(sorted(pairs, key=lambda kv: DOSE_FIELDS.index(kv[0])))
+        ),
+    ),
+    max_size=8,
+    unique_by=lambda r: r.id,
+)
+
+
+@given(
+    exercise_records,
+    st.one_of(st.none(), st.integers(0, 10)),
+    st.one_of(st.none(), st.just("2026-03-02T08:30:00+01:00")),
+)
+def test_a_session_record_reads_back_as_it_was_written(records, pain, started):
+    s = Session.of(date(2026, 3, 2), "r", "mobility", tuple(records), pain, None, started)
+    again = Session.from_dict(json.loads(json.dumps(s.as_dict())))
+    assert again == s
+    assert set(s.done) | set(s.skipped) == {r.id for r in records} and not set(s.done) & set(s.skipped)
