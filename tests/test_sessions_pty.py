@@ -7,10 +7,12 @@ import os
 import select
 import sys
 import time
+from datetime import date
 from pathlib import Path
 
 import pytest
 
+from backcare.domain.safety import all_clear
 from backcare.store import Store
 
 pty = pytest.importorskip("pty")  # POSIX only
@@ -18,6 +20,16 @@ pty = pytest.importorskip("pty")  # POSIX only
 DAY = "2026-03-02"
 CTRL_C, CTRL_D = b"\x03", b"\x04"
 LIMIT_S = 60  # a guard against a hung child, not a timing assertion
+
+
+@pytest.fixture(autouse=True)
+def _safety_answered(home):
+    """Exercises are offered once the safety questions are answered: an all-'no' screen first."""
+    store = Store.open(home)
+    try:
+        store.record_screen(all_clear(date.fromisoformat(DAY)))
+    finally:
+        store.close()
 
 
 class Terminal:
