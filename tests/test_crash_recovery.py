@@ -278,6 +278,7 @@ def test_read_commands_work_in_a_home_whose_folder_cannot_be_written(home, tmp_p
         _chattr("-i", home)
     for args, result in reads.items():
         assert result.returncode == 0, (args, result.stderr)
+    assert "read-only" in reads[("where",)].stdout
     assert write.returncode == 1
     assert len(write.stderr.strip().splitlines()) == 1
     assert "read-only" in write.stderr, write.stderr
