@@ -140,22 +140,33 @@ def readable_rows(src: sqlite3.Connection, table: str, cols: list[str]) -> tuple
     select = f'SELECT rowid, {quoted} FROM "{table}"'
     got: dict[int, tuple] = {}
     trouble = False
-    start: int | None = None
+    pos: int | None = None  # scan from here on (None: from the start)
     while True:
-        sql = select + (" WHERE rowid >= ?" if start is not None else "") + " ORDER BY rowid"
+        last = None if pos is None else pos - 1  # the last rowid this pass has dealt with
+        sql = select + (" WHERE rowid >= ?" if pos is not None else "") + " ORDER BY rowid"
         try:
-            for row in src.execute(sql, () if start is None else (start,)):
+            for row in src.execute(sql, () if pos is None else (pos,)):
                 got[row[0]] = row
+                last = row[0]
             break
         except sqlite3.DatabaseError as exc:
             if not _is_corruption(exc):
                 raise
             trouble = True
-            after = max(got) if got else None
-            nxt = _next_readable(src, table, after)
-            if nxt is None or (start is not None and nxt <= start):
-                break
-            start = nxt
+        # The cursor reads one row ahead, so the row before the bad page may not have been handed over yet: the
+        # probe finds it (or the next readable one) and it is fetched on its own, then the scan carries on after it.
+        nxt = _next_readable(src, table, last)
+        if nxt is None or nxt >= MAX_ROWID:
+            break
+        try:
+            row = src.execute(select + " WHERE rowid = ?", (nxt,)).fetchone()
+        except sqlite3.DatabaseError as exc:
+            if not _is_corruption(exc):
+                raise
+            row = None
+        if row is not None:
+            got[nxt] = row
+        pos = nxt + 1
     for rowid in _indexed_rowids(src, table):
         if rowid in got:
             continue
@@ -172,23 +183,40 @@ def readable_rows(src: sqlite3.Connection, table: str, cols: list[str]) -> tuple
 
 
 def _next_readable(src: sqlite3.Connection, table: str, after: int | None) -> int | None:
-    """The first rowid past `after` that a seek can reach, or None when there is none."""
+    """The first rowid past `after` that a seek can reach, or None when there is none.
+
+    Rowids just past the unreadable page are tried one by one, then in doubling steps; a step that lands on a
+    readable page is narrowed back (bisection) to where the readable rows begin, so none of them is skipped.
+    """
     lo = 1 if after is None else after + 1
     sql = f'SELECT rowid FROM "{table}" WHERE rowid >= ? ORDER BY rowid LIMIT 1'
-    probes, step = 0, 1
-    r = lo
-    while r <= MAX_ROWID:
+
+    def probe(r: int) -> tuple[bool, int | None]:
         try:
             row = src.execute(sql, (r,)).fetchone()
         except sqlite3.DatabaseError as exc:
             if not _is_corruption(exc):
                 raise
-        else:
-            return None if row is None else row[0]
+            return False, None
+        return True, None if row is None else row[0]
+
+    failed, r, step, probes = lo - 1, lo, 1, 0
+    while r <= MAX_ROWID:
+        ok, found = probe(r)
+        if ok:
+            while r - failed > 1:  # narrow back: the readable part may start before r
+                mid = (failed + r) // 2
+                ok_mid, found_mid = probe(mid)
+                if ok_mid:
+                    r, found = mid, found_mid
+                else:
+                    failed = mid
+            return found
+        failed = r
         probes += 1
         if probes >= LINEAR_PROBES:
             step *= 2
-        r = lo + probes if probes < LINEAR_PROBES else r + step
+        r = r + 1 if probes < LINEAR_PROBES else r + step
     return None
 
 
