@@ -620,3 +620,12 @@ def test_salvage_reads_every_row_that_is_not_on_the_damaged_page(gaps, width, pi
     expected = [(r, f"{r:x}" * (width // 4), r) for r in rowids if r not in lost]
     assert rows == expected
     assert trouble
+
+
+def test_recover_refuses_to_write_under_a_name_sqlite_uses_for_the_journal(cli, home):
+    seed(home, 3)
+    for name in ("backcare.db-journal", "backcare.db-wal"):
+        result = cli("recover", "-o", str(home / name))
+        assert result.exit_code == 1
+        assert "journal" in result.stderr
+        assert not (home / name).exists()

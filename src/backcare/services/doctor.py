@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from backcare.domain import safety
 from backcare.errors import BackcareError, StoreError
+from backcare.paths import DB_NAME
 from backcare.store import Store, describe
 from backcare.store.migrations import LATEST
 
@@ -21,7 +22,6 @@ RECOVER_HINT = (
 
 
 def inspect(home: Path) -> dict:
-    from backcare.paths import DB_NAME
 
     info: dict = {
         "data_dir": str(home),
@@ -68,7 +68,6 @@ def inspect(home: Path) -> dict:
 
 def recover(home: Path, output: Path) -> "Salvage":
     """Salvage the database in `home` into the new file `output`; the original is only read."""
-    from backcare.paths import DB_NAME
     from backcare.store.recover import salvage
 
     source = home / DB_NAME
@@ -78,6 +77,8 @@ def recover(home: Path, output: Path) -> "Salvage":
         raise BackcareError(f"{output} already exists; backcare does not overwrite files. Choose another name.")
     if not output.parent.is_dir():
         raise BackcareError(f"The folder {output.parent} does not exist, so nothing was written.")
+    if output.parent.resolve() == source.parent.resolve() and output.name in _SIDECARS:
+        raise BackcareError(f"{output} is a name SQLite uses for the database's own journal; choose another name.")
     try:
         return salvage(source, output)
     except OSError as exc:
@@ -86,8 +87,10 @@ def recover(home: Path, output: Path) -> "Salvage":
         raise StoreError(describe(exc, source)) from exc
 
 
+_SIDECARS = {f"{DB_NAME}{suffix}" for suffix in ("-journal", "-wal", "-shm")}
+
+
 def leftovers(home: Path) -> list[str]:
     """Journal files beside the database: SQLite must see them with the database, so never move it alone."""
-    from backcare.paths import DB_NAME
 
     return [p.name for p in (home / f"{DB_NAME}-journal", home / f"{DB_NAME}-wal") if p.exists()]
