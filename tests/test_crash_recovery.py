@@ -629,3 +629,16 @@ def test_recover_refuses_to_write_under_a_name_sqlite_uses_for_the_journal(cli, 
         assert result.exit_code == 1
         assert "journal" in result.stderr
         assert not (home / name).exists()
+
+
+def test_an_unverified_copy_left_by_a_killed_upgrade_never_looks_like_a_backup_and_is_cleared(home):
+    old_database(home)
+    stale = home / f"{DB_NAME}.v1-20250101T000000000000.bak.partial"
+    stale.write_bytes(b"")  # what a kill in the middle of the copy leaves
+    os.utime(stale, (0, 0))
+    recent = home / f"{DB_NAME}.v1-20990101T000000000000.bak.partial"
+    recent.write_bytes(b"")  # another backcare may be writing this one right now
+    Store.open(home).close()
+    assert not stale.exists()
+    assert recent.exists()
+    assert [p.name.endswith(".bak") for p in home.glob("*.bak")] == [True]
