@@ -95,6 +95,8 @@ def crash_image(home: Path, rows: int = 3000) -> None:
     db = sqlite3.connect(home / DB_NAME, isolation_level=None)
     db.execute("PRAGMA cache_size = 5")
     db.execute("BEGIN IMMEDIATE")
+    version = db.execute("PRAGMA user_version").fetchone()[0]
+    db.execute(f"PRAGMA user_version = {version}")  # page 1 is now in the journal, as in every commit
     db.executemany(
         "INSERT INTO checkins (date, pain, stiffness, note, tags, recorded_at, updated_at)"
         " VALUES (date('1900-01-01', ? || ' days'), 1, 1, ?, '[]', 'x', 'x')",
@@ -105,6 +107,14 @@ def crash_image(home: Path, rows: int = 3000) -> None:
         shutil.copy2(home / (DB_NAME + suffix), image / (DB_NAME + suffix))
     db.execute("ROLLBACK")
     db.close()
+    # Commit writes page 1 first: its header already counts pages that were never written when the power went.
+    with open(image / DB_NAME, "r+b") as fh:
+        header = bytearray(fh.read(100))
+        pages = os.fstat(fh.fileno()).st_size // int.from_bytes(header[16:18], "big")
+        header[28:32] = (pages + 8).to_bytes(4, "big")
+        header[92:96] = header[24:28]  # "valid for" this change counter, so the count is believed
+        fh.seek(0)
+        fh.write(header)
     for suffix in ("", "-journal"):
         os.replace(image / (DB_NAME + suffix), home / (DB_NAME + suffix))
     image.rmdir()
