@@ -120,15 +120,25 @@ def crash_image(home: Path, rows: int = 3000) -> None:
     image.rmdir()
 
 
-def test_a_hot_journal_is_rolled_back_by_the_next_command(home):
+def test_a_hot_journal_is_rolled_back_by_the_next_command(home, tmp_path):
     seed(home, 20, note="n" * 200)
     before = snapshot(home)
     crash_image(home)
     assert (home / (DB_NAME + "-journal")).stat().st_size > 0
-    for args in (("history", "--json"), ("export", "--format", "json"), ("where", "--json")):
+    copy = tmp_path / "after-crash.db"
+    for args in (
+        ("history", "--json"),
+        ("export", "--format", "json"),
+        ("backup", "-o", str(copy)),
+        ("where", "--json"),
+    ):
         result = backcare(home, *args)
         assert result.returncode == 0, (args, result.stderr)
     assert snapshot(home) == before
+    other = tmp_path / "restored"
+    other.mkdir()
+    shutil.copy(copy, other / DB_NAME)
+    assert snapshot(other) == before
     assert not (home / (DB_NAME + "-journal")).exists()
 
 
