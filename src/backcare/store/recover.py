@@ -158,25 +158,15 @@ def readable_rows(src: sqlite3.Connection, table: str, cols: list[str]) -> tuple
         nxt = _next_readable(src, table, last)
         if nxt is None or nxt >= MAX_ROWID:
             break
-        try:
-            row = src.execute(select + " WHERE rowid = ?", (nxt,)).fetchone()
-        except sqlite3.DatabaseError as exc:
-            if not _is_corruption(exc):
-                raise
-            row = None
+        _, row = _fetch_one(src, select + " WHERE rowid = ?", nxt)
         if row is not None:
             got[nxt] = row
         pos = nxt + 1
     for rowid in _indexed_rowids(src, table):
         if rowid in got:
             continue
-        try:
-            row = src.execute(select + " WHERE rowid = ?", (rowid,)).fetchone()
-        except sqlite3.DatabaseError as exc:
-            if not _is_corruption(exc):
-                raise
-            trouble = True
-            continue
+        readable, row = _fetch_one(src, select + " WHERE rowid = ?", rowid)
+        trouble = trouble or not readable
         if row is not None:
             got[rowid] = row
     return [got[k] for k in sorted(got)], trouble
@@ -192,13 +182,8 @@ def _next_readable(src: sqlite3.Connection, table: str, after: int | None) -> in
     sql = f'SELECT rowid FROM "{table}" WHERE rowid >= ? ORDER BY rowid LIMIT 1'
 
     def probe(r: int) -> tuple[bool, int | None]:
-        try:
-            row = src.execute(sql, (r,)).fetchone()
-        except sqlite3.DatabaseError as exc:
-            if not _is_corruption(exc):
-                raise
-            return False, None
-        return True, None if row is None else row[0]
+        readable, row = _fetch_one(src, sql, r)
+        return readable, None if row is None else row[0]
 
     failed, r, step, probes = lo - 1, lo, 1, 0
     while r <= MAX_ROWID:
@@ -218,6 +203,16 @@ def _next_readable(src: sqlite3.Connection, table: str, after: int | None) -> in
             step *= 2
         r = r + 1 if probes < LINEAR_PROBES else r + step
     return None
+
+
+def _fetch_one(src: sqlite3.Connection, sql: str, rowid: int) -> tuple[bool, tuple | None]:
+    """(whether the pages could be read, the first row or None)."""
+    try:
+        return True, src.execute(sql, (rowid,)).fetchone()
+    except sqlite3.DatabaseError as exc:
+        if not _is_corruption(exc):
+            raise
+        return False, None
 
 
 def _indexed_rowids(src: sqlite3.Connection, table: str) -> list[int]:
