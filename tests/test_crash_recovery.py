@@ -32,7 +32,7 @@ from backcare.store import Store, migrations
 STRACE = shutil.which("strace")
 needs_strace = pytest.mark.skipif(STRACE is None, reason="strace is not installed (apt-get install -y strace)")
 SYSCALLS = ("pwrite64", "write", "fdatasync", "fsync", "unlink", "rename", "ftruncate")
-VOLATILE = {"recorded_at", "updated_at", "at", "imported_at"}  # clock times of a write, differ between runs
+VOLATILE = {"recorded_at", "updated_at", "at", "imported_at", "started"}  # clock times of a write, differ between runs
 TODAY = "2026-11-20"
 
 

@@ -13,6 +13,7 @@ LABELS = {
     "checkin_edits": "earlier versions of check-ins",
     "safety_screens": "safety screens",
     "sessions": "sessions",
+    "session_edits": "deleted sessions kept",
     "stage_history": "stage changes",
     "routines": "routines",
     "settings": "settings",
