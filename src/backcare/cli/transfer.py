@@ -45,12 +45,13 @@ def export(
     from backcare.services.files import write_private
 
     store = state(ctx).store()
-    text = transfer.export(store, fmt.value)
     if output is None:
-        sys.stdout.write(text)
+        transfer.export_to(store, fmt.value, sys.stdout)
         sys.stdout.flush()
         return
-    path = write_private(Path(output).expanduser(), text, protect=store.path)
+    path = write_private(
+        Path(output).expanduser(), lambda out: transfer.export_to(store, fmt.value, out), protect=store.path
+    )
     typer.echo(f"Exported {fmt.value.upper()} to {path} (readable by you only).", err=True)
 
 
@@ -68,9 +69,10 @@ def import_(
 ) -> None:
     from pathlib import Path
 
+    from backcare.clock import today
     from backcare.services import transfer
 
-    data = transfer.read_import(Path(file).expanduser())  # validated before the database is opened
+    data = transfer.read_import(Path(file).expanduser(), today=today())  # checked before the database is opened
     result = transfer.apply_import(state(ctx).store(), data, replace=replace)
     for line in transfer.report(result):
         typer.echo(line)
