@@ -43,7 +43,7 @@ FORMAT = "backcare-export"
 VERSION = 1
 MAX_BYTES = 200 * 1024 * 1024
 MAX_RECORD = 8 * 1024 * 1024  # one record, as text (a routine file is at most 2 MB)
-CHUNK = 1024 * 1024
+CHUNK = 256 * 1024
 SECTIONS = (
     "checkins",
     "checkin_edits",
@@ -267,6 +267,8 @@ def _events(reader: _Reader) -> Iterator[tuple[str, Any, bool]]:
                 yield key, None, False  # the section is complete
             else:
                 value, odd = reader.value()
+                if key in SECTIONS and key != "settings":
+                    raise _Bad(f'"{key}" must be a list, not {_kind(value)}')
                 yield key, value, odd
             if reader.peek() == ",":
                 reader.pos += 1
@@ -301,13 +303,13 @@ class ImportFile:
         today: date,
         latest_schema: int,
         check_routine: Callable[[str, str], None],
-        max_bytes: int = MAX_BYTES,
+        max_bytes: int | None = None,
     ):
         self.path = path
         self.today = today
         self.latest_schema = latest_schema
         self.check_routine = check_routine
-        self.max_bytes = max_bytes
+        self.max_bytes = MAX_BYTES if max_bytes is None else max_bytes
         self.summary = Summary()
 
     def check(self) -> Summary:
@@ -332,6 +334,10 @@ class ImportFile:
                 if key in SECTIONS and key != "settings":
                     if "version" not in header:  # the header comes first in every export backcare writes
                         raise _Bad(f'it is not a backcare export (it has no "format": "{FORMAT}" at the start)')
+                    order = SECTIONS.index(key)
+                    if order < state.section:
+                        raise _Bad(f'its "{key}" comes after a section that follows it in every backcare export')
+                    state.section = order
                     if value is None:
                         continue
                     index, record = value
@@ -348,6 +354,7 @@ class ImportFile:
                     _no_lone_surrogates(value)
                 if key == "settings":
                     settings = _settings(value)
+                    state.section = len(SECTIONS)
                 elif key == "format":
                     if value != FORMAT:
                         raise _Bad(f'it is not a backcare export (it has no "format": "{FORMAT}")')
@@ -425,19 +432,17 @@ class _State:
         self.today = today
         self.counts: dict[str, int] = {}
         self.checkin_days: set[str] = set()
-        self.session_keys: set[tuple[str, str]] = set()
+        self.session_keys: set[str] = set()  # "date routine"
         self.topics: set[str] = set()
         self.routines: set[str] = set()
-        self.updated_days: dict[str, int] = {}  # day of an "update" edit -> its index
-        self.deleted_days: set[str] = set()
+        self.unexplained: dict[str, int] = {}  # day of an "update" edit with no check-in (yet) -> its index
+        self.section = -1  # where in SECTIONS the file has got to
 
     def finish(self, settings: dict[str, str], file: ImportFile) -> None:
-        for day, index in self.updated_days.items():
-            if day not in self.checkin_days and day not in self.deleted_days:
-                raise _Bad(
-                    f"checkin_edits[{index}] ({day}): it changes a check-in the file does not hold "
-                    "(and does not delete)"
-                )
+        for day, index in self.unexplained.items():
+            raise _Bad(
+                f"checkin_edits[{index}] ({day}): it changes a check-in the file does not hold (and does not delete)"
+            )
         file.summary.counts = dict(self.counts)
         file.summary.active_routine = settings.get("active_routine")
         file.summary.routine_names = set(self.routines)
@@ -629,10 +634,9 @@ def _edit(record: Any, state: _State, file: ImportFile) -> None:
     if action == "delete":
         if record.get("after") is not None:
             raise _Bad("after must be null for a delete")
-        state.deleted_days.add(day)
-    else:
-        index = state.counts.get("checkin_edits", 0)
-        state.updated_days.setdefault(day, index)
+        state.unexplained.pop(day, None)  # an update, then the day was deleted
+    elif day not in state.checkin_days:
+        state.unexplained.setdefault(day, state.counts.get("checkin_edits", 0))
 
 
 def _ids(record: dict, name: str) -> None:
@@ -654,9 +658,10 @@ def _session(record: Any, state: _State, file: ImportFile) -> None:
     _optional_score(record, "pain_during")
     _optional_score(record, "effort")
     _stamp(record, "at")
-    if (day, routine) in state.session_keys:
+    key = f"{day} {routine}"
+    if key in state.session_keys:
         raise _Bad(f"it repeats date and routine {day} {routine}" if len(routine) <= 40 else "it repeats a session")
-    state.session_keys.add((day, routine))
+    state.session_keys.add(key)
 
 
 def _stage(record: Any, state: _State, file: ImportFile) -> None:
@@ -682,6 +687,8 @@ def _screen(record: Any, state: _State, file: ImportFile) -> None:
     answers = record["answers"]
     if not isinstance(answers, dict):
         raise _Bad(f"answers must be an object of question ids and true/false, not {_kind(answers)}")
+    if not answers:
+        raise _Bad("answers must hold at least one answer")
     for key, answer in answers.items():
         if len(key) > MAX_NAME or not isinstance(answer, bool):
             raise _Bad("answers must map each question id to true or false")
