@@ -101,6 +101,7 @@ def test_export_and_import_memory_is_flat_in_the_number_of_rows(tmp_path):
         out = tmp_path / f"export{years}.json"
         peaks["import", years] = peak(tmp_path / f"empty{years}", "import", str(out))
         assert len(json.loads(out.read_text())["checkins"]) == n
+    print("peak bytes:", peaks, "file bytes:", sizes)
     # 50 years export to about 13 MB of JSON, 5 times 10 years, yet memory hardly moves (holding the whole
     # export in memory, as before, peaked at several times the file's size: over 100 MB here).
     assert sizes["json", 50] > 10 * 1024 * 1024

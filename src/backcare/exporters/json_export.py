@@ -288,7 +288,7 @@ class Summary:
 
     counts: dict[str, int] = field(default_factory=dict)
     active_routine: str | None = None
-    routine_names: set[str] = field(default_factory=set)
+    active_in_file: bool = False
 
 
 class ImportFile:
@@ -319,15 +319,22 @@ class ImportFile:
 
     def records(self) -> Iterator[tuple[str, Any]]:
         """(section, record) for each list entry, then ("settings", {...}); everything already checked."""
+        import sqlite3
+
         try:
             yield from self._records()
         except _Bad as exc:
             raise BackcareError(f"{self.path} cannot be imported: {exc}. Nothing was changed.") from None
+        except sqlite3.Error as exc:  # the temporary file of keys seen (in TMPDIR)
+            raise BackcareError(
+                f"{self.path} could not be checked: backcare had no room for its temporary files ({exc}). "
+                "Nothing was changed."
+            ) from None
 
     def _records(self) -> Iterator[tuple[str, Any]]:
-        fh = self._open()
-        with fh:
-            state = _State(self.today)
+        from contextlib import closing
+
+        with self._open() as fh, closing(_State(self.today)) as state:
             header: dict[str, Any] = {}
             settings: dict[str, str] = {}
             for key, value, odd in _events(_Reader(fh, self.max_bytes)):
@@ -426,26 +433,38 @@ def _where(section: str, index: int, record: Any) -> str:
 
 
 class _State:
-    """What later records are checked against: keys already seen, and edits waiting for their day."""
+    """What later records are checked against: keys already seen (in a private temporary SQLite file, so a
+    hostile file of millions of distinct keys cannot fill memory), and edits waiting for their day."""
 
     def __init__(self, today: date):
+        import sqlite3
+
         self.today = today
         self.counts: dict[str, int] = {}
-        self.checkin_days: set[str] = set()
-        self.session_keys: set[str] = set()  # "date routine"
-        self.topics: set[str] = set()
-        self.routines: set[str] = set()
+        self.keys = sqlite3.connect("")  # "": a temporary database on disk, deleted when closed
+        self.keys.execute("CREATE TABLE seen (kind TEXT, key TEXT, PRIMARY KEY (kind, key)) WITHOUT ROWID")
         self.unexplained: dict[str, int] = {}  # day of an "update" edit with no check-in (yet) -> its index
         self.section = -1  # where in SECTIONS the file has got to
+
+    def add(self, kind: str, key: str) -> bool:
+        """Remember `key`; False when it was seen before."""
+        return self.keys.execute("INSERT OR IGNORE INTO seen VALUES (?, ?)", (kind, key)).rowcount == 1
+
+    def has(self, kind: str, key: str) -> bool:
+        return self.keys.execute("SELECT 1 FROM seen WHERE kind = ? AND key = ?", (kind, key)).fetchone() is not None
+
+    def close(self) -> None:
+        self.keys.close()
 
     def finish(self, settings: dict[str, str], file: ImportFile) -> None:
         for day, index in self.unexplained.items():
             raise _Bad(
                 f"checkin_edits[{index}] ({day}): it changes a check-in the file does not hold (and does not delete)"
             )
+        active = settings.get("active_routine")
         file.summary.counts = dict(self.counts)
-        file.summary.active_routine = settings.get("active_routine")
-        file.summary.routine_names = set(self.routines)
+        file.summary.active_routine = active
+        file.summary.active_in_file = active is not None and self.has("routine", active)
 
 
 # field checks: each raises _Bad with a clause like 'pain must be ...' ---------------------------
@@ -607,9 +626,8 @@ def _checkin(record: Any, state: _State, file: ImportFile) -> None:
     for name in CHECKIN_STAMPS:
         _stamp(record, name, required=False)
     day = record["date"]
-    if day in state.checkin_days:
+    if not state.add("checkin", day):
         raise _Bad(f"it repeats date {day}")
-    state.checkin_days.add(day)
 
 
 def _edit(record: Any, state: _State, file: ImportFile) -> None:
@@ -635,7 +653,7 @@ def _edit(record: Any, state: _State, file: ImportFile) -> None:
         if record.get("after") is not None:
             raise _Bad("after must be null for a delete")
         state.unexplained.pop(day, None)  # an update, then the day was deleted
-    elif day not in state.checkin_days:
+    elif not state.has("checkin", day):
         state.unexplained.setdefault(day, state.counts.get("checkin_edits", 0))
 
 
@@ -659,9 +677,8 @@ def _session(record: Any, state: _State, file: ImportFile) -> None:
     _optional_score(record, "effort")
     _stamp(record, "at")
     key = f"{day} {routine}"
-    if key in state.session_keys:
+    if not state.add("session", key):
         raise _Bad(f"it repeats date and routine {day} {routine}" if len(routine) <= 40 else "it repeats a session")
-    state.session_keys.add(key)
 
 
 def _stage(record: Any, state: _State, file: ImportFile) -> None:
@@ -702,9 +719,8 @@ def _topic(record: Any, state: _State, file: ImportFile) -> None:
     last = _day(record["last_read"], "last_read", state.today)
     if first > last:
         raise _Bad("first_read is after last_read")
-    if topic in state.topics:
+    if not state.add("topic", topic):
         raise _Bad(f"it repeats topic {topic}" if len(topic) <= 40 else "it repeats a topic")
-    state.topics.add(topic)
 
 
 def _routine(record: Any, state: _State, file: ImportFile) -> None:
@@ -718,9 +734,8 @@ def _routine(record: Any, state: _State, file: ImportFile) -> None:
         file.check_routine(name, record["source"])
     except BackcareError as exc:
         raise _Bad(_rule(exc.message)) from None
-    if name in state.routines:
+    if not state.add("routine", name):
         raise _Bad(f"it repeats name {name}" if len(name) <= 40 else "it repeats a routine")
-    state.routines.add(name)
 
 
 def _settings(value: Any) -> dict[str, str]:

@@ -93,7 +93,7 @@ def apply_import(store: Store, file: ImportFile, *, replace: bool) -> MergeResul
     from backcare.services.routines import ACTIVE_KEY, is_known
 
     active = file.summary.active_routine
-    if active is not None and active not in file.summary.routine_names and not is_known(store, active):
+    if active is not None and not file.summary.active_in_file and not is_known(store, active):
         raise BackcareError(
             f"{file.path} cannot be imported: settings: {ACTIVE_KEY} names a routine that is neither in the "
             "file nor in backcare. Nothing was changed."
