@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import copy
 import json
+import os
+import subprocess
+import sys
 from datetime import date, timedelta
 
 import pytest
@@ -453,3 +456,21 @@ def test_the_edges_of_the_calendar_still_work(cli):
         assert result.exit_code == 0, result.output
         assert cli("today", env={"BACKCARE_TODAY": pinned}).exit_code == 0
         assert cli("delete", pinned, "--yes", env={"BACKCARE_TODAY": pinned}).exit_code == 0
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv", "fhir"])
+def test_an_export_to_an_ascii_terminal_is_still_whole_utf8(bc, fmt):
+    added = bc("checkin", "-p", "3", "-s", "3", "--note", "Rücken besser 😊", env=ENV)
+    assert added.returncode == 0, added.stderr
+    done = subprocess.run(
+        [sys.executable, "-m", "backcare", "export", "--format", fmt],
+        capture_output=True,
+        env={**os.environ, "PYTHONIOENCODING": "ascii", **ENV},  # BACKCARE_HOME: set by the home fixture
+    )
+    assert done.returncode == 0, done.stderr
+    text = done.stdout.decode("utf-8")
+    if fmt == "fhir":
+        assert json.loads(text)["entry"]
+    else:
+        assert "Rücken besser 😊" in text
+        assert fmt == "csv" or json.loads(text)["checkins"][0]["note"] == "Rücken besser 😊"

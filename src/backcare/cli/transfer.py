@@ -46,13 +46,31 @@ def export(
 
     store = state(ctx).store()
     if output is None:
-        transfer.export_to(store, fmt.value, sys.stdout)
-        sys.stdout.flush()
+        _export_to_stdout(lambda out: transfer.export_to(store, fmt.value, out))
         return
     path = write_private(
         Path(output).expanduser(), lambda out: transfer.export_to(store, fmt.value, out), protect=store.path
     )
     typer.echo(f"Exported {fmt.value.upper()} to {path} (readable by you only).", err=True)
+
+
+def _export_to_stdout(write) -> None:
+    """An export is UTF-8 whatever the terminal's encoding (PYTHONIOENCODING=ascii, LANG=C): the bytes go
+    to stdout as they would to a file."""
+    import io
+
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is None:
+        write(sys.stdout)
+        sys.stdout.flush()
+        return
+    sys.stdout.flush()
+    out = io.TextIOWrapper(buffer, encoding="utf-8", newline="")
+    try:
+        write(out)
+        out.flush()
+    finally:
+        out.detach()  # leave stdout itself open
 
 
 def import_(
