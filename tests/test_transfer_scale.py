@@ -12,8 +12,10 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from backcare.exporters import json_export
+from backcare.exporters import csv_export, json_export
 from backcare.paths import DB_NAME
 from backcare.store import Store
 from tests.conftest import Cli
@@ -234,3 +236,21 @@ def test_a_short_history_shows_every_row_without_a_footer(cli):
     assert result.exit_code == 0
     assert "Showing the newest" not in result.stdout
     assert not (cli.home / f"{DB_NAME}-journal").exists()
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    checkin_days=st.sets(st.integers(0, 30)),
+    session_keys=st.sets(st.tuples(st.integers(0, 30), st.sampled_from(["a", "b", "c"]))),
+)
+def test_the_csv_rows_streamed_from_two_sorted_tables_are_the_rows_of_every_day(checkin_days, session_keys):
+    """The CSV merges check-ins and sessions, both read in date order, into one row per day with either."""
+    day = lambda n: (date(2026, 1, 1) + timedelta(days=n)).isoformat()  # noqa: E731
+    checkins = [{"date": day(n), "pain": n % 11} for n in sorted(checkin_days)]
+    sessions = [{"date": day(n), "routine": r} for n, r in sorted(session_keys)]
+    rows = list(csv_export._by_day(iter(checkins), iter(sessions)))
+    every_day = sorted({c["date"] for c in checkins} | {s["date"] for s in sessions})
+    assert [d for d, _, _ in rows] == every_day
+    for d, c, day_sessions in rows:
+        assert c == next((x for x in checkins if x["date"] == d), None)
+        assert day_sessions == [s for s in sessions if s["date"] == d]
