@@ -474,3 +474,10 @@ def test_an_export_to_an_ascii_terminal_is_still_whole_utf8(bc, fmt):
     else:
         assert "Rücken besser 😊" in text
         assert fmt == "csv" or json.loads(text)["checkins"][0]["note"] == "Rücken besser 😊"
+
+
+def test_an_endless_device_is_refused_at_its_first_character(cli, seeded):
+    result = cli("import", "/dev/zero", env=ENV)
+    assert result.exit_code == 1
+    assert "/dev/zero cannot be imported: it is not valid JSON (line 1, column 1" in result.output
+    assert sha(cli.home / DB_NAME) == seeded

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 import sys
-from typing import Annotated, Optional
+from typing import Annotated, Callable, Optional, TextIO
 
 import typer
 
@@ -54,7 +54,7 @@ def export(
     typer.echo(f"Exported {fmt.value.upper()} to {path} (readable by you only).", err=True)
 
 
-def _export_to_stdout(write) -> None:
+def _export_to_stdout(write: Callable[[TextIO], None]) -> None:
     """An export is UTF-8 whatever the terminal's encoding (PYTHONIOENCODING=ascii, LANG=C): the bytes go
     to stdout as they would to a file."""
     import io

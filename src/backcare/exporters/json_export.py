@@ -175,7 +175,10 @@ class _Reader:
             try:
                 value, end = self.decoder.raw_decode(self.buf, start)
             except json.JSONDecodeError as exc:
-                if self.eof:
+                # Text cut short by the buffer fails at its very end (or at the start of a string still
+                # open); anything else is a real error, reported now rather than after reading on.
+                cut_short = exc.pos >= len(self.buf) - 12 or exc.msg.startswith("Unterminated string")
+                if self.eof or not cut_short:
                     raise self.syntax(exc.pos, exc.msg.lower()) from None
                 end = -1
             except RecursionError:
