@@ -252,3 +252,15 @@ def test_the_csv_rows_streamed_from_two_sorted_tables_are_the_rows_of_every_day(
     for d, c, day_sessions in rows:
         assert c == next((x for x in checkins if x["date"] == d), None)
         assert day_sessions == [s for s in sessions if s["date"] == d]
+
+
+def test_an_export_larger_than_import_accepts_says_so(cli, tmp_path, monkeypatch):
+    build_home(cli.home, 5)
+    out = tmp_path / "years.json"
+    result = cli("export", "-o", str(out), env=ENV)
+    assert result.exit_code == 0 and "Note:" not in result.output
+    assert out.stat().st_size > 1024 * 1024
+    monkeypatch.setattr(json_export, "MAX_BYTES", 1024 * 1024)
+    result = cli("export", "-o", str(tmp_path / "again.json"), env=ENV)
+    assert result.exit_code == 0
+    assert "Note: it is larger than the 1 MB 'backcare import' accepts; 'backcare backup' makes a copy" in result.output

@@ -52,6 +52,15 @@ def export(
         Path(output).expanduser(), lambda out: transfer.export_to(store, fmt.value, out), protect=store.path
     )
     typer.echo(f"Exported {fmt.value.upper()} to {path} (readable by you only).", err=True)
+    if fmt is Format.json:
+        from backcare.exporters import json_export
+
+        if path.stat().st_size > json_export.MAX_BYTES:
+            typer.echo(
+                f"Note: it is larger than the {json_export.MAX_BYTES // (1024 * 1024)} MB 'backcare import' "
+                "accepts; 'backcare backup' makes a copy that can be restored whole.",
+                err=True,
+            )
 
 
 def _export_to_stdout(write: Callable[[TextIO], None]) -> None:
