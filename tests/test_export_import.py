@@ -45,6 +45,7 @@ stages:
     name: Gentle
     exercises:
       - {id: cat-camel, sets: 2, reps: 10}
+    advance: {sessions: 6, days: 10}
   - id: build
     name: Build
     exercises:
