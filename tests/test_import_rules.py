@@ -91,7 +91,7 @@ def valid_doc() -> dict:
                 "at": STAMP,
             }
         ],
-        "safety_screens": [{"date": days[0], "answers": {"bladder": False}, "at": STAMP}],
+        "safety_screens": [{"date": days[0], "answers": {"bladder-bowel": False, "trauma": False}, "at": STAMP}],
         "topics_read": [{"topic": "staying-active", "first_read": days[0], "last_read": days[3]}],
         "routines": [{"name": "physio", "origin": None, "imported_at": STAMP, "source": ROUTINE_YAML}],
         "settings": {"active_routine": "physio"},
@@ -234,6 +234,10 @@ BREAKING = {
         _mutate(lambda d: d["sessions"].append(copy.deepcopy(d["sessions"][0]))),
         "sessions[1]",
     ),
+    "screen-answer-to-no-question": (
+        _mutate(lambda d: d["safety_screens"][0]["answers"].update({"made-up": True})),
+        "safety_screens[0] (2026-11-15): answers has 'made-up', which is not a question of the safety screen",
+    ),
     "newer-schema": (_mutate(lambda d: d.update(schema_version=99)), "newer backcare (database schema 99"),
     "sections-before-the-header": (
         lambda: {"checkins": [], "format": "backcare-export", "version": 1},
@@ -268,7 +272,7 @@ FIRST_PAIN = '"pain": 2'
 
 HOSTILE_TEXT = {
     "lone-surrogate-in-a-note": (VALID.replace('"note": null', '"note": "\\ud800"', 1), "lone surrogate"),
-    "lone-surrogate-in-a-key": (VALID.replace('"bladder"', '"\\udfff"', 1), "lone surrogate"),
+    "lone-surrogate-in-a-key": (VALID.replace('"trauma"', '"\\udfff"', 1), "lone surrogate"),
     "huge-number-in-a-record": (VALID.replace(FIRST_PAIN, '"pain": 1' + "0" * 5000, 1), "number too long"),
     "huge-float-in-a-record": (VALID.replace(FIRST_PAIN, '"pain": 1e999', 1), "pain must be"),
     "infinity": (VALID.replace(FIRST_PAIN, '"pain": Infinity', 1), "Infinity"),

@@ -707,10 +707,14 @@ def _screen(record: Any, state: _State, file: ImportFile) -> None:
     answers = record["answers"]
     if not isinstance(answers, dict):
         raise _Bad(f"answers must be an object of question ids and true/false, not {_kind(answers)}")
+    from backcare.domain.safety import BY_ID
+
     if not answers:
         raise _Bad("answers must hold at least one answer")
     for key, answer in answers.items():
-        if len(key) > MAX_NAME or not isinstance(answer, bool):
+        if key not in BY_ID:
+            raise _Bad(f"answers has {_show_key(key)}, which is not a question of the safety screen")
+        if not isinstance(answer, bool):
             raise _Bad("answers must map each question id to true or false")
     _stamp(record, "at")
 
