@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import io
 from collections.abc import Iterable, Iterator
 from itertools import groupby
 from typing import TextIO
@@ -38,12 +37,6 @@ def _by_day(checkins: Iterable[dict], sessions: Iterable[dict]) -> Iterator[tupl
             yield s_day, c, list(s_group)  # type: ignore[arg-type]
             c = next(c_iter, None)
             s_day, s_group = next(days, (None, None))
-
-
-def render(checkins: Iterable[dict], sessions: Iterable[dict]) -> str:
-    out = io.StringIO()
-    write(out, checkins, sessions)
-    return out.getvalue()
 
 
 def row(day: str, c: dict | None, sessions: list[dict]) -> list[str]:

@@ -7,7 +7,6 @@ so they use a backcare code system with a clear `code.text`.
 
 from __future__ import annotations
 
-import io
 import json
 import textwrap
 import uuid
@@ -71,9 +70,3 @@ def write(out: TextIO, checkins: Iterable[dict], *, timestamp: str) -> None:
     if sep == ",\n":  # FHIR forbids empty arrays: no "entry" at all when there is nothing
         out.write("\n  ]")
     out.write("\n}\n")
-
-
-def render(checkins: Iterable[dict], *, timestamp: str) -> str:
-    out = io.StringIO()
-    write(out, checkins, timestamp=timestamp)
-    return out.getvalue()

@@ -52,15 +52,6 @@ def export_to(store: Store, fmt: str, out: TextIO) -> None:
             fhir_export.write(out, tables["checkins"], timestamp=stamp)
 
 
-def export(store: Store, fmt: str) -> str:
-    """The whole export as text (for small homes and tests; the command streams with export_to)."""
-    import io
-
-    out = io.StringIO()
-    export_to(store, fmt, out)
-    return out.getvalue()
-
-
 # -- import --------------------------------------------------------------------------------------
 
 
