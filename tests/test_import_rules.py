@@ -485,3 +485,33 @@ def test_an_endless_device_is_refused_at_its_first_character(cli, seeded):
     assert result.exit_code == 1
     assert "/dev/zero cannot be imported: it is not valid JSON (line 1, column 1" in result.output
     assert sha(cli.home / DB_NAME) == seeded
+
+
+def test_a_file_that_can_be_read_only_once_imports_whole(bc, tmp_path):
+    """A pipe (`backcare import /dev/stdin < file`, or `<(...)`) is read once; its copy is read again."""
+    text = json.dumps(valid_doc())
+    result = bc("import", "/dev/stdin", input=text, env=ENV)
+    assert result.returncode == 0, result.stderr
+    assert "Imported 5 check-ins, 1 session" in result.stdout
+    bad = valid_doc()
+    bad["checkins"].append(checkin("2031-01-01"))
+    result = bc("import", "/dev/stdin", input=json.dumps(bad), env=ENV)
+    assert result.returncode == 1
+    assert "/dev/stdin cannot be imported: checkins[5] (2031-01-01): date 2031-01-01 is in the future" in result.stderr
+    assert len(json.loads(bc("history", "--json", env=ENV).stdout)) == 5  # the first import only
+
+
+def test_a_fifo_imports_whole(cli, tmp_path):
+    import threading
+
+    fifo = tmp_path / "export.fifo"
+    os.mkfifo(fifo)
+    text = json.dumps(valid_doc(), indent=2)
+    writer = threading.Thread(target=fifo.write_text, args=(text,))
+    writer.start()
+    try:
+        result = cli("import", str(fifo), env=ENV)
+    finally:
+        writer.join(timeout=30)
+    assert result.exit_code == 0, result.output
+    assert len(cli.json("history", "--json", env=ENV)) == 5

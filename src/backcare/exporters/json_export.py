@@ -101,8 +101,9 @@ class _Reader:
     a time with `json.JSONDecoder.raw_decode` over a buffer refilled in chunks, so memory is bounded by
     the largest single record, not by the file."""
 
-    def __init__(self, fh: TextIO, max_chars: int):
+    def __init__(self, fh: TextIO, max_chars: int, copy: Callable[[str], Any] | None = None):
         self.fh = fh
+        self.copy = copy  # keeps what is read from a pipe, for the second pass
         self.max_chars = max_chars
         self.buf = ""
         self.pos = 0
@@ -136,6 +137,8 @@ class _Reader:
         self.read_chars += len(chunk)
         if self.read_chars > self.max_chars:
             raise _Bad(f"it is larger than the {_mb(self.max_chars)} backcare accepts")
+        if self.copy is not None:
+            self.copy(chunk)
         self.buf += chunk
 
     def where(self, index: int) -> str:
@@ -314,6 +317,7 @@ class ImportFile:
         self.check_routine = check_routine
         self.max_bytes = MAX_BYTES if max_bytes is None else max_bytes
         self.summary = Summary()
+        self._spool: TextIO | None = None
 
     def check(self) -> Summary:
         for _ in self.records():
@@ -337,10 +341,11 @@ class ImportFile:
     def _records(self) -> Iterator[tuple[str, Any]]:
         from contextlib import closing
 
-        with self._open() as fh, closing(_State(self.today)) as state:
+        fh, copy = self._open()
+        with fh, closing(_State(self.today)) as state:
             header: dict[str, Any] = {}
             settings: dict[str, str] = {}
-            for key, value, odd in _events(_Reader(fh, self.max_bytes)):
+            for key, value, odd in _events(_Reader(fh, self.max_bytes, copy)):
                 if key in SECTIONS and key != "settings":
                     if "version" not in header:  # the header comes first in every export backcare writes
                         raise _Bad(f'it is not a backcare export (it has no "format": "{FORMAT}" at the start)')
@@ -388,22 +393,37 @@ class ImportFile:
             state.finish(settings, self)
             yield "settings", settings
 
-    def _open(self) -> TextIO:
+    def _open(self) -> tuple[TextIO, Callable[[str], Any] | None]:
+        """The file to read, and where to copy what is read when it cannot be read twice (a pipe)."""
+        import os
+        import stat
+
+        if self._spool is not None:  # a pipe, read once already: read the copy again
+            self._spool.flush()
+            fd = os.dup(self._spool.fileno())
+            os.lseek(fd, 0, os.SEEK_SET)
+            return open(fd, encoding="utf-8", newline=""), None
         path = self.path
         try:
             if path.is_dir():
                 raise _Bad("it is a folder, not an export file")
-            size = path.stat().st_size
+            info = path.stat()
         except FileNotFoundError:
             raise _Bad("there is no such file") from None
         except OSError as exc:
             raise _Bad(f"it cannot be read ({exc.strerror or exc})") from None
-        if size > self.max_bytes:
-            raise _Bad(f"it is {_mb(size)}, larger than the {_mb(self.max_bytes)} backcare accepts")
+        if info.st_size > self.max_bytes:
+            raise _Bad(f"it is {_mb(info.st_size)}, larger than the {_mb(self.max_bytes)} backcare accepts")
         try:
-            return open(path, encoding="utf-8-sig", newline="")
+            fh = open(path, encoding="utf-8-sig", newline="")
         except OSError as exc:
             raise _Bad(f"it cannot be read ({exc.strerror or exc})") from None
+        if stat.S_ISREG(info.st_mode):
+            return fh, None
+        import tempfile
+
+        self._spool = tempfile.TemporaryFile("w+", encoding="utf-8", newline="")  # private, never named
+        return fh, self._spool.write
 
     def _schema(self, value: Any) -> None:
         if not _is_int(value):
