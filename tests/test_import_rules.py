@@ -192,6 +192,10 @@ BREAKING = {
         _mutate(lambda d: d["stage_history"][0].update(date="2027-01-01")),
         "stage_history[0] (2027-01-01): date 2027-01-01 is in the future",
     ),
+    "tag-of-a-million-characters": (
+        _mutate(lambda d: d["checkins"][0].update(tags=["x" * 1_000_000])),
+        "Tag 'xxxxxxxx",
+    ),
     "tags-not-as-stored": (
         _mutate(lambda d: d["checkins"][0].update(tags=["Walk"])),
         "tags must be lower-case",
@@ -515,3 +519,29 @@ def test_a_fifo_imports_whole(cli, tmp_path):
         writer.join(timeout=30)
     assert result.exit_code == 0, result.output
     assert len(cli.json("history", "--json", env=ENV)) == 5
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    chunk=st.integers(1, 40),
+    cuts=st.lists(st.tuples(st.integers(0, 10_000), st.integers(0, 8), st.text(max_size=4)), max_size=4),
+)
+def test_a_damaged_file_is_always_one_sentence_never_a_crash(tmp_path_factory, chunk, cuts):
+    """Any edit of a valid export (characters removed, inserted or replaced) is imported or refused with
+    BackcareError: the incremental reader never fails in any other way, at any chunk size."""
+    text = json.dumps(valid_doc(), indent=1)
+    for at, length, insert in cuts:
+        at %= len(text) + 1
+        text = text[:at] + insert + text[at + length :]
+    path = tmp_path_factory.mktemp("damaged") / "doc.json"
+    path.write_text(text, encoding="utf-8", errors="surrogatepass")
+    file = json_export.ImportFile(path, today=TODAY, latest_schema=4, check_routine=lambda n, s: None)
+    saved = json_export.CHUNK
+    json_export.CHUNK = chunk
+    try:
+        file.check()
+    except BackcareError as exc:
+        assert "\n" not in exc.message and exc.message.endswith("Nothing was changed.")
+        assert len(exc.message) < 500
+    finally:
+        json_export.CHUNK = saved

@@ -331,7 +331,8 @@ class ImportFile:
         try:
             yield from self._records()
         except _Bad as exc:
-            raise BackcareError(f"{self.path} cannot be imported: {exc}. Nothing was changed.") from None
+            why = str(exc) if len(str(exc)) <= 300 else str(exc)[:297] + "..."  # a rule may quote the file
+            raise BackcareError(f"{self.path} cannot be imported: {why}. Nothing was changed.") from None
         except sqlite3.Error as exc:  # the temporary file of keys seen (in TMPDIR)
             raise BackcareError(
                 f"{self.path} could not be checked: backcare had no room for its temporary files ({exc}). "
