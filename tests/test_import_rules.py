@@ -80,6 +80,25 @@ def valid_doc() -> dict:
                 "at": STAMP,
             }
         ],
+        "session_edits": [
+            {
+                "session": 7,
+                "date": days[2],
+                "action": "delete",
+                "before": {
+                    "date": days[2],
+                    "started": None,
+                    "routine": "physio",
+                    "stage": "gentle",
+                    "done": ["cat-camel"],
+                    "skipped": [],
+                    "exercises": [{"id": "cat-camel", "status": "done", "sets_done": 2, "dose": None}],
+                    "pain_during": 3,
+                    "effort": None,
+                },
+                "at": STAMP,
+            }
+        ],
         "stage_history": [
             {
                 "routine": "physio",
@@ -234,9 +253,13 @@ BREAKING = {
         _mutate(lambda d: d["checkins"].append(copy.deepcopy(d["checkins"][0]))),
         "checkins[5]",
     ),
-    "duplicate-session": (
-        _mutate(lambda d: d["sessions"].append(copy.deepcopy(d["sessions"][0]))),
-        "sessions[1]",
+    "session-exercise-status": (
+        _mutate(lambda d: d["sessions"][0].update(exercises=[{"id": "cat-camel", "status": "half"}])),
+        "sessions[0] (2026-11-17): each exercise's status must be one of done, partly, skipped",
+    ),
+    "session-edit-not-a-delete": (
+        _mutate(lambda d: d["session_edits"][0].update(action="update")),
+        'session_edits[0] (2026-11-17): action must be "delete"',
     ),
     "screen-answer-to-no-question": (
         _mutate(lambda d: d["safety_screens"][0]["answers"].update({"made-up": True})),
@@ -310,7 +333,8 @@ WRONG = (None, True, 1.5, "text", [], {}, 10**30)
 FIELDS = {
     "checkins": ("date", "pain", "stiffness", "sleep", "stress", "tags", "note", "settled", "recorded_at"),
     "checkin_edits": ("date", "action", "before", "after", "at"),
-    "sessions": ("date", "routine", "stage", "done", "skipped", "pain_during", "effort", "at"),
+    "sessions": ("date", "started", "routine", "stage", "done", "skipped", "exercises", "pain_during", "effort", "at"),
+    "session_edits": ("session", "date", "action", "before", "at"),
     "stage_history": ("routine", "date", "stage", "decision", "reasons", "manual", "at"),
     "safety_screens": ("date", "answers", "at"),
     "topics_read": ("topic", "first_read", "last_read"),
@@ -320,12 +344,12 @@ FIELDS = {
 
 def _accepted_anyway(section: str, name: str, value) -> bool:
     """Values that are right for the field (null where it is optional, an empty list where a list goes)."""
-    optional = {"sleep", "stress", "note", "settled", "recorded_at", "pain_during", "effort", "origin"}
+    optional = {"sleep", "stress", "note", "settled", "recorded_at", "pain_during", "effort", "origin", "started"}
     if value is None and name in optional:
         return True
-    if value == [] and name in ("tags", "done", "skipped", "reasons"):
+    if value == [] and name in ("tags", "done", "skipped", "reasons", "exercises"):
         return True
-    if value == "text" and name in ("routine", "stage", "decision", "note", "origin", "recorded_at", "at"):
+    if value == "text" and name in ("routine", "stage", "decision", "note", "origin", "recorded_at", "at", "started"):
         return True
     if value == "text" and name in ("imported_at", "topic", "name", "source"):
         return True

@@ -48,6 +48,7 @@ SECTIONS = (
     "checkins",
     "checkin_edits",
     "sessions",
+    "session_edits",
     "stage_history",
     "safety_screens",
     "topics_read",
@@ -686,23 +687,83 @@ def _ids(record: dict, name: str) -> None:
         _short(item, f"each of {name}")
 
 
+MAX_SESSION_EXERCISES = 200
+
+
+SESSION_KEYS = ("date", "started", "routine", "stage", "done", "skipped", "exercises", "pain_during", "effort")
+
+
 def _session(record: Any, state: _State, file: ImportFile) -> None:
-    record = _fields(
-        record,
-        ("date", "routine", "stage", "done", "skipped", "pain_during", "effort", "at"),
-        ("date", "routine", "stage", "at"),
-    )
-    day = _day(record["date"], "date", state.today)
-    routine = _short(record["routine"], "routine")
+    """A session record (several a day are separate records, so none repeats another by key)."""
+    record = _session_values(record, state.today, SESSION_KEYS + ("at",))
+    _stamp(record, "at")
+
+
+def _session_values(record: Any, today: date, keys: tuple[str, ...]) -> dict:
+    record = _fields(record, keys, ("date", "routine", "stage"))
+    _day(record["date"], "date", today)
+    _short(record["routine"], "routine")
     _short(record["stage"], "stage")
+    if record.get("started") is not None:
+        _short(record["started"], "started", MAX_STAMP)
     _ids(record, "done")
     _ids(record, "skipped")
+    for item in _list(record.get("exercises", []), "exercises", MAX_SESSION_EXERCISES):
+        _exercise(item)
     _optional_score(record, "pain_during")
     _optional_score(record, "effort")
+    return record
+
+
+def _exercise(value: Any) -> None:
+    """One exercise of a session: {"id", "status": done|partly|skipped, "sets_done", "dose"}."""
+    from backcare.domain.progress import DOSE_FIELDS, STATUSES
+
+    if not isinstance(value, dict):
+        raise _Bad(f"exercises must hold objects, not {_kind(value)}")
+    unknown = sorted(set(value) - {"id", "status", "sets_done", "dose"})
+    if unknown:
+        raise _Bad(f"it has an exercise with a field backcare does not know ({_show_key(unknown[0])})")
+    _short(value.get("id"), "each exercise's id")
+    if value.get("status") not in STATUSES:
+        raise _Bad(f"each exercise's status must be one of {', '.join(STATUSES)}")
+    sets = value.get("sets_done")
+    if sets is not None and (not _is_int(sets) or not 0 <= sets <= 99):
+        raise _Bad(f"each exercise's sets_done must be a whole number from 0 to 99, not {_kind(sets)}")
+    dose = value.get("dose")
+    if dose is None:
+        return
+    if not isinstance(dose, dict):
+        raise _Bad(f"each exercise's dose must be an object, not {_kind(dose)}")
+    extra = sorted(set(dose) - set(DOSE_FIELDS))
+    if extra:
+        raise _Bad(f"it has an exercise dose with a field backcare does not know ({_show_key(extra[0])})")
+    for key in ("sets", "reps", "hold_seconds"):
+        if dose.get(key) is not None and (not _is_int(dose[key]) or not 0 <= dose[key] < 10**6):
+            raise _Bad(f"each exercise's dose {key} must be a whole number, not {_kind(dose[key])}")
+    for key in ("side", "text"):
+        if dose.get(key) is not None:
+            _short(dose[key], f"each exercise's dose {key}")
+
+
+def _session_edit(record: Any, state: _State, file: ImportFile) -> None:
+    """A deleted session, kept in the session edit history."""
+    record = _fields(
+        record, ("session", "date", "action", "before", "at"), ("session", "date", "action", "before", "at")
+    )
+    number = record["session"]
+    if not _is_int(number) or not 0 <= number < 10**9:
+        raise _Bad(f"session must be a whole number from 0, not {_kind(number)}")
+    _day(record["date"], "date", state.today)
+    if record["action"] != "delete":
+        raise _Bad('action must be "delete"')
+    try:
+        before = _session_values(record["before"], state.today, SESSION_KEYS)
+    except _Bad as exc:
+        raise _Bad(f"before: {exc}") from None
+    if before["date"] != record["date"]:
+        raise _Bad(f"before is a session of another day ({before['date']})")
     _stamp(record, "at")
-    key = f"{day} {routine}"
-    if not state.add("session", key):
-        raise _Bad(f"it repeats date and routine {day} {routine}" if len(routine) <= 40 else "it repeats a session")
 
 
 def _stage(record: Any, state: _State, file: ImportFile) -> None:
@@ -783,6 +844,7 @@ _CHECKS: dict[str, Callable[[Any, _State, ImportFile], None]] = {
     "checkins": _checkin,
     "checkin_edits": _edit,
     "sessions": _session,
+    "session_edits": _session_edit,
     "stage_history": _stage,
     "safety_screens": _screen,
     "topics_read": _topic,

@@ -16,13 +16,26 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from backcare.errors import BackcareError, StoreError
-from backcare.store import _CHECKIN_COLS, Store, _checkin, describe, guarded, now_utc
+from backcare.store import (
+    _CHECKIN_COLS,
+    _SESSION_COLS,
+    INSERT_SESSION,
+    Store,
+    _checkin,
+    describe,
+    guarded,
+    now_utc,
+    session_from_row,
+    session_values,
+)
+
+if TYPE_CHECKING:
+    from backcare.domain.progress import Session
 
 CHECKIN_FIELDS = ("pain", "stiffness", "sleep", "stress", "tags", "note", "settled")
-SESSION_FIELDS = ("stage", "done", "skipped", "pain_during", "effort")
 
 # What each count of a merge is called in the summary, in the order it is shown.
 KINDS = (
@@ -83,6 +96,16 @@ def _rows(db: sqlite3.Connection, sql: str) -> Iterator[sqlite3.Row]:
 
 
 _CHECKIN_NAMES = tuple(_CHECKIN_COLS.split(", "))
+_SESSION_NAMES = tuple(_SESSION_COLS.split(", "))
+
+
+def _session_public(session: Session, at: str) -> dict:
+    """A session record as the export holds it (the one place its shape is set: Session.as_dict)."""
+    return {**session.as_dict(), "at": at}
+
+
+def _session_of(row: sqlite3.Row) -> dict:
+    return _session_public(session_from_row(tuple(row[k] for k in _SESSION_NAMES)), row["at"])
 
 
 def _sections(store: Store) -> Iterator[tuple[str, Any]]:
@@ -114,21 +137,21 @@ def _sections(store: Store) -> Iterator[tuple[str, Any]]:
     yield (
         "sessions",
         (
+            _session_of(row)
+            for row in _rows(db, f"SELECT {_SESSION_COLS}, at FROM sessions ORDER BY date, coalesce(started, ''), id")
+        ),
+    )
+    yield (
+        "session_edits",
+        (
             {
+                "session": row["session_id"],
                 "date": row["date"],
-                "routine": row["routine"],
-                "stage": row["stage"],
-                "done": json.loads(row["done"]),
-                "skipped": json.loads(row["skipped"]),
-                "pain_during": row["pain_during"],
-                "effort": row["effort"],
+                "action": row["action"],
+                "before": json.loads(row["before"]),
                 "at": row["at"],
             }
-            for row in _rows(
-                db,
-                "SELECT date, routine, stage, done, skipped, pain_during, effort, at FROM sessions"
-                " ORDER BY date, routine",
-            )
+            for row in _rows(db, "SELECT session_id, date, action, before, at FROM session_edits ORDER BY id")
         ),
     )
     yield (
@@ -197,7 +220,9 @@ def merge(store: Store, records: Iterable[tuple[str, Any]], *, replace: bool = F
             elif section == "checkin_edits":
                 _merge_edit(db, seen, record, result)
             elif section == "sessions":
-                _merge_session(db, record, result, replace)
+                _merge_session(db, seen, record, result)
+            elif section == "session_edits":
+                _merge_session_edit(db, seen, record, result)
             elif section == "stage_history":
                 _merge_stage(db, seen, record, result)
             elif section == "safety_screens":
@@ -220,7 +245,10 @@ class _Seen:
         self.db = db
         self.loaded: set[str] = set()
         db.execute("CREATE TEMP TABLE IF NOT EXISTS import_seen (kind TEXT, key BLOB, PRIMARY KEY (kind, key))")
-        db.execute("DELETE FROM temp.import_seen")
+        db.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS import_counts (kind TEXT, key BLOB, n INTEGER, PRIMARY KEY (kind, key))"
+        )
+        self.drop()
 
     def add(self, kind: str, key: bytes, existing: str, make: Callable[[sqlite3.Row], bytes]) -> bool:
         """Remember `key`; False when it (or an identical stored row) was there already."""
@@ -233,8 +261,24 @@ class _Seen:
         cursor = self.db.execute("INSERT OR IGNORE INTO temp.import_seen (kind, key) VALUES (?, ?)", (kind, key))
         return cursor.rowcount == 1
 
+    def take(self, kind: str, key: bytes, existing: str, make: Callable[[sqlite3.Row], bytes]) -> bool:
+        """For records that may repeat (sessions): True when an identical stored row is left to match `key`
+        (that row is then used up), False when `key` is new."""
+        if kind not in self.loaded:
+            self.loaded.add(kind)
+            self.db.executemany(
+                "INSERT INTO temp.import_counts (kind, key, n) VALUES (?, ?, 1)"
+                " ON CONFLICT (kind, key) DO UPDATE SET n = n + 1",
+                ((kind, make(row)) for row in _rows(self.db, existing)),
+            )
+        cursor = self.db.execute(
+            "UPDATE temp.import_counts SET n = n - 1 WHERE kind = ? AND key = ? AND n > 0", (kind, key)
+        )
+        return cursor.rowcount == 1
+
     def drop(self) -> None:
         self.db.execute("DELETE FROM temp.import_seen")
+        self.db.execute("DELETE FROM temp.import_counts")
 
 
 def _checkin_row(c: dict) -> tuple:
@@ -320,50 +364,35 @@ def _merge_edit(db: sqlite3.Connection, seen: _Seen, e: dict, result: MergeResul
     result.added["checkin_edits"] += 1
 
 
-def _merge_session(db: sqlite3.Connection, s: dict, result: MergeResult, replace: bool) -> None:
-    key = (s["date"], s["routine"])
-    incoming = {f: s.get(f) for f in SESSION_FIELDS}
-    incoming["done"] = list(s.get("done") or [])
-    incoming["skipped"] = list(s.get("skipped") or [])
-    values = (
-        s["stage"],
-        json.dumps(incoming["done"]),
-        json.dumps(incoming["skipped"]),
-        s.get("pain_during"),
-        s.get("effort"),
-        s["at"],
-    )
-    cursor = db.cursor()
-    cursor.row_factory = sqlite3.Row
-    row = cursor.execute(
-        "SELECT stage, done, skipped, pain_during, effort FROM sessions WHERE date = ? AND routine = ?", key
-    ).fetchone()
-    if row is None:
-        db.execute(
-            "INSERT INTO sessions (date, routine, stage, done, skipped, pain_during, effort, at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (*key, *values),
-        )
-        result.added["sessions"] += 1
-        return
-    stored = {
-        "stage": row["stage"],
-        "done": json.loads(row["done"]),
-        "skipped": json.loads(row["skipped"]),
-        "pain_during": row["pain_during"],
-        "effort": row["effort"],
-    }
-    differing = tuple(f for f in SESSION_FIELDS if stored[f] != incoming[f])
-    if not differing:
+def _merge_session(db: sqlite3.Connection, seen: _Seen, record: dict, result: MergeResult) -> None:
+    """Sessions are records, never overwritten: a record already here (the same in every field) is skipped
+    as often as it is here, any other is added. An older export's one-a-day rows read as one record each."""
+    from backcare.domain.progress import Session
+
+    session = Session.from_dict(record)
+    key = _digest(_session_public(session, record["at"]))
+    if seen.take("session", key, f"SELECT {_SESSION_COLS}, at FROM sessions", lambda r: _digest(_session_of(r))):
         result.same += 1
         return
-    result.conflicts.append(Conflict("session", f"{key[0]} {key[1]}", differing))
-    if replace:
-        db.execute(
-            "UPDATE sessions SET stage = ?, done = ?, skipped = ?, pain_during = ?, effort = ?, at = ?"
-            " WHERE date = ? AND routine = ?",
-            (*values, *key),
-        )
+    db.execute(INSERT_SESSION, (*session_values(session), record["at"]))
+    result.added["sessions"] += 1
+
+
+def _merge_session_edit(db: sqlite3.Connection, seen: _Seen, e: dict, result: MergeResult) -> None:
+    key = _digest(e["session"], e["date"], e["action"], e["before"], e["at"])
+    fresh = seen.add(
+        "session_edit",
+        key,
+        "SELECT session_id, date, action, before, at FROM session_edits",
+        lambda r: _digest(r["session_id"], r["date"], r["action"], json.loads(r["before"]), r["at"]),
+    )
+    if not fresh:
+        result.same += 1
+        return
+    db.execute(
+        "INSERT INTO session_edits (session_id, date, action, before, at) VALUES (?, ?, ?, ?, ?)",
+        (e["session"], e["date"], e["action"], json.dumps(e["before"]), e["at"]),
+    )
 
 
 def _stage_key(routine: str, d: str, stage: str, decision: str, reasons: Any, manual: bool, at: str) -> bytes:
