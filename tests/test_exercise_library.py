@@ -133,6 +133,14 @@ def test_pregnancy_options_include_pelvic_floor_and_side_lying(lib):
     assert not [e.id for e in pregnancy if "flexion" in e.tags]
 
 
+def test_pregnancy_options_done_lying_offer_the_side_or_sitting(lib):
+    # Lying flat on the back for long is avoided after the first three months of pregnancy.
+    for ex in lib.values():
+        if "pregnancy" in ex.tags and ex.position == "lying":
+            text = " ".join(ex.steps + ex.cautions).lower()
+            assert "your side" in text and "sit" in text, ex.id
+
+
 def test_balance_for_older_adults_is_done_beside_a_support(lib):
     for ex_id in ("tandem-stance", "single-leg-stand"):
         text = " ".join(lib[ex_id].steps + lib[ex_id].cautions).lower()
