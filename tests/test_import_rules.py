@@ -111,6 +111,7 @@ def valid_doc() -> dict:
             }
         ],
         "safety_screens": [{"date": days[0], "answers": {"bladder-bowel": False, "trauma": False}, "at": STAMP}],
+        "clearances": [],
         "topics_read": [{"topic": "staying-active", "first_read": days[0], "last_read": days[3]}],
         "routines": [{"name": "physio", "origin": None, "imported_at": STAMP, "source": ROUTINE_YAML}],
         "settings": {"active_routine": "physio"},

@@ -422,3 +422,16 @@ def test_pain_three_above_the_routines_limit_advises_contacting_the_physio(cli):
     assert "Contact your physiotherapist" in flat(result.stdout)
     below = cli("session", "--done", "all", "--pain-during", str(limit + 2))
     assert "Contact your physiotherapist" not in flat(below.stdout)
+
+
+def test_an_import_refuses_a_clearance_of_a_current_symptom(cli, home, tmp_path):
+    cli("safety", "--yes-to", "trauma")
+    cli("safety", "clear", "--by", "Dr A")
+    out = tmp_path / "e.json"
+    assert cli("export", "--format", "json", "-o", str(out)).exit_code == 0
+    doc = json.loads(out.read_text())
+    doc["clearances"][0]["covers"] = ["fever-unwell"]
+    out.write_text(json.dumps(doc))
+    result = cli.runner.invoke(app, ["import", str(out)], env={"BACKCARE_HOME": str(tmp_path / "other")})
+    assert result.exit_code == 1
+    assert "covers must list history questions" in result.stderr
