@@ -122,7 +122,10 @@ def countdown(seconds: int, label: str, *, keys: Keys, bell: bool) -> bool:
         if key is None and int(left + 0.999) < shown and int(left + 0.999) % 5 == 0 and left > 0:
             shown = int(left + 0.999)
             out.print(f"  {format_seconds(shown)} left", highlight=False)
-    out.print(("\a" if bell else "") + "  done", highlight=False, end="\n")
+    if bell:  # the terminal bell, written as is (Rich would drop it)
+        out.file.write("\a")
+        out.file.flush()
+    out.print("  done", highlight=False)
     return True
 
 
@@ -140,25 +143,24 @@ def run_timers(ex: dict, *, keys: Keys, bell: bool) -> None:
     duration = ex.get("duration_seconds")
     hold = ex.get("hold_seconds")
     reps = 1 if duration else (ex.get("reps") or 1)
-    steps: list[tuple[int, str, int]] = []  # (set, label, seconds), in order
+    steps: list[tuple[int, str | None, str, int]] = []  # (set, side, label, seconds), in order
     for s in range(1, sets + 1):
         for side in sides:
             where = f", {side} side" if side else ""
             for r in range(1, reps + 1):
                 if duration:
-                    steps.append((s, f"Set {s} of {sets}{where}", duration))
+                    steps.append((s, side, f"Set {s} of {sets}{where}", duration))
                 else:
-                    steps.append((s, f"Set {s} of {sets}{where}, hold {r} of {reps}", hold or 0))
-    previous_set = 1
-    for index, (this_set, label, seconds) in enumerate(steps):
+                    steps.append((s, side, f"Set {s} of {sets}{where}, hold {r} of {reps}", hold or 0))
+    for index, (this_set, side, label, seconds) in enumerate(steps):
         if index:
+            previous_set, previous_side = steps[index - 1][:2]
             if this_set != previous_set:
-                _rest(rest if rest is not None else SET_REST, f"set {this_set}", keys=keys, bell=bell)
-            elif not duration:
-                _rest(rest if rest is not None else HOLD_REST, "the next hold", keys=keys, bell=bell)
+                _rest(SET_REST if rest is None else rest, f"set {this_set}", keys=keys, bell=bell)
+            elif side != previous_side:
+                _rest(HOLD_REST if rest is None else rest, f"the {side} side", keys=keys, bell=bell)
             else:
-                _rest(rest if rest is not None else HOLD_REST, "the other side", keys=keys, bell=bell)
-        previous_set = this_set
+                _rest(HOLD_REST if rest is None else rest, "the next hold", keys=keys, bell=bell)
         countdown(seconds, label, keys=keys, bell=bell)
 
 
