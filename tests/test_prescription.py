@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -206,3 +207,51 @@ def test_starter_file_shows_the_new_fields():
     for field in ("duration:", "rest:", "rpe:", "tempo:", "load:", "notes:", "8-12"):
         assert field in text, field
     assert load_routine_text(text, "starter.yaml")
+
+
+# ------------------------------------------------------------------ files written before these fields
+
+ROOT = Path(__file__).resolve().parents[1]
+OK = sorted((ROOT / "tests" / "routines" / "ok").glob("*.yaml"))
+EXAMPLES = sorted((ROOT / "examples" / "routines").glob("*.yaml"))
+
+
+def test_there_are_older_routine_files_to_check():
+    assert len(OK) >= 4
+
+
+@pytest.mark.parametrize("path", OK + EXAMPLES, ids=lambda p: f"{p.parent.name}/{p.stem}")
+def test_every_routine_file_keeps_working(path):
+    from backcare.content import lint_routine_file, load_yaml
+
+    checked = lint_routine_file(path)
+    assert checked.problems == [] and checked.routine is not None
+    assert not [w for w in checked.warnings if "one side at a time" in w.message]
+    lib = library()
+    for stage in checked.routine.stages:
+        for item in stage.exercises:
+            text = item.dose.describe()
+            if item.exercise in lib and lib[item.exercise].dose.duration_seconds:
+                assert item.dose.duration_seconds and "hold" not in text, (item.exercise, text)
+    jsonschema = pytest.importorskip("jsonschema")
+    data, _ = load_yaml(path.read_text(encoding="utf-8"), str(path))
+    assert list(jsonschema.Draft7Validator(routine_schema()).iter_errors(data)) == []
+
+
+def test_examples_use_the_new_fields_where_a_physio_would():
+    text = "".join(p.read_text(encoding="utf-8") for p in EXAMPLES)
+    for field in ("duration:", "rest:", "rpe:", "tempo:", "load:", "notes:"):
+        assert field in text, field
+    assert re.search(r"reps: \d+-\d+", text)
+    assert not re.search(r"walk-\w+, (reps: 1, )?hold:", text)
+
+
+def test_today_shows_the_physios_notes(cli, tmp_path):
+    path = tmp_path / "r.yaml"
+    path.write_text(HEAD + "      - {id: bird-dog, notes: Keep your hips level.}\n")
+    assert cli("routine", "import", str(path)).exit_code == 0
+    shown = cli("today", env={"COLUMNS": "60"})
+    assert shown.exit_code == 0
+    assert "Keep your hips level." in " ".join(shown.output.split())
+    data = cli.json("today", "--json")
+    assert data["progression"]["exercises"][0]["notes"] == "Keep your hips level."
