@@ -23,7 +23,7 @@ ALLOWED_KEYS = {
     "cautions",
 }
 CATEGORIES = {"mobility", "control", "strength"}
-DOSE_KEYS = {"sets", "reps", "hold", "side"}
+DOSE_KEYS = {"sets", "reps", "hold", "duration", "side"}  # duration: a timed activity, instead of reps and hold
 DOSE_INT_RANGES = {"sets": (1, 10), "reps": (1, 100), "hold": (1, 600)}
 SIDES = {"both", "each", "left", "right"}
 ID_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -161,7 +161,9 @@ def test_dose_keys_and_ranges(exercises):
         assert isinstance(dose, dict), f"{e['id']}: dose must be a mapping"
         unknown = set(dose) - DOSE_KEYS
         assert not unknown, f"{e['id']}: unknown dose keys {sorted(unknown)}"
-        assert {"sets", "reps"} <= set(dose), f"{e['id']}: dose needs sets and reps"
+        timed = "duration" in dose
+        assert "sets" in dose and ("reps" in dose) != timed, f"{e['id']}: dose needs sets, and reps or a duration"
+        assert not (timed and "hold" in dose), f"{e['id']}: a timed activity has no hold"
         for key, (low, high) in DOSE_INT_RANGES.items():
             if key in dose:
                 value = dose[key]
