@@ -154,7 +154,12 @@ def read_dose_fields(ck: Checker, fields: dict[str, YNode], start_ok: bool = Tru
             fix=": for a walk or other timed activity use duration (up to 60 minutes)",
         )
     if "duration" in fields:
-        out["duration_seconds"] = ck.hold(fields["duration"], "duration", *DURATION)
+        out["duration_seconds"] = ck.hold(
+            fields["duration"],
+            "duration",
+            *DURATION,
+            fix=": for longer, split it into bouts (sets: 2, duration: 45 min)",
+        )
     if "side" in fields:
         out["side"] = ck.choice(fields["side"], "side", SIDES)
     if "rest" in fields:
