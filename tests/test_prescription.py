@@ -255,3 +255,11 @@ def test_today_shows_the_physios_notes(cli, tmp_path):
     assert "Keep your hips level." in " ".join(shown.output.split())
     data = cli.json("today", "--json")
     assert data["progression"]["exercises"][0]["notes"] == "Keep your hips level."
+
+
+def test_notes_are_shown_as_written_not_as_markup(cli, tmp_path):
+    path = tmp_path / "r.yaml"
+    path.write_text(HEAD + '      - {id: bird-dog, notes: "[bold]Keep[/bold] your hips level."}\n')
+    assert cli("routine", "import", str(path)).exit_code == 0
+    shown = cli("routine", "show", env={"COLUMNS": "200"})
+    assert "[bold]Keep[/bold] your hips level." in shown.output

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import select
 import sys
 import time
@@ -31,8 +32,6 @@ class _Quit(Exception):
 
 
 def _scale() -> float:
-    import os
-
     try:
         value = float(os.environ.get(SCALE_ENV, "1"))
     except ValueError:
@@ -54,7 +53,7 @@ class Keys:
             import tty
 
             fd = sys.stdin.fileno()
-            if os_isatty(fd):
+            if os.isatty(fd):
                 self.saved = termios.tcgetattr(fd)
                 tty.setcbreak(fd)
                 self.fd = fd
@@ -79,8 +78,6 @@ class Keys:
         if not ready:
             return None
         if self.fd is not None:
-            import os
-
             data = os.read(self.fd, 1)
             if not data or data == b"\x04":
                 raise EOFError
@@ -91,19 +88,13 @@ class Keys:
         return line.strip()[:1] or "\n"
 
 
-def os_isatty(fd: int) -> bool:
-    import os
-
-    return os.isatty(fd)
-
-
 def countdown(seconds: int, label: str, *, keys: Keys, bell: bool) -> bool:
     """Count down `seconds` shown as `label`; False when Enter skipped it. p pauses, q quits (_Quit)."""
     out = console()
     scale = _scale()
     left = float(seconds)
     out.print(f"{label}: {format_seconds(seconds)}", highlight=False)
-    shown = seconds
+    shown, every = seconds, (5 if seconds <= 60 else 60)  # how often the time left is shown
     while left > 0:
         step = min(1.0, left)
         began = time.monotonic()
@@ -119,7 +110,7 @@ def countdown(seconds: int, label: str, *, keys: Keys, bell: bool) -> bool:
             keys.key(None)
             out.print("  going on", highlight=False)
             continue
-        if key is None and int(left + 0.999) < shown and int(left + 0.999) % 5 == 0 and left > 0:
+        if key is None and int(left + 0.999) < shown and int(left + 0.999) % every == 0 and left > 0:
             shown = int(left + 0.999)
             out.print(f"  {format_seconds(shown)} left", highlight=False)
     if bell:  # the terminal bell, written as is (Rich would drop it)

@@ -43,9 +43,11 @@ def exercise_table(exercises: list[dict], *, narrow: bool = False) -> Table:
         row = [str(n), name, ex["dose"]]
         if not narrow:
             row.append(ex["summary"])
-        if ex.get("notes"):
-            row[-1] += f"\nFrom your physio: {ex['notes']}"
-        table.add_row(*row)
+        cells: list = list(row)
+        cells[2] = Text(ex["dose"])  # tempo and load are the physio's own words: never read as markup
+        if ex.get("notes"):  # the physio's own words: shown as written, never read as markup
+            cells[-1] = Text(row[-1]) + Text(f"\nFrom your physio: {ex['notes']}")
+        table.add_row(*cells)
     return table
 
 
