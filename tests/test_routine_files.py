@@ -511,7 +511,14 @@ BASE = {
             ],
             "advance": {"sessions": 6, "days": 10, "max_pain_during": 5},
         },
-        {"id": "two", "name": "Two", "exercises": [{"id": "bird-dog", "hold": 5}]},
+        {
+            "id": "two",
+            "name": "Two",
+            "exercises": [
+                {"id": "bird-dog", "hold": 5, "reps": "8-12", "rest": 60, "rpe": 6, "tempo": "3-1-1", "notes": "x"},
+                {"id": "walk-easy", "duration": "10 min", "load": "light pack"},
+            ],
+        },
     ],
 }
 
@@ -548,6 +555,13 @@ INTERESTING = st.one_of(
             "1:30",
             "20s",
             "0s",
+            "8-12",
+            "12-8",
+            "5-5",
+            "10 min",
+            "61 min",
+            "30 sec",
+            "1m30",
             "1m",
             "1m30s",
             "10m",

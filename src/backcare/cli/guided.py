@@ -14,7 +14,7 @@ from rich.text import Text
 from backcare.cli.prompts import ask
 from backcare.domain import checkin as ck
 from backcare.domain.progress import DONE, PARTLY, SKIPPED, ExerciseRecord, Session
-from backcare.domain.routine import format_seconds
+from backcare.domain.routine import format_duration, format_seconds
 from backcare.errors import InvalidInput
 from backcare.render.console import console
 from backcare.render.routine import exercise_card
@@ -88,12 +88,13 @@ class Keys:
         return line.strip()[:1] or "\n"
 
 
-def countdown(seconds: int, label: str, *, keys: Keys, bell: bool) -> bool:
-    """Count down `seconds` shown as `label`; False when Enter skipped it. p pauses, q quits (_Quit)."""
+def countdown(seconds: int, label: str, *, keys: Keys, bell: bool, timed: bool = False) -> bool:
+    """Count down `seconds` shown as `label`; False when Enter skipped it. p pauses, q quits (_Quit).
+    A timed activity (timed=True) shows its length in minutes, as "20 min"."""
     out = console()
     scale = _scale()
     left = float(seconds)
-    out.print(f"{label}: {format_seconds(seconds)}", highlight=False)
+    out.print(Text(f"{label}: {format_duration(seconds) if timed else format_seconds(seconds)}"))
     shown, every = seconds, (5 if seconds <= 60 else 60)  # how often the time left is shown
     while left > 0:
         step = min(1.0, left)
@@ -139,8 +140,9 @@ def run_timers(ex: dict, *, keys: Keys, bell: bool) -> None:
         for side in sides:
             where = f", {side} side" if side else ""
             for r in range(1, reps + 1):
-                if duration:
-                    steps.append((s, side, f"Set {s} of {sets}{where}", duration))
+                if duration:  # a walk, a carry: "Easy walk: 20 min", "Farmer carry, 2 of 3: 30 s"
+                    bout = f", {s} of {sets}" if sets > 1 else ""
+                    steps.append((s, side, f"{ex['name']}{bout}{where}", duration))
                 else:
                     steps.append((s, side, f"Set {s} of {sets}{where}, hold {r} of {reps}", hold or 0))
     for index, (this_set, side, label, seconds) in enumerate(steps):
@@ -152,7 +154,7 @@ def run_timers(ex: dict, *, keys: Keys, bell: bool) -> None:
                 _rest(HOLD_REST if rest is None else rest, f"the {side} side", keys=keys, bell=bell)
             else:
                 _rest(HOLD_REST if rest is None else rest, "the next hold", keys=keys, bell=bell)
-        countdown(seconds, label, keys=keys, bell=bell)
+        countdown(seconds, label, keys=keys, bell=bell, timed=bool(duration))
 
 
 MAX_SETS = 99
