@@ -263,3 +263,8 @@ def test_notes_are_shown_as_written_not_as_markup(cli, tmp_path):
     assert cli("routine", "import", str(path)).exit_code == 0
     shown = cli("routine", "show", env={"COLUMNS": "200"})
     assert "[bold]Keep[/bold] your hips level." in shown.output
+
+
+@pytest.mark.parametrize("written", ["8-12", '"8-12"', "'8-12'"])
+def test_a_reps_range_may_be_quoted_or_not(written):
+    assert (dose(f"{{id: bird-dog, reps: {written}}}").reps_max) == 12

@@ -187,7 +187,7 @@ def read_reps(ck: Checker, node: YNode) -> tuple[int, int | None] | None:
     import re
 
     value = node.value
-    if node.kind == "scalar" and isinstance(value, str) and not node.quoted:
+    if node.kind == "scalar" and isinstance(value, str):
         m = re.fullmatch(r"\s*([0-9]{1,6})\s*-\s*([0-9]{1,6})\s*", value)
         if m:
             low, high = int(m.group(1)), int(m.group(2))
