@@ -93,7 +93,6 @@ def test_did_you_mean_only_above_a_similarity_floor():
         ("{id: bird-dog, reps: 12-8}", "written backwards: write 8-12"),
         ("{id: bird-dog, reps: 8-8}", "same number twice"),
         ("{id: walk-brisk, duration: 20 min, reps: 10}", "timed activity with a duration, not reps"),
-        ("{id: walk-brisk, reps: 10}", "timed activity with a duration, not reps"),
         ("{id: walk-easy, duration: 61 min}", "duration must be from 1 second to 60 minutes"),
         ("{id: walk-easy, duration: 10 min, hold: 20}", "a duration or a hold, not both"),
         ("{id: cat-camel, hold: 20m}", "for a walk or other timed activity use duration"),
@@ -110,6 +109,16 @@ def test_side_both_on_a_one_side_exercise_is_a_warning():
     checked = lint_routine_text(HEAD + f"      - {{id: {each.id}, side: both}}\n", "r.yaml")
     assert checked.routine is not None
     assert any("one side at a time" in w.message for w in checked.warnings)
+
+
+def test_reps_on_a_timed_activity_without_a_duration_is_a_warning_and_means_what_it_always_did():
+    checked = lint_routine_text(HEAD + "      - {id: walk-brisk, reps: 3}\n", "r.yaml")
+    assert checked.routine is not None
+    assert any("reps here means that many bouts" in w.message for w in checked.warnings)
+    walk = checked.routine.stages[0].exercises[0].dose
+    assert (walk.reps, walk.hold_seconds, walk.duration_seconds) == (3, 600, None)
+    several = dose("{id: walk-easy, reps: 2, hold: 5m}")  # valid before: two 5-minute bouts
+    assert (several.reps, several.hold_seconds, several.duration_seconds) == (2, 300, None)
 
 
 def test_older_files_keep_working_a_walk_as_one_long_hold():

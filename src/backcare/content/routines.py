@@ -454,7 +454,11 @@ class _RoutineChecker(Checker):
                 exercise_id = None
         given = read_dose_fields(self, fields)
         base = (lib.get(exercise_id) or custom.get(exercise_id)) if exercise_id is not None else None
-        if given is not None and base is not None and not check_dose(self, fields, given, base.dose, base.name):
+        if (
+            given is not None
+            and base is not None
+            and not check_dose(self, fields, given, base.dose, base.name, warn=self.warn)
+        ):
             given = None
         if len(self.problems) != before or given is None or base is None:
             # base is None also for a custom exercise with problems of its own (already reported)
@@ -497,13 +501,17 @@ class _RoutineChecker(Checker):
 
 def prescribed_dose(base: Dose, given: dict) -> Dose:
     """The exercise's own dose with what the routine gives on top. A duration makes it a timed activity (no
-    reps or hold); on a timed activity, a hold (as older files wrote a walk: reps 1 and one long hold) is its
-    duration."""
+    reps or hold). On a timed activity, older files wrote one bout as one long hold (reps 1): that hold is its
+    duration; several reps of it stay several holds, as they always were."""
     given = dict(given)
-    if base.duration_seconds and "hold_seconds" in given and "duration_seconds" not in given:
-        given["duration_seconds"] = given.pop("hold_seconds")
     if "duration_seconds" in given:
         given |= {"reps": 1, "reps_max": None, "hold_seconds": None}
+    elif base.duration_seconds and ("hold_seconds" in given or "reps" in given):
+        if given.get("reps", 1) == 1 and not given.get("reps_max"):
+            given["duration_seconds"] = given.pop("hold_seconds", base.duration_seconds)
+        else:
+            given.setdefault("hold_seconds", base.duration_seconds)
+            given["duration_seconds"] = None
     return replace(base, **given)
 
 
