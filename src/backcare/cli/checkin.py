@@ -82,7 +82,9 @@ def checkin(
     if result.previous is None:
         typer.echo(f"Checked in for {human(when)}: pain {c.pain}, stiffness {c.stiffness}.")
     elif result.diff:
-        changed = ck.describe_changes(result.diff)
+        from backcare.textsafe import inert
+
+        changed = inert(ck.describe_changes(result.diff))  # earlier tags may come from an import
         typer.echo(f"Updated {human(when)}: {changed}. The earlier values are kept in the edit history.")
     else:
         typer.echo(f"{human(when)} already had exactly these values; nothing changed.")

@@ -13,7 +13,7 @@ from backcare.cli.prompts import ask
 from backcare.domain import checkin as ck
 from backcare.domain.progress import Session
 from backcare.errors import InvalidInput
-from backcare.render.console import console
+from backcare.render.console import console, joined
 from backcare.render.routine import exercise_card
 from backcare.services import sessions
 from backcare.services.sessions import Logged, Plan
@@ -66,7 +66,7 @@ def run_guided(
     store: Store, plan: Plan, day: date, *, timers: bool, pain_during: int | None, effort: int | None
 ) -> Logged:
     out = console()
-    out.print(f"[bold]{plan.routine}[/bold] · {plan.stage_name} · {len(plan.exercises)} exercises")
+    out.print(joined((plan.routine, "bold"), f" · {plan.stage_name} · {len(plan.exercises)} exercises"))
     out.print(
         "Pain up to 5/10 during the exercises is fine if it settles by tomorrow morning. Ctrl-C stops; "
         "what you marked is kept."

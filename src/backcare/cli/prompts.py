@@ -14,6 +14,7 @@ from backcare.domain.checkin import CheckIn
 from backcare.errors import InvalidInput
 from backcare.render.console import console
 from backcare.store import Store
+from backcare.textsafe import inert
 
 T = TypeVar("T")
 
@@ -26,7 +27,7 @@ def ask(question: str, parse: Callable[[str], T], *, default: str | None = None)
         try:
             return parse(answer or "")
         except InvalidInput as exc:
-            out.print(f"[red]{escape(exc.message)}[/red] Please try again.")
+            out.print(f"[red]{escape(inert(exc.message))}[/red] Please try again.")
 
 
 def _score(name: str, *, optional: bool) -> Callable[[str], int | None]:

@@ -69,11 +69,12 @@ def import_(
     from pathlib import Path
 
     from backcare.services import transfer
+    from backcare.textsafe import inert
 
     data = transfer.read_import(Path(file).expanduser())  # validated before the database is opened
     result = transfer.apply_import(state(ctx).store(), data, replace=replace)
     for line in transfer.report(result):
-        typer.echo(line)
+        typer.echo(inert(line))  # a conflict line names a routine or setting from the file
 
 
 def backup(

@@ -107,8 +107,8 @@ def _routine(out: Out, data: dict) -> None:
 def show_stop(reasons: tuple[str, ...] | list[str]) -> None:
     from rich.panel import Panel
 
-    from backcare.render.console import console
+    from backcare.render.console import console, shown
 
     out = console()
-    body = "\n".join([*reasons, "", messages.URGENT_SOON, messages.NOT_FOR_PROGRESSION])
+    body = shown("\n".join([*reasons, "", messages.URGENT_SOON, messages.NOT_FOR_PROGRESSION]), newlines=True)
     out.print(Panel(body, title="NO EXERCISES TODAY: SEEK MEDICAL ADVICE", border_style="bold red", style="bold"))

@@ -1,13 +1,14 @@
 """The clinician report as one self-contained HTML page: inline SVG chart, no script, no external resources.
 
 Prints on A4. Every piece of text that came from the person (notes, tags, routine and stage names, reasons)
-goes through html.escape.
+goes through `escape`: control and bidirectional characters made visible (backcare.textsafe.inert), then
+html.escape. The finished page gets the same inert pass, so nothing else can carry one in either.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from html import escape
+from html import escape as html_escape
 
 from backcare import __version__
 from backcare.domain import trends as tr
@@ -15,6 +16,7 @@ from backcare.domain.safety import BY_ID
 from backcare.render.report_format import day_label as _d
 from backcare.render.report_format import number as _n
 from backcare.render.report_format import short_day as _ds
+from backcare.textsafe import inert
 
 PAIN_COLOUR = "#b3261e"
 STIFF_COLOUR = "#1f5fa8"
@@ -62,6 +64,11 @@ footer { margin-top: 5mm; border-top: 1px solid #bbb; padding-top: 1.5mm; color:
 """
 
 
+def escape(text: str) -> str:
+    """Text for the page: shown as written, never as markup, never reordered by a bidi control."""
+    return html_escape(inert(text, newlines=True))
+
+
 def render(report) -> str:  # report: backcare.services.report.Report
     t = report.trend
     e = escape
@@ -105,7 +112,7 @@ def render(report) -> str:  # report: backcare.services.report.Report
         "</body>",
         "</html>",
     ]
-    return "\n".join(parts) + "\n"
+    return inert("\n".join(parts) + "\n", newlines=True)
 
 
 def _summary(report) -> list[str]:

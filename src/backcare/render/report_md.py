@@ -10,6 +10,7 @@ from backcare.domain.safety import BY_ID
 from backcare.render.report_format import day_label as _d
 from backcare.render.report_format import number as _n
 from backcare.render.report_format import short_day as _ds
+from backcare.textsafe import inert
 
 SPARKS = "▁▂▃▄▅▆▇█"
 MAX_WEEKS = 26  # rows of the weekly table (the most recent weeks)
@@ -17,8 +18,9 @@ _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|>~-])")
 
 
 def md(text: str) -> str:
-    """Person's text made inert: HTML-escaped (Markdown viewers render raw HTML) and Markdown-escaped, one line."""
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    """Person's text made inert: controls and bidi characters made visible, HTML-escaped (Markdown viewers render
+    raw HTML) and Markdown-escaped, one line."""
+    text = inert(text, newlines=True).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     text = _MD_SPECIAL.sub(r"\\\1", text)
     return " ".join(text.split())
 
@@ -199,4 +201,4 @@ def render(report) -> str:  # report: backcare.services.report.Report
         f"Change threshold: {tr.MCID_SOURCE} (2 points or 30 % on a 0-10 rating). "
         "Tag comparisons are associations, not causes.",
     ]
-    return "\n".join(lines) + "\n"
+    return inert("\n".join(lines) + "\n", newlines=True)  # a net under md(): nothing raw reaches a viewer
