@@ -202,6 +202,28 @@ def test_the_schema_and_the_checker_agree_on_control_characters(ch):
         assert len(problems) == 2 and all("control character" in p.message for p in problems), problems
 
 
+def test_a_hostile_routine_in_a_json_import_never_reaches_the_screen_raw(cli, tmp_path):
+    """An export carries routine files as text: they never pass `routine check` on the way in."""
+    assert cli("checkin", "--pain", "3", "--stiffness", "3", env=ENV).exit_code == 0
+    export = cli.json("export", "--format", "json", env=ENV)
+    name = f"Imported {CLEAR}"
+    export["routines"] = [
+        {"name": name, "origin": None, "imported_at": "2026-01-01T00:00:00+00:00", "source": HOSTILE_ROUTINE}
+    ]
+    export["settings"] = {"active_routine": name}
+    path = tmp_path / "hostile.json"
+    path.write_text(json.dumps(export), encoding="utf-8")
+    imported = cli("import", str(path), env=ENV)
+    assert not unsafe_characters(imported.output)
+    for args in (("today",), ("routine", "show"), ("routine", "why"), ("history",)):
+        result = cli(*args, env=COLOUR)
+        assert not unsafe_characters(result.output, colour=True), (args, result.output)
+        assert "Traceback" not in result.output
+    if imported.exit_code == 0:  # stored as it came: refused when read, with the place of the problem
+        shown = cli("routine", "show", env=ENV)
+        assert shown.exit_code == 1 and ":2:7: name contains a control character" in shown.stderr
+
+
 # -- the whole product, end to end --------------------------------------------------------------------------------
 def _build_hostile(cli, home, tmp_path):
     """A home full of hostile text: typed notes, an imported JSON export, a routine name and a stage reason,
