@@ -526,3 +526,11 @@ def test_on_a_terminal_only_our_own_colours_are_sent(hostile, home, args):
     out = run_in_terminal(*args, home=home)
     assert not unsafe_characters(out, colour=True), out
     assert "\\x1b" in out or "\\u202e" in out  # the hostile text is there, made visible
+
+
+def test_guided_session_header_shows_the_routine_name_literally(hostile, monkeypatch):
+    monkeypatch.setattr("backcare.cli.session.interactive", lambda: True)
+    result = hostile("session", "--no-timer", input="d\nd\nd\n2\n\n", env=COLOUR)
+    assert result.exit_code == 0, result.output
+    assert not unsafe_characters(result.output, colour=True), result.output
+    assert "Evil \\x1b[2J [bold]x[/bold]" in SGR.sub("", result.output)
