@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from backcare.textsafe import BIDI, first_unsafe, inert, json_inert
@@ -65,6 +65,7 @@ ANY_CHAR = st.characters(codec=None, exclude_categories=())
 SAFE_CHAR = ANY_CHAR.filter(lambda ch: not _forbidden(ch, False))
 
 
+@settings(deadline=None)
 @given(st.text(ANY_CHAR), st.booleans())
 def test_inert_never_lets_a_control_or_bidi_character_through(text, newlines):
     shown = inert(text, newlines=newlines)
@@ -74,12 +75,14 @@ def test_inert_never_lets_a_control_or_bidi_character_through(text, newlines):
     shown.encode("utf-8")  # always writable
 
 
+@settings(deadline=None)
 @given(st.text(SAFE_CHAR), st.booleans())
 def test_inert_leaves_printable_text_alone(text, newlines):
     assert inert(text, newlines=newlines) == text
     assert first_unsafe(text, newlines=newlines) is None
 
 
+@settings(deadline=None)
 @given(st.text(SAFE_CHAR), st.sampled_from(sorted(FORBIDDEN - {"\t"})), st.text(SAFE_CHAR))
 def test_inert_shows_each_control_as_a_visible_escape(before, ch, after):
     shown = inert(before + ch + after)
@@ -100,6 +103,7 @@ def test_inert_examples():
     assert inert("Ünïcödé · ✓ 漢字 [b]x[/b]") == "Ünïcödé · ✓ 漢字 [b]x[/b]"
 
 
+@settings(deadline=None)
 @given(st.recursive(st.none() | st.integers() | st.text(ANY_CHAR), lambda kids: st.lists(kids, max_size=3)))
 def test_json_inert_is_the_same_json(value):
     text = json_inert(json.dumps(value, ensure_ascii=False))
@@ -534,3 +538,65 @@ def test_guided_session_header_shows_the_routine_name_literally(hostile, monkeyp
     assert result.exit_code == 0, result.output
     assert not unsafe_characters(result.output, colour=True), result.output
     assert "Evil \\x1b[2J [bold]x[/bold]" in SGR.sub("", result.output)
+
+
+# -- any text at all, through the renderers ---------------------------------------------------------------------------
+MARKUPISH = st.lists(st.sampled_from(["[", "]", "/", "=", "link", "bold", "\\", ":", "@", " ", "x"]), max_size=20).map(
+    "".join
+)
+ANY_TEXT = st.one_of(st.text(ANY_CHAR, max_size=60), MARKUPISH)
+
+
+@settings(deadline=None, max_examples=60)
+@given(note=ANY_TEXT, tag=ANY_TEXT, name=ANY_TEXT)
+def test_any_text_renders_inertly(note, tag, name):
+    """Whatever a database holds (an older version, another program, an import), the renderers show it without
+    raising (no markup error) and without a control or bidi character in their output."""
+    from rich.console import Console
+
+    import backcare.render.console as rc
+    from backcare.domain.checkin import CheckIn
+    from backcare.render import dashboard, history, routine
+
+    buffer = io.StringIO()
+    original = rc.console
+
+    def to_buffer(stderr: bool = False) -> Console:
+        return Console(file=buffer, width=120, highlight=False, emoji=False, force_terminal=True)
+
+    rc.console, history.console, routine.console = to_buffer, to_buffer, to_buffer
+    try:
+        history.show([CheckIn(TODAY, 3, 4, 5, 6, note, (tag,))], None)
+        ex = {"name": name, "dose": tag, "summary": note, "steps": [note], "cues": [], "mistakes": [], "cautions": []}
+        routine.show_progress(
+            {"routine": name, "stage": {"name": tag}, "decision": "hold", "reasons": [note], "exercises": [ex]},
+            description=note,
+        )
+        to_buffer().print(routine.exercise_card(ex, 1, 1, {"id": tag, "title": name}))
+        data = {
+            "date_label": "today",
+            "safety": {"status": "clear"},
+            "checked_in": False,
+            "last_7_days": [],
+            "streak": 0,
+            "routine": name,
+            "progression": {
+                "stage": {"name": tag},
+                "decision": "hold",
+                "reasons": [note],
+                "exercises": [{"name": name, "dose": tag}],
+            },
+            "session_done": False,
+            "topic": {"id": tag, "title": name, "summary": note},
+        }
+        plain = io.StringIO()
+        out = dashboard.Out(plain)
+        out.colour = True
+        dashboard._routine(out, data)
+        out.para(note)
+        out.row([(name, "bold"), (tag, "")])
+        out.flush()
+    finally:
+        rc.console, history.console, routine.console = original, original, original
+    assert not unsafe_characters(buffer.getvalue(), colour=True), buffer.getvalue()
+    assert not unsafe_characters(plain.getvalue(), colour=True), plain.getvalue()
