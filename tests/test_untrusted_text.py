@@ -460,7 +460,7 @@ def test_learn_topics_are_inert(capsys):
 
 
 def test_dashboard_with_hostile_routine_text(capsys):
-    from backcare.render.dashboard import show, show_stop
+    from backcare.render.dashboard import show
 
     data = {
         "date_label": "Fri 20 Mar",
@@ -479,10 +479,9 @@ def test_dashboard_with_hostile_routine_text(capsys):
         "topic": {"id": "t", "title": "T \x9b", "summary": "S \x7f"},
     }
     show(data, None)
-    show_stop([f"stop {CLEAR} [/x]"])
     out = capsys.readouterr().out
     assert not unsafe_characters(out), out
-    assert "R \\x1b[2J" in out and "[/x]" in out
+    assert "R \\x1b[2J" in out and "E \\x1b]8;;https://evil.example/" in out
 
 
 # -- on a real terminal (a pseudo-terminal): nothing strips escapes on the way, as click does for pipes ------------

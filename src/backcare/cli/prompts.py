@@ -14,7 +14,6 @@ from backcare.domain.checkin import CheckIn
 from backcare.errors import InvalidInput
 from backcare.render.console import console
 from backcare.store import Store
-from backcare.textsafe import inert
 
 T = TypeVar("T")
 
@@ -27,6 +26,8 @@ def ask(question: str, parse: Callable[[str], T], *, default: str | None = None)
         try:
             return parse(answer or "")
         except InvalidInput as exc:
+            from backcare.textsafe import inert
+
             out.print(f"[red]{escape(inert(exc.message))}[/red] Please try again.")
 
 

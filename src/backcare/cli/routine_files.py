@@ -19,7 +19,6 @@ def check(
     """Check routine files: print each problem as FILE:LINE:COLUMN: message. Exit 1 if any file has one."""
     from backcare.content import check_routine_file, check_routine_text
     from backcare.content.yamlsafe import MAX_BYTES, decode
-    from backcare.textsafe import inert
 
     failed = False
     for path in files:
@@ -31,11 +30,11 @@ def check(
             label = "<stdin>"
         else:
             routine, problems = check_routine_file(path)
-            label = inert(str(path))
+            label = str(path)
         if routine is None:
             failed = True
             for problem in problems:
-                typer.echo(inert(str(problem)))  # the file name is shown as typed, controls made visible
+                typer.echo(str(problem))
         else:
             stages = len(routine.stages)
             exercises = len({p.exercise for stage in routine.stages for p in stage.exercises})

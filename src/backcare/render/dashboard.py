@@ -107,8 +107,8 @@ def _routine(out: Out, data: dict) -> None:
 def show_stop(reasons: tuple[str, ...] | list[str]) -> None:
     from rich.panel import Panel
 
-    from backcare.render.console import console, shown
+    from backcare.render.console import console
 
     out = console()
-    body = shown("\n".join([*reasons, "", messages.URGENT_SOON, messages.NOT_FOR_PROGRESSION]), newlines=True)
+    body = "\n".join([*reasons, "", messages.URGENT_SOON, messages.NOT_FOR_PROGRESSION])
     out.print(Panel(body, title="NO EXERCISES TODAY: SEEK MEDICAL ADVICE", border_style="bold red", style="bold"))

@@ -18,7 +18,8 @@ READING_WIDTH = 88  # prose is easier to read in lines that are not too long
 def show_list(data: dict) -> None:
     """All topics in course order: ✓ for read ones, ▶ and highlighting for the next unread one."""
     out = console()
-    rows = data["topics"]
+    # Titles and ids shown as written (controls made visible); an id is letters, digits and hyphens, never markup.
+    rows = [{**row, "title": inert(row["title"]), "id": inert(row["id"])} for row in data["topics"]]
     out.print(Text(f"Topics, in course order ({data['read_count']} of {len(rows)} read)", style="bold"))
     narrow = out.width < 60
     table = Table(box=None, show_header=False, pad_edge=False, padding=(0, 1, 0, 0))
@@ -31,12 +32,12 @@ def show_list(data: dict) -> None:
     for number, row in enumerate(rows, 1):
         is_next = row["id"] == data["next"]
         mark = READ_MARK if row["read"] else NEXT_MARK if is_next else ""
-        title = shown(row["title"], style="bold cyan" if is_next else "dim" if row["read"] else "")
+        title = Text(row["title"], style="bold cyan" if is_next else "dim" if row["read"] else "")
         if narrow:
-            title.append("\n" + inert(row["id"]), style="dim")
+            title.append("\n" + row["id"], style="dim")
             cells = [mark, str(number), title, f"{row['minutes']}m"]
         else:
-            cells = [mark, str(number), title, shown(row["id"]), f"{row['minutes']} min"]
+            cells = [mark, str(number), title, row["id"], f"{row['minutes']} min"]
         table.add_row(*cells)
     out.print(table)
     if data["next"] is None:

@@ -201,4 +201,4 @@ def render(report) -> str:  # report: backcare.services.report.Report
         f"Change threshold: {tr.MCID_SOURCE} (2 points or 30 % on a 0-10 rating). "
         "Tag comparisons are associations, not causes.",
     ]
-    return inert("\n".join(lines) + "\n", newlines=True)  # a net under md(): nothing raw reaches a viewer
+    return "\n".join(lines) + "\n"
