@@ -135,6 +135,7 @@ stages:
     name: Ease into movement
     exercises:
       - {id: cat-camel, sets: 2, reps: 10}
+    advance: {sessions: 3}
   - id: control
     name: Build control
     exercises:
