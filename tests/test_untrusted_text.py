@@ -260,6 +260,8 @@ def _build_hostile(cli, home, tmp_path):
     assert result.exit_code == 0, result.output
     result = cli("routine", "stage", "control", "--reason", f"physio said so {CLIPBOARD} [/physio] {LINK}", env=ENV)
     assert result.exit_code == 0, result.output
+    result = cli("session", "--done", "all", "--pain-during", "2", env=ENV)
+    assert result.exit_code == 0, result.output
 
     # Tags from another program (or an older backcare): written straight into the database.
     db = sqlite3.connect(home / "backcare.db")
@@ -298,6 +300,7 @@ COMMANDS = [
     ("routine", "show"),
     ("routine", "why"),
     ("routine", "list"),
+    ("sessions",),
     ("trend",),
     ("report", "-o", "-"),
     ("report", "--format", "md", "-o", "-"),
@@ -600,3 +603,13 @@ def test_any_text_renders_inertly(note, tag, name):
         rc.console, history.console, routine.console = original, original, original
     assert not unsafe_characters(buffer.getvalue(), colour=True), buffer.getvalue()
     assert not unsafe_characters(plain.getvalue(), colour=True), plain.getvalue()
+
+
+def test_sessions_table_and_delete_show_the_routine_name_literally(hostile):
+    listing = hostile("sessions", env=COLOUR)
+    assert listing.exit_code == 0, listing.output
+    assert "Evil \\x1b[2J [bold]x[/bold]" in SGR.sub("", listing.stdout)
+    [row] = hostile.json("sessions", "--json", env=ENV)
+    deleted = hostile("sessions", "delete", str(row["id"]), "--yes", env=ENV)
+    assert deleted.exit_code == 0, deleted.output
+    assert not unsafe_characters(deleted.output) and "Evil \\x1b[2J" in deleted.stdout
