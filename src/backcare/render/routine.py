@@ -47,12 +47,17 @@ def exercise_table(exercises: list[dict], *, narrow: bool = False) -> Table:
         row = [str(n), shown(name), shown(ex["dose"])]
         if not narrow:
             row.append(shown(ex["summary"]))
+        if ex.get("notes"):  # the physio's own words: shown as written, never read as markup
+            row[-1] = row[-1] + Text("\n") + shown(f"From your physio: {ex['notes']}", newlines=True)
         table.add_row(*row)
     return table
 
 
 def exercise_card(ex: dict, n: int, total: int, topic: dict | None = None) -> Panel:
     parts: list = [shown(ex["summary"], style="italic")] if ex["summary"] else []
+    parts.append(shown(f"Dose: {ex['dose']}", style="bold"))
+    if ex.get("notes"):
+        parts.append(shown(f"From your physio: {ex['notes']}", style="cyan", newlines=True))
     if ex["steps"]:
         parts.append(Text("How to:", style="bold"))
         parts += [shown(f" {i}. {step}") for i, step in enumerate(ex["steps"], start=1)]
@@ -64,7 +69,7 @@ def exercise_card(ex: dict, n: int, total: int, topic: dict | None = None) -> Pa
         parts.append(shown("Careful: " + " · ".join(ex["cautions"]), style="yellow"))
     if topic:
         parts.append(shown(f"Read more: backcare learn {topic['id']} ({topic['title']})", style="dim"))
-    return Panel(Group(*parts), title=shown(f"[{n}/{total}] {ex['name']} · {ex['dose']}"), title_align="left")
+    return Panel(Group(*parts), title=shown(f"[{n}/{total}] {ex['name']}"), title_align="left")
 
 
 def show_routine_list(rows: list[dict]) -> None:
