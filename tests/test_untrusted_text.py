@@ -422,6 +422,7 @@ def test_exercise_cards_and_tables_from_a_routine_are_inert(capsys):
         "cues": ["cue \x9b1m"],
         "mistakes": ["[/x]"],
         "cautions": [f"careful {RLO}"],
+        "notes": f"physio notes {CLEAR} [/n]",
     }
     topic = {"id": "t", "title": f"topic {CLEAR}"}
     data = {
@@ -437,7 +438,18 @@ def test_exercise_cards_and_tables_from_a_routine_are_inert(capsys):
     console().print(exercise_card(ex, 1, 1, topic))
     out = capsys.readouterr().out
     assert not unsafe_characters(out), out
-    for text in ("[bold]slide[/bold]", "\\u202ex", "[/stage]", "[/r]", "[red]x", "[/x]", "[/d]", "[/a]", "\\x1b[2J"):
+    for text in (
+        "physio notes \\x1b[2J [/n]",
+        "[bold]slide[/bold]",
+        "\\u202ex",
+        "[/stage]",
+        "[/r]",
+        "[red]x",
+        "[/x]",
+        "[/d]",
+        "[/a]",
+        "\\x1b[2J",
+    ):
         assert text in out, text
 
 
