@@ -1,0 +1,92 @@
+"""Answers given before Typer is imported: `backcare --version` and `backcare due` (a prompt hook runs `due` at
+every shell start, so it must cost little more than starting Python). Only these two are parsed by hand; anything
+else, including `due --help` and any mistake on the line, falls through to the Typer app."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+DUE_DONE = "Today's check-in ({day}) is done."
+DUE_NOT_DONE = "No check-in yet today ({day}): run 'backcare checkin'."
+DUE_NO_SCREEN = "No safety screen yet: run 'backcare safety' first, then 'backcare checkin'."
+DUE_FLAGS = {"--quiet", "-q"}
+
+
+def answer_early(argv: list[str]) -> None:
+    """Answer argv here and exit when it is `--version` or a plain `due`; return (doing nothing) otherwise."""
+    home: str | None = None
+    args = iter(argv)
+    rest: list[str] = []
+    for arg in args:
+        if arg == "--home":
+            home = next(args, None)
+            if home is None:
+                return
+        elif arg.startswith("--home="):
+            home = arg.removeprefix("--home=")
+        elif arg == "--debug":
+            continue
+        else:
+            rest = [arg, *args]
+    if rest == ["--version"]:
+        from backcare import __version__
+
+        print(f"backcare {__version__}")
+        sys.exit(0)
+    if rest[:1] == ["due"] and set(rest[1:]) <= DUE_FLAGS:
+        try:
+            code, line = due(home, quiet=bool(rest[1:]))
+        except Exception as exc:  # never a traceback in a prompt hook
+            if "--debug" in argv:
+                raise
+            code, line = 1, "" if rest[1:] else f"Error: backcare could not tell whether today is done ({exc})."
+        if line:
+            print(line, file=sys.stderr if line.startswith("Error:") else sys.stdout)
+        sys.exit(code)
+
+
+def due(home_option: str | None, *, quiet: bool) -> tuple[int, str]:
+    """(exit code, the line to print or ''): 0 today's check-in is done, 1 it is not (no data folder yet counts as
+    not done; data that cannot be read too, and the line then starts with 'Error:'), 2 a bad BACKCARE_TODAY,
+    3 a database without any safety screen yet."""
+    from backcare.clock import today
+    from backcare.errors import InvalidInput
+    from backcare.store.due import DueReadError, read_due
+
+    try:
+        day = today().isoformat()
+    except InvalidInput as exc:
+        return 2, "" if quiet else f"Error: {exc.message}"
+    try:
+        found = read_due(data_home(home_option), day)
+    except DueReadError as exc:
+        return 1, "" if quiet else f"Error: {exc}"
+    screened, checked = found if found is not None else (True, False)  # no data yet: simply not done
+    if checked:
+        code, line = 0, DUE_DONE
+    elif not screened:
+        code, line = 3, DUE_NO_SCREEN
+    else:
+        code, line = 1, DUE_NOT_DONE
+    return code, "" if quiet else line.format(day=day)
+
+
+def data_home(option: str | None) -> str:
+    """backcare.paths.resolve_home, without importing platformdirs (about 20 ms) in the plain cases where every
+    platformdirs version gives the same answer; anything unusual asks platformdirs. A test keeps the two equal."""
+    xdg = os.environ.get("XDG_DATA_HOME", "")
+    user_home = os.environ.get("HOME", "")
+    plain = os.path.isabs(user_home) and not _android()
+    if not option and not os.environ.get("BACKCARE_HOME") and plain:
+        if sys.platform == "darwin" and not xdg:
+            return os.path.join(user_home, "Library", "Application Support", "backcare")
+        if sys.platform.startswith(("linux", "freebsd", "openbsd", "netbsd")) and (not xdg or os.path.isabs(xdg)):
+            return os.path.join(xdg or os.path.join(user_home, ".local", "share"), "backcare")
+    from backcare.paths import resolve_home
+
+    return str(resolve_home(option))
+
+
+def _android() -> bool:
+    return os.environ.get("ANDROID_DATA") == "/data" and os.environ.get("ANDROID_ROOT") == "/system"

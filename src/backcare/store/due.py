@@ -1,0 +1,52 @@
+"""A tiny read-only look at the database for `backcare due` (it runs at every shell start, so it imports only
+sqlite3 and opens the file read-only: no migration, no check, nothing written)."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from urllib.parse import quote
+
+DB_NAME = "backcare.db"  # the same name as backcare.paths.DB_NAME (a test keeps them equal)
+BUSY_TIMEOUT_S = 1.0  # a prompt hook must not hang while another backcare writes
+
+
+class DueReadError(Exception):
+    """The database exists but cannot be read: one sentence for the person."""
+
+
+def read_due(home: str, day: str) -> tuple[bool, bool] | None:
+    """(a safety screen exists, a check-in for `day` exists) in the database in `home`; None when there is no
+    database yet (a missing home). A damaged, locked or unreadable file raises DueReadError."""
+    path = os.path.join(home, DB_NAME)
+    if not os.path.exists(path):
+        return None
+    uri = "file:" + quote(os.path.abspath(path)) + "?mode=ro"
+    try:
+        conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+    except sqlite3.Error as exc:
+        raise DueReadError(_describe(exc, path)) from None
+    try:
+        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        screened = "safety_screens" in tables and (
+            conn.execute("SELECT 1 FROM safety_screens LIMIT 1").fetchone() is not None
+        )
+        checked = "checkins" in tables and (
+            conn.execute("SELECT 1 FROM checkins WHERE date = ?", (day,)).fetchone() is not None
+        )
+    except sqlite3.Error as exc:
+        raise DueReadError(_describe(exc, path)) from None
+    finally:
+        conn.close()
+    return screened, checked
+
+
+def _describe(exc: sqlite3.Error, path: str) -> str:
+    text = str(exc).lower()
+    if "locked" in text or "busy" in text:
+        return f"Another backcare is writing to {path}; try again in a moment."
+    if "not a database" in text or "malformed" in text or "corrupt" in text:
+        return f"{path} is damaged or is not a backcare database; run 'backcare where' for details."
+    if "unable to open" in text or "readonly" in text or "read-only" in text:
+        return f"backcare cannot read {path}; run 'backcare where' for details."
+    return f"backcare cannot read {path} ({exc}); run 'backcare where' for details."
