@@ -128,8 +128,12 @@ def test_default_home_without_platformdirs_matches_resolve_home(xdg, user_home):
         os.environ.pop("BACKCARE_HOME", None)
         os.environ["HOME"] = user_home
         os.environ["XDG_DATA_HOME"] = xdg
-        assert fast.data_home(None) == str(paths.resolve_home(None))
-        assert fast.data_home("/elsewhere") == str(paths.resolve_home("/elsewhere"))
+        assert Path(fast.data_home(None)) == paths.resolve_home(None)
+        for chosen in ("/elsewhere//x/", "~/data", "relative/x", "~"):
+            assert Path(fast.data_home(chosen)) == paths.resolve_home(chosen)
+            os.environ["BACKCARE_HOME"] = chosen
+            assert Path(fast.data_home(None)) == paths.resolve_home(None)
+            del os.environ["BACKCARE_HOME"]
     finally:
         for key, value in saved.items():
             if value is None:
@@ -168,7 +172,7 @@ def imported(args: list[str], home: Path) -> set[str]:
     return set(json.loads(line.removeprefix("MODULES="))) | timed
 
 
-HEAVY = {"typer", "click", "rich", "yaml", "platformdirs", "backcare.content", "backcare.services"}
+HEAVY = {"typer", "click", "rich", "yaml", "platformdirs", "backcare.content", "backcare.services", "backcare.store"}
 
 
 def test_due_and_version_stay_off_typer_rich_yaml(tmp_path, monkeypatch, bc, home):

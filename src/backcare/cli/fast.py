@@ -52,15 +52,15 @@ def due(home_option: str | None, *, quiet: bool) -> tuple[int, str]:
     3 a database without any safety screen yet."""
     from backcare.clock import today
     from backcare.errors import InvalidInput
-    from backcare.store.due import DueReadError, read_due
 
     try:
         day = today().isoformat()
     except InvalidInput as exc:
         return 2, "" if quiet else f"Error: {exc.message}"
+    reader = _store_reader()
     try:
-        found = read_due(data_home(home_option), day)
-    except DueReadError as exc:
+        found = reader.read_due(data_home(home_option), day)
+    except reader.DueReadError as exc:
         return 1, "" if quiet else f"Error: {exc}"
     screened, checked = found if found is not None else (True, False)  # no data yet: simply not done
     if checked:
@@ -72,13 +72,38 @@ def due(home_option: str | None, *, quiet: bool) -> tuple[int, str]:
     return code, "" if quiet else line.format(day=day)
 
 
+def _store_reader():  # -> the backcare.store.due module
+    """backcare.store.due, the tiny read-only query. Importing it the usual way first runs backcare.store's
+    __init__, the whole Store (about 20 ms of imports), so unless that is already loaded the one file is loaded
+    on its own (it imports only os and sqlite3)."""
+    if "backcare.store" not in sys.modules:
+        import importlib.machinery
+
+        path = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "store", "due.py")
+        loader = importlib.machinery.SourceFileLoader("backcare.store.due", path)
+        module = type(sys)("backcare.store.due")
+        module.__file__, module.__loader__ = path, loader
+        try:
+            loader.exec_module(module)
+        except (OSError, ImportError):  # not a plain file on disk (a zip, a frozen app): import it normally
+            pass
+        else:
+            return module
+    from backcare.store import due
+
+    return due
+
+
 def data_home(option: str | None) -> str:
     """backcare.paths.resolve_home, without importing platformdirs (about 20 ms) in the plain cases where every
     platformdirs version gives the same answer; anything unusual asks platformdirs. A test keeps the two equal."""
+    chosen = option or os.environ.get("BACKCARE_HOME")
+    if chosen:  # as resolve_home does it, without pathlib (6 ms to import)
+        return os.path.expanduser(chosen)
     xdg = os.environ.get("XDG_DATA_HOME", "")
     user_home = os.environ.get("HOME", "")
     plain = os.path.isabs(user_home) and not _android()
-    if not option and not os.environ.get("BACKCARE_HOME") and plain:
+    if plain:
         if sys.platform == "darwin" and not xdg:
             return os.path.join(user_home, "Library", "Application Support", "backcare")
         if sys.platform.startswith(("linux", "freebsd", "openbsd", "netbsd")) and (not xdg or os.path.isabs(xdg)):
