@@ -7,13 +7,14 @@ import json
 import os
 import shlex
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from backcare.domain.reminder import CRON_TAG
 
-FAKE_CRONTAB = r"""#!/usr/bin/env python3
+FAKE_CRONTAB = r"""#!{python}
 import json, os, sys
 state = os.environ["FAKE_STATE"]
 table = os.path.join(state, "crontab")
@@ -32,7 +33,7 @@ else:
     sys.exit(2)
 """
 
-FAKE_SYSTEMCTL = r"""#!/usr/bin/env python3
+FAKE_SYSTEMCTL = r"""#!{python}
 import json, os, sys
 state = os.environ["FAKE_STATE"]
 with open(os.path.join(state, "calls.jsonl"), "a") as log:
@@ -53,7 +54,7 @@ class Fakes:
         self.state.mkdir(parents=True)
         self.bin.mkdir(parents=True)
         for name, text in (("crontab", FAKE_CRONTAB), ("systemctl", FAKE_SYSTEMCTL)):
-            (self.bin / name).write_text(text)
+            (self.bin / name).write_text(text.replace("#!{python}", "#!" + sys.executable, 1))
             (self.bin / name).chmod(0o755)
 
     @property

@@ -42,7 +42,10 @@ def answer_early(argv: list[str]) -> None:
                 raise
             code, line = 1, "" if rest[1:] else f"Error: backcare could not tell whether today is done ({exc})."
         if line:
-            print(line, file=sys.stderr if line.startswith("Error:") else sys.stdout)
+            try:
+                print(line, file=sys.stderr if line.startswith("Error:") else sys.stdout, flush=True)
+            except OSError:  # a closed pipe or terminal: the exit code still answers
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         sys.exit(code)
 
 
