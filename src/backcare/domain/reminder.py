@@ -14,7 +14,7 @@ CRON_TAG = "# backcare-reminder"
 UNIT_NAME = "backcare-reminder"
 LAUNCHD_LABEL = "org.backcare.reminder"
 TITLE = "backcare"
-MESSAGE = "Time for today's check-in: run backcare checkin"
+MESSAGE = "Time for the daily check-in: run backcare checkin"
 SHELLS = ("bash", "zsh", "fish")
 _TIME = re.compile(r"([0-9]{1,2}):([0-9]{2})")
 
