@@ -37,7 +37,10 @@ def test_due_answers_with_exit_codes_and_one_line(bc, home):
     assert bc("safety", "--none", env=env).returncode == 0
     assert bc("due", env=env).returncode == 1
     assert bc("checkin", "--pain", "3", "--stiffness", "2", env=env).returncode == 0
+    db = home / paths.DB_NAME
+    stored = (db.read_bytes(), db.stat().st_mtime_ns, sorted(p.name for p in home.iterdir()))
     done = bc("due", env=env)
+    assert (db.read_bytes(), db.stat().st_mtime_ns, sorted(p.name for p in home.iterdir())) == stored  # read only
     assert (done.returncode, done.stdout, done.stderr) == (0, f"Today's check-in ({DAY}) is done.\n", "")
     quiet = bc("due", "--quiet", env=env)
     assert (quiet.returncode, quiet.stdout, quiet.stderr) == (0, "", "")

@@ -121,6 +121,12 @@ def test_systemd_timer_where_systemd_runs(cli, fakes, tmp_path):
     assert ["--user", "daemon-reload"] in args and ["--user", "enable", "backcare-reminder.timer"] in args
     assert fakes.crontab is None
     assert "08:15" in cli("remind", "status").output and "systemd" in cli("remind", "status").output
+    assert cli("remind", "on", "--at", "09:45").exit_code == 0  # again: replaced, still one
+    assert "OnCalendar=*-*-* 09:45:00" in (units / "backcare-reminder.timer").read_text()
+    assert sorted(p.name for p in units.iterdir()) == ["backcare-reminder.service", "backcare-reminder.timer"]
+    assert cli("remind", "status").output.strip().splitlines() == [
+        f"Reminder on: every day at 09:45, via a systemd user timer ({units / 'backcare-reminder.timer'})."
+    ]
 
     assert cli("remind", "off").exit_code == 0
     assert not units.joinpath("backcare-reminder.timer").exists()
