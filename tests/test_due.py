@@ -91,6 +91,30 @@ def test_damaged_or_locked_database_is_one_line_exit_1_and_untouched(bc, home):
     assert locked.returncode == 1 and locked.stderr.startswith("Error:") and locked.stderr.count("\n") == 1
 
 
+HOT_WRITE = """
+import os, sqlite3, sys
+db = sqlite3.connect(sys.argv[1], isolation_level=None)
+db.execute("PRAGMA cache_size = 1")
+db.execute("BEGIN IMMEDIATE")
+db.execute("CREATE TABLE junk (x)")
+db.executemany("INSERT INTO junk VALUES (?)", [("x" * 500,) for _ in range(3000)])
+os._exit(0)  # a crash in the middle of a write: the journal stays behind, hot
+"""
+
+
+def test_crash_left_hot_journal_is_named_and_left_to_a_writing_command(bc, home):
+    assert bc("safety", "--none").returncode == 0
+    db = home / paths.DB_NAME
+    subprocess.run([sys.executable, "-c", HOT_WRITE, str(db)], check=True)
+    journal = Path(f"{db}-journal")
+    assert journal.exists()
+    out = bc("due")
+    assert out.returncode == 1 and out.stderr.count("\n") == 1 and "was cut off" in out.stderr
+    assert journal.exists()  # due only reads; the next ordinary command rolls the write back
+    assert bc("where").returncode == 0
+    assert bc("due").returncode == 1 and not journal.exists()
+
+
 def test_bad_pinned_day_is_a_usage_error(bc):
     out = bc("due", env={"BACKCARE_TODAY": "2026-02-30"})
     assert out.returncode == 2 and out.stderr.startswith("Error: BACKCARE_TODAY")

@@ -51,6 +51,9 @@ def _describe(exc: sqlite3.Error, path: str) -> str:
         return f"Another backcare is writing to {path}; try again in a moment."
     if "not a database" in text or "malformed" in text or "corrupt" in text:
         return f"{path} is damaged or is not a backcare database; run 'backcare where' for details."
+    if ("readonly" in text or "read-only" in text) and os.path.exists(path + "-journal"):
+        # A hot journal: only a read-write open can finish undoing the cut-off write, and due never writes.
+        return f"A write to {path} was cut off (a crash or power cut); run 'backcare where' once to finish undoing it."
     if "unable to open" in text or "readonly" in text or "read-only" in text:
         return f"backcare cannot read {path}; run 'backcare where' for details."
     return f"backcare cannot read {path} ({exc}); run 'backcare where' for details."
