@@ -212,3 +212,26 @@ def test_version_is_answered_early(bc):
     for args in (["--version"], ["--debug", "--version"]):
         out = bc(*args)
         assert (out.returncode, out.stdout) == (0, f"backcare {__version__}\n")
+
+
+words = st.sampled_from(["due", "--quiet", "-q", "--debug", "--home", "--home=", "--version", "today", "--help", "x"])
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(argv=st.lists(words, max_size=5))
+def test_early_answer_agrees_with_the_typer_app(cli, home, capsys, argv):
+    """Whatever the hand-parsed early path answers, Typer would have answered the same way; the rest it leaves."""
+    if not (home / paths.DB_NAME).exists():
+        assert cli("safety", "--none").exit_code == 0
+    argv = [f"--home={home}" if w == "--home=" else w for w in argv]
+    try:
+        fast.answer_early(argv)
+    except SystemExit as exc:
+        early = exc.code
+        printed = capsys.readouterr()
+    else:
+        capsys.readouterr()
+        return
+    typer_run = cli(*argv)
+    assert early == typer_run.exit_code, (argv, printed, typer_run.output)
+    assert (printed.out + printed.err).strip() == typer_run.output.strip()
