@@ -179,6 +179,11 @@ def _register_file_commands() -> None:
     routine_app.command("versions", help="List a routine's versions. Every imported version is kept.")(
         routine_versions.versions
     )
+    from backcare.cli import simulate
+
+    routine_app.command("simulate", help="Replay a patient's course through a routine file. In memory.")(
+        simulate.simulate
+    )
 
 
 _register_file_commands()
