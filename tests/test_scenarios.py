@@ -168,7 +168,7 @@ def test_pain_during_9_holds_progression(cli):
     assert any("9/10" in reason for r in rows[11:] for reason in r["reasons"])
 
 
-@pytest.mark.xfail(strict=True, reason="needs engine fix: pain during of 8/10 or more advises contacting the physio")
+@pytest.mark.xfail(strict=True, reason="needs red-flag fix: pain during of 8/10 or more advises contacting the physio")
 def test_pain_during_9_advises_contacting_the_physio(cli):
     rows = replay(cli, "pain-during-9.csv")
     day = next(r for r in rows if r["date"] == "2026-03-12")

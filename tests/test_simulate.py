@@ -277,7 +277,13 @@ def replay_through_the_cli(cli, routine: Path, days: Path) -> list[dict]:
         if row and row.safety:
             answers = SAFETY_ANSWERS[row.safety]
             args = ["--none"] if not answers else [a for q in answers for a in ("--yes-to", q)]
-            assert cli("safety", *args, env=env).exit_code == 0
+            result = cli("safety", *args, env=env)
+            if result.exit_code == 2 and "--seen-doctor" in result.stderr:  # after an emergency answer
+                result = cli("safety", *args, "--seen-doctor", "yes", env=env)
+            assert result.exit_code == 0, result.output
+        if row and row.clearance:
+            result = cli("safety", "clear", "--by", row.clearance, env=env)
+            assert result.exit_code == 0, result.output
         if row and row.checked_in:
             args = ["checkin", "-p", str(row.pain), "-s", str(row.stiffness), "--note", ""]
             if row.settled is not None:
@@ -304,15 +310,17 @@ def replay_through_the_cli(cli, routine: Path, days: Path) -> list[dict]:
 
 
 QUICK = ("settling-flare.csv", "emergency-answer.csv")  # a flare and a safety stop; the rest are marked slow
+NEEDS_CLEARANCES = pytest.mark.xfail(strict=True, reason="needs red-flag fix: 'safety clear' records a clearance")
+
+
+def scenario_marks(name: str) -> tuple:
+    if name == "history-then-clearance.csv":
+        return (NEEDS_CLEARANCES,)
+    return () if name in QUICK else (pytest.mark.slow,)
 
 
 @pytest.mark.parametrize(
-    "scenario",
-    [
-        pytest.param(p.name, marks=() if p.name in QUICK else pytest.mark.slow)
-        for p in sorted(SCENARIOS.glob("*.csv"))
-        if p.name != "history-then-clearance.csv"  # clearances are recorded by a command this replay does not use
-    ],
+    "scenario", [pytest.param(p.name, marks=scenario_marks(p.name)) for p in sorted(SCENARIOS.glob("*.csv"))]
 )
 def test_simulate_makes_the_same_decisions_as_the_daily_commands(cli, scenario):
     days = SCENARIOS / scenario

@@ -113,7 +113,7 @@ def replay_day(store: Store, day: date, row: CourseDay | None) -> dict:
     if row is not None and row.safety is not None:
         notes.append(record_screen(store, day, row.safety))
     if row is not None and row.clearance is not None:
-        notes.append(record_clearance(store, day, row.clearance))
+        notes.append(record_clearance(store, day, row.clearance, row.line))
     if row is not None and row.checked_in:
         from backcare.services import checkins
 
@@ -146,28 +146,44 @@ def replay_day(store: Store, day: date, row: CourseDay | None) -> dict:
 
 
 def record_screen(store: Store, day: date, kind: str) -> str:
-    """Record a safety screen as `backcare safety --none` / `--yes-to ID` does."""
+    """Record a safety screen as `backcare safety --none` / `--yes-to ID` does. A `clear` screen after an
+    emergency answer also says that a doctor has seen the person (what `--seen-doctor yes` records)."""
     from backcare.domain.safety import BY_ID, QUESTIONS, Screen
 
     flagged = SAFETY_ANSWERS[kind]
-    screen = Screen(day, {q.id: q.id in flagged for q in QUESTIONS})
-    store.record_screen(screen)
+    answers = {q.id: q.id in flagged for q in QUESTIONS}
+    service = _safety_service()
+    if service is None:
+        store.record_screen(Screen(day, answers))
+    else:
+        seen = True if kind != "emergency" and service.open_emergency(store) is not None else None
+        service.record(store, Screen(day, answers, seen))  # type: ignore[call-arg]
     if not flagged:
         return "Safety screen: every answer 'no'."
     return f"Safety screen: 'yes' to {'; '.join(BY_ID[q].text for q in flagged)}"
 
 
-def record_clearance(store: Store, day: date, by: str) -> str:
+def record_clearance(store: Store, day: date, by: str, line: int) -> str:
     """Record a clinician's clearance as `backcare safety clear --by TEXT` does, where this backcare has it."""
-    try:
-        from backcare.services import safety as safety_service
-    except ImportError:
-        safety_service = None
-    clear = getattr(safety_service, "clear", None)
-    if clear is None:
+    service = _safety_service()
+    if service is None:
         return f"Clearance by {by!r} noted; this version of backcare does not record clearances."
-    clear(store, day, by=by, note=None)
+    from backcare.errors import BackcareError
+
+    try:
+        service.clear(store, by, None, day)
+    except BackcareError as exc:
+        raise _ReplayProblem(line, f"the clearance cannot be recorded: {exc.message}") from None
     return f"Clearance recorded: {by!r}."
+
+
+def _safety_service():
+    """The service behind `backcare safety` when this backcare has one (older ones wrote screens directly)."""
+    try:
+        from backcare.services import safety
+    except ImportError:
+        return None
+    return safety
 
 
 def log_session(store: Store, day: date, row: CourseDay) -> list[str]:
