@@ -227,3 +227,22 @@ def test_reimport_never_silently_resets_the_stage(old_len, data, new_len, keep):
         assert routines.progress(store, date(2026, 3, 2), record=False).decision.stage == expected
         same = old_ids == new_ids
         assert [r["version"] for r in store.routine_versions("Mine")] == ([1] if same else [1, 2])
+
+
+def test_a_stored_copy_that_todays_checks_refuse_still_maps_the_stage(tmp_path):
+    """A copy imported by an older backcare may fail today's stricter checks; its stage ids still count."""
+    from backcare.domain.progress import StageEvent
+
+    store = Store(sqlite3.connect(":memory:", isolation_level=None), tmp_path / "memory")
+    migrations.apply(store.conn)
+    old = routine_text(["a", "b", "c"]).replace("id: cat-camel", "id: an-exercise-no-longer-known")
+    store.save_routine("Mine", old, None)
+    store.add_stage_event(StageEvent("Mine", date(2026, 3, 1), "a", "start"))
+    store.add_stage_event(StageEvent("Mine", date(2026, 3, 5), "b", "manual", ("physio",), manual=True))
+    new = tmp_path / "new.yaml"
+    new.write_text(routine_text(["x", "y", "z"]))
+    result = routines.import_routine(store, new, None, date(2026, 3, 9))
+    assert result.stage == "y"
+    assert "'Stage b' (b) is not in version 2" in (result.moved or "")
+    listed = routines.versions(store, "Mine")
+    assert [[s["id"] for s in v["stages"]] for v in listed] == [["a", "b", "c"], ["x", "y", "z"]]

@@ -102,7 +102,7 @@ def show_versions(name: str, rows: list[dict]) -> None:
     for r in rows:
         mark = "*" if r["current"] else " "
         when = "built in" if r["builtin"] else f"imported {(r['imported_at'] or '')[:10]}"
-        stages = ", ".join(s["id"] for s in r["stages"]) if r["stages"] is not None else "no longer valid"
+        stages = ", ".join(s["id"] for s in r["stages"]) or "none"
         line = f"{mark} {r['version']}  {when}  stages: {stages}"
         if r["origin"]:
             line += f"  from {r['origin']}"

@@ -179,19 +179,33 @@ def _stage_in_stored(text: str, history: list[StageEvent]) -> tuple[str, str, in
         stage_id = progression.position(old, history).stage
         index = old.stage_index(stage_id)
         return stage_id, old.stages[index].name, index
-    # A copy that today's checks no longer accept: read just its stage ids and names.
-    from backcare.content import load_yaml
-
-    data, _problems = load_yaml(text, "stored routine")
-    raw = data.get("stages") if isinstance(data, dict) else None
-    stages = [(str(s.get("id")), str(s.get("name", s.get("id")))) for s in raw or [] if isinstance(s, dict)]
-    ids = [sid for sid, _ in stages]
+    # A copy that today's checks no longer accept: follow the history over its stage ids.
+    stages = _stages_of(text)
+    ids = [s["id"] for s in stages]
     current = ids[0] if ids else history[-1].stage
     for event in history:
         if event.decision not in ("hold", "stop") and event.stage in ids:
             current = event.stage
     index = ids.index(current) if current in ids else 0
-    return current, dict(stages).get(current, current), index
+    return current, stages[index]["name"] if current in ids else current, index
+
+
+def _stages_of(text: str) -> list[dict]:
+    """The stages (id and name) of a stored routine text, even one that today's checks no longer accept."""
+    from backcare.content import check_routine_text
+
+    routine, _problems = check_routine_text(text, "stored routine")
+    if routine is not None:
+        return [{"id": s.id, "name": s.name} for s in routine.stages]
+    from backcare.content import load_yaml
+
+    data, _problems = load_yaml(text, "stored routine")
+    raw = data.get("stages") if isinstance(data, dict) else None
+    return [
+        {"id": str(s.get("id")), "name": str(s.get("name", s.get("id")))}
+        for s in (raw if isinstance(raw, list) else [])
+        if isinstance(s, dict)
+    ]
 
 
 def versions(store: Store, name: str) -> list[dict]:
@@ -200,16 +214,14 @@ def versions(store: Store, name: str) -> list[dict]:
     if builtin:
         stages = [{"id": s.id, "name": s.name} for s in routine.stages]
         return [{"version": 1, "current": True, "imported_at": None, "origin": None, "builtin": True, "stages": stages}]
-    from backcare.content import check_routine_text
-
-    rows = []
-    for row in store.routine_versions(name):
-        parsed, _problems = check_routine_text(row["source"], f"version {row['version']} of {name!r}")
-        stages = [{"id": s.id, "name": s.name} for s in parsed.stages] if parsed else None
-        rows.append(
-            {**{k: row[k] for k in ("version", "current", "imported_at", "origin")}, "builtin": False, "stages": stages}
-        )
-    return rows
+    return [
+        {
+            **{k: row[k] for k in ("version", "current", "imported_at", "origin")},
+            "builtin": False,
+            "stages": _stages_of(row["source"]),
+        }
+        for row in store.routine_versions(name)
+    ]
 
 
 def use(store: Store, name: str) -> ActiveRoutine:
