@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -192,6 +193,10 @@ def test_simulate_never_touches_a_backcare_home(bc, home, tmp_path):
     result = bc("routine", "simulate", str(ROUTINE), str(days))
     assert result.returncode == 0 and "2026-03-09" in result.stdout
     assert not home.exists()
+    # without BACKCARE_HOME: the platform's data folder is not created either
+    result = bc("routine", "simulate", str(ROUTINE), str(days), env={"BACKCARE_HOME": ""})
+    assert result.returncode == 0, result.stderr
+    assert not (Path(os.environ["XDG_DATA_HOME"]) / "backcare").exists()
     assert not list(Path(tmp_path).rglob("backcare.db"))
 
 
