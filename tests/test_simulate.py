@@ -332,3 +332,33 @@ def test_simulate_makes_the_same_decisions_as_the_daily_commands(cli, scenario):
     simulated = simulate_json(cli, ROUTINE, days)
     replayed = replay_through_the_cli(cli, ROUTINE, days)
     assert [{k: r[k] for k in ("date", "decision", "stage", "reasons")} for r in simulated] == replayed
+
+
+@settings(max_examples=20, deadline=None)
+@given(st.lists(cells, min_size=1, max_size=12))
+def test_any_course_replays_one_decision_per_day_and_stops_on_a_current_symptom(rows):
+    """Whatever the course: one entry per calendar day, stages of the routine, and `stop` on every day whose
+    latest screen has a 'yes' to a current symptom (until a later all-'no' screen)."""
+    import tempfile
+
+    from backcare.services.simulate import simulate
+
+    text, _expected = render(rows)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "course.csv"
+        path.write_text(text)
+        result = simulate(ROUTINE, path)
+    if result.problems:  # only a clearance with nothing to clear (where clearances are recorded)
+        assert len(result.problems) == 1 and "the clearance cannot be recorded" in result.problems[0]
+        return
+    days, _problems = parse_course(text)
+    assert len(result.days) == (days[-1].day - days[0].day).days + 1
+    assert {r["stage"] for r in result.days} <= {"mobility", "control", "strength"}
+    latest = None
+    by_day = {d.day.isoformat(): d for d in days}
+    for r in result.days:
+        row = by_day.get(r["date"])
+        if row is not None and row.safety is not None:
+            latest = row.safety
+        if latest in ("current", "emergency"):
+            assert r["decision"] == "stop", r
