@@ -18,6 +18,7 @@ from backcare.domain.course import CourseDay, CourseProblem, parse_course
 from backcare.store import Store
 
 MAX_BYTES = 2 * 1024 * 1024
+SIMULATED = "simulated routine"
 # Which screen question a `safety` cell answers 'yes' to (the others are 'no').
 SAFETY_ANSWERS = {
     "clear": (),
@@ -83,8 +84,8 @@ def _replay(store: Store, routine_path: Path, name: str, course: list[CourseDay]
     from backcare.services import routines
 
     first, last = course[0].day, course[-1].day
-    key = name if name not in (routines.builtin_name(), routines.BUILTIN) else f"{name} (simulated)"
-    routines.import_routine(store, routine_path, key, first)
+    # Kept under a fixed name: the file's own name may be the built-in routine's (or longer than names may be).
+    routines.import_routine(store, routine_path, SIMULATED, first)
     by_day = {d.day: d for d in course}
     out = Simulation(routine=name)
     for offset in range((last - first).days + 1):
