@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from backcare.domain.progress import Session, StageEvent
 from backcare.domain.routine import Dose, Exercise, Routine, lighter
-from backcare.errors import BackcareError, InvalidInput, StoreError
+from backcare.errors import BackcareError, ContentError, InvalidInput, StoreError
 from backcare.store import Store
 
 if TYPE_CHECKING:
@@ -144,7 +144,7 @@ def _stage_after_import(
     old_text = store.routine_source(key)
     if not history or old_text is None:
         return None, None, None
-    old_id, old_name, old_index = _stage_in_stored(old_text, history)
+    old_id, old_name, old_index = _stage_in_stored(store, key, old_text, history)
     if routine.stage(old_id) is not None:
         return old_id, None, None
     suggested = min(old_index, len(routine.stages) - 1)
@@ -168,11 +168,12 @@ def _stage_after_import(
     return target.id, event, moved
 
 
-def _stage_in_stored(text: str, history: list[StageEvent]) -> tuple[str, str, int]:
-    """(id, name, 0-based position) of the person's stage in a stored version of the routine."""
-    from backcare.content import check_routine_text
-
-    old, _problems = check_routine_text(text, "stored routine")
+def _stage_in_stored(store: Store, key: str, text: str, history: list[StageEvent]) -> tuple[str, str, int]:
+    """(id, name, 0-based position) of the person's stage in the stored version of routine `key`."""
+    try:
+        old, _builtin = load(store, key)  # read as the daily commands read it
+    except ContentError:
+        old = None
     if old is not None:
         from backcare.domain import progression
 
