@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from backcare.domain.progress import Session, StageEvent
 from backcare.domain.routine import Dose, Exercise, Routine, lighter
-from backcare.errors import BackcareError, ContentError, InvalidInput, StoreError
+from backcare.errors import BackcareError, InvalidInput, StoreError
 from backcare.store import Store
 
 if TYPE_CHECKING:
@@ -170,6 +170,8 @@ def _stage_after_import(
 
 def _stage_in_stored(store: Store, key: str, text: str, history: list[StageEvent]) -> tuple[str, str, int]:
     """(id, name, 0-based position) of the person's stage in the stored version of routine `key`."""
+    from backcare.errors import ContentError
+
     try:
         old, _builtin = load(store, key)  # read as the daily commands read it
     except ContentError:
