@@ -1,8 +1,8 @@
 """The clinical scenarios shipped in examples/scenarios/, replayed with `backcare routine simulate`.
 
-Each scenario is a course a physio would try before handing backcare out. Where today's engine already gives
-the answer the clinical review asks for, it is asserted plainly; where the engine and the red-flag screen are
-being corrected, the test states the required behaviour and is marked xfail (strict) until that work lands.
+Each scenario is a course a physio would try before handing backcare out, with the answer the clinical review
+asks for. Where the red-flag screen is still being corrected, the test states the required behaviour and is
+marked xfail (strict) until that work lands.
 """
 
 from __future__ import annotations
@@ -51,7 +51,6 @@ def test_the_same_course_moves_on_through_a_routine_with_advance_rules(cli):
     assert decisions(rows, "advance")
 
 
-@pytest.mark.xfail(strict=True, reason="needs engine fix: a non-final stage without advance is a routine check error")
 def test_a_non_final_stage_without_advance_is_refused_with_its_place(cli):
     routine = SCENARIOS / "no-advance.yaml"
     result = cli("routine", "simulate", str(routine), str(SCENARIOS / "no-advance.csv"))
@@ -92,7 +91,6 @@ def test_an_emergency_stop_names_the_emergency_department(cli):
 
 
 # -- usual pain 7-8 --------------------------------------------------------------------------------------------
-@pytest.mark.xfail(strict=True, reason="needs engine fix: 8/10 is a flare only when above the person's usual level")
 def test_usual_pain_of_7_to_8_is_not_a_flare_every_day(cli):
     rows = replay(cli, "usual-pain-7-8.csv")
     assert decisions(rows, "step_back") == []
@@ -107,7 +105,6 @@ def test_recovery_progresses_before_the_recurrence(cli):
     assert decisions(rows, "step_back", end="2026-04-05") == []
 
 
-@pytest.mark.xfail(strict=True, reason="needs engine fix: usual pain is a rolling level, so 6-7 after 2 is a flare")
 def test_a_recurrence_to_6_or_7_after_recovering_to_2_is_a_flare(cli):
     rows = replay(cli, "recurrence-after-recovery.csv")
     assert len(decisions(rows, "step_back", start="2026-04-06")) == 1
@@ -119,7 +116,6 @@ def test_the_course_advances_before_the_gap(cli):
     assert decisions(rows, "advance", end="2026-03-15") == ["2026-03-09"]
 
 
-@pytest.mark.xfail(strict=True, reason="needs engine fix: no advance during a gap or on the day of return")
 def test_no_advance_through_a_three_week_gap_or_on_return(cli):
     rows = replay(cli, "three-week-gap.csv")
     # the gap is 16 March - 5 April; back on 6 April, re-entry sessions on 6 and 7 April
@@ -127,7 +123,6 @@ def test_no_advance_through_a_three_week_gap_or_on_return(cli):
 
 
 # -- stiffness rising ------------------------------------------------------------------------------------------
-@pytest.mark.xfail(strict=True, reason="needs engine fix: the week-on-week rise rule covers stiffness")
 def test_rising_stiffness_holds_progression(cli):
     rows = replay(cli, "stiffness-rising.csv")
     assert decisions(rows, "advance") == []
@@ -140,7 +135,6 @@ def test_one_exercise_a_day_is_logged_as_one_of_six(cli):
     assert any("1 of 6 exercises done" in n for n in rows[0]["notes"])
 
 
-@pytest.mark.xfail(strict=True, reason="needs engine fix: a session counts only with a minimum share of exercises")
 def test_one_of_six_exercises_is_not_enough_to_advance(cli):
     rows = replay(cli, "one-of-six-exercises.csv")
     assert decisions(rows, "advance") == []
@@ -155,7 +149,6 @@ def test_the_flare_day_steps_back_with_the_flare_plan(cli):
     assert any(reason.startswith("Flare-up plan") for reason in flare["reasons"])
 
 
-@pytest.mark.xfail(strict=True, reason="needs engine fix: one flare, one step back; a settling flare holds")
 def test_a_settling_flare_steps_back_once(cli):
     rows = replay(cli, "settling-flare.csv")
     assert decisions(rows, "step_back") == ["2026-03-16"]
