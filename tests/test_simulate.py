@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -362,3 +363,13 @@ def test_any_course_replays_one_decision_per_day_and_stops_on_a_current_symptom(
             latest = row.safety
         if latest in ("current", "emergency"):
             assert r["decision"] == "stop", r
+
+
+def test_routine_warnings_are_shown_and_the_course_still_replays(cli, tmp_path):
+    lenient = tmp_path / "lenient.yaml"
+    lenient.write_text(ROUTINE.read_text().replace("per_week: 5\n", "per_week: 5\nprogression:\n  pain_limit: 7\n"))
+    days = course(tmp_path, "2026-03-02,4,3,,all,6,clear,", "2026-03-03,4,3,yes,,,,")
+    result = cli("routine", "simulate", str(lenient), str(days), "--json")
+    assert result.exit_code == 0, result.output
+    assert re.search(rf"^{re.escape(str(lenient))}:\d+:\d+: warning: ", result.stderr, re.M), result.stderr
+    assert len(json.loads(result.stdout)) == 2

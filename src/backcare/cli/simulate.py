@@ -35,6 +35,8 @@ def simulate(
         for problem in result.problems:
             typer.echo(problem, err=True)
         raise typer.Exit(1)
+    for warning in result.warnings:
+        typer.echo(warning, err=True)
     if json_output:
         print_json(result.days)
         return

@@ -33,6 +33,7 @@ class Simulation:
     routine: str = ""
     days: list[dict] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)  # located, one per line; nothing was replayed
+    warnings: list[str] = field(default_factory=list)  # the routine check's warnings (the replay still ran)
 
 
 def memory_store() -> Store:
@@ -65,19 +66,22 @@ def read_course(path: Path) -> tuple[list[CourseDay], list[str]]:
 
 
 def simulate(routine_path: Path, course_path: Path) -> Simulation:
-    """Check both files, then replay the course day by day. Problems come back located, nothing raised for them."""
-    from backcare.content import check_routine_file
+    """Check both files, then replay the course day by day. Problems come back located, nothing raised for them;
+    the routine check's warnings come back with the replay."""
+    from backcare.content.routines import lint_routine_file
 
-    routine, routine_problems = check_routine_file(routine_path)
+    checked = lint_routine_file(routine_path)
     course, course_problems = read_course(course_path)
-    problems = [str(p) for p in routine_problems] + course_problems
-    if routine is None or problems:
+    problems = [str(p) for p in checked.problems] + course_problems
+    if checked.routine is None or problems:
         return Simulation(problems=problems or [f"{routine_path}: not a valid routine"])
     store = memory_store()
     try:
-        return _replay(store, routine_path, routine.name, course, str(course_path))
+        result = _replay(store, routine_path, checked.routine.name, course, str(course_path))
     finally:
         store.close()
+    result.warnings = [str(w) for w in checked.warnings]
+    return result
 
 
 def _replay(store: Store, routine_path: Path, name: str, course: list[CourseDay], source: str) -> Simulation:
