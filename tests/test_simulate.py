@@ -68,6 +68,7 @@ def test_columns_may_be_left_out_or_reordered():
         (HEADER + "\n2026-03-02,3,-1,,,,,\n", 2, "stiffness must be a whole number from 0 to 10"),
         (HEADER + "\n2026-03-02,3,3,maybe,,,,\n", 2, "settled must be yes or no"),
         (HEADER + "\n2026-03-02,3,3,,some,3,,\n", 2, "done must be 'all' or the number of exercises done"),
+        (HEADER + "\n2026-03-02,3,3,,0,,,\n", 2, "done must be 'all' or the number of exercises done (1 or more)"),
         (HEADER + "\n2026-03-02,3,3,,all,3,fine,\n", 2, "safety must be one of clear, current, emergency, history"),
         (HEADER + "\n2026-03-02,3,,,,,,\n", 2, "a check-in needs both pain and stiffness"),
         (HEADER + "\n2026-03-02,,,yes,,,,\n", 2, "settled is answered with a check-in"),
@@ -100,7 +101,7 @@ cells = st.fixed_dictionaries(
         "checkin": st.one_of(
             st.none(), st.tuples(st.integers(0, 10), st.integers(0, 10), st.sampled_from(["", "yes", "no"]))
         ),
-        "session": st.one_of(st.none(), st.tuples(st.sampled_from(["all", "0", "1", "4"]), st.integers(0, 10))),
+        "session": st.one_of(st.none(), st.tuples(st.sampled_from(["all", "1", "4"]), st.integers(0, 10))),
         "safety": st.sampled_from(["", "clear", "current", "emergency", "history"]),
         "clearance": st.sampled_from(["", "Dr A", "physio, after review"]),
         "gap": st.integers(1, 4),
@@ -118,8 +119,6 @@ def render(rows: list[dict]) -> tuple[str, list[tuple]]:
             pain, stiff, settled = str(r["checkin"][0]), str(r["checkin"][1]), r["checkin"][2]
         if r["session"]:
             done, during = r["session"][0], str(r["session"][1])
-            if done == "0":
-                during = ""
         clearance = f'"{r["clearance"]}"' if "," in r["clearance"] else r["clearance"]
         lines.append(",".join([day.isoformat(), pain, stiff, settled, done, during, r["safety"], clearance]))
         expected.append((day, pain or None, settled or None, done or None, during or None, r["safety"] or None))

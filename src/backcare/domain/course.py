@@ -31,7 +31,7 @@ class CourseDay:
     pain: int | None = None
     stiffness: int | None = None
     settled: bool | None = None
-    done: str | None = None  # 'all' or a whole number of exercises, as text
+    done: str | None = None  # 'all' or the number of exercises done (the first N of the day's), as text
     pain_during: int | None = None
     safety: str | None = None  # one of SAFETY
     clearance: str | None = None  # who cleared the person (any text)
@@ -147,8 +147,8 @@ def _row(values: dict[str, str], line: int, problems: list[CourseProblem]) -> Co
     if settled is None and settled_raw:
         bad(f"settled must be yes or no, not {_show(values['settled'])}")
     done = values.get("done", "").lower() or None
-    if done is not None and done != "all" and not (done.isascii() and done.isdigit() and int(done) <= 100):
-        bad(f"done must be 'all' or the number of exercises done, not {_show(values['done'])}")
+    if done is not None and done != "all" and not (done.isascii() and done.isdigit() and 1 <= int(done) <= 100):
+        bad(f"done must be 'all' or the number of exercises done (1 or more), not {_show(values['done'])}")
     safety = values.get("safety", "").lower() or None
     if safety is not None and safety not in SAFETY:
         bad(f"safety must be one of {', '.join(SAFETY)}, not {_show(values['safety'])}")
@@ -161,7 +161,7 @@ def _row(values: dict[str, str], line: int, problems: list[CourseProblem]) -> Co
         bad("settled is answered with a check-in: give pain and stiffness on the same row")
     if pain_during is not None and done is None:
         bad("pain_during belongs to a session: give done (all or a number) on the same row")
-    if done not in (None, "0") and pain_during is None and len(problems) == before:
+    if done is not None and pain_during is None and len(problems) == before:
         bad("a session with exercises done needs pain_during (0-10)")
     if len(problems) > before or day is None:
         return None

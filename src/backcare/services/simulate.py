@@ -192,21 +192,21 @@ def _safety_service():
 
 
 def log_session(store: Store, day: date, row: CourseDay) -> list[str]:
-    """Log the row's session as `backcare session --done ... --pain-during N` does (refused while stopped)."""
+    """Log the row's session as `backcare session --done all|N --pain-during P` does (refused while stopped)."""
+    from backcare.errors import InvalidInput
     from backcare.services import sessions
 
     plan = sessions.plan(store, day)
     if plan.stopped:
         return ["No session: exercises are not offered today, so none was logged."]
-    ids = [e["id"] for e in plan.exercises]
-    if row.done == "all":
-        done = "all"
-    else:
-        count = int(row.done)  # type: ignore[arg-type]
-        if count > len(ids):
-            raise _ReplayProblem(
-                row.line, f"done is {count}, but stage {plan.stage!r} has {len(ids)} exercises on {day.isoformat()}"
-            )
-        done = ",".join(ids[:count])
-    logged = sessions.log(store, plan, day, done=done, skip=None, pain_during=row.pain_during, effort=None)
+    count = len(plan.exercises)
+    if row.done != "all" and int(row.done) > count:  # type: ignore[arg-type]
+        raise _ReplayProblem(
+            row.line, f"done is {row.done}, but stage {plan.stage!r} has {count} exercises on {day.isoformat()}"
+        )
+    done = row.done if row.done == "all" else ",".join(e["id"] for e in plan.exercises[: int(row.done)])  # type: ignore[arg-type]
+    try:
+        logged = sessions.log(store, plan, day, done=done, skip=None, pain_during=row.pain_during, effort=None)
+    except InvalidInput as exc:
+        raise _ReplayProblem(row.line, exc.message) from None
     return [logged.summary, *logged.extra]
