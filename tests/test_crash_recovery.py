@@ -405,7 +405,7 @@ def test_the_last_resort_message_says_nothing_changed_when_nothing_was_saved(hom
     from backcare.store import Store as S
 
     seed(home, 2)
-    err = _crash_after(monkeypatch, capsys, home, ["history"], (S, "checkins"))
+    err = _crash_after(monkeypatch, capsys, home, ["history"], (S, "latest_checkins"))
     assert "boom" in err
     assert "Your stored data was not changed" in err
 

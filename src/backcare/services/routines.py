@@ -142,11 +142,7 @@ def import_routine(
             else ""
         )
         raise BackcareError(f"{problems[0]}{more}" if problems else f"{path} is not a valid routine.")
-    key = (name or routine.name).strip()
-    if not key or len(key) > 80:
-        raise InvalidInput("A routine name must be 1-80 characters.")
-    if key == builtin_name() or key == BUILTIN:
-        raise InvalidInput(f"{key!r} is the built-in routine's name; choose another with --name.")
+    key = check_name(name or routine.name)
     text = path.read_bytes().decode("utf-8-sig")
     day = today or date.today()
     stage, event, moved = _stage_after_import(store, key, text, routine, day, pick)
@@ -244,6 +240,21 @@ def versions(store: Store, name: str) -> list[dict]:
         }
         for row in store.routine_versions(name)
     ]
+
+
+def check_name(name: str, hint: str = "; choose another with --name") -> str:
+    """The name a stored routine may have: 1-80 characters, not the built-in routine's."""
+    key = name.strip()
+    if not key or len(key) > 80:
+        raise InvalidInput("A routine name must be 1-80 characters.")
+    if key == builtin_name() or key == BUILTIN:
+        raise InvalidInput(f"{key!r} is the built-in routine's name{hint}.")
+    return key
+
+
+def is_known(store: Store, name: str) -> bool:
+    """Whether `name` is a routine backcare can load (the built-in one, or one stored in this home)."""
+    return name in (BUILTIN, builtin_name()) or store.routine_source(name) is not None
 
 
 def use(store: Store, name: str) -> ActiveRoutine:

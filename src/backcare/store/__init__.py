@@ -306,6 +306,18 @@ class Store:
         return [_checkin(row) for row in self.conn.execute(sql, (lo, hi, limit))]
 
     @guarded
+    def latest_checkins(self, since: date | None = None, limit: int = -1) -> list[CheckIn]:
+        """Check-ins newest first, from `since` on, at most `limit` (-1: all): only the rows asked for are read."""
+        sql = f"SELECT {_CHECKIN_COLS} FROM checkins WHERE date >= ? ORDER BY date DESC LIMIT ?"
+        lo = since.isoformat() if since else "0000-01-01"
+        return [_checkin(row) for row in self.conn.execute(sql, (lo, limit))]
+
+    @guarded
+    def count_checkins(self, since: date | None = None) -> int:
+        lo = since.isoformat() if since else "0000-01-01"
+        return self.conn.execute("SELECT count(*) FROM checkins WHERE date >= ?", (lo,)).fetchone()[0]
+
+    @guarded
     def edits(self, day: date | None = None) -> list[Edit]:
         from backcare.domain.edits import Edit
 
