@@ -117,5 +117,5 @@ def show_versions(name: str, rows: list[dict]) -> None:
         line = f"{mark} {r['version']}  {when}  stages: {stages}"
         if r["origin"]:
             line += f"  from {r['origin']}"
-        out.print(Text(line), overflow="fold")
+        out.print(shown(line), overflow="fold")  # the origin may come from an import
     out.print(Text("* = current. Write one out with: backcare routine export NAME --version N"))
