@@ -320,12 +320,9 @@ def test_three_megabyte_file_is_refused_without_reading_it(tmp_path):
     assert problems[0].message.startswith("the file is too large (3.0 MB; the limit is 2 MB)")
 
 
-def test_alias_bomb_fixture_is_refused_fast():
-    import time
-
-    start = time.perf_counter()
+def test_alias_bomb_fixture_is_refused_at_the_first_anchor(yaml_work):
     _, problems = check_routine_file(ROOT / "tests" / "routines" / "broken" / "alias-bomb.yaml")
-    assert time.perf_counter() - start < 1.0
+    assert yaml_work.parsers == 1 and yaml_work.events <= 10  # nothing past the first anchor is read
     assert "anchors" in problems[0].message
 
 
@@ -843,12 +840,10 @@ def test_starter_name_is_safe_yaml_for_odd_file_names(tmp_path):
         assert routine.name == starter_name(stem)[:80]
 
 
-def test_routine_commands_when_registered_in_the_app():
-    """Once the lead registers `backcare routine check`, the real CLI checks the shipped files too."""
+def test_routine_check_accepts_every_shipped_routine_file():
+    """The real CLI checks the shipped files too."""
     from backcare.cli.app import app
 
-    if CliRunner().invoke(app, ["routine", "check", "--help"]).exit_code != 0:
-        pytest.skip("`backcare routine check` is not registered yet")
     result = CliRunner().invoke(app, ["routine", "check", *map(str, VALID_FILES)])
     assert result.exit_code == 0, result.output
 
