@@ -12,6 +12,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from backcare import clock
 from backcare.domain.checkin import CheckIn
 from backcare.errors import StoreError
 from backcare.paths import DB_NAME
@@ -135,7 +136,7 @@ def test_bad_database_files_are_refused_and_left_untouched(cli, home, kind):
                 "--note",
                 "x" * 500,
                 "--date",
-                (date.today() - timedelta(days=i)).isoformat(),
+                (clock.today() - timedelta(days=i)).isoformat(),
             )
         path = home / DB_NAME
         if kind == "other-sqlite":
@@ -199,7 +200,7 @@ def test_default_home_is_the_platform_data_dir(monkeypatch, tmp_path):
 @pytest.mark.slow
 def test_twenty_concurrent_checkins_on_distinct_dates_all_land(home):
     Store.open(home).close()
-    today = date.today()
+    today = clock.today()
     env = {**os.environ, "BACKCARE_HOME": str(home)}
     procs = [
         subprocess.Popen(
