@@ -172,6 +172,24 @@ def test_delete_missing_day_is_a_clear_error(cli):
     assert "no check-in" in result.stderr
 
 
+def test_delete_goes_through_the_checkins_service(home, open_store, today):
+    from backcare.errors import BackcareError
+    from backcare.services import checkins
+
+    store = open_store(home)
+    checkins.record(store, today, pain=2, stiffness=3)
+    assert checkins.existing(store, today).pain == 2
+    deleted = checkins.delete(store, today)
+    assert (deleted.day, deleted.pain, deleted.stiffness) == (today, 2, 3)
+    assert store.get_checkin(today) is None
+    assert [e.action for e in store.edits(today)] == ["delete"]
+    with pytest.raises(BackcareError, match="There is no check-in for"):
+        checkins.delete(store, today)  # deleted meanwhile (another backcare): one sentence, nothing changed
+    with pytest.raises(BackcareError, match="There is no check-in for"):
+        checkins.existing(store, today)
+    assert [e.action for e in store.edits(today)] == ["delete"]
+
+
 def test_debug_shows_the_details_for_a_bug_report(cli, home):
     home.mkdir(parents=True)
     (home / "backcare.db").write_text("not a database")

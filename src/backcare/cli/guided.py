@@ -6,6 +6,7 @@ import select
 import sys
 import time
 from datetime import date
+from typing import TYPE_CHECKING
 
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
@@ -17,7 +18,9 @@ from backcare.render.console import console
 from backcare.render.routine import exercise_card
 from backcare.services import sessions
 from backcare.services.sessions import Logged, Plan
-from backcare.store import Store
+
+if TYPE_CHECKING:
+    from backcare.store import Store
 
 
 def _enter_pressed() -> bool:
