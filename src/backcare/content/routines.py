@@ -254,7 +254,7 @@ class _RoutineChecker(Checker):
         # Every custom id that reads as an id is known to the stages (so a mistake inside an exercise is not
         # also reported as an unknown exercise), even if the exercise itself has problems.
         self.custom_ids = set(ids)
-        return {draft.id: draft.build() for draft in drafts if draft.ok and draft.id in ids}  # type: ignore[misc]
+        return {draft.id: draft.build() for draft in drafts if draft.ok and draft.id in ids}
 
     def stages(self, node: YNode, lib: dict[str, Exercise], custom: dict[str, Exercise]) -> tuple[Stage, ...] | None:
         items = self.seq(node, "stages", *STAGES, "stage")
@@ -337,7 +337,7 @@ class _RoutineChecker(Checker):
                 exercise_id = None
         given = read_dose_fields(self, fields)
         base = (lib.get(exercise_id) or custom.get(exercise_id)) if exercise_id is not None else None
-        if len(self.problems) != before or given is None or base is None:
+        if len(self.problems) != before or given is None or base is None or exercise_id is None:
             # base is None also for a custom exercise with problems of its own (already reported)
             return exercise_id, None
         dose = Dose(

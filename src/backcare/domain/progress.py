@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -21,7 +22,7 @@ class Session:
         """A session counts when at least one exercise was done."""
         return bool(self.done)
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "date": self.day.isoformat(),
             "routine": self.routine,
@@ -44,7 +45,7 @@ class StageEvent:
     reasons: tuple[str, ...] = ()
     manual: bool = False
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "routine": self.routine,
             "date": self.day.isoformat(),

@@ -137,9 +137,8 @@ def decide(
         )
 
     if stage.advance is None or index == len(routine.stages) - 1:
-        reasons = [*hold] if hold else []
-        reasons.append(f"'{stage.name}' is the last stage: keep it up; progress by longer holds, then more reps.")
-        return Decision(HOLD, pos.stage, pos.stage, tuple(reasons))
+        last = [*hold, f"'{stage.name}' is the last stage: keep it up; progress by longer holds, then more reps."]
+        return Decision(HOLD, pos.stage, pos.stage, tuple(last))
 
     adv = stage.advance
     met, unmet = _criteria(in_stage, days_in, adv.sessions, adv.days, adv.max_pain_during)

@@ -18,7 +18,7 @@ import math
 import re
 from datetime import date
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, TypeGuard
 
 from backcare.errors import BackcareError
 
@@ -163,14 +163,14 @@ def validate(doc: Any) -> None:
                 where += f" ({row['date']})"
             _record(row, fields, where)
             if unique:
-                key = tuple(row[k] for k in unique)
-                if key in seen:
+                ident = tuple(row[k] for k in unique)
+                if ident in seen:
                     raise _Bad(
-                        f"{where} repeats {' and '.join(unique)} {' '.join(map(str, key))}"
-                        if all(isinstance(k, str) and len(k) <= 40 for k in key)
+                        f"{where} repeats {' and '.join(unique)} {' '.join(map(str, ident))}"
+                        if all(isinstance(k, str) and len(k) <= 40 for k in ident)
                         else f"{where} is a repeat of an earlier entry"
                     )
-                seen.add(key)
+                seen.add(ident)
         if section == "topics_read":
             for i, row in enumerate(rows):
                 if row["first_read"] > row["last_read"]:
@@ -205,7 +205,7 @@ def _record(row: Any, fields: dict[str, tuple[bool, Check]], where: str) -> None
 # field checks: each raises _Bad("must be ...") -------------------------------------------------
 
 
-def _is_int(value: Any) -> bool:
+def _is_int(value: Any) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool)
 
 

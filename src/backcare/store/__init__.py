@@ -193,7 +193,7 @@ class Store:
         from backcare.domain.edits import Edit
 
         sql = "SELECT date, action, before, after, at FROM checkin_edits"
-        params: tuple = ()
+        params: tuple[Any, ...] = ()
         if day is not None:
             sql += " WHERE date = ?"
             params = (day.isoformat(),)
@@ -271,7 +271,7 @@ class Store:
         return row[0] if row else None
 
     @guarded
-    def routines(self) -> list[dict]:
+    def routines(self) -> list[dict[str, Any]]:
         rows = self.conn.execute("SELECT name, origin, imported_at FROM routines ORDER BY name")
         return [{"name": n, "origin": o, "imported_at": at} for n, o, at in rows]
 
@@ -307,7 +307,7 @@ class Store:
         from backcare.domain.progress import Session
 
         sql = "SELECT date, routine, stage, done, skipped, pain_during, effort FROM sessions WHERE date >= ?"
-        params: list = [since.isoformat() if since else "0000-01-01"]
+        params: list[Any] = [since.isoformat() if since else "0000-01-01"]
         if routine is not None:
             sql += " AND routine = ?"
             params.append(routine)
@@ -346,7 +346,7 @@ class Store:
         from backcare.domain.progress import StageEvent
 
         sql = "SELECT routine, date, stage, decision, reasons, manual FROM stage_history"
-        params: tuple = ()
+        params: tuple[Any, ...] = ()
         if routine is not None:
             sql += " WHERE routine = ?"
             params = (routine,)
@@ -369,7 +369,7 @@ class Store:
 
     @guarded
     def schema_version(self) -> int:
-        return self.conn.execute("PRAGMA user_version").fetchone()[0]
+        return int(self.conn.execute("PRAGMA user_version").fetchone()[0])
 
 
 _CHECKIN_COLS = "date, pain, stiffness, sleep, stress, note, tags, settled"
@@ -380,7 +380,7 @@ def _ids(text: str) -> tuple[str, ...]:
     return () if text == "[]" else tuple(json.loads(text))
 
 
-def _checkin(row: tuple) -> CheckIn:
+def _checkin(row: tuple[Any, ...]) -> CheckIn:
     d, pain, stiffness, sleep, stress, note, tags, settled = row
     return CheckIn(
         date.fromisoformat(d),
@@ -394,12 +394,14 @@ def _checkin(row: tuple) -> CheckIn:
     )
 
 
-def _checkin_values(c: CheckIn) -> tuple:
+def _checkin_values(c: CheckIn) -> tuple[Any, ...]:
     settled = None if c.settled is None else int(c.settled)
     return (c.day.isoformat(), c.pain, c.stiffness, c.sleep, c.stress, c.note, json.dumps(list(c.tags)), settled)
 
 
-def _add_edit(db: sqlite3.Connection, day: date, action: str, before: dict, after: dict | None, at: str) -> None:
+def _add_edit(
+    db: sqlite3.Connection, day: date, action: str, before: dict[str, Any], after: dict[str, Any] | None, at: str
+) -> None:
     db.execute(
         "INSERT INTO checkin_edits (date, action, before, after, at) VALUES (?, ?, ?, ?, ?)",
         (day.isoformat(), action, json.dumps(before), json.dumps(after) if after is not None else None, at),

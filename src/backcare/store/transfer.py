@@ -165,7 +165,7 @@ def merge(store: Store, data: dict[str, Any], *, replace: bool = False) -> Merge
     return result
 
 
-def _checkin_row(c: dict) -> tuple:
+def _checkin_row(c: dict[str, Any]) -> tuple[Any, ...]:
     settled = None if c.get("settled") is None else int(c["settled"])
     return (
         c["pain"],
@@ -178,7 +178,7 @@ def _checkin_row(c: dict) -> tuple:
     )
 
 
-def _checkin_public(c: dict) -> dict:
+def _checkin_public(c: dict[str, Any]) -> dict[str, Any]:
     """The same shape as CheckIn.as_dict(), used for edit history entries."""
     return {
         "date": c["date"],
@@ -192,7 +192,9 @@ def _checkin_public(c: dict) -> dict:
     }
 
 
-def _merge_checkins(db: sqlite3.Connection, rows: list[dict], result: MergeResult, replace: bool, stamp: str) -> None:
+def _merge_checkins(
+    db: sqlite3.Connection, rows: list[dict[str, Any]], result: MergeResult, replace: bool, stamp: str
+) -> None:
     existing = {row[0]: _checkin(row).as_dict() for row in db.execute(f"SELECT {_CHECKIN_COLS} FROM checkins")}
     for c in rows:
         day = c["date"]
@@ -226,7 +228,7 @@ def _merge_checkins(db: sqlite3.Connection, rows: list[dict], result: MergeResul
             existing[day] = incoming
 
 
-def _merge_edits(db: sqlite3.Connection, rows: list[dict], result: MergeResult) -> None:
+def _merge_edits(db: sqlite3.Connection, rows: list[dict[str, Any]], result: MergeResult) -> None:
     seen = {
         (d, action, _canon(json.loads(before)), _canon(json.loads(after)) if after is not None else None, at)
         for d, action, before, after, at in db.execute("SELECT date, action, before, after, at FROM checkin_edits")
@@ -251,7 +253,7 @@ def _merge_edits(db: sqlite3.Connection, rows: list[dict], result: MergeResult) 
         result.added["checkin_edits"] += 1
 
 
-def _merge_sessions(db: sqlite3.Connection, rows: list[dict], result: MergeResult, replace: bool) -> None:
+def _merge_sessions(db: sqlite3.Connection, rows: list[dict[str, Any]], result: MergeResult, replace: bool) -> None:
     existing = {
         (d, routine): {
             "stage": stage,
@@ -301,7 +303,7 @@ def _merge_sessions(db: sqlite3.Connection, rows: list[dict], result: MergeResul
             existing[key] = incoming
 
 
-def _merge_stages(db: sqlite3.Connection, rows: list[dict], result: MergeResult) -> None:
+def _merge_stages(db: sqlite3.Connection, rows: list[dict[str, Any]], result: MergeResult) -> None:
     seen = {
         (routine, d, stage, decision, _canon(json.loads(reasons)), bool(manual), at)
         for routine, d, stage, decision, reasons, manual, at in db.execute(
@@ -331,7 +333,7 @@ def _merge_stages(db: sqlite3.Connection, rows: list[dict], result: MergeResult)
         result.added["stage_history"] += 1
 
 
-def _merge_screens(db: sqlite3.Connection, rows: list[dict], result: MergeResult) -> None:
+def _merge_screens(db: sqlite3.Connection, rows: list[dict[str, Any]], result: MergeResult) -> None:
     seen = {
         (d, _canon(json.loads(answers)), at)
         for d, answers, at in db.execute("SELECT date, answers, at FROM safety_screens")
@@ -349,7 +351,7 @@ def _merge_screens(db: sqlite3.Connection, rows: list[dict], result: MergeResult
         result.added["safety_screens"] += 1
 
 
-def _merge_topics(db: sqlite3.Connection, rows: list[dict], result: MergeResult) -> None:
+def _merge_topics(db: sqlite3.Connection, rows: list[dict[str, Any]], result: MergeResult) -> None:
     existing = {
         t: (first, last) for t, first, last in db.execute("SELECT topic, first_read, last_read FROM topics_read")
     }
@@ -370,7 +372,7 @@ def _merge_topics(db: sqlite3.Connection, rows: list[dict], result: MergeResult)
         result.same += 1  # the same topic, read on more days: not new, not a conflict
 
 
-def _merge_routines(db: sqlite3.Connection, rows: list[dict], result: MergeResult, replace: bool) -> None:
+def _merge_routines(db: sqlite3.Connection, rows: list[dict[str, Any]], result: MergeResult, replace: bool) -> None:
     existing = {n: (s, o) for n, s, o in db.execute("SELECT name, source, origin FROM routines")}
     for r in rows:
         name = r["name"]
