@@ -57,12 +57,13 @@ def _choice(text: str) -> str:
     return answer or "d"
 
 
-def _related(exercise_id: str) -> dict | None:
+def _related(exercise_id: str) -> dict[str, str] | None:
     try:
         from backcare.services.education import related_topic
     except ImportError:
         return None
-    return related_topic(exercise_id)
+    topic = related_topic(exercise_id)
+    return {"id": topic.id, "title": topic.title} if topic else None
 
 
 def run_guided(
