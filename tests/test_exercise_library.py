@@ -1,4 +1,10 @@
-"""Validation tests for the backcare exercise library (data/exercises.yaml)."""
+"""The bundled exercise library (data/exercises.yaml).
+
+The package's own validator (backcare.content.exercises.parse, with its BUNDLED limits) decides what is valid;
+these tests run it on the shipped file and on broken copies, and add checks of their own that the validator
+does not make: the library's size and balance, unnumbered steps, symmetric progressions without cycles, and
+YAML that means the same to every reader.
+"""
 
 import re
 from pathlib import Path
@@ -6,27 +12,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-LIBRARY_PATH = Path(__file__).resolve().parents[1] / "data" / "exercises.yaml"
+from backcare.content import exercises as validator
+from backcare.domain.routine import CATEGORIES
+from backcare.errors import ContentError
 
-ALLOWED_KEYS = {
-    "id",
-    "name",
-    "category",
-    "summary",
-    "steps",
-    "cues",
-    "mistakes",
-    "dose",
-    "easier",
-    "harder",
-    "equipment",
-    "cautions",
-}
-CATEGORIES = {"mobility", "control", "strength"}
-DOSE_KEYS = {"sets", "reps", "hold", "side"}
-DOSE_INT_RANGES = {"sets": (1, 10), "reps": (1, 100), "hold": (1, 600)}
-SIDES = {"both", "each", "left", "right"}
-ID_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+LIBRARY_PATH = Path(__file__).resolve().parents[1] / "data" / "exercises.yaml"
 MIN_EXERCISES = 30
 MIN_PER_CATEGORY = 8
 
@@ -37,190 +27,149 @@ def raw_text():
 
 
 @pytest.fixture(scope="module")
-def library(raw_text):
-    return yaml.safe_load(raw_text)
+def by_id(raw_text):
+    return validator.parse(raw_text, "exercises.yaml")
 
 
 @pytest.fixture(scope="module")
-def exercises(library):
-    assert isinstance(library, dict), "top level must be a mapping"
-    items = library.get("exercises")
-    assert isinstance(items, list), "'exercises' must be a list"
-    assert all(isinstance(e, dict) for e in items), "each exercise must be a mapping"
-    return items
+def exercises(by_id):
+    return list(by_id.values())
 
 
-@pytest.fixture(scope="module")
-def by_id(exercises):
-    return {e["id"]: e for e in exercises}
+class _NoAliases(yaml.SafeDumper):
+    def ignore_aliases(self, data):
+        return True
 
 
-def _is_int(value):
-    # bool is a subclass of int in Python; reject it explicitly.
-    return isinstance(value, int) and not isinstance(value, bool)
+def dump(data) -> str:
+    """YAML text without anchors (which the validator refuses): each mutation is then the only problem."""
+    return yaml.dump(data, Dumper=_NoAliases, sort_keys=False, allow_unicode=True)
 
 
-def _is_nonempty_str(value):
-    return isinstance(value, str) and value.strip() != ""
+# --------------------------------------------------------------- the validator on the shipped file
 
 
-# --------------------------------------------------------------- structure
+def test_the_shipped_library_passes_the_package_validator(raw_text, by_id):
+    assert list(by_id) == [e["id"] for e in yaml.safe_load(raw_text)["exercises"]]
+    assert validator.library() == by_id
 
 
-def test_top_level_key_is_exactly_exercises(library):
-    assert isinstance(library, dict)
-    assert set(library) == {"exercises"}
+def test_the_bundled_house_style_is_within_what_any_exercise_may_be():
+    bundled, custom = validator.BUNDLED, validator.CUSTOM
+    assert bundled.summary_max <= custom.summary_max
+    for field in ("steps", "cues", "mistakes", "cautions"):
+        (lo, hi), (clo, chi) = getattr(bundled, field), getattr(custom, field)
+        assert clo <= lo <= hi <= chi, field
+    assert set(custom.required) <= set(bundled.required) == set(validator.EXERCISE_KEYS)
 
 
-def test_every_entry_has_exactly_the_allowed_keys(exercises):
-    for e in exercises:
-        keys = set(e)
-        missing = ALLOWED_KEYS - keys
-        unknown = keys - ALLOWED_KEYS
-        assert not missing, f"{e.get('id')}: missing keys {sorted(missing)}"
-        assert not unknown, f"{e.get('id')}: unknown keys {sorted(unknown)}"
+def _set(key, value):
+    def mutate(e):
+        e[key] = value
+
+    return mutate
 
 
-def test_ids_are_kebab_case_strings(exercises):
-    for e in exercises:
-        assert isinstance(e["id"], str), f"id {e['id']!r} is not a string"
-        assert ID_RE.match(e["id"]), f"id {e['id']!r} is not kebab-case"
+def _drop(key):
+    def mutate(e):
+        del e[key]
+
+    return mutate
 
 
-def test_ids_are_unique(exercises):
-    ids = [e["id"] for e in exercises]
-    dupes = sorted({i for i in ids if ids.count(i) > 1})
-    assert not dupes, f"duplicate ids: {dupes}"
+def _dose(**changes):
+    def mutate(e):
+        e["dose"] = {k: v for k, v in {**e["dose"], **changes}.items() if v is not None}
+
+    return mutate
 
 
-def test_categories_are_valid(exercises):
-    for e in exercises:
-        assert e["category"] in CATEGORIES, f"{e['id']}: bad category {e['category']!r}"
+BROKEN = {
+    "missing key": _drop("cautions"),
+    "unknown key": _set("tags", ["x"]),
+    "id not kebab-case": _set("id", "Cat_Camel"),
+    "unknown category": _set("category", "cardio"),
+    "empty name": _set("name", "  "),
+    "summary of 100 characters": _set("summary", "x" * 100),
+    "two steps": _set("steps", ["One.", "Two."]),
+    "eight steps": _set("steps", [f"Step {i}." for i in "abcdefgh"]),
+    "five cues": _set("cues", ["a", "b", "c", "d", "e"]),
+    "no mistakes": _set("mistakes", []),
+    "four cautions": _set("cautions", ["a", "b", "c", "d"]),
+    "a step that is not text": _set("steps", ["One.", ["Two."], "Three."]),
+    "dose without reps": _dose(reps=None),
+    "dose sets as bool": _dose(sets=True),
+    "dose reps too high": _dose(reps=101),
+    "dose hold too long": _dose(hold=601),
+    "dose with an unknown side": _dose(side="up"),
+    "easier is itself": lambda e: e.update(easier=e["id"]),
+    "harder is unknown": _set("harder", "moonwalk"),
+}
+
+
+@pytest.mark.parametrize("mutate", BROKEN.values(), ids=BROKEN.keys())
+def test_the_validator_refuses_a_broken_library(raw_text, mutate):
+    data = yaml.safe_load(raw_text)
+    mutate(data["exercises"][0])
+    with pytest.raises(ContentError, match=r"exercises\.yaml:\d+:\d+") as refused:
+        validator.parse(dump(data), "exercises.yaml")
+    assert "anchors" not in str(refused.value)
+
+
+def test_a_duplicate_id_is_refused(raw_text):
+    data = yaml.safe_load(raw_text)
+    data["exercises"].append(dict(data["exercises"][0], easier=None, harder=None))
+    with pytest.raises(ContentError, match="duplicate exercise id"):
+        validator.parse(dump(data), "exercises.yaml")
+
+
+def test_a_physios_own_exercise_may_be_shorter_than_the_house_style(raw_text):
+    """Two steps and no cautions are fine in a routine file's custom exercise (CUSTOM limits)."""
+    data = {"exercises": [{"id": "my-stretch", "name": "My stretch", "category": "mobility", "steps": ["A.", "B."]}]}
+    text = dump(data)
+    assert list(validator.parse(text, "mine.yaml", validator.CUSTOM)) == ["my-stretch"]
+    with pytest.raises(ContentError):
+        validator.parse(text, "mine.yaml")
+
+
+# --------------------------------------------------------------- checks of its own
 
 
 def test_library_size_and_category_balance(exercises):
     assert len(exercises) >= MIN_EXERCISES
     for category in sorted(CATEGORIES):
-        count = sum(1 for e in exercises if e["category"] == category)
+        count = sum(1 for e in exercises if e.category == category)
         assert count >= MIN_PER_CATEGORY, f"only {count} {category} exercises"
-
-
-# ----------------------------------------------------------------- content
-
-
-def test_name_and_summary_are_nonempty_strings(exercises):
-    for e in exercises:
-        assert _is_nonempty_str(e["name"]), f"{e['id']}: bad name"
-        assert _is_nonempty_str(e["summary"]), f"{e['id']}: bad summary"
-
-
-def test_summary_under_100_characters(exercises):
-    for e in exercises:
-        assert len(e["summary"]) < 100, f"{e['id']}: summary is {len(e['summary'])} chars"
-
-
-def test_steps_are_3_to_7_nonempty_strings(exercises):
-    for e in exercises:
-        steps = e["steps"]
-        assert isinstance(steps, list), f"{e['id']}: steps must be a list"
-        assert 3 <= len(steps) <= 7, f"{e['id']}: {len(steps)} steps"
-        for step in steps:
-            assert _is_nonempty_str(step), f"{e['id']}: bad step {step!r}"
 
 
 def test_steps_have_no_leading_numbers(exercises):
     for e in exercises:
-        for step in e["steps"]:
-            assert not re.match(r"^\s*\d+[.):]", step), f"{e['id']}: numbered step {step!r}"
-
-
-@pytest.mark.parametrize("field, max_len", [("cues", 4), ("mistakes", 4), ("cautions", 3)])
-def test_text_lists_are_nonempty_lists_of_strings(exercises, field, max_len):
-    for e in exercises:
-        items = e[field]
-        assert isinstance(items, list), f"{e['id']}: {field} must be a list"
-        assert 1 <= len(items) <= max_len, f"{e['id']}: {len(items)} {field}"
-        for item in items:
-            assert _is_nonempty_str(item), f"{e['id']}: bad {field} item {item!r}"
-
-
-def test_equipment_is_a_list_of_strings(exercises):
-    for e in exercises:
-        equipment = e["equipment"]
-        assert isinstance(equipment, list), f"{e['id']}: equipment must be a list"
-        for item in equipment:
-            assert _is_nonempty_str(item), f"{e['id']}: bad equipment {item!r}"
-
-
-# -------------------------------------------------------------------- dose
-
-
-def test_dose_keys_and_ranges(exercises):
-    for e in exercises:
-        dose = e["dose"]
-        assert isinstance(dose, dict), f"{e['id']}: dose must be a mapping"
-        unknown = set(dose) - DOSE_KEYS
-        assert not unknown, f"{e['id']}: unknown dose keys {sorted(unknown)}"
-        assert {"sets", "reps"} <= set(dose), f"{e['id']}: dose needs sets and reps"
-        for key, (low, high) in DOSE_INT_RANGES.items():
-            if key in dose:
-                value = dose[key]
-                assert _is_int(value), f"{e['id']}: dose.{key} must be an int, got {value!r}"
-                assert low <= value <= high, f"{e['id']}: dose.{key}={value} out of range"
-        if "side" in dose:
-            assert dose["side"] in SIDES, f"{e['id']}: bad dose.side {dose['side']!r}"
-
-
-def test_int_check_rejects_bool():
-    # Guard for the helper itself: YAML 1.1 turns "yes"/"on" into True.
-    assert not _is_int(True)
-    assert not _is_int(False)
-    assert not _is_int("10")
-    assert _is_int(10)
+        for step in e.steps:
+            assert not re.match(r"^\s*\d+[.):]", step), f"{e.id}: numbered step {step!r}"
 
 
 # ------------------------------------------------------------- progression
 
 
-def test_easier_and_harder_resolve_to_existing_ids(exercises, by_id):
-    for e in exercises:
-        for field in ("easier", "harder"):
-            target = e[field]
-            if target is None:
-                continue
-            assert isinstance(target, str), f"{e['id']}: {field} must be an id or null"
-            assert target in by_id, f"{e['id']}: {field} points to unknown id {target!r}"
-
-
-def test_no_exercise_is_its_own_progression(exercises):
-    for e in exercises:
-        assert e["easier"] != e["id"], f"{e['id']}: easier points to itself"
-        assert e["harder"] != e["id"], f"{e['id']}: harder points to itself"
-
-
 def test_progressions_are_symmetric(exercises, by_id):
     for e in exercises:
-        if e["harder"] is not None:
-            other = by_id[e["harder"]]
-            assert other["easier"] == e["id"], (
-                f"{e['id']}.harder is {other['id']} but {other['id']}.easier is {other['easier']!r}"
-            )
-        if e["easier"] is not None:
-            other = by_id[e["easier"]]
-            assert other["harder"] == e["id"], (
-                f"{e['id']}.easier is {other['id']} but {other['id']}.harder is {other['harder']!r}"
-            )
+        if e.harder is not None:
+            other = by_id[e.harder]
+            assert other.easier == e.id, f"{e.id}.harder is {other.id} but {other.id}.easier is {other.easier!r}"
+        if e.easier is not None:
+            other = by_id[e.easier]
+            assert other.harder == e.id, f"{e.id}.easier is {other.id} but {other.id}.harder is {other.harder!r}"
 
 
 @pytest.mark.parametrize("field", ["harder", "easier"])
 def test_progression_chains_have_no_cycles(exercises, by_id, field):
     for start in exercises:
-        seen = {start["id"]}
-        current = start[field]
+        seen = {start.id}
+        current = getattr(start, field)
         while current is not None:
-            assert current not in seen, f"cycle in {field} chain from {start['id']} at {current}"
+            assert current not in seen, f"cycle in {field} chain from {start.id} at {current}"
             seen.add(current)
-            current = by_id[current][field]
+            current = getattr(by_id[current], field)
 
 
 # ------------------------------------------------------- YAML portability
@@ -238,22 +187,6 @@ def _scalar_nodes(node):
             yield from _scalar_nodes(value)
 
 
-def test_every_string_field_is_a_str(exercises):
-    # Catches YAML 1.1 surprises such as an unquoted "no", "on" or "1:30".
-    string_fields = ("id", "name", "category", "summary")
-    list_fields = ("steps", "cues", "mistakes", "cautions", "equipment")
-    for e in exercises:
-        for field in string_fields:
-            assert isinstance(e[field], str), f"{e.get('id')}: {field}={e[field]!r} is not a str"
-        for field in list_fields:
-            for item in e[field]:
-                assert isinstance(item, str), f"{e['id']}: {field} item {item!r} is not a str"
-        for field in ("easier", "harder"):
-            assert e[field] is None or isinstance(e[field], str)
-        if "side" in e["dose"]:
-            assert isinstance(e["dose"]["side"], str)
-
-
 def test_scalars_mean_the_same_in_yaml_1_1_and_1_2(raw_text):
     # Implicitly typed scalars must be ones that YAML 1.1 and 1.2 agree on:
     # plain decimal ints and the word null. No bools, floats, timestamps,
@@ -269,11 +202,3 @@ def test_scalars_mean_the_same_in_yaml_1_1_and_1_2(raw_text):
             assert node.value == "null", f"write null explicitly at {where}"
         else:
             assert node.tag == "tag:yaml.org,2002:str", f"non-portable scalar {node.tag} at {where}"
-
-
-def test_no_anchors_aliases_or_tabs(raw_text):
-    assert "\t" not in raw_text, "tabs are not allowed"
-    for event in yaml.parse(raw_text):
-        assert not isinstance(event, yaml.AliasEvent), "aliases are not allowed"
-        anchor = getattr(event, "anchor", None)
-        assert anchor is None, f"anchor &{anchor} is not allowed"

@@ -17,12 +17,15 @@ from backcare.errors import ContentError
 
 FILE_NAME = "education.yaml"
 TOPIC_KEYS = ("id", "title", "summary", "minutes", "body", "key_points", "try_this", "related_exercises", "sources")
-MINUTES = (1, 30)
-TITLE_MAX = 80
+# The limits of a topic (the tests of data/education.yaml use these, and add editorial checks of their own:
+# length in words, reading grade, one-sentence summaries, no claims of cures).
+MINUTES = (1, 5)  # a topic is a short read
+TITLE_MAX = 60
 TEXT_MAX = 600  # a summary, key point, "try this" or source
 BODY_MAX = 10_000
-KEY_POINTS = (1, 10)
+KEY_POINTS = (2, 4)
 SOURCES = (1, 20)
+SOURCE_MIN = 20  # characters: enough to find the source again (author, title, year)
 RELATED = (0, 50)
 
 
@@ -83,6 +86,13 @@ def _topic(ck: Checker, node: YNode, index: int) -> Topic | None:
     try_this = ck.text(fields["try_this"], "try_this", TEXT_MAX)
     related = _ids(ck, fields["related_exercises"])
     sources = ck.texts(fields["sources"], "sources", *SOURCES, TEXT_MAX)
+    if sources is not None:
+        for item, text in zip(fields["sources"].value, sources):
+            if len(text.strip()) < SOURCE_MIN:
+                ck.add(
+                    item, f"each source needs at least {SOURCE_MIN} characters, to be found again (author, title, year)"
+                )
+                sources = None
     if (
         topic_id is None
         or title is None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cache
+from typing import Any
 
 from backcare.content.cache import disk_cached
 from backcare.content.checks import Checker, did_you_mean
@@ -33,16 +34,34 @@ SETS = (1, 10)
 REPS = (1, 100)
 HOLD = (1, 600)  # seconds
 NAME_MAX = 80
-SUMMARY_MAX = 200  # one line; the bundled library keeps its own under 100 (tests/test_exercise_library.py)
+SUMMARY_MAX = 200  # one line
 LINE_MAX = 300  # one step, cue, mistake or caution
-# Generous for physios' own exercises (a two-step custom exercise is fine); the bundled library is held to
-# 3-7 steps, 1-4 cues and mistakes and 1-3 cautions by its own test.
 STEPS = (1, 20)
 CUES = (1, 10)
 MISTAKES = (1, 10)
 CAUTIONS = (1, 10)
 EQUIPMENT = (0, 10)
 EQUIPMENT_MAX = 80
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How much an exercise may say, and which fields it must have."""
+
+    summary_max: int
+    steps: tuple[int, int]
+    cues: tuple[int, int]
+    mistakes: tuple[int, int]
+    cautions: tuple[int, int]
+    required: tuple[str, ...]
+    dose_required: tuple[str, ...]
+
+
+# Generous for physios' own exercises in a routine file (a two-step custom exercise is fine).
+CUSTOM = Limits(SUMMARY_MAX, STEPS, CUES, MISTAKES, CAUTIONS, EXERCISE_REQUIRED, ())
+# The bundled library is held to a house style: every field written out (easier/harder may be null), a summary
+# that fits one short line, 3-7 steps, a few cues, mistakes and cautions, and a dose with sets and reps.
+BUNDLED = Limits(99, (3, 7), (1, 4), (1, 4), (1, 3), EXERCISE_KEYS, ("sets", "reps"))
 
 
 @dataclass
@@ -60,9 +79,9 @@ class ExerciseDraft:
         return Exercise(id=self.id, **self.fields)  # type: ignore[arg-type]
 
 
-def read_dose(ck: Checker, node: YNode, what: str) -> dict | None:
+def read_dose(ck: Checker, node: YNode, what: str, required: tuple[str, ...] = ()) -> dict[str, Any] | None:
     """sets/reps/hold/side from a mapping; only the keys given. None when something is wrong."""
-    fields = ck.mapping(node, what, DOSE_KEYS)
+    fields = ck.mapping(node, what, DOSE_KEYS, required)
     if fields is None:
         return None
     return read_dose_fields(ck, fields, start_ok=len(fields) == len(node.value))
@@ -84,7 +103,7 @@ def read_dose_fields(ck: Checker, fields: dict[str, YNode], start_ok: bool = Tru
     return out if ok else None
 
 
-def read_exercise(ck: Checker, node: YNode, index: int) -> ExerciseDraft:
+def read_exercise(ck: Checker, node: YNode, index: int, limits: Limits = CUSTOM) -> ExerciseDraft:
     """Check one exercise entry (the library's or a routine's custom one), except its easier/harder links."""
     label = f"exercise {index}"
     if node.kind == "map":
@@ -93,7 +112,7 @@ def read_exercise(ck: Checker, node: YNode, index: int) -> ExerciseDraft:
             label = f"exercise {show(raw_id.value)}"
     draft = ExerciseDraft(node, None, None)
     before = len(ck.problems)
-    fields = ck.mapping(node, label, EXERCISE_KEYS, EXERCISE_REQUIRED)
+    fields = ck.mapping(node, label, EXERCISE_KEYS, limits.required)
     if fields is None:
         draft.ok = False
         return draft
@@ -106,14 +125,19 @@ def read_exercise(ck: Checker, node: YNode, index: int) -> ExerciseDraft:
     if "category" in fields:
         out["category"] = ck.choice(fields["category"], "category", CATEGORIES)
     if "summary" in fields:
-        out["summary"] = ck.text(fields["summary"], "summary", SUMMARY_MAX)
-    for key, (low, high) in (("steps", STEPS), ("cues", CUES), ("mistakes", MISTAKES), ("cautions", CAUTIONS)):
+        out["summary"] = ck.text(fields["summary"], "summary", limits.summary_max)
+    for key, (low, high) in (
+        ("steps", limits.steps),
+        ("cues", limits.cues),
+        ("mistakes", limits.mistakes),
+        ("cautions", limits.cautions),
+    ):
         if key in fields:
             out[key] = ck.texts(fields[key], key, low, high, LINE_MAX)
     if "equipment" in fields:
         out["equipment"] = ck.texts(fields["equipment"], "equipment", *EQUIPMENT, EQUIPMENT_MAX)
     if "dose" in fields:
-        dose = read_dose(ck, fields["dose"], "dose")
+        dose = read_dose(ck, fields["dose"], "dose", limits.dose_required)
         out["dose"] = Dose(**dose) if dose is not None else None
     for key in ("easier", "harder"):
         if key in fields:
@@ -150,7 +174,6 @@ def check_links(ck: Checker, drafts: list[ExerciseDraft], known: set[str] | dict
 @disk_cached("library")
 def _library() -> dict[str, Exercise]:
     from backcare.content.data import data_file, data_label
-    from backcare.content.yamlsafe import parse_bytes
     from backcare.errors import ContentError
 
     source = data_label("exercises.yaml")
@@ -158,14 +181,23 @@ def _library() -> dict[str, Exercise]:
         raw = data_file("exercises.yaml").read_bytes()
     except OSError as exc:
         raise ContentError(f"The exercise library cannot be read ({source}: {exc.strerror or exc}).") from None
-    root, problems = parse_bytes(raw, source)
+    return parse(raw, source)
+
+
+def parse(raw: bytes | str, source: str = "exercises.yaml", limits: Limits = BUNDLED) -> dict[str, Exercise]:
+    """An exercise library from the file's bytes (or text); ContentError naming the first problem if any."""
+    from backcare.content.yamlsafe import parse_bytes
+    from backcare.errors import ContentError
+
+    data = raw.encode("utf-8") if isinstance(raw, str) else raw
+    root, problems = parse_bytes(data, source)
     ck = Checker(source, problems)
     drafts: list[ExerciseDraft] = []
     if root is not None and not problems:
         top = ck.mapping(root, "the exercise library", ("exercises",), ("exercises",))
         items = ck.seq(top["exercises"], "exercises", 1, 10_000, "exercise") if top and "exercises" in top else None
         for index, node in enumerate(items or (), start=1):
-            drafts.append(read_exercise(ck, node, index))
+            drafts.append(read_exercise(ck, node, index, limits))
         seen: dict[str, YNode] = {}
         for draft in drafts:
             if draft.id is None:
