@@ -45,21 +45,31 @@ def _isolated_env(request, tmp_path_factory, monkeypatch, _session_cache_dir):
     monkeypatch.setenv("COLUMNS", "100")
 
 
+class StoreTracker:
+    """Wraps Store.open to remember every store opened, so that all of them can be closed at once."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch):
+        self.opened: list[Store] = []
+        real_open = Store.__dict__["open"].__func__
+
+        def tracked_open(cls, home):
+            store = real_open(cls, home)
+            self.opened.append(store)
+            return store
+
+        monkeypatch.setattr(Store, "open", classmethod(tracked_open))
+
+    def close_all(self) -> None:
+        for store in self.opened:
+            store.close()
+
+
 @pytest.fixture(autouse=True)
 def _stores_closed(monkeypatch):
     """Every Store opened during a test (by the test itself or a command run in-process) is closed at its end."""
-    opened: list[Store] = []
-    real_open = Store.__dict__["open"].__func__
-
-    def tracked_open(cls, home):
-        store = real_open(cls, home)
-        opened.append(store)
-        return store
-
-    monkeypatch.setattr(Store, "open", classmethod(tracked_open))
-    yield opened
-    for store in opened:
-        store.close()
+    tracker = StoreTracker(monkeypatch)
+    yield tracker.opened
+    tracker.close_all()
 
 
 @pytest.fixture

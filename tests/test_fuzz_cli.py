@@ -30,7 +30,7 @@ NOT_FUZZED = {"--install-completion", "--show-completion", "--debug"}
 
 _fuzz = int(os.environ.get("BACKCARE_FUZZ", "0") or 0)
 FUZZ = settings(
-    max_examples=_fuzz or 150,
+    max_examples=_fuzz or 100,  # BACKCARE_FUZZ=N for a longer, random run
     derandomize=not _fuzz,
     deadline=None,
     database=None,
@@ -212,6 +212,7 @@ def lazy_app_for(args: list[str]):
     return module.build(module.command_in(list(args)))
 
 
+@pytest.mark.slow  # every example runs twice; the fast loop keeps the plain fuzz test
 @settings(FUZZ, max_examples=_fuzz or 80)
 @given(args=argv())
 @example(args=["--version"])

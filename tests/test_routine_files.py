@@ -580,6 +580,7 @@ def _mutate(doc, path, op, value):
     return doc
 
 
+@pytest.mark.slow  # 300 schema validations; test_schema_agrees_with_the_validator is the fast check
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     st.lists(
