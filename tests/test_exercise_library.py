@@ -109,8 +109,10 @@ BROKEN = {
 
 @pytest.mark.parametrize("mutate", BROKEN.values(), ids=BROKEN.keys())
 def test_the_validator_refuses_a_broken_library(raw_text, mutate):
-    data = yaml.safe_load(raw_text)
-    mutate(data["exercises"][0])
+    first = dict(yaml.safe_load(raw_text)["exercises"][0], easier=None, harder=None)
+    assert validator.parse(dump({"exercises": [first]}), "exercises.yaml")  # valid alone, until mutated
+    data = {"exercises": [first]}
+    mutate(first)
     with pytest.raises(ContentError, match=r"exercises\.yaml:\d+:\d+") as refused:
         validator.parse(dump(data), "exercises.yaml")
     assert "anchors" not in str(refused.value)
