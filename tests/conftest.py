@@ -52,8 +52,8 @@ class StoreTracker:
         self.opened: list[Store] = []
         real_open = Store.__dict__["open"].__func__
 
-        def tracked_open(cls, home):
-            store = real_open(cls, home)
+        def tracked_open(cls, *args, **kwargs):
+            store = real_open(cls, *args, **kwargs)
             self.opened.append(store)
             return store
 
