@@ -577,6 +577,7 @@ def _counts(db_path: Path) -> tuple[list, dict]:
     return check, counts
 
 
+@pytest.mark.slow  # another process on a large file; `.ci/run` runs it
 def test_sigkill_during_a_large_import_leaves_all_or_nothing(home, tmp_path, bc):
     n = 40_000
     big = tmp_path / "big.json"
@@ -660,6 +661,7 @@ while True:
 """
 
 
+@pytest.mark.slow  # another process on a large file; `.ci/run` runs it
 def test_a_backup_taken_while_another_process_writes_is_sound_and_complete(home, tmp_path, bc):
     fill(home, days=30)
     writer = subprocess.Popen([sys.executable, "-c", WRITER, str(home)], stderr=subprocess.PIPE)
