@@ -61,6 +61,12 @@ COMMANDS: list[tuple[str, str, str, str]] = [
     ),
     ("session", "session", "session", "Do today's exercises, one by one. Or log them in one line with --done."),
     (
+        "sessions",
+        "sessions",
+        "sessions_app",
+        "Your logged sessions, newest first, and which counted towards moving on. 'sessions delete ID' removes one.",
+    ),
+    (
         "routine",
         "routine",
         "routine_app",

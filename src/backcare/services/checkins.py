@@ -60,3 +60,18 @@ def delete(store: Store, day: date) -> ck.CheckIn:
 
         raise BackcareError(f"There is no check-in for {human(day)}.")
     return deleted
+
+
+def unusually_high(store: Store, day: date) -> bool:
+    """Whether the day's pain is a flare-up by the routine's rule (the one the engine, trend and the report use),
+    or, before the person's usual level is known, at the rule's single-day level (8/10 unless the physio set
+    another). For someone whose pain is usually 7-8, an 8 is not."""
+    from backcare.domain import flares
+    from backcare.services.routines import current_settings
+
+    rule = flares.Rule.of(current_settings(store))
+    rows = store.checkins(since=day - timedelta(days=3 * flares.USUAL_WINDOW_DAYS), until=day)
+    if not rows or rows[-1].day != day:
+        return False
+    found = flares.levels(rows, rule)
+    return day in found.flare_days or (found.usual.get(day) is None and rows[-1].pain >= rule.pain)

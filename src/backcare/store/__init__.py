@@ -276,44 +276,65 @@ class Store:
         return [{"name": n, "origin": o, "imported_at": at} for n, o, at in rows]
 
     @guarded
-    def save_session(self, session: Session) -> bool:
-        """Store one day's session for a routine (replacing that day's earlier one). True when replaced."""
+    def add_session(self, session: Session) -> Session:
+        """Keep a new session record (never touching another one); the record with its number."""
+        import dataclasses
+
         with self.write() as db:
-            existed = (
-                db.execute(
-                    "SELECT 1 FROM sessions WHERE date = ? AND routine = ?", (session.day.isoformat(), session.routine)
-                ).fetchone()
-                is not None
+            cur = db.execute(
+                INSERT_SESSION,
+                (*session_values(session), now_utc()),
             )
-            db.execute(
-                "INSERT OR REPLACE INTO sessions (date, routine, stage, done, skipped, pain_during, effort, at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    session.day.isoformat(),
-                    session.routine,
-                    session.stage,
-                    json.dumps(list(session.done)),
-                    json.dumps(list(session.skipped)),
-                    session.pain_during,
-                    session.effort,
-                    now_utc(),
-                ),
-            )
-        return existed
+        return dataclasses.replace(session, id=cur.lastrowid)
+
+    def save_session(self, session: Session) -> bool:
+        """The earlier name of `add_session`: keeps a new record (sessions are never replaced), so always False."""
+        self.add_session(session)
+        return False
 
     @guarded
-    def sessions(self, routine: str | None = None, since: date | None = None, last: int = -1) -> list[Session]:
-        """Sessions in date order, optionally of one routine, from `since`, only the `last` N."""
-        from backcare.domain.progress import Session
-
-        sql = "SELECT date, routine, stage, done, skipped, pain_during, effort FROM sessions WHERE date >= ?"
-        params: list[Any] = [since.isoformat() if since else "0000-01-01"]
+    def sessions(
+        self, routine: str | None = None, since: date | None = None, last: int = -1, until: date | None = None
+    ) -> list[Session]:
+        """Sessions in the order they were done (day, then start), optionally of one routine, within
+        [since, until], only the `last` N."""
+        sql = f"SELECT {_SESSION_COLS} FROM sessions WHERE date >= ? AND date <= ?"
+        params: list[Any] = [since.isoformat() if since else "0000-01-01", until.isoformat() if until else "9999-12-31"]
         if routine is not None:
             sql += " AND routine = ?"
             params.append(routine)
-        sql = f"SELECT * FROM ({sql} ORDER BY date DESC LIMIT ?) ORDER BY date"
-        rows = self.conn.execute(sql, [*params, last])
-        return [Session(date.fromisoformat(d), r, st, _ids(dn), _ids(sk), p, e) for d, r, st, dn, sk, p, e in rows]
+        newest = "date DESC, coalesce(started, '') DESC, id DESC"
+        sql = f"SELECT * FROM ({sql} ORDER BY {newest} LIMIT ?) ORDER BY date, coalesce(started, ''), id"
+        return [session_from_row(row) for row in self.conn.execute(sql, [*params, last])]
+
+    @guarded
+    def session(self, session_id: int) -> Session | None:
+        row = self.conn.execute(f"SELECT {_SESSION_COLS} FROM sessions WHERE id = ?", (session_id,)).fetchone()
+        return session_from_row(row) if row else None
+
+    @guarded
+    def delete_session(self, session_id: int) -> Session | None:
+        """Remove one session record, keeping a copy in the session edit history; None when there is none."""
+        with self.write() as db:
+            row = db.execute(f"SELECT {_SESSION_COLS} FROM sessions WHERE id = ?", (session_id,)).fetchone()
+            if row is None:
+                return None
+            previous = session_from_row(row)
+            db.execute("DELETE FROM sessions WHERE id = ?", (session_id,))
+            db.execute(
+                "INSERT INTO session_edits (session_id, date, action, before, at) VALUES (?, ?, 'delete', ?, ?)",
+                (session_id, previous.day.isoformat(), json.dumps(previous.as_dict()), now_utc()),
+            )
+        return previous
+
+    @guarded
+    def session_edits(self) -> list[dict[str, Any]]:
+        """Deleted sessions (oldest first): the session's number, day, action, the record as it was, when."""
+        rows = self.conn.execute("SELECT session_id, date, action, before, at FROM session_edits ORDER BY id")
+        return [
+            {"session": sid, "date": d, "action": action, "before": json.loads(before), "at": at}
+            for sid, d, action, before, at in rows
+        ]
 
     @guarded
     def completed_session_days(self, since: date | None = None) -> list[date]:
@@ -340,6 +361,23 @@ class Store:
                     now_utc(),
                 ),
             )
+
+    @guarded
+    def set_day_decision(self, routine: str, day: date, event: StageEvent | None) -> None:
+        """Keep one engine decision per routine and day: replace that day's earlier one (a start, a manual change
+        and older days are never touched); None removes it."""
+        with self.write() as db:
+            db.execute(
+                "DELETE FROM stage_history WHERE routine = ? AND date = ? AND manual = 0"
+                " AND decision IN ('advance', 'hold', 'step_back', 'stop')",
+                (routine, day.isoformat()),
+            )
+            if event is not None:
+                db.execute(
+                    "INSERT INTO stage_history (routine, date, stage, decision, reasons, manual, at)"
+                    " VALUES (?, ?, ?, ?, ?, 0, ?)",
+                    (routine, day.isoformat(), event.stage, event.decision, json.dumps(list(event.reasons)), now_utc()),
+                )
 
     @guarded
     def stage_history(self, routine: str | None = None) -> list[StageEvent]:
@@ -373,6 +411,35 @@ class Store:
 
 
 _CHECKIN_COLS = "date, pain, stiffness, sleep, stress, note, tags, settled"
+_SESSION_FIELDS = "date, started, routine, stage, done, skipped, exercises, pain_during, effort"
+_SESSION_COLS = f"id, {_SESSION_FIELDS}"
+INSERT_SESSION = f"INSERT INTO sessions ({_SESSION_FIELDS}, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+
+
+def session_values(s: Session) -> tuple[Any, ...]:
+    """The stored columns of a session record, after its number (the one place its shape is written)."""
+    return (
+        s.day.isoformat(),
+        s.started,
+        s.routine,
+        s.stage,
+        json.dumps(list(s.done)),
+        json.dumps(list(s.skipped)),
+        json.dumps([e.as_dict() for e in s.records]),
+        s.pain_during,
+        s.effort,
+    )
+
+
+def session_from_row(row: tuple[Any, ...]) -> Session:
+    """A session record from its stored columns (`_SESSION_COLS`)."""
+    from backcare.domain.progress import ExerciseRecord, Session
+
+    id_, d, started, routine, stage, done, skipped, exercises, pain, effort = row
+    records = () if exercises == "[]" else tuple(ExerciseRecord.from_dict(e) for e in json.loads(exercises))
+    return Session(
+        date.fromisoformat(d), routine, stage, _ids(done), _ids(skipped), pain, effort, started, records, id_
+    )
 
 
 def _ids(text: str) -> tuple[str, ...]:
