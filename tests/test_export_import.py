@@ -249,7 +249,6 @@ def test_export_refuses_a_missing_folder_and_the_database_itself(cli, filled, tm
 
 
 def test_fhir_bundle_validates_against_r4b(cli, filled):
-    pytest.importorskip("fhir.resources")
     from fhir.resources.R4B.bundle import Bundle
 
     data = cli.json("export", "--format", "fhir")
@@ -290,7 +289,6 @@ def test_fhir_bundle_validates_against_r4b(cli, filled):
 
 
 def test_fhir_of_an_empty_home_is_a_valid_empty_bundle(cli, home):
-    pytest.importorskip("fhir.resources")
     from fhir.resources.R4B.bundle import Bundle
 
     data = cli.json("export", "-f", "fhir")
