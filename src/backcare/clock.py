@@ -13,7 +13,14 @@ def today() -> date:
     pinned = os.environ.get("BACKCARE_TODAY")
     if pinned:
         try:
-            return date.fromisoformat(pinned)
+            day = date.fromisoformat(pinned)
         except ValueError:
-            raise InvalidInput(f"BACKCARE_TODAY must be a date like 2026-03-01, not {pinned!r}.") from None
+            shown = pinned if len(pinned) <= 40 else pinned[:37] + "..."
+            raise InvalidInput(f"BACKCARE_TODAY must be a date like 2026-03-01, not {shown!r}.") from None
+        from backcare.domain.dates import check_today
+
+        try:
+            return check_today(day)
+        except InvalidInput as exc:
+            raise InvalidInput(f"BACKCARE_TODAY: {exc.message}") from None
     return date.today()

@@ -83,6 +83,12 @@ COMMANDS: list[tuple[str, str, str, str]] = [
     ("backup", "transfer", "backup", "Back up the database. A consistent copy, safe while backcare runs."),
     ("where", "where", "where", "Where your data lives. Schema version, counts and an integrity check."),
     ("doctor", "where", "where", "Same as 'where'. Data location, schema version, counts, integrity check."),
+    (
+        "recover",
+        "recover",
+        "recover",
+        "Save what can be read from a damaged database. Into a new file; the damaged one is left as it is.",
+    ),
 ]
 GLOBAL_FLAGS = {"--debug", "--version", "-h", "--help"}
 

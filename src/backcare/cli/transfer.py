@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 import sys
-from typing import Annotated, Optional
+from typing import Annotated, Callable, Optional, TextIO
 
 import typer
 
@@ -45,13 +45,41 @@ def export(
     from backcare.services.files import write_private
 
     store = state(ctx).store()
-    text = transfer.export(store, fmt.value)
     if output is None:
-        sys.stdout.write(text)
+        _export_to_stdout(lambda out: transfer.export_to(store, fmt.value, out))
+        return
+    path = write_private(
+        Path(output).expanduser(), lambda out: transfer.export_to(store, fmt.value, out), protect=store.path
+    )
+    typer.echo(f"Exported {fmt.value.upper()} to {path} (readable by you only).", err=True)
+    if fmt is Format.json:
+        from backcare.exporters import json_export
+
+        if path.stat().st_size > json_export.MAX_BYTES:
+            typer.echo(
+                f"Note: it is larger than the {json_export.MAX_BYTES // (1024 * 1024)} MB 'backcare import' "
+                "accepts; 'backcare backup' makes a copy that can be restored whole.",
+                err=True,
+            )
+
+
+def _export_to_stdout(write: Callable[[TextIO], None]) -> None:
+    """An export is UTF-8 whatever the terminal's encoding (PYTHONIOENCODING=ascii, LANG=C): the bytes go
+    to stdout as they would to a file."""
+    import io
+
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is None:
+        write(sys.stdout)
         sys.stdout.flush()
         return
-    path = write_private(Path(output).expanduser(), text, protect=store.path)
-    typer.echo(f"Exported {fmt.value.upper()} to {path} (readable by you only).", err=True)
+    sys.stdout.flush()
+    out = io.TextIOWrapper(buffer, encoding="utf-8", newline="")
+    try:
+        write(out)
+        out.flush()
+    finally:
+        out.detach()  # leave stdout itself open
 
 
 def import_(
@@ -68,9 +96,10 @@ def import_(
 ) -> None:
     from pathlib import Path
 
+    from backcare.clock import today
     from backcare.services import transfer
 
-    data = transfer.read_import(Path(file).expanduser())  # validated before the database is opened
+    data = transfer.read_import(Path(file).expanduser(), today=today())  # checked before the database is opened
     result = transfer.apply_import(state(ctx).store(), data, replace=replace)
     for line in transfer.report(result):
         typer.echo(line)

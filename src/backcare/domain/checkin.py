@@ -52,12 +52,21 @@ def parse_score(raw: object, name: str) -> int | None:
         text = str(raw).strip()
         if not re.fullmatch(r"[+-]?[0-9]+", text):
             if re.fullmatch(r"[+-]?\d*[.,]\d+", text):
-                raise InvalidInput(f"{name} must be a whole number from 0 to 10, not {text!r} (no decimals).")
-            raise InvalidInput(f"{name} must be a whole number from 0 to 10, not {text!r}.")
+                raise InvalidInput(f"{name} must be a whole number from 0 to 10, not {_shown(text)} (no decimals).")
+            raise InvalidInput(f"{name} must be a whole number from 0 to 10, not {_shown(text)}.")
+        digits = text.lstrip("+-").lstrip("0")
+        if len(digits) > 6:  # never hand thousands of digits to int(): it refuses them
+            raise InvalidInput(f"{name} must be from 0 to 10, not a {len(digits)}-digit number.")
         value = int(text)
     if not 0 <= value <= 10:
-        raise InvalidInput(f"{name} must be from 0 to 10, not {value}.")
+        shown = str(value) if abs(value) < 10**6 else f"a {len(str(abs(value)))}-digit number"
+        raise InvalidInput(f"{name} must be from 0 to 10, not {shown}.")
     return value
+
+
+def _shown(text: str) -> str:
+    """What the person typed, quoted, cut short when it is long."""
+    return repr(text) if len(text) <= 20 else repr(text[:17] + "...")
 
 
 def parse_tags(raw: list[str] | tuple[str, ...] | None) -> tuple[str, ...] | None:

@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 from backcare.errors import InvalidInput
 
 EARLIEST_YEAR = 1900
+LATEST_YEAR = 2999  # a pinned "today" beyond this is a typo (and date arithmetic near 9999 overflows)
 
 
 def parse_day(raw: str | None, *, now: date, allow_future: bool = False) -> date:
@@ -24,10 +25,25 @@ def parse_day(raw: str | None, *, now: date, allow_future: bool = False) -> date
         if _looks_like_iso(text):
             raise InvalidInput(f"{raw!r} is not a real calendar date.") from None
         raise InvalidInput(f"Dates are written YYYY-MM-DD (or 'today', 'yesterday'), not {raw!r}.") from None
+    return check_day(day, now=now, allow_future=allow_future)
+
+
+def check_day(day: date, *, now: date, allow_future: bool = False) -> date:
+    """The rule for a day that can be recorded: from 1900 on, and (by default) not after today."""
     if day.year < EARLIEST_YEAR:
         raise InvalidInput(f"{day.isoformat()} is too far in the past; check the year.")
     if not allow_future and day > now:
         raise InvalidInput(f"{day.isoformat()} is in the future; you can only record days up to today.")
+    return day
+
+
+def check_today(day: date) -> date:
+    """The rule for what "today" can be (a pinned date included): a year from 1900 to 2999."""
+    if not EARLIEST_YEAR <= day.year <= LATEST_YEAR:
+        raise InvalidInput(
+            f"{day.isoformat()} is outside the dates backcare works with "
+            f"({EARLIEST_YEAR}-01-01 to {LATEST_YEAR}-12-31)."
+        )
     return day
 
 

@@ -4,8 +4,9 @@
 - `csv_export`: one row per day for spreadsheets.
 - `fhir_export`: a FHIR R4 Bundle of Observations for clinical systems.
 
-Each takes the plain body produced by `backcare.store.transfer.dump` and returns text. They import
-nothing heavy, and nothing here touches the database.
+Each writes to an open text stream record by record, from the lazily read rows that
+`backcare.store.transfer.snapshot` yields, so memory stays flat however many years a home holds. They
+import nothing heavy, and nothing here touches the database.
 """
 
 FORMATS = ("json", "csv", "fhir")

@@ -3,25 +3,40 @@
 from __future__ import annotations
 
 import csv
-import io
-from typing import Any
+from collections.abc import Iterable, Iterator
+from itertools import groupby
+from typing import TextIO
 
 HEADER = ("date", "pain", "stiffness", "sleep", "stress", "tags", "note", "settled", "session_done", "pain_during")
 # A spreadsheet runs a cell starting with one of these as a formula (CSV injection); a leading quote stops it.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def render(body: dict[str, Any]) -> str:
-    checkins = {c["date"]: c for c in body["checkins"]}
-    sessions: dict[str, list[dict]] = {}
-    for s in body["sessions"]:
-        sessions.setdefault(s["date"], []).append(s)
-    out = io.StringIO()
+def write(out: TextIO, checkins: Iterable[dict], sessions: Iterable[dict]) -> None:
+    """Write the CSV to `out` row by row; `checkins` and `sessions` come in date order (one pass over each)."""
     writer = csv.writer(out)  # RFC 4180: quotes where needed, CRLF line ends
     writer.writerow(HEADER)
-    for day in sorted(checkins.keys() | sessions.keys()):
-        writer.writerow(row(day, checkins.get(day), sessions.get(day, [])))
-    return out.getvalue()
+    for day, c, day_sessions in _by_day(checkins, sessions):
+        writer.writerow(row(day, c, day_sessions))
+
+
+def _by_day(checkins: Iterable[dict], sessions: Iterable[dict]) -> Iterator[tuple[str, dict | None, list[dict]]]:
+    """Merge two date-ordered streams into (day, check-in or None, that day's sessions), in date order."""
+    days = groupby(sessions, key=lambda s: s["date"])
+    c_iter = iter(checkins)
+    c = next(c_iter, None)
+    s_day, s_group = next(days, (None, None))
+    while c is not None or s_day is not None:
+        if s_day is None or (c is not None and c["date"] < s_day):
+            yield c["date"], c, []  # type: ignore[index]
+            c = next(c_iter, None)
+        elif c is None or s_day < c["date"]:
+            yield s_day, None, list(s_group)  # type: ignore[arg-type]
+            s_day, s_group = next(days, (None, None))
+        else:
+            yield s_day, c, list(s_group)  # type: ignore[arg-type]
+            c = next(c_iter, None)
+            s_day, s_group = next(days, (None, None))
 
 
 def row(day: str, c: dict | None, sessions: list[dict]) -> list[str]:

@@ -8,8 +8,10 @@ so they use a backcare code system with a clear `code.text`.
 from __future__ import annotations
 
 import json
+import textwrap
 import uuid
-from typing import Any
+from collections.abc import Iterable, Iterator
+from typing import Any, TextIO
 
 LOINC = "http://loinc.org"
 UCUM = "http://unitsofmeasure.org"
@@ -49,18 +51,22 @@ def observation(day: str, metric: str, value: int) -> dict[str, Any]:
     }
 
 
-def bundle(body: dict[str, Any], *, timestamp: str) -> dict[str, Any]:
-    entries = [
-        {"fullUrl": full_url(c["date"], metric), "resource": observation(c["date"], metric, c[metric])}
-        for c in body["checkins"]
-        for metric in METRICS
-        if c.get(metric) is not None
-    ]
-    doc: dict[str, Any] = {"resourceType": "Bundle", "type": "collection", "timestamp": timestamp}
-    if entries:  # FHIR forbids empty arrays
-        doc["entry"] = entries
-    return doc
+def entries(checkins: Iterable[dict]) -> Iterator[dict[str, Any]]:
+    for c in checkins:
+        for metric in METRICS:
+            if c.get(metric) is not None:
+                yield {"fullUrl": full_url(c["date"], metric), "resource": observation(c["date"], metric, c[metric])}
 
 
-def render(body: dict[str, Any], *, timestamp: str) -> str:
-    return json.dumps(bundle(body, timestamp=timestamp), indent=2, ensure_ascii=False) + "\n"
+def write(out: TextIO, checkins: Iterable[dict], *, timestamp: str) -> None:
+    """Write the Bundle to `out` entry by entry (memory stays flat however many days there are)."""
+    head = {"resourceType": "Bundle", "type": "collection", "timestamp": timestamp}
+    out.write(json.dumps(head, indent=2, ensure_ascii=False)[:-2])  # without the closing "\n}"
+    sep = ',\n  "entry": [\n'
+    for entry in entries(checkins):
+        out.write(sep)
+        out.write(textwrap.indent(json.dumps(entry, indent=2, ensure_ascii=False), "    "))
+        sep = ",\n"
+    if sep == ",\n":  # FHIR forbids empty arrays: no "entry" at all when there is nothing
+        out.write("\n  ]")
+    out.write("\n}\n")

@@ -28,10 +28,18 @@ def record(store: Store, day: date, **values: object) -> Recorded:
     return Recorded(new, previous)
 
 
-def history(store: Store, today: date, days: int | None) -> list[ck.CheckIn]:
-    """Newest first; `days` counts back from today (None: everything)."""
-    since = today - timedelta(days=days - 1) if days else None
-    return list(reversed(store.checkins(since=since, until=None)))
+def history(store: Store, today: date, days: int | None, limit: int | None = None) -> list[ck.CheckIn]:
+    """Newest first; `days` counts back from today (None: everything); at most `limit` rows are read."""
+    return store.latest_checkins(since=_since(today, days), limit=-1 if limit is None else limit)
+
+
+def history_count(store: Store, today: date, days: int | None) -> int:
+    """How many check-ins `history` would list without a limit."""
+    return store.count_checkins(since=_since(today, days))
+
+
+def _since(today: date, days: int | None) -> date | None:
+    return today - timedelta(days=days - 1) if days else None
 
 
 def session_day_before(store: Store, day: date) -> bool:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import TextIO
 
 from backcare.errors import BackcareError
 
@@ -19,8 +21,10 @@ def _is_database(path: Path, database: Path) -> bool:
     return target.parent == db.parent and target.name.startswith(db.name)
 
 
-def write_private(path: Path, text: str, *, protect: Path | None = None) -> Path:
-    """Write `text` to `path` readable by its owner only (0600), atomically: a reader never sees half."""
+def write_private(path: Path, text: str | Callable[[TextIO], None], *, protect: Path | None = None) -> Path:
+    """Write `text` to `path` readable by its owner only (0600), atomically: a reader never sees half.
+
+    `text` may be a function that writes to the open file (a large export, streamed)."""
     if path.is_dir():
         raise BackcareError(f"{path} is a folder; give a file name to write to (nothing was written).")
     if protect is not None and _is_database(path, protect):
@@ -34,7 +38,10 @@ def write_private(path: Path, text: str, *, protect: Path | None = None) -> Path
         raise BackcareError(f"backcare cannot write to {folder} ({exc.strerror or exc}); nothing was written.") from exc
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
+            if callable(text):
+                text(fh)
+            else:
+                fh.write(text)
             fh.flush()
             os.fsync(fh.fileno())
         os.chmod(tmp, 0o600)

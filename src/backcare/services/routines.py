@@ -106,15 +106,26 @@ def import_routine(store: Store, path: Path, name: str | None) -> tuple[str, Rou
             else ""
         )
         raise BackcareError(f"{problems[0]}{more}" if problems else f"{path} is not a valid routine.")
-    key = (name or routine.name).strip()
-    if not key or len(key) > 80:
-        raise InvalidInput("A routine name must be 1-80 characters.")
-    if key == builtin_name() or key == BUILTIN:
-        raise InvalidInput(f"{key!r} is the built-in routine's name; choose another with --name.")
+    key = check_name(name or routine.name)
     text = path.read_bytes().decode("utf-8-sig")
     replaced = store.save_routine(key, text, str(path.resolve()))
     store.set_setting(ACTIVE_KEY, key)
     return key, routine, replaced
+
+
+def check_name(name: str, hint: str = "; choose another with --name") -> str:
+    """The name a stored routine may have: 1-80 characters, not the built-in routine's."""
+    key = name.strip()
+    if not key or len(key) > 80:
+        raise InvalidInput("A routine name must be 1-80 characters.")
+    if key == builtin_name() or key == BUILTIN:
+        raise InvalidInput(f"{key!r} is the built-in routine's name{hint}.")
+    return key
+
+
+def is_known(store: Store, name: str) -> bool:
+    """Whether `name` is a routine backcare can load (the built-in one, or one stored in this home)."""
+    return name in (BUILTIN, builtin_name()) or store.routine_source(name) is not None
 
 
 def use(store: Store, name: str) -> ActiveRoutine:

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TextIO
 
 from backcare.errors import BackcareError
+from backcare.exporters import FORMATS
 from backcare.store import Store, now_utc
 from backcare.store import transfer as store_transfer
 from backcare.store.transfer import KINDS, MergeResult
+
+if TYPE_CHECKING:
+    from backcare.exporters.json_export import ImportFile
 
 MAX_CONFLICT_LINES = 20
 
@@ -17,40 +21,75 @@ MAX_CONFLICT_LINES = 20
 # -- export --------------------------------------------------------------------------------------
 
 
-def export(store: Store, fmt: str) -> str:
-    """The whole export as text in `fmt` (json, csv or fhir)."""
+def export_to(store: Store, fmt: str, out: TextIO) -> None:
+    """Write the whole export in `fmt` (json, csv or fhir) to `out`, row by row from one read snapshot."""
     from backcare import __version__
 
-    body = store_transfer.dump(store)
+    if fmt not in FORMATS:
+        raise BackcareError(f"Unknown export format {fmt!r}: use json, csv or fhir.")
     stamp = now_utc()
-    if fmt == "json":
-        from backcare.exporters import json_export
+    with store_transfer.snapshot(store) as sections:
+        if fmt == "json":
+            from backcare.exporters import json_export
 
-        return json_export.render(body, exported_at=stamp, backcare_version=__version__)
-    if fmt == "csv":
-        from backcare.exporters import csv_export
+            header = {
+                "format": json_export.FORMAT,
+                "version": json_export.VERSION,
+                "exported_at": stamp,
+                "schema_version": store.schema_version(),
+                "backcare_version": __version__,
+            }
+            json_export.write(out, header, sections())
+            return
+        tables = dict(sections())  # each list section is a lazy cursor: nothing is read yet
+        if fmt == "csv":
+            from backcare.exporters import csv_export
 
-        return csv_export.render(body)
-    if fmt == "fhir":
-        from backcare.exporters import fhir_export
+            csv_export.write(out, tables["checkins"], tables["sessions"])
+        else:
+            from backcare.exporters import fhir_export
 
-        return fhir_export.render(body, timestamp=stamp)
-    raise BackcareError(f"Unknown export format {fmt!r}: use json, csv or fhir.")
+            fhir_export.write(out, tables["checkins"], timestamp=stamp)
 
 
 # -- import --------------------------------------------------------------------------------------
 
 
-def read_import(path: Path) -> dict[str, Any]:
-    """Read and validate an export file before anything is opened for writing."""
-    from backcare.exporters import json_export
+def read_import(path: Path, *, today: date) -> ImportFile:
+    """Check the whole file, record by record, before anything is opened for writing."""
+    from backcare.exporters.json_export import ImportFile
+    from backcare.store.migrations import LATEST
 
-    return json_export.load(path)
+    file = ImportFile(path, today=today, latest_schema=LATEST, check_routine=_check_routine)
+    file.check()
+    return file
 
 
-def apply_import(store: Store, data: dict[str, Any], *, replace: bool) -> MergeResult:
-    """All or nothing: one transaction."""
-    return store_transfer.merge(store, data, replace=replace)
+def _check_routine(name: str, source: str) -> None:
+    """The rules of `backcare routine import`: a routine file that checks out, under a name it allows."""
+    from backcare.content import check_routine_text
+    from backcare.services.routines import check_name
+
+    if check_name(name, hint="") != name:
+        raise BackcareError("name must not start or end with spaces")
+    routine, problems = check_routine_text(source, "its routine file")
+    if routine is None or problems:
+        first = str(problems[0]) if problems else "it is not a valid routine"
+        more = f" (and {len(problems) - 1} more problems)" if len(problems) > 1 else ""
+        raise BackcareError(f"source is not a valid routine: {first}{more}")
+
+
+def apply_import(store: Store, file: ImportFile, *, replace: bool) -> MergeResult:
+    """All or nothing: one transaction, reading the file again record by record (and checking it again)."""
+    from backcare.services.routines import ACTIVE_KEY, is_known
+
+    active = file.summary.active_routine
+    if active is not None and not file.summary.active_in_file and not is_known(store, active):
+        raise BackcareError(
+            f"{file.path} cannot be imported: settings: {ACTIVE_KEY} names a routine that is neither in the "
+            "file nor in backcare. Nothing was changed."
+        )
+    return store_transfer.merge(store, file.records(), replace=replace)
 
 
 def report(result: MergeResult) -> list[str]:

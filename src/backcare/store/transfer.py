@@ -1,15 +1,19 @@
 """Dumping and restoring the whole database: the SQL behind export, import and backup.
 
-`dump` reads every table into plain JSON-ready dicts (the body of a JSON export). `merge` writes such
-a body back in ONE transaction: into an empty home it restores everything as it was (timestamps
-included); into a home with data it adds what is missing, skips what is already there, and reports
-what differs (keeping the stored version unless `replace`). Either everything is written or nothing.
+`snapshot` reads every table, row by row, as plain JSON-ready dicts (the records of a JSON export).
+`merge` writes such records back, as they are read from a file, in ONE transaction: into an empty
+home it restores everything as it was (timestamps included); into a home with data it adds what is
+missing, skips what is already there, and reports what differs (keeping the stored version unless
+`replace`). Either everything is written or nothing.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -66,88 +70,129 @@ class MergeResult:
 # -- reading -------------------------------------------------------------------------------------
 
 
-@guarded
-def dump(store: Store) -> dict[str, Any]:
-    """Every row of every table, in a stable order, as JSON-ready values."""
+@contextmanager
+def snapshot(store: Store) -> Iterator[Callable[[], Iterator[tuple[str, Any]]]]:
+    """One read transaction; inside it, `sections()` yields (name, records) with records read by a cursor
+    one row at a time (a list section's records as an iterator, settings as a dict), so memory stays flat
+    in the number of rows."""
     db = store.conn
-    db.execute("BEGIN")  # one read snapshot for all tables
     try:
-        body = _dump(db)
-    except BaseException:
-        db.execute("ROLLBACK")
-        raise
-    db.execute("COMMIT")
-    return body
+        db.execute("BEGIN")  # one read snapshot for all tables
+    except sqlite3.Error as exc:
+        raise StoreError(describe(exc, store.path)) from exc
+    try:
+        yield lambda: _sections(store)
+    except sqlite3.Error as exc:
+        raise StoreError(describe(exc, store.path)) from exc
+    finally:
+        if db.in_transaction:
+            db.execute("ROLLBACK")  # nothing was written: ending a read
 
 
-def _dump(db: sqlite3.Connection) -> dict[str, Any]:
-    checkins = [
-        {**_checkin(row[:8]).as_dict(), "recorded_at": row[8], "updated_at": row[9]}
-        for row in db.execute(f"SELECT {_CHECKIN_COLS}, recorded_at, updated_at FROM checkins ORDER BY date")
-    ]
-    edits = [
-        {
-            "date": d,
-            "action": action,
-            "before": json.loads(before),
-            "after": json.loads(after) if after is not None else None,
-            "at": at,
-        }
-        for d, action, before, after, at in db.execute(
-            "SELECT date, action, before, after, at FROM checkin_edits ORDER BY id"
-        )
-    ]
-    sessions = [
-        _session_public(session_from_row(row[:-1]), row[-1])
-        for row in db.execute(f"SELECT {_SESSION_COLS}, at FROM sessions ORDER BY date, coalesce(started, ''), id")
-    ]
-    session_edits = [
-        {"session": sid, "date": d, "action": action, "before": json.loads(before), "at": at}
-        for sid, d, action, before, at in db.execute(
-            "SELECT session_id, date, action, before, at FROM session_edits ORDER BY id"
-        )
-    ]
-    stages = [
-        {
-            "routine": routine,
-            "date": d,
-            "stage": stage,
-            "decision": decision,
-            "reasons": json.loads(reasons),
-            "manual": bool(manual),
-            "at": at,
-        }
-        for routine, d, stage, decision, reasons, manual, at in db.execute(
-            "SELECT routine, date, stage, decision, reasons, manual, at FROM stage_history ORDER BY id"
-        )
-    ]
-    screens = [
-        {"date": d, "answers": json.loads(answers), "at": at}
-        for d, answers, at in db.execute("SELECT date, answers, at FROM safety_screens ORDER BY id")
-    ]
-    topics = [
-        {"topic": topic, "first_read": first, "last_read": last}
-        for topic, first, last in db.execute("SELECT topic, first_read, last_read FROM topics_read ORDER BY topic")
-    ]
-    routines = [
-        {"name": name, "origin": origin, "imported_at": at, "source": source}
-        for name, origin, at, source in db.execute(
-            "SELECT name, origin, imported_at, source FROM routines ORDER BY name"
-        )
-    ]
-    settings = dict(db.execute("SELECT key, value FROM settings ORDER BY key").fetchall())
-    return {
-        "schema_version": db.execute("PRAGMA user_version").fetchone()[0],
-        "checkins": checkins,
-        "checkin_edits": edits,
-        "sessions": sessions,
-        "session_edits": session_edits,
-        "stage_history": stages,
-        "safety_screens": screens,
-        "topics_read": topics,
-        "routines": routines,
-        "settings": settings,
-    }
+def _rows(db: sqlite3.Connection, sql: str) -> Iterator[sqlite3.Row]:
+    cursor = db.cursor()
+    cursor.row_factory = sqlite3.Row
+    yield from cursor.execute(sql)
+
+
+_CHECKIN_NAMES = tuple(_CHECKIN_COLS.split(", "))
+_SESSION_NAMES = tuple(_SESSION_COLS.split(", "))
+
+
+def _session_public(session: Session, at: str) -> dict[str, Any]:
+    """A session record as the export holds it (the one place its shape is set: Session.as_dict)."""
+    return {**session.as_dict(), "at": at}
+
+
+def _session_of(row: sqlite3.Row) -> dict[str, Any]:
+    return _session_public(session_from_row(tuple(row[k] for k in _SESSION_NAMES)), row["at"])
+
+
+def _sections(store: Store) -> Iterator[tuple[str, Any]]:
+    db = store.conn
+    yield (
+        "checkins",
+        (
+            {
+                **_checkin([row[k] for k in _CHECKIN_NAMES]).as_dict(),
+                "recorded_at": row["recorded_at"],
+                "updated_at": row["updated_at"],
+            }
+            for row in _rows(db, f"SELECT {_CHECKIN_COLS}, recorded_at, updated_at FROM checkins ORDER BY date")
+        ),
+    )
+    yield (
+        "checkin_edits",
+        (
+            {
+                "date": row["date"],
+                "action": row["action"],
+                "before": json.loads(row["before"]),
+                "after": json.loads(row["after"]) if row["after"] is not None else None,
+                "at": row["at"],
+            }
+            for row in _rows(db, "SELECT date, action, before, after, at FROM checkin_edits ORDER BY id")
+        ),
+    )
+    yield (
+        "sessions",
+        (
+            _session_of(row)
+            for row in _rows(db, f"SELECT {_SESSION_COLS}, at FROM sessions ORDER BY date, coalesce(started, ''), id")
+        ),
+    )
+    yield (
+        "session_edits",
+        (
+            {
+                "session": row["session_id"],
+                "date": row["date"],
+                "action": row["action"],
+                "before": json.loads(row["before"]),
+                "at": row["at"],
+            }
+            for row in _rows(db, "SELECT session_id, date, action, before, at FROM session_edits ORDER BY id")
+        ),
+    )
+    yield (
+        "stage_history",
+        (
+            {
+                "routine": row["routine"],
+                "date": row["date"],
+                "stage": row["stage"],
+                "decision": row["decision"],
+                "reasons": json.loads(row["reasons"]),
+                "manual": bool(row["manual"]),
+                "at": row["at"],
+            }
+            for row in _rows(
+                db, "SELECT routine, date, stage, decision, reasons, manual, at FROM stage_history ORDER BY id"
+            )
+        ),
+    )
+    yield (
+        "safety_screens",
+        (
+            {"date": row["date"], "answers": json.loads(row["answers"]), "at": row["at"]}
+            for row in _rows(db, "SELECT date, answers, at FROM safety_screens ORDER BY id")
+        ),
+    )
+    yield (
+        "topics_read",
+        (
+            {"topic": row["topic"], "first_read": row["first_read"], "last_read": row["last_read"]}
+            for row in _rows(db, "SELECT topic, first_read, last_read FROM topics_read ORDER BY topic")
+        ),
+    )
+    yield (
+        "routines",
+        (
+            {"name": row["name"], "origin": row["origin"], "imported_at": row["imported_at"], "source": row["source"]}
+            for row in _rows(db, "SELECT name, origin, imported_at, source FROM routines ORDER BY name")
+        ),
+    )
+    yield "settings", {row["key"]: row["value"] for row in _rows(db, "SELECT key, value FROM settings ORDER BY key")}
 
 
 # -- writing -------------------------------------------------------------------------------------
@@ -157,22 +202,83 @@ def _canon(value: Any) -> str:
     return json.dumps(value, sort_keys=True, ensure_ascii=False)
 
 
+def _digest(*parts: Any) -> bytes:
+    return hashlib.blake2b(_canon(parts).encode("utf-8"), digest_size=16).digest()
+
+
 @guarded
-def merge(store: Store, data: dict[str, Any], *, replace: bool = False) -> MergeResult:
-    """Write a validated export body into the store in one transaction (all or nothing)."""
+def merge(store: Store, records: Iterable[tuple[str, Any]], *, replace: bool = False) -> MergeResult:
+    """Write validated export records (section, record), read one at a time, into the store in ONE
+    transaction: all or nothing. Each record is looked up by its key in SQL, so memory stays flat."""
     result = MergeResult(replaced=replace)
     stamp = now_utc()
     with store.write() as db:
-        _merge_checkins(db, data.get("checkins", []), result, replace, stamp)
-        _merge_edits(db, data.get("checkin_edits", []), result)
-        _merge_sessions(db, data.get("sessions", []), result)
-        _merge_session_edits(db, data.get("session_edits", []), result)
-        _merge_stages(db, data.get("stage_history", []), result)
-        _merge_screens(db, data.get("safety_screens", []), result)
-        _merge_topics(db, data.get("topics_read", []), result)
-        _merge_routines(db, data.get("routines", []), result, replace)
-        _merge_settings(db, data.get("settings", {}), result, replace)
+        seen = _Seen(db)
+        for section, record in records:
+            if section == "checkins":
+                _merge_checkin(db, record, result, replace, stamp)
+            elif section == "checkin_edits":
+                _merge_edit(db, seen, record, result)
+            elif section == "sessions":
+                _merge_session(db, seen, record, result)
+            elif section == "session_edits":
+                _merge_session_edit(db, seen, record, result)
+            elif section == "stage_history":
+                _merge_stage(db, seen, record, result)
+            elif section == "safety_screens":
+                _merge_screen(db, seen, record, result)
+            elif section == "topics_read":
+                _merge_topic(db, record, result)
+            elif section == "routines":
+                _merge_routine(db, record, result, replace)
+            elif section == "settings":
+                _merge_settings(db, record, result, replace)
+        seen.drop()
     return result
+
+
+class _Seen:
+    """Keys of rows that have no natural key in the schema (edits, stage changes, screens), kept in a
+    temporary table so that a repeat is found in SQL rather than in a Python set of every row."""
+
+    def __init__(self, db: sqlite3.Connection):
+        self.db = db
+        self.loaded: set[str] = set()
+        db.execute("CREATE TEMP TABLE IF NOT EXISTS import_seen (kind TEXT, key BLOB, PRIMARY KEY (kind, key))")
+        db.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS import_counts (kind TEXT, key BLOB, n INTEGER, PRIMARY KEY (kind, key))"
+        )
+        self.drop()
+
+    def add(self, kind: str, key: bytes, existing: str, make: Callable[[sqlite3.Row], bytes]) -> bool:
+        """Remember `key`; False when it (or an identical stored row) was there already."""
+        if kind not in self.loaded:
+            self.loaded.add(kind)
+            self.db.executemany(
+                "INSERT OR IGNORE INTO temp.import_seen (kind, key) VALUES (?, ?)",
+                ((kind, make(row)) for row in _rows(self.db, existing)),
+            )
+        cursor = self.db.execute("INSERT OR IGNORE INTO temp.import_seen (kind, key) VALUES (?, ?)", (kind, key))
+        return cursor.rowcount == 1
+
+    def take(self, kind: str, key: bytes, existing: str, make: Callable[[sqlite3.Row], bytes]) -> bool:
+        """For records that may repeat (sessions): True when an identical stored row is left to match `key`
+        (that row is then used up), False when `key` is new."""
+        if kind not in self.loaded:
+            self.loaded.add(kind)
+            self.db.executemany(
+                "INSERT INTO temp.import_counts (kind, key, n) VALUES (?, ?, 1)"
+                " ON CONFLICT (kind, key) DO UPDATE SET n = n + 1",
+                ((kind, make(row)) for row in _rows(self.db, existing)),
+            )
+        cursor = self.db.execute(
+            "UPDATE temp.import_counts SET n = n - 1 WHERE kind = ? AND key = ? AND n > 0", (kind, key)
+        )
+        return cursor.rowcount == 1
+
+    def drop(self) -> None:
+        self.db.execute("DELETE FROM temp.import_seen")
+        self.db.execute("DELETE FROM temp.import_counts")
 
 
 def _checkin_row(c: dict[str, Any]) -> tuple[Any, ...]:
@@ -202,218 +308,184 @@ def _checkin_public(c: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _merge_checkins(
-    db: sqlite3.Connection, rows: list[dict[str, Any]], result: MergeResult, replace: bool, stamp: str
-) -> None:
-    existing = {row[0]: _checkin(row).as_dict() for row in db.execute(f"SELECT {_CHECKIN_COLS} FROM checkins")}
-    for c in rows:
-        day = c["date"]
-        incoming = _checkin_public(c)
-        stored = existing.get(day)
-        if stored is None:
-            recorded = c.get("recorded_at") or stamp
-            db.execute(
-                "INSERT INTO checkins (date, pain, stiffness, sleep, stress, note, tags, settled, recorded_at,"
-                " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (day, *_checkin_row(c), recorded, c.get("updated_at") or recorded),
-            )
-            existing[day] = incoming
-            result.added["checkins"] += 1
-            continue
-        differing = tuple(f for f in CHECKIN_FIELDS if stored[f] != incoming[f])
-        if not differing:
-            result.same += 1
-            continue
-        result.conflicts.append(Conflict("checkin", day, differing))
-        if replace:
-            db.execute(
-                "UPDATE checkins SET pain = ?, stiffness = ?, sleep = ?, stress = ?, note = ?, tags = ?,"
-                " settled = ?, updated_at = ? WHERE date = ?",
-                (*_checkin_row(c), stamp, day),
-            )
-            db.execute(
-                "INSERT INTO checkin_edits (date, action, before, after, at) VALUES (?, 'update', ?, ?, ?)",
-                (day, json.dumps(stored), json.dumps(incoming), stamp),
-            )
-            existing[day] = incoming
-
-
-def _merge_edits(db: sqlite3.Connection, rows: list[dict[str, Any]], result: MergeResult) -> None:
-    seen = {
-        (d, action, _canon(json.loads(before)), _canon(json.loads(after)) if after is not None else None, at)
-        for d, action, before, after, at in db.execute("SELECT date, action, before, after, at FROM checkin_edits")
-    }
-    for e in rows:
-        after = e.get("after")
-        key = (e["date"], e["action"], _canon(e["before"]), _canon(after) if after is not None else None, e["at"])
-        if key in seen:
-            result.same += 1
-            continue
-        seen.add(key)
+def _merge_checkin(db: sqlite3.Connection, c: dict[str, Any], result: MergeResult, replace: bool, stamp: str) -> None:
+    day = c["date"]
+    incoming = _checkin_public(c)
+    row = db.execute(f"SELECT {_CHECKIN_COLS} FROM checkins WHERE date = ?", (day,)).fetchone()
+    if row is None:
+        recorded = c.get("recorded_at") or stamp
         db.execute(
-            "INSERT INTO checkin_edits (date, action, before, after, at) VALUES (?, ?, ?, ?, ?)",
-            (
-                e["date"],
-                e["action"],
-                json.dumps(e["before"]),
-                json.dumps(after) if after is not None else None,
-                e["at"],
-            ),
+            "INSERT INTO checkins (date, pain, stiffness, sleep, stress, note, tags, settled, recorded_at,"
+            " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (day, *_checkin_row(c), recorded, c.get("updated_at") or recorded),
         )
-        result.added["checkin_edits"] += 1
+        result.added["checkins"] += 1
+        return
+    stored = _checkin(row).as_dict()
+    differing = tuple(f for f in CHECKIN_FIELDS if stored[f] != incoming[f])
+    if not differing:
+        result.same += 1
+        return
+    result.conflicts.append(Conflict("checkin", day, differing))
+    if replace:
+        db.execute(
+            "UPDATE checkins SET pain = ?, stiffness = ?, sleep = ?, stress = ?, note = ?, tags = ?,"
+            " settled = ?, updated_at = ? WHERE date = ?",
+            (*_checkin_row(c), stamp, day),
+        )
+        db.execute(
+            "INSERT INTO checkin_edits (date, action, before, after, at) VALUES (?, 'update', ?, ?, ?)",
+            (day, json.dumps(stored), json.dumps(incoming), stamp),
+        )
 
 
-def _session_public(session: Session, at: str) -> dict[str, Any]:
-    """A session record as the export holds it (the one place its shape is set: Session.as_dict)."""
-    return {**session.as_dict(), "at": at}
+def _edit_key(d: str, action: str, before: Any, after: Any, at: str) -> bytes:
+    return _digest(d, action, before, after, at)
 
 
-def _merge_sessions(db: sqlite3.Connection, rows: list[dict[str, Any]], result: MergeResult) -> None:
+def _merge_edit(db: sqlite3.Connection, seen: _Seen, e: dict[str, Any], result: MergeResult) -> None:
+    after = e.get("after")
+    key = _edit_key(e["date"], e["action"], e["before"], after, e["at"])
+    fresh = seen.add(
+        "edit",
+        key,
+        "SELECT date, action, before, after, at FROM checkin_edits",
+        lambda r: _edit_key(
+            r["date"], r["action"], json.loads(r["before"]), json.loads(r["after"]) if r["after"] else None, r["at"]
+        ),
+    )
+    if not fresh:
+        result.same += 1
+        return
+    db.execute(
+        "INSERT INTO checkin_edits (date, action, before, after, at) VALUES (?, ?, ?, ?, ?)",
+        (e["date"], e["action"], json.dumps(e["before"]), json.dumps(after) if after is not None else None, e["at"]),
+    )
+    result.added["checkin_edits"] += 1
+
+
+def _merge_session(db: sqlite3.Connection, seen: _Seen, record: dict[str, Any], result: MergeResult) -> None:
     """Sessions are records, never overwritten: a record already here (the same in every field) is skipped
     as often as it is here, any other is added. An older export's one-a-day rows read as one record each."""
-    from collections import Counter
-
     from backcare.domain.progress import Session
 
-    here = Counter(
-        _canon(_session_public(session_from_row(row[:-1]), row[-1]))
-        for row in db.execute(f"SELECT {_SESSION_COLS}, at FROM sessions")
+    session = Session.from_dict(record)
+    key = _digest(_session_public(session, record["at"]))
+    if seen.take("session", key, f"SELECT {_SESSION_COLS}, at FROM sessions", lambda r: _digest(_session_of(r))):
+        result.same += 1
+        return
+    db.execute(INSERT_SESSION, (*session_values(session), record["at"]))
+    result.added["sessions"] += 1
+
+
+def _merge_session_edit(db: sqlite3.Connection, seen: _Seen, e: dict[str, Any], result: MergeResult) -> None:
+    key = _digest(e["session"], e["date"], e["action"], e["before"], e["at"])
+    fresh = seen.add(
+        "session_edit",
+        key,
+        "SELECT session_id, date, action, before, at FROM session_edits",
+        lambda r: _digest(r["session_id"], r["date"], r["action"], json.loads(r["before"]), r["at"]),
     )
-    for row in rows:
-        session = Session.from_dict(row)
-        key = _canon(_session_public(session, row["at"]))
-        if here[key] > 0:
-            here[key] -= 1
-            result.same += 1
-            continue
-        db.execute(
-            INSERT_SESSION,
-            (*session_values(session), row["at"]),
-        )
-        result.added["sessions"] += 1
+    if not fresh:
+        result.same += 1
+        return
+    db.execute(
+        "INSERT INTO session_edits (session_id, date, action, before, at) VALUES (?, ?, ?, ?, ?)",
+        (e["session"], e["date"], e["action"], json.dumps(e["before"]), e["at"]),
+    )
 
 
-def _merge_session_edits(db: sqlite3.Connection, rows: list[dict[str, Any]], result: MergeResult) -> None:
-    seen = {
-        (sid, d, action, _canon(json.loads(before)), at)
-        for sid, d, action, before, at in db.execute("SELECT session_id, date, action, before, at FROM session_edits")
-    }
-    for e in rows:
-        key = (e["session"], e["date"], e["action"], _canon(e["before"]), e["at"])
-        if key in seen:
-            result.same += 1
-            continue
-        seen.add(key)
-        db.execute(
-            "INSERT INTO session_edits (session_id, date, action, before, at) VALUES (?, ?, ?, ?, ?)",
-            (e["session"], e["date"], e["action"], json.dumps(e["before"]), e["at"]),
-        )
+def _stage_key(routine: str, d: str, stage: str, decision: str, reasons: Any, manual: bool, at: str) -> bytes:
+    return _digest(routine, d, stage, decision, reasons, manual, at)
 
 
-def _merge_stages(db: sqlite3.Connection, rows: list[dict[str, Any]], result: MergeResult) -> None:
-    seen = {
-        (routine, d, stage, decision, _canon(json.loads(reasons)), bool(manual), at)
-        for routine, d, stage, decision, reasons, manual, at in db.execute(
-            "SELECT routine, date, stage, decision, reasons, manual, at FROM stage_history"
-        )
-    }
-    for s in rows:
-        reasons = list(s.get("reasons") or [])
-        key = (s["routine"], s["date"], s["stage"], s["decision"], _canon(reasons), bool(s.get("manual")), s["at"])
-        if key in seen:
-            result.same += 1
-            continue
-        seen.add(key)
-        db.execute(
-            "INSERT INTO stage_history (routine, date, stage, decision, reasons, manual, at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (
-                s["routine"],
-                s["date"],
-                s["stage"],
-                s["decision"],
-                json.dumps(reasons),
-                int(bool(s.get("manual"))),
-                s["at"],
-            ),
-        )
-        result.added["stage_history"] += 1
+def _merge_stage(db: sqlite3.Connection, seen: _Seen, s: dict[str, Any], result: MergeResult) -> None:
+    reasons = list(s.get("reasons") or [])
+    manual = bool(s.get("manual"))
+    key = _stage_key(s["routine"], s["date"], s["stage"], s["decision"], reasons, manual, s["at"])
+    fresh = seen.add(
+        "stage",
+        key,
+        "SELECT routine, date, stage, decision, reasons, manual, at FROM stage_history",
+        lambda r: _stage_key(
+            r["routine"], r["date"], r["stage"], r["decision"], json.loads(r["reasons"]), bool(r["manual"]), r["at"]
+        ),
+    )
+    if not fresh:
+        result.same += 1
+        return
+    db.execute(
+        "INSERT INTO stage_history (routine, date, stage, decision, reasons, manual, at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (s["routine"], s["date"], s["stage"], s["decision"], json.dumps(reasons), int(manual), s["at"]),
+    )
+    result.added["stage_history"] += 1
 
 
-def _merge_screens(db: sqlite3.Connection, rows: list[dict[str, Any]], result: MergeResult) -> None:
-    seen = {
-        (d, _canon(json.loads(answers)), at)
-        for d, answers, at in db.execute("SELECT date, answers, at FROM safety_screens")
-    }
-    for s in rows:
-        key = (s["date"], _canon(s["answers"]), s["at"])
-        if key in seen:
-            result.same += 1
-            continue
-        seen.add(key)
-        db.execute(
-            "INSERT INTO safety_screens (date, answers, any_yes, at) VALUES (?, ?, ?, ?)",
-            (s["date"], json.dumps(s["answers"]), int(any(s["answers"].values())), s["at"]),
-        )
-        result.added["safety_screens"] += 1
+def _merge_screen(db: sqlite3.Connection, seen: _Seen, s: dict[str, Any], result: MergeResult) -> None:
+    key = _digest(s["date"], s["answers"], s["at"])
+    fresh = seen.add(
+        "screen",
+        key,
+        "SELECT date, answers, at FROM safety_screens",
+        lambda r: _digest(r["date"], json.loads(r["answers"]), r["at"]),
+    )
+    if not fresh:
+        result.same += 1
+        return
+    db.execute(
+        "INSERT INTO safety_screens (date, answers, any_yes, at) VALUES (?, ?, ?, ?)",
+        (s["date"], json.dumps(s["answers"]), int(any(s["answers"].values())), s["at"]),
+    )
+    result.added["safety_screens"] += 1
 
 
-def _merge_topics(db: sqlite3.Connection, rows: list[dict[str, Any]], result: MergeResult) -> None:
-    existing = {
-        t: (first, last) for t, first, last in db.execute("SELECT topic, first_read, last_read FROM topics_read")
-    }
-    for t in rows:
-        topic, first, last = t["topic"], t["first_read"], t["last_read"]
-        if topic not in existing:
-            db.execute("INSERT INTO topics_read (topic, first_read, last_read) VALUES (?, ?, ?)", (topic, first, last))
-            existing[topic] = (first, last)
-            result.added["topics_read"] += 1
-            continue
-        old_first, old_last = existing[topic]
-        merged = (min(old_first, first), max(old_last, last))
-        if merged == (old_first, old_last):
-            result.same += 1
-            continue
+def _merge_topic(db: sqlite3.Connection, t: dict[str, Any], result: MergeResult) -> None:
+    topic, first, last = t["topic"], t["first_read"], t["last_read"]
+    row = db.execute("SELECT first_read, last_read FROM topics_read WHERE topic = ?", (topic,)).fetchone()
+    if row is None:
+        db.execute("INSERT INTO topics_read (topic, first_read, last_read) VALUES (?, ?, ?)", (topic, first, last))
+        result.added["topics_read"] += 1
+        return
+    old_first, old_last = row
+    merged = (min(old_first, first), max(old_last, last))
+    if merged != (old_first, old_last):
         db.execute("UPDATE topics_read SET first_read = ?, last_read = ? WHERE topic = ?", (*merged, topic))
-        existing[topic] = merged
-        result.same += 1  # the same topic, read on more days: not new, not a conflict
+    result.same += 1  # the same topic, perhaps read on more days: not new, not a conflict
 
 
-def _merge_routines(db: sqlite3.Connection, rows: list[dict[str, Any]], result: MergeResult, replace: bool) -> None:
-    existing = {n: (s, o) for n, s, o in db.execute("SELECT name, source, origin FROM routines")}
-    for r in rows:
-        name = r["name"]
-        stored = existing.get(name)
-        if stored is None:
-            db.execute(
-                "INSERT INTO routines (name, source, origin, imported_at) VALUES (?, ?, ?, ?)",
-                (name, r["source"], r.get("origin"), r["imported_at"]),
-            )
-            existing[name] = (r["source"], r.get("origin"))
-            result.added["routines"] += 1
-            continue
-        differing = tuple(
-            f for f, a, b in (("source", stored[0], r["source"]), ("origin", stored[1], r.get("origin"))) if a != b
+def _merge_routine(db: sqlite3.Connection, r: dict[str, Any], result: MergeResult, replace: bool) -> None:
+    name = r["name"]
+    cursor = db.cursor()
+    cursor.row_factory = sqlite3.Row
+    row = cursor.execute("SELECT source, origin FROM routines WHERE name = ?", (name,)).fetchone()
+    if row is None:
+        db.execute(
+            "INSERT INTO routines (name, source, origin, imported_at) VALUES (?, ?, ?, ?)",
+            (name, r["source"], r.get("origin"), r["imported_at"]),
         )
-        if not differing:
-            result.same += 1
-            continue
-        result.conflicts.append(Conflict("routine", name, differing))
-        if replace:
-            db.execute(
-                "UPDATE routines SET source = ?, origin = ?, imported_at = ? WHERE name = ?",
-                (r["source"], r.get("origin"), r["imported_at"], name),
-            )
-            existing[name] = (r["source"], r.get("origin"))
+        result.added["routines"] += 1
+        return
+    differing = tuple(
+        f for f, a, b in (("source", row["source"], r["source"]), ("origin", row["origin"], r.get("origin"))) if a != b
+    )
+    if not differing:
+        result.same += 1
+        return
+    result.conflicts.append(Conflict("routine", name, differing))
+    if replace:
+        db.execute(
+            "UPDATE routines SET source = ?, origin = ?, imported_at = ? WHERE name = ?",
+            (r["source"], r.get("origin"), r["imported_at"], name),
+        )
 
 
 def _merge_settings(db: sqlite3.Connection, settings: dict[str, str], result: MergeResult, replace: bool) -> None:
-    existing = dict(db.execute("SELECT key, value FROM settings").fetchall())
     for key, value in settings.items():
-        if key not in existing:
+        row = db.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+        if row is None:
             db.execute("INSERT INTO settings (key, value) VALUES (?, ?)", (key, value))
             result.added["settings"] += 1
-        elif existing[key] == value:
+        elif row[0] == value:
             result.same += 1
         else:
             result.conflicts.append(Conflict("setting", key, ("value",)))
