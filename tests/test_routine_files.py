@@ -337,13 +337,14 @@ def test_deeply_nested_document_is_a_problem():
 
 def test_library_is_read_through_the_strict_loader():
     lib = library()
-    assert len(lib) == 34
+    count = len(lib)
+    assert count >= 50
     assert lib["cat-camel"].category in CATEGORIES
     assert all(ex.dose.side in SIDES for ex in lib.values())
     assert lib["bird-dog"].dose == Dose(3, 6, 5, "each")
     assert lib["dead-bug"].easier == "dead-bug-heel-slide"
     lib.clear()  # a copy: the cached library is not changed
-    assert len(library()) == 34
+    assert len(library()) == count
 
 
 def test_unknown_bundled_routine_name():

@@ -127,7 +127,8 @@ def export(
 def exercises(
     ctx: typer.Context,
     category: Annotated[
-        Optional[str], typer.Option("--category", metavar="mobility|control|strength", help="Only this category.")
+        Optional[str],
+        typer.Option("--category", metavar="mobility|control|strength|release|aerobic", help="Only this category."),
     ] = None,
     json_output: JsonFlag = False,
 ) -> None:

@@ -10,7 +10,7 @@ from backcare.content.cache import disk_cached
 from backcare.content.checks import Checker, did_you_mean
 from backcare.content.problems import show, summarize
 from backcare.content.yamlsafe import YNode
-from backcare.domain.routine import CATEGORIES, SIDES, Dose, Exercise
+from backcare.domain.routine import CATEGORIES, FLARE_DOSES, POSITIONS, SIDES, Dose, Exercise
 
 EXERCISE_KEYS = (
     "id",
@@ -25,6 +25,9 @@ EXERCISE_KEYS = (
     "harder",
     "equipment",
     "cautions",
+    "position",
+    "tags",
+    "flare_dose",
 )
 EXERCISE_REQUIRED = ("id", "name", "category", "steps")
 DOSE_KEYS = ("sets", "reps", "hold", "side")
@@ -43,6 +46,43 @@ CAUTIONS = (1, 10)
 EQUIPMENT = (0, 10)
 EQUIPMENT_MAX = 80
 
+# Tags a card can carry. `flexion`: the exercise bends the spine forward (rounding, curling up, hugging the
+# knees); `desk`: it can be done at or beside a desk; `pregnancy`: it is an option during pregnancy.
+TAGS = ("flexion", "desk", "pregnancy")
+
+# The cautions rule: a card in the `release` category, or tagged `flexion`, must have cautions, and they must
+# name each of these risks (any one of the listed spellings, case-insensitive). Release (pressure from a ball,
+# roller or heat) is not for someone on blood thinners, on broken skin or over a recent injury; forward bending
+# needs care with osteoporosis or a past spinal fracture. The same rule holds for the bundled library and for
+# exercises a physio writes into a routine file.
+CAUTION_RULES: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
+    "release": (
+        ("blood thinners", ("blood thinner", "blood-thinning", "anticoagulant")),
+        ("broken skin", ("broken skin", "open wound")),
+        ("a recent injury", ("recent injury", "recently injured", "new injury")),
+    ),
+    "flexion": (
+        ("osteoporosis", ("osteoporosis",)),
+        ("a past spinal fracture", ("spinal fracture", "fracture in your spine", "broken bone in your spine")),
+    ),
+}
+
+
+def caution_rules(category: str | None, tags: tuple[str, ...] | None) -> list[str]:
+    """The rules (keys of CAUTION_RULES) that apply to a card of this category and these tags."""
+    return [rule for rule in CAUTION_RULES if rule == category or rule in (tags or ())]
+
+
+def missing_cautions(category: str | None, tags: tuple[str, ...] | None, cautions: tuple[str, ...]) -> list[str]:
+    """The risks a card's cautions must name but do not (empty when the card follows the cautions rule)."""
+    text = " ".join(cautions).lower()
+    missing: list[str] = []
+    for rule in caution_rules(category, tags):
+        for risk, spellings in CAUTION_RULES[rule]:
+            if not any(s in text for s in spellings) and risk not in missing:
+                missing.append(risk)
+    return missing
+
 
 @dataclass(frozen=True)
 class Limits:
@@ -59,9 +99,9 @@ class Limits:
 
 # Generous for physios' own exercises in a routine file (a two-step custom exercise is fine).
 CUSTOM = Limits(SUMMARY_MAX, STEPS, CUES, MISTAKES, CAUTIONS, EXERCISE_REQUIRED, ())
-# The bundled library is held to a house style: every field written out (easier/harder may be null), a summary
-# that fits one short line, 3-7 steps, a few cues, mistakes and cautions, and a dose with sets and reps.
-BUNDLED = Limits(99, (3, 7), (1, 4), (1, 4), (1, 3), EXERCISE_KEYS, ("sets", "reps"))
+# The bundled library is held to a house style: a summary that fits one short line, 3-7 steps, a few cues,
+# mistakes and cautions; every card complete (check_bundled_card: every key of BUNDLED_REQUIRED written out).
+BUNDLED = Limits(99, (3, 7), (1, 4), (1, 4), (1, 3), EXERCISE_REQUIRED, ())
 
 
 @dataclass
@@ -136,6 +176,15 @@ def read_exercise(ck: Checker, node: YNode, index: int, limits: Limits = CUSTOM)
             out[key] = ck.texts(fields[key], key, low, high, LINE_MAX)
     if "equipment" in fields:
         out["equipment"] = ck.texts(fields["equipment"], "equipment", *EQUIPMENT, EQUIPMENT_MAX)
+    if "position" in fields:
+        out["position"] = ck.choice(fields["position"], "position", POSITIONS)
+    if "tags" in fields:
+        items = ck.seq(fields["tags"], "tags", 0, len(TAGS))
+        tags = [ck.choice(item, "each tag", TAGS) for item in items or ()]
+        out["tags"] = tuple(tags) if items is not None and None not in tags else None
+    if "flare_dose" in fields:
+        out["flare_dose"] = ck.choice(fields["flare_dose"], "flare_dose", FLARE_DOSES)
+    _check_cautions(ck, node, fields, out)
     if "dose" in fields:
         dose = read_dose(ck, fields["dose"], "dose", limits.dose_required)
         out["dose"] = Dose(**dose) if dose is not None else None
@@ -150,6 +199,23 @@ def read_exercise(ck: Checker, node: YNode, index: int, limits: Limits = CUSTOM)
     draft.fields = out
     draft.ok = len(ck.problems) == before and draft.id is not None
     return draft
+
+
+def _check_cautions(ck: Checker, node: YNode, fields: dict[str, YNode], out: dict) -> None:
+    """The cautions rule (see CAUTION_RULES), once the category, tags and cautions have been read."""
+    category, tags, cautions = out.get("category"), out.get("tags"), out.get("cautions")
+    rules = caution_rules(category, tags)
+    if not rules or ("cautions" in fields and cautions is None):
+        return  # nothing required, or the cautions already have a problem of their own
+    what = " and ".join("release" if r == "release" else "forward-bending (flexion)" for r in rules)
+    missing = missing_cautions(category, tags, cautions or ())
+    if missing:
+        where = fields.get("cautions", node)
+        ck.add(where, f"a {what} exercise needs cautions that mention {_and(missing)}: add a line for each")
+
+
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
 
 
 def check_links(ck: Checker, drafts: list[ExerciseDraft], known: set[str] | dict) -> None:
@@ -168,6 +234,21 @@ def check_links(ck: Checker, drafts: list[ExerciseDraft], known: set[str] | dict
                 draft.ok = False
             else:
                 draft.fields[key] = target
+
+
+# A bundled card gives every field but tags and flare_dose (a physio's own exercise needs only the basics).
+BUNDLED_REQUIRED = tuple(key for key in EXERCISE_KEYS if key not in ("tags", "flare_dose"))
+
+
+def check_bundled_card(ck: Checker, node: YNode) -> None:
+    """The bundled library's cards are complete: every key of BUNDLED_REQUIRED is there."""
+    if node.kind != "map":
+        return
+    raw_id = node.value.get("id")
+    name = show(raw_id.value) if raw_id is not None and isinstance(raw_id.value, str) else "an exercise"
+    for key in BUNDLED_REQUIRED:
+        if key not in node.value and key not in EXERCISE_REQUIRED:
+            ck.add(node, f"exercise {name} is missing '{key}'")
 
 
 @cache
@@ -198,6 +279,8 @@ def parse(raw: bytes | str, source: str = "exercises.yaml", limits: Limits = BUN
         items = ck.seq(top["exercises"], "exercises", 1, 10_000, "exercise") if top and "exercises" in top else None
         for index, node in enumerate(items or (), start=1):
             drafts.append(read_exercise(ck, node, index, limits))
+            if limits is BUNDLED:
+                check_bundled_card(ck, node)
         seen: dict[str, YNode] = {}
         for draft in drafts:
             if draft.id is None:

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-CATEGORIES = ("mobility", "control", "strength")
+# What kind of exercise a card is. Routine stages are a separate thing (the built-in routine's stages are
+# mobility -> control -> strength); release and aerobic cards are used within any stage.
+CATEGORIES = ("mobility", "control", "strength", "release", "aerobic")
+POSITIONS = ("lying", "sitting", "standing", "kneeling", "all-fours", "side-lying")
+# How a card's dose changes on an easier day after a flare-up: made lighter, or kept the same (breathing
+# exercises calm a flare and are not made lighter).
+FLARE_DOSES = ("lighter", "same")
 SIDES = ("both", "each", "left", "right")
 FORMAT = "backcare-routine/1"
 
@@ -45,6 +51,9 @@ class Exercise:
     harder: str | None = None
     equipment: tuple[str, ...] = ()
     cautions: tuple[str, ...] = ()
+    position: str | None = None
+    tags: tuple[str, ...] = ()
+    flare_dose: str = "lighter"
 
 
 @dataclass(frozen=True)
@@ -120,8 +129,11 @@ class Routine:
         return next((i for i, s in enumerate(self.stages) if s.id == stage_id), 0)
 
 
-def lighter(dose: Dose) -> Dose:
-    """The same exercise, eased off after a flare-up: one set fewer and about a third fewer reps and seconds."""
+def lighter(dose: Dose, exercise: Exercise | None = None) -> Dose:
+    """The same exercise, eased off after a flare-up: one set fewer and about a third fewer reps and seconds.
+    An exercise whose card says `flare_dose: same` (such as breathing) keeps its dose."""
+    if exercise is not None and exercise.flare_dose == "same":
+        return dose
     return Dose(
         sets=max(1, dose.sets - 1),
         reps=max(1, round(dose.reps * 2 / 3)),

@@ -240,7 +240,8 @@ def todays_exercises(routine: Routine, stage_id: str, easier: bool) -> list[dict
             swapped_from, ex = ex.id, lib[ex.easier]
             dose = ex.dose
         elif easier:  # no easier variant in the library: the same exercise with a lighter dose
-            dose, eased = lighter(dose), True
+            dose = lighter(dose, ex)
+            eased = dose != item.dose
         out.append({**exercise_dict(ex, dose, swapped_from), "lighter": eased})
     return out
 
@@ -267,6 +268,7 @@ def exercise_dict(ex: Exercise, dose: Dose, easier_than: str | None = None) -> d
         "mistakes": list(ex.mistakes),
         "cautions": list(ex.cautions),
         "equipment": list(ex.equipment),
+        "position": ex.position,
         "easier_version_of": easier_than,
     }
 
