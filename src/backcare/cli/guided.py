@@ -7,6 +7,7 @@ import select
 import sys
 import time
 from datetime import date
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 
@@ -19,8 +20,10 @@ from backcare.render.console import console, joined
 from backcare.render.routine import exercise_card
 from backcare.services import sessions
 from backcare.services.sessions import Logged, Plan
-from backcare.store import Store
 from backcare.textsafe import inert
+
+if TYPE_CHECKING:
+    from backcare.store import Store
 
 SCALE_ENV = "BACKCARE_TIMER_SCALE"  # for tests and demonstrations: 0.01 runs every timer 100 times faster
 HOLD_REST = 5  # seconds between holds when the routine sets no rest
@@ -183,12 +186,13 @@ def _marked(plan: Plan, ex: dict, answer: str | int) -> ExerciseRecord:
     return sessions.record(plan, ex["id"], DONE if answer >= (ex.get("sets") or 1) else PARTLY, answer)
 
 
-def _related(exercise_id: str) -> dict | None:
+def _related(exercise_id: str) -> dict[str, str] | None:
     try:
         from backcare.services.education import related_topic
     except ImportError:
         return None
-    return related_topic(exercise_id)
+    topic = related_topic(exercise_id)
+    return {"id": topic.id, "title": topic.title} if topic else None
 
 
 def run_guided(

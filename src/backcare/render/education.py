@@ -35,7 +35,7 @@ def show_list(data: dict) -> None:
         title = Text(row["title"], style="bold cyan" if is_next else "dim" if row["read"] else "")
         if narrow:
             title.append("\n" + row["id"], style="dim")
-            cells = [mark, str(number), title, f"{row['minutes']}m"]
+            cells: list[str | Text] = [mark, str(number), title, f"{row['minutes']}m"]
         else:
             cells = [mark, str(number), title, row["id"], f"{row['minutes']} min"]
         table.add_row(*cells)

@@ -13,6 +13,7 @@ from html import escape as html_escape
 from backcare import __version__
 from backcare.domain import trends as tr
 from backcare.domain.safety import BY_ID
+from backcare.render.report_format import DECISIONS
 from backcare.render.report_format import day_label as _d
 from backcare.render.report_format import number as _n
 from backcare.render.report_format import short_day as _ds
@@ -207,7 +208,8 @@ def _y(v: float) -> float:
 
 def _polylines(values: Sequence[float | None], n: int, colour: str, dash: str = "") -> list[str]:
     """One polyline per unbroken run: a missing value is a gap, never a zero."""
-    out, run = [], []
+    out: list[str] = []
+    run: list[str] = []
     for i, v in enumerate([*values, None]):
         if v is None:
             if len(run) > 1:
@@ -353,8 +355,6 @@ def _stages(report) -> list[str]:
     if not report.stages:
         out.append("<p>No stage changes in this period.</p>")
     else:
-        from backcare.services.report import DECISIONS
-
         out.append("<ul>")
         for ev in report.stages:
             what = DECISIONS.get(ev.decision, ev.decision)

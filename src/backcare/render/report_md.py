@@ -7,6 +7,7 @@ import re
 from backcare import __version__
 from backcare.domain import trends as tr
 from backcare.domain.safety import BY_ID
+from backcare.render.report_format import DECISIONS
 from backcare.render.report_format import day_label as _d
 from backcare.render.report_format import number as _n
 from backcare.render.report_format import short_day as _ds
@@ -123,8 +124,6 @@ def render(report) -> str:  # report: backcare.services.report.Report
         sb = report.stage_before
         lines += [f"At the start of the period: {md(report.stage_name(sb.stage))} (since {_d(sb.day)}).", ""]
     if report.stages:
-        from backcare.services.report import DECISIONS
-
         for ev in report.stages:
             reasons = " ".join(ev.reasons)
             lines.append(
