@@ -12,6 +12,11 @@ This module imports nothing, so the plain-text commands stay fast; Rich renderer
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import re
+
 # Bidirectional formatting controls: embeddings and overrides, isolates, and the implicit marks.
 BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
 # Characters some programs take as line breaks although they are not "\n".
@@ -82,5 +87,5 @@ def json_inert(text: str) -> str:
 _JSON_UNSAFE = "[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
 
 
-def _json_escape(match) -> str:  # type: ignore[no-untyped-def]
+def _json_escape(match: "re.Match[str]") -> str:
     return f"\\u{ord(match.group()):04x}"

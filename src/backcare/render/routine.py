@@ -44,11 +44,11 @@ def exercise_table(exercises: list[dict], *, narrow: bool = False) -> Table:
         table.add_column("What it is", overflow="fold")
     for n, ex in enumerate(exercises, start=1):
         name = ex["name"] + eased_label(ex)
-        row = [str(n), shown(name), shown(ex["dose"])]
+        row: list[Text | str] = [str(n), shown(name), shown(ex["dose"])]
         if not narrow:
             row.append(shown(ex["summary"]))
         if ex.get("notes"):  # the physio's own words: shown as written, never read as markup
-            row[-1] = row[-1] + Text("\n") + shown(f"From your physio: {ex['notes']}", newlines=True)
+            row[-1] = Text.assemble(row[-1], "\n", shown(f"From your physio: {ex['notes']}", newlines=True))
         table.add_row(*row)
     return table
 
