@@ -11,7 +11,7 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from backcare import messages
+from backcare import clock, messages
 from backcare.cli.app import app
 from backcare.domain import progression as pg
 from backcare.domain import safety as sf
@@ -54,7 +54,7 @@ def test_a_past_cancer_pauses_exercises_until_a_clinician_clears_it(cli, home):
     assert "Dr A Khan (GP)" in cleared.stdout
     [c] = Store.open(home).clearances()
     assert (c.day, c.by, c.note, c.covers) == (
-        date.today(),
+        clock.today(),
         "Dr A Khan (GP)",
         "in remission since 2019",
         ("past-cancer",),
@@ -148,7 +148,7 @@ def test_old_screens_are_read_conservatively(cli, home):
     with sqlite3.connect(home / "backcare.db") as db:
         db.execute(
             "INSERT INTO safety_screens (date, answers, any_yes, at) VALUES (?, ?, 1, 'x')",
-            (date.today().isoformat(), json.dumps({"cancer-weight": True, "trauma": False})),
+            (clock.today().isoformat(), json.dumps({"cancer-weight": True, "trauma": False})),
         )
     data = cli.json("today", "--json")
     assert data["safety"]["status"] == "red-flag" and data["progression"]["decision"] == "stop"
@@ -157,7 +157,7 @@ def test_old_screens_are_read_conservatively(cli, home):
     with sqlite3.connect(home / "backcare.db") as db:
         db.execute(
             "INSERT INTO safety_screens (date, answers, any_yes, at) VALUES (?, ?, 1, 'x')",
-            (date.today().isoformat(), json.dumps({"cancer-weight": False, "trauma": True})),
+            (clock.today().isoformat(), json.dumps({"cancer-weight": False, "trauma": True})),
         )
     assert cli.json("today", "--json")["safety"]["status"] == "needs-clearance"
 
@@ -227,7 +227,7 @@ def test_first_checkin_with_values_on_a_terminal_asks_the_screen_first(cli, home
     assert result.exit_code == 0, result.output
     store = Store.open(home)
     assert store.latest_screen() is not None and not store.latest_screen().any_yes
-    assert store.get_checkin(date.today()).pain == 3
+    assert store.get_checkin(clock.today()).pain == 3
     assert "Safety check" in result.stderr
 
 

@@ -18,7 +18,46 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from backcare import messages
+# The safety notice's texts: one source for each message, shown by every command through `notice`.
+URGENT_EMERGENCY = (
+    "URGENT: some of your answers can be signs of pressure on the nerves at the base of the spine "
+    "(cauda equina syndrome). Go to an emergency department now, or call your local emergency number. "
+    "Do not wait to see if it settles."
+)
+URGENT_SOON = (
+    "URGENT: some of your answers can be signs of a serious problem that needs a doctor. "
+    "Contact your doctor or an urgent care service today."
+)
+NOT_FOR_PROGRESSION = (
+    "No exercises are offered until a later safety screen is all 'no' (run: backcare safety when things change)."
+)
+EMERGENCY_NOT_SEEN = (
+    "On {day} you answered 'yes' to a sign that needs the emergency department, and you have not told backcare "
+    "that a doctor has seen you about it."
+)
+SEEN_DOCTOR_QUESTION = (
+    "On {day} you answered 'yes' to a sign that needs the emergency department. "
+    "Has a doctor seen you about it since then?"
+)
+UNTIL_SEEN = (
+    "No exercises are offered until a later safety screen records that a doctor has seen you about it "
+    "(run: backcare safety)."
+)
+HISTORY_CHECK = (
+    "Some of your answers are about your history. Before exercising, make sure your GP or physiotherapist "
+    "knows about them and has checked that this exercise programme suits you."
+)
+NEEDS_CLEARANCE = (
+    "Exercises are paused until a clinician's clearance is recorded "
+    '(run: backcare safety clear --by "NAME OF YOUR GP OR PHYSIO").'
+)
+NOT_SCREENED = (
+    "Answer the safety questions before your first exercise session (run: backcare safety); "
+    "until then no exercises are offered."
+)
+TITLE_URGENT = "SEEK URGENT CARE"
+TITLE_CLEARANCE = "CHECK WITH YOUR GP OR PHYSIO FIRST"
+TITLE_NOT_SCREENED = "SAFETY QUESTIONS FIRST"
 
 CURRENT, HISTORY = "current", "history"
 RECHECK_DAYS = 28  # the current-symptom questions are asked again this often (and after a flare-up)
@@ -241,27 +280,27 @@ def notice(state: SafetyState) -> list[str]:
     all show these lines, so the urgent advice is the same wherever it is read.
     """
     if not state.screened:
-        return [messages.NOT_SCREENED]
+        return [NOT_SCREENED]
     lines: list[str] = []
     if state.stop:
-        lines.append(messages.URGENT_EMERGENCY if state.emergency else messages.URGENT_SOON)
+        lines.append(URGENT_EMERGENCY if state.emergency else URGENT_SOON)
         lines += [f"You answered 'yes' to: {question_text(q)}" for q in state.current]
         emergency_now = any(BY_ID[q].emergency for q in state.current if q in BY_ID)
         if state.unseen_since is not None and not emergency_now:
-            lines.append(messages.EMERGENCY_NOT_SEEN.format(day=state.unseen_since.isoformat()))
-        lines.append(messages.NOT_FOR_PROGRESSION if state.current else messages.UNTIL_SEEN)
+            lines.append(EMERGENCY_NOT_SEEN.format(day=state.unseen_since.isoformat()))
+        lines.append(NOT_FOR_PROGRESSION if state.current else UNTIL_SEEN)
     if state.needs_clearance:
-        lines.append(messages.HISTORY_CHECK)
+        lines.append(HISTORY_CHECK)
         lines += [f"You answered 'yes' to: {question_text(q)}" for q in state.uncleared]
-        lines.append(messages.NEEDS_CLEARANCE)
+        lines.append(NEEDS_CLEARANCE)
     return lines
 
 
 def notice_title(state: SafetyState) -> str:
     """The heading over `notice`."""
     if not state.screened:
-        return messages.TITLE_NOT_SCREENED
-    return messages.TITLE_URGENT if state.stop else messages.TITLE_CLEARANCE
+        return TITLE_NOT_SCREENED
+    return TITLE_URGENT if state.stop else TITLE_CLEARANCE
 
 
 def describe_clearance(c: Clearance) -> str:

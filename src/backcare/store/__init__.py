@@ -7,7 +7,7 @@ import json
 import os
 import sqlite3
 import stat
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -315,14 +315,14 @@ class Store:
     @guarded
     def count_checkins(self, since: date | None = None) -> int:
         lo = since.isoformat() if since else "0000-01-01"
-        return self.conn.execute("SELECT count(*) FROM checkins WHERE date >= ?", (lo,)).fetchone()[0]
+        return int(self.conn.execute("SELECT count(*) FROM checkins WHERE date >= ?", (lo,)).fetchone()[0])
 
     @guarded
     def edits(self, day: date | None = None) -> list[Edit]:
         from backcare.domain.edits import Edit
 
         sql = "SELECT date, action, before, after, at FROM checkin_edits"
-        params: tuple = ()
+        params: tuple[Any, ...] = ()
         if day is not None:
             sql += " WHERE date = ?"
             params = (day.isoformat(),)
@@ -408,13 +408,58 @@ class Store:
     @guarded
     def save_routine(self, name: str, source: str, origin: str | None) -> bool:
         """Keep a copy of a routine file's text; True when it replaced an earlier copy of that name."""
+        _version, previous = self.save_routine_version(name, source, origin)
+        return previous is not None
+
+    @guarded
+    def save_routine_version(
+        self, name: str, source: str, origin: str | None, event: StageEvent | None = None
+    ) -> tuple[int, int | None]:
+        """Make `source` the current text of routine `name`, keeping every earlier version, and record `event`
+        (a stage move the new version needs) in the same transaction.
+
+        Returns (the current version number, the version it replaced or None for a new routine). Text identical
+        to the current version adds no version."""
         with self.write() as db:
-            existed = db.execute("SELECT 1 FROM routines WHERE name = ?", (name,)).fetchone() is not None
+            stamp = now_utc()
+            current = db.execute("SELECT source, origin, imported_at FROM routines WHERE name = ?", (name,)).fetchone()
+            latest = _latest_version(db, name)
+            if current is not None and (latest is None or latest[1] != current[0]):
+                # A copy written without a version (e.g. restored from an export): keep it as a version first.
+                number = (latest[0] if latest else 0) + 1
+                _insert_version(db, name, number, current[0], current[1], current[2])
+                latest = (number, current[0])
+            previous = latest[0] if current is not None and latest else None
+            if latest is None or latest[1] != source:
+                number = (latest[0] if latest else 0) + 1
+                _insert_version(db, name, number, source, origin, stamp)
+            else:
+                number = latest[0]
             db.execute(
                 "INSERT OR REPLACE INTO routines (name, source, origin, imported_at) VALUES (?, ?, ?, ?)",
-                (name, source, origin, now_utc()),
+                (name, source, origin, stamp),
             )
-        return existed
+            if event is not None:
+                _insert_stage_event(db, event)
+        return number, previous
+
+    @guarded
+    def routine_versions(self, name: str) -> list[dict[str, Any]]:
+        """Every kept version of routine `name`, oldest first: version, source, origin, imported_at, current."""
+        rows = self.conn.execute(
+            "SELECT version, source, origin, imported_at FROM routine_versions WHERE routine = ? ORDER BY version",
+            (name,),
+        ).fetchall()
+        current = self.conn.execute(
+            "SELECT source, origin, imported_at FROM routines WHERE name = ?", (name,)
+        ).fetchone()
+        out = [{"version": v, "source": s, "origin": o, "imported_at": at, "current": False} for v, s, o, at in rows]
+        if current is not None:
+            if not out or out[-1]["source"] != current[0]:  # a copy written without a version
+                number = out[-1]["version"] + 1 if out else 1
+                out.append({"version": number, "source": current[0], "origin": current[1], "imported_at": current[2]})
+            out[-1]["current"] = True
+        return out
 
     @guarded
     def routine_source(self, name: str) -> str | None:
@@ -422,7 +467,7 @@ class Store:
         return row[0] if row else None
 
     @guarded
-    def routines(self) -> list[dict]:
+    def routines(self) -> list[dict[str, Any]]:
         rows = self.conn.execute("SELECT name, origin, imported_at FROM routines ORDER BY name")
         return [{"name": n, "origin": o, "imported_at": at} for n, o, at in rows]
 
@@ -450,7 +495,7 @@ class Store:
         """Sessions in the order they were done (day, then start), optionally of one routine, within
         [since, until], only the `last` N."""
         sql = f"SELECT {_SESSION_COLS} FROM sessions WHERE date >= ? AND date <= ?"
-        params: list = [since.isoformat() if since else "0000-01-01", until.isoformat() if until else "9999-12-31"]
+        params: list[Any] = [since.isoformat() if since else "0000-01-01", until.isoformat() if until else "9999-12-31"]
         if routine is not None:
             sql += " AND routine = ?"
             params.append(routine)
@@ -479,7 +524,7 @@ class Store:
         return previous
 
     @guarded
-    def session_edits(self) -> list[dict]:
+    def session_edits(self) -> list[dict[str, Any]]:
         """Deleted sessions (oldest first): the session's number, day, action, the record as it was, when."""
         rows = self.conn.execute("SELECT session_id, date, action, before, at FROM session_edits ORDER BY id")
         return [
@@ -499,19 +544,7 @@ class Store:
     @guarded
     def add_stage_event(self, event: StageEvent) -> None:
         with self.write() as db:
-            db.execute(
-                "INSERT INTO stage_history (routine, date, stage, decision, reasons, manual, at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (
-                    event.routine,
-                    event.day.isoformat(),
-                    event.stage,
-                    event.decision,
-                    json.dumps(list(event.reasons)),
-                    int(event.manual),
-                    now_utc(),
-                ),
-            )
+            _insert_stage_event(db, event)
 
     @guarded
     def set_day_decision(self, routine: str, day: date, event: StageEvent | None) -> None:
@@ -535,7 +568,7 @@ class Store:
         from backcare.domain.progress import StageEvent
 
         sql = "SELECT routine, date, stage, decision, reasons, manual FROM stage_history"
-        params: tuple = ()
+        params: tuple[Any, ...] = ()
         if routine is not None:
             sql += " WHERE routine = ?"
             params = (routine,)
@@ -567,7 +600,7 @@ class Store:
 
     @guarded
     def schema_version(self) -> int:
-        return self.conn.execute("PRAGMA user_version").fetchone()[0]
+        return int(self.conn.execute("PRAGMA user_version").fetchone()[0])
 
 
 _CHECKIN_COLS = "date, pain, stiffness, sleep, stress, note, tags, settled"
@@ -576,7 +609,7 @@ _SESSION_COLS = f"id, {_SESSION_FIELDS}"
 INSERT_SESSION = f"INSERT INTO sessions ({_SESSION_FIELDS}, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 
 
-def session_values(s: Session) -> tuple:
+def session_values(s: Session) -> tuple[Any, ...]:
     """The stored columns of a session record, after its number (the one place its shape is written)."""
     return (
         s.day.isoformat(),
@@ -591,7 +624,7 @@ def session_values(s: Session) -> tuple:
     )
 
 
-def session_from_row(row: tuple) -> Session:
+def session_from_row(row: tuple[Any, ...]) -> Session:
     """A session record from its stored columns (`_SESSION_COLS`)."""
     from backcare.domain.progress import ExerciseRecord, Session
 
@@ -607,7 +640,7 @@ def _ids(text: str) -> tuple[str, ...]:
     return () if text == "[]" else tuple(json.loads(text))
 
 
-def _checkin(row: tuple) -> CheckIn:
+def _checkin(row: Sequence[Any]) -> CheckIn:
     d, pain, stiffness, sleep, stress, note, tags, settled = row
     return CheckIn(
         date.fromisoformat(d),
@@ -628,12 +661,43 @@ def _screen(row: tuple) -> Screen:
     return Screen(date.fromisoformat(d), json.loads(answers), None if seen is None else bool(seen))
 
 
-def _checkin_values(c: CheckIn) -> tuple:
+def _checkin_values(c: CheckIn) -> tuple[Any, ...]:
     settled = None if c.settled is None else int(c.settled)
     return (c.day.isoformat(), c.pain, c.stiffness, c.sleep, c.stress, c.note, json.dumps(list(c.tags)), settled)
 
 
-def _add_edit(db: sqlite3.Connection, day: date, action: str, before: dict, after: dict | None, at: str) -> None:
+def _insert_stage_event(db: sqlite3.Connection, event: StageEvent) -> None:
+    db.execute(
+        "INSERT INTO stage_history (routine, date, stage, decision, reasons, manual, at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (
+            event.routine,
+            event.day.isoformat(),
+            event.stage,
+            event.decision,
+            json.dumps(list(event.reasons)),
+            int(event.manual),
+            now_utc(),
+        ),
+    )
+
+
+def _latest_version(db: sqlite3.Connection, name: str) -> tuple[int, str] | None:
+    row = db.execute(
+        "SELECT version, source FROM routine_versions WHERE routine = ? ORDER BY version DESC LIMIT 1", (name,)
+    ).fetchone()
+    return (row[0], row[1]) if row else None
+
+
+def _insert_version(db: sqlite3.Connection, name: str, number: int, source: str, origin: str | None, at: str) -> None:
+    db.execute(
+        "INSERT INTO routine_versions (routine, version, source, origin, imported_at) VALUES (?, ?, ?, ?, ?)",
+        (name, number, source, origin, at),
+    )
+
+
+def _add_edit(
+    db: sqlite3.Connection, day: date, action: str, before: dict[str, Any], after: dict[str, Any] | None, at: str
+) -> None:
     db.execute(
         "INSERT INTO checkin_edits (date, action, before, after, at) VALUES (?, ?, ?, ?, ?)",
         (day.isoformat(), action, json.dumps(before), json.dumps(after) if after is not None else None, at),
@@ -732,7 +796,7 @@ def _verify_copy(copy: Path, expected: dict[str, int]) -> str | None:
     try:
         rows = [r[0] for r in conn.execute("PRAGMA quick_check")]
         if rows != ["ok"]:
-            return rows[0]
+            return str(rows[0])
         for table, n in expected.items():
             found = conn.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]
             if found != n:
