@@ -76,6 +76,12 @@ COMMANDS: list[tuple[str, str, str, str]] = [
     ("history", "history", "history", "Past check-ins, newest first."),
     ("trend", "trend", "trend", "Pain and stiffness over time. A chart, baseline vs now, weeks, sessions and tags."),
     ("report", "report", "report", "A one-page report for your physio or doctor. HTML (default) or Markdown."),
+    (
+        "profile",
+        "profile",
+        "profile",
+        "Who the data belongs to. Name, clinic id and clinician, for hand-outs and reports.",
+    ),
     ("safety", "safety", "safety", "The red-flag safety questions. Signs that need a doctor rather than self-care."),
     ("delete", "checkin", "delete", "Delete one day's check-in. A copy stays in the edit history."),
     ("export", "transfer", "export", "Export your data. json (everything), csv or fhir (FHIR R4)."),

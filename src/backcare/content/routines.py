@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, replace
+from datetime import date
 from functools import cache
 from pathlib import Path
 
@@ -22,7 +23,18 @@ from backcare.content.problems import Problem, show, summarize
 from backcare.content.yamlsafe import BAD, MAX_BYTES, YNode
 from backcare.domain.routine import FORMAT, Advance, Dose, Exercise, Prescription, Routine, Settings, Stage
 
-TOP_KEYS = ("format", "name", "author", "description", "per_week", "topics", "progression", "exercises", "stages")
+TOP_KEYS = (
+    "format",
+    "name",
+    "author",
+    "description",
+    "review_date",
+    "per_week",
+    "topics",
+    "progression",
+    "exercises",
+    "stages",
+)
 TOP_REQUIRED = ("format", "name", "stages")
 STAGE_KEYS = ("id", "name", "exercises", "advance", "progression")
 ITEM_KEYS = ("id", "sets", "reps", "hold", "side")
@@ -244,6 +256,8 @@ class _RoutineChecker(Checker):
             fields["author"] = self.text(top["author"], "author", AUTHOR_MAX)
         if "description" in top:
             fields["description"] = self.text(top["description"], "description", DESCRIPTION_MAX)
+        if "review_date" in top:
+            fields["review_date"] = self.review_date(top["review_date"])
         if "per_week" in top:
             fields["per_week"] = self.integer(top["per_week"], "per_week", *PER_WEEK)
         if "topics" in top:
@@ -267,6 +281,19 @@ class _RoutineChecker(Checker):
             for stage in fields["stages"]
         )
         return Routine(**{**fields, "stages": stages})
+
+    def review_date(self, node: YNode) -> date | None:
+        """The day the physio wants to see the person again (YYYY-MM-DD), shown on the printed hand-out."""
+        text = self.text(node, "review_date", len("YYYY-MM-DD"))
+        if text is None:
+            return None
+        try:
+            if len(text) != len("YYYY-MM-DD"):
+                raise ValueError(text)
+            return date.fromisoformat(text)
+        except ValueError:
+            self.add(node, f"review_date must be a date written YYYY-MM-DD, like 2026-03-01 (got {show(text)})")
+            return None
 
     def progression(self, node: YNode, what: str) -> dict | None:
         """The progression settings given in a `progression:` mapping (routine or stage), each checked."""

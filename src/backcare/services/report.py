@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from backcare.domain import flares as fl
@@ -36,6 +36,14 @@ class Report:
     screen_before: Screen | None  # the latest screen before the period, when none falls inside it
     screens: list[Screen]
     notes: list[tuple[date, str]]
+    profile: dict[str, str] = field(default_factory=dict)  # who the data belongs to (backcare profile)
+
+    @property
+    def who(self) -> str:
+        """The profile as one line ('Name: ... · Clinician: ...'), or '' when none is set."""
+        from backcare.services.profile import who_line
+
+        return who_line(self.profile)
 
     def stage_name(self, stage_id: str) -> str:
         return self.trend.routine.stage_name(stage_id)
@@ -68,6 +76,7 @@ class Report:
             "flares": [f.as_dict() for f in self.flares],
             "screens": [screen_dict(s) for s in self.screens],
             "notes": [{"date": d.isoformat(), "note": n} for d, n in self.notes],
+            "profile": dict(self.profile),
         }
 
 
@@ -97,4 +106,5 @@ def build(store: Store, today: date, days: int | None = trends.DEFAULT_DAYS) -> 
         screen_before=earlier[-1] if earlier and not screens else None,
         screens=screens,
         notes=[(c.day, c.note) for c in t.checkins if c.note],
+        profile=store.profile(),
     )

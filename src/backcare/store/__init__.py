@@ -522,6 +522,27 @@ class Store:
             StageEvent(r, date.fromisoformat(d), s, dec, tuple(json.loads(rs)), bool(m)) for r, d, s, dec, rs, m in rows
         ]
 
+    # -- profile -----------------------------------------------------------------------------
+    @guarded
+    def profile(self) -> dict[str, str]:
+        """The profile fields that are set (name, clinic_id, clinician), in that order."""
+        rows = dict(self.conn.execute("SELECT field, value FROM profile"))
+        return {f: rows[f] for f in migrations.PROFILE_FIELDS if f in rows}
+
+    @guarded
+    def set_profile(self, changes: dict[str, str | None]) -> None:
+        """Set profile fields in one transaction; None or '' clears a field."""
+        with self.write() as db:
+            for name, value in changes.items():
+                if value:
+                    db.execute(
+                        "INSERT INTO profile (field, value, updated_at) VALUES (?, ?, ?)"
+                        " ON CONFLICT (field) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
+                        (name, value, now_utc()),
+                    )
+                else:
+                    db.execute("DELETE FROM profile WHERE field = ?", (name,))
+
     # -- health ------------------------------------------------------------------------------
     @guarded
     def counts(self) -> dict[str, int]:
