@@ -33,9 +33,9 @@ def profile(
     changed = any(v is not None for v in changes.values())
     current = service.update(store, changes) if changed else service.get(store)
     if json_output:
-        from backcare.store.migrations import PROFILE_FIELDS
+        from backcare.domain.profile import FIELDS
 
-        print_json({f: current.get(f) for f in PROFILE_FIELDS})
+        print_json({f: current.get(f) for f in FIELDS})
         return
     if changed:
         typer.echo("Profile saved (kept only on this computer).")

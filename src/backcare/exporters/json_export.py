@@ -12,7 +12,7 @@ go record by record (memory stays flat however many years a home holds):
         ...
       ],
       "checkin_edits": [...], "sessions": [...], "stage_history": [...], "safety_screens": [...],
-      "topics_read": [...], "routines": [...],
+      "topics_read": [...], "routines": [...], "profile": [...],
       "settings": {...}
     }
 
@@ -53,6 +53,7 @@ SECTIONS = (
     "safety_screens",
     "topics_read",
     "routines",
+    "profile",
     "settings",
 )
 HEADER = ("format", "version", "exported_at", "schema_version", "backcare_version")
@@ -827,6 +828,22 @@ def _routine(record: Any, state: _State, file: ImportFile) -> None:
         raise _Bad(f"it repeats name {name}" if len(name) <= 40 else "it repeats a routine")
 
 
+def _profile(record: Any, state: _State, file: ImportFile) -> None:
+    from backcare.domain.profile import FIELDS, problem
+
+    record = _fields(record, ("field", "value", "updated_at"), ("field", "value"))
+    name = record["field"]
+    if name not in FIELDS:
+        raise _Bad(f"field must be one of {', '.join(FIELDS)}")
+    value = _short(record["value"], "value")
+    why = problem(value)
+    if why is not None:
+        raise _Bad(f"value {why}")
+    _stamp(record, "updated_at", required=False)
+    if not state.add("profile", name):
+        raise _Bad(f"it repeats field {name}")
+
+
 def _settings(value: Any) -> dict[str, str]:
     if not isinstance(value, dict):
         raise _Bad(f'"settings" must be an object, not {_kind(value)}')
@@ -849,4 +866,5 @@ _CHECKS: dict[str, Callable[[Any, _State, ImportFile], None]] = {
     "safety_screens": _screen,
     "topics_read": _topic,
     "routines": _routine,
+    "profile": _profile,
 }

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import unicodedata
 
+from backcare.domain.profile import FIELDS, problem
 from backcare.errors import InvalidInput
 from backcare.store import Store
-from backcare.store.migrations import PROFILE_FIELDS
 
-MAX_LENGTH = 120
 LABELS = {"name": "Name", "clinic_id": "Clinic id", "clinician": "Clinician"}
 OPTIONS = {"name": "--name", "clinic_id": "--clinic-id", "clinician": "--clinician"}
 
@@ -16,10 +15,9 @@ OPTIONS = {"name": "--name", "clinic_id": "--clinic-id", "clinician": "--clinici
 def clean(field: str, value: str) -> str:
     """A profile value as stored: trimmed, one line, printable; '' clears the field. Raises InvalidInput."""
     text = unicodedata.normalize("NFC", value).strip()
-    if len(text) > MAX_LENGTH:
-        raise InvalidInput(f"{OPTIONS[field]} must be at most {MAX_LENGTH} characters (got {len(text)}).")
-    if any(unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Zl", "Zp") for ch in text):
-        raise InvalidInput(f"{OPTIONS[field]} must be one line of ordinary text, without control characters.")
+    why = problem(text)
+    if why is not None:
+        raise InvalidInput(f"{OPTIONS[field]} {why}.")
     return text
 
 
@@ -30,7 +28,7 @@ def get(store: Store) -> dict[str, str]:
 
 def update(store: Store, changes: dict[str, str | None]) -> dict[str, str]:
     """Set the given fields (None: leave as is, '': clear), all checked before anything is written."""
-    given = {f: clean(f, v) for f, v in changes.items() if v is not None and f in PROFILE_FIELDS}
+    given = {f: clean(f, v) for f, v in changes.items() if v is not None and f in FIELDS}
     if given:
         store.set_profile(given)
     return store.profile()
@@ -38,4 +36,4 @@ def update(store: Store, changes: dict[str, str | None]) -> dict[str, str]:
 
 def who_line(profile: dict[str, str]) -> str:
     """'Name: A. Person · Clinic id: 123 · Clinician: J. Physio', or '' when nothing is set."""
-    return " · ".join(f"{LABELS[f]}: {profile[f]}" for f in PROFILE_FIELDS if profile.get(f))
+    return " · ".join(f"{LABELS[f]}: {profile[f]}" for f in FIELDS if profile.get(f))

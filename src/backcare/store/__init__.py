@@ -526,8 +526,10 @@ class Store:
     @guarded
     def profile(self) -> dict[str, str]:
         """The profile fields that are set (name, clinic_id, clinician), in that order."""
+        from backcare.domain.profile import FIELDS
+
         rows = dict(self.conn.execute("SELECT field, value FROM profile"))
-        return {f: rows[f] for f in migrations.PROFILE_FIELDS if f in rows}
+        return {f: rows[f] for f in FIELDS if f in rows}
 
     @guarded
     def set_profile(self, changes: dict[str, str | None]) -> None:

@@ -180,9 +180,6 @@ def m007_session_records(db: sqlite3.Connection) -> None:
     )
 
 
-PROFILE_FIELDS = ("name", "clinic_id", "clinician")
-
-
 @migration
 def m008_profile(db: sqlite3.Connection) -> None:
     """Who the data belongs to, for hand-outs and reports: a few optional text fields, kept only here."""

@@ -46,6 +46,7 @@ KINDS = (
     ("checkin_edits", "earlier check-in version", "earlier check-in versions"),
     ("routines", "routine file", "routine files"),
     ("topics_read", "topic read", "topics read"),
+    ("profile", "profile field", "profile fields"),
     ("settings", "setting", "settings"),
 )
 
@@ -54,7 +55,7 @@ KINDS = (
 class Conflict:
     """Something present on both sides with different values."""
 
-    kind: str  # checkin | session | routine | setting
+    kind: str  # checkin | session | routine | profile | setting
     key: str  # the date, "date routine", routine name or setting key
     fields: tuple[str, ...]
 
@@ -192,6 +193,13 @@ def _sections(store: Store) -> Iterator[tuple[str, Any]]:
             for row in _rows(db, "SELECT name, origin, imported_at, source FROM routines ORDER BY name")
         ),
     )
+    yield (
+        "profile",
+        (
+            {"field": row["field"], "value": row["value"], "updated_at": row["updated_at"]}
+            for row in _rows(db, "SELECT field, value, updated_at FROM profile ORDER BY field")
+        ),
+    )
     yield "settings", {row["key"]: row["value"] for row in _rows(db, "SELECT key, value FROM settings ORDER BY key")}
 
 
@@ -231,6 +239,8 @@ def merge(store: Store, records: Iterable[tuple[str, Any]], *, replace: bool = F
                 _merge_topic(db, record, result)
             elif section == "routines":
                 _merge_routine(db, record, result, replace)
+            elif section == "profile":
+                _merge_profile(db, record, result, replace, stamp)
             elif section == "settings":
                 _merge_settings(db, record, result, replace)
         seen.drop()
@@ -477,6 +487,26 @@ def _merge_routine(db: sqlite3.Connection, r: dict, result: MergeResult, replace
             "UPDATE routines SET source = ?, origin = ?, imported_at = ? WHERE name = ?",
             (r["source"], r.get("origin"), r["imported_at"], name),
         )
+
+
+def _merge_profile(db: sqlite3.Connection, p: dict, result: MergeResult, replace: bool, stamp: str) -> None:
+    name, value = p["field"], p["value"]
+    row = db.execute("SELECT value FROM profile WHERE field = ?", (name,)).fetchone()
+    if row is None:
+        db.execute(
+            "INSERT INTO profile (field, value, updated_at) VALUES (?, ?, ?)",
+            (name, value, p.get("updated_at") or stamp),
+        )
+        result.added["profile"] += 1
+    elif row[0] == value:
+        result.same += 1
+    else:
+        result.conflicts.append(Conflict("profile", name, ("value",)))
+        if replace:
+            db.execute(
+                "UPDATE profile SET value = ?, updated_at = ? WHERE field = ?",
+                (value, p.get("updated_at") or stamp, name),
+            )
 
 
 def _merge_settings(db: sqlite3.Connection, settings: dict[str, str], result: MergeResult, replace: bool) -> None:
