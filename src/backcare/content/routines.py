@@ -34,6 +34,7 @@ TOP_KEYS = (
     "progression",
     "exercises",
     "stages",
+    "images",
 )
 TOP_REQUIRED = ("format", "name", "stages")
 STAGE_KEYS = ("id", "name", "exercises", "advance", "progression")
@@ -97,7 +98,9 @@ class Checked:
     warnings: list[Problem]
 
 
-def lint_routine_text(text: str, source: str = "<routine>", *, strict: bool = True) -> Checked:
+def lint_routine_text(
+    text: str, source: str = "<routine>", *, strict: bool = True, base: Path | None = None
+) -> Checked:
     """Check a routine file's text, with warnings. Never raises for any text (see check_routine_text).
 
     strict=False accepts a non-final stage without `advance` (as files imported by older versions of backcare
@@ -107,7 +110,7 @@ def lint_routine_text(text: str, source: str = "<routine>", *, strict: bool = Tr
     root, problems = parse(text, source)
     if root is None and problems:
         return Checked(None, problems, [])
-    return _check(root, source, problems, strict)
+    return _check(root, source, problems, strict, base)
 
 
 def lint_routine_file(path: str | os.PathLike[str]) -> Checked:
@@ -122,7 +125,7 @@ def lint_routine_file(path: str | os.PathLike[str]) -> Checked:
     text, problems = decode(data, source)  # type: ignore[arg-type]
     if text is None:
         return Checked(None, problems, [])
-    return lint_routine_text(text, source)
+    return lint_routine_text(text, source, base=Path(path).parent)
 
 
 def check_routine_text(text: str, source: str = "<routine>") -> tuple[Routine | None, list[Problem]]:
@@ -222,8 +225,9 @@ def _read(path: Path, source: str) -> tuple[bytes | None, Problem | None]:
 
 
 class _RoutineChecker(Checker):
-    def __init__(self, source: str, problems: list[Problem], strict: bool = True):
+    def __init__(self, source: str, problems: list[Problem], strict: bool = True, base: Path | None = None):
         super().__init__(source, problems)
+        self.base = base  # the routine file's folder, where its images are (None: a stored copy)
         self.custom_ids: set[str] = set()
         self.strict = strict
         self.warnings: list[Problem] = []
@@ -272,6 +276,8 @@ class _RoutineChecker(Checker):
         fields["exercises"] = tuple(custom.values())
         if "stages" in top:
             fields["stages"] = self.stages(top["stages"], lib, custom)
+        if "images" in top:
+            fields["images"] = self.images(top["images"], set(lib) | self.custom_ids)
         if self.problems:
             return None
         stages = tuple(
@@ -281,6 +287,37 @@ class _RoutineChecker(Checker):
             for stage in fields["stages"]
         )
         return Routine(**{**fields, "stages": stages})
+
+    def images(self, node: YNode, known: set[str]) -> tuple[tuple[str, str], ...] | None:
+        """`images: {exercise-id: picture.png}`: each id known, each path relative; with the routine file's
+        folder at hand, each picture exists and is a PNG, JPEG or SVG of at most 2 MB (by its content)."""
+        from backcare.content.images import path_problem, read_image
+
+        if node.kind != "map":
+            if node.value is not BAD:
+                self.add(node, f"images must be a mapping of exercise id to picture file (got {got(node)})")
+            return None
+        fields: dict[str, YNode] = {}
+        for key, value in node.value.items():
+            if isinstance(key, str) and key in known:
+                fields[key] = value
+                continue
+            hint = did_you_mean(str(key), known) or ": give the id of an exercise in the library or under 'exercises:'"
+            self.add(node.keys[key], f"images names an unknown exercise {show(str(key))}{hint}")
+        out: list[tuple[str, str]] = []
+        for exercise_id, value in fields.items():
+            path = self.text(value, f"the image of {exercise_id}", 1000)
+            if path is None:
+                continue
+            why = path_problem(path)
+            if why is None and self.base is not None:
+                found = read_image(self.base, path)
+                why = found if isinstance(found, str) else None
+            if why is not None:
+                self.add(value, why)
+                continue
+            out.append((exercise_id, path))
+        return tuple(out)
 
     def review_date(self, node: YNode) -> date | None:
         """The day the physio wants to see the person again (YYYY-MM-DD), shown on the printed hand-out."""
@@ -524,8 +561,10 @@ def _above_model(limit: int) -> str:
     )
 
 
-def _check(root: YNode | None, source: str, problems: list[Problem], strict: bool = True) -> Checked:
-    ck = _RoutineChecker(source, problems, strict)
+def _check(
+    root: YNode | None, source: str, problems: list[Problem], strict: bool = True, base: Path | None = None
+) -> Checked:
+    ck = _RoutineChecker(source, problems, strict, base)
     routine = ck.routine(root)
     if ck.problems:
         return Checked(None, ck.sorted_problems(), [])

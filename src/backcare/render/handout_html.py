@@ -55,6 +55,7 @@ p { margin: 1mm 0; }
 .cautions { color: #8a1020; }
 .note { background: #fff8dc; border-left: 3px solid #c90; padding: 1mm 2mm; margin-top: 1mm; }
 .summary { color: #333; font-style: italic; }
+.picture { display: block; max-width: 100%; max-height: 45mm; margin: 1mm auto; }
 table.ticks { border-collapse: collapse; width: 100%; margin-top: 2mm; page-break-inside: avoid;
   break-inside: avoid; font-size: 9pt; }
 .ticks th, .ticks td { border: 1px solid #777; padding: 1mm 1.5mm; }
@@ -157,6 +158,8 @@ def _card(card: dict, n: int) -> list[str]:
         '<article class="card">',
         f'<div class="card-head"><h3>{n}. {e(card["name"])}</h3><span class="dose">{e(card["dose"])}</span></div>',
     ]
+    if (card.get("image") or "").startswith("data:image/"):
+        out.append(f'<img class="picture" alt="" src="{escape(card["image"], quote=True)}">')
     if card.get("summary"):
         out.append(f'<p class="summary">{e(card["summary"])}</p>')
     if card.get("steps"):

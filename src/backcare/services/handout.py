@@ -66,6 +66,7 @@ def build(
     else:
         stages = [routine.stage(current) or routine.stages[0]]
     lib = _exercises(routine)
+    pictures = {} if _builtin else store.routine_images(key)
     limit = pain_limit(routine)
     return {
         "title": routine.name,
@@ -84,7 +85,7 @@ def build(
                 "number": routine.stage_index(stage.id) + 1,
                 "current": stage.id == current,
                 "pain_limit": stage_pain_limit(routine, stage.id),
-                "exercises": [_card(item, lib[item.exercise]) for item in stage.exercises],
+                "exercises": [_card(item, lib[item.exercise], pictures.get(item.exercise)) for item in stage.exercises],
             }
             for stage in stages
         ],
@@ -125,7 +126,9 @@ def _exercises(routine: Routine) -> dict[str, Exercise]:
     return {**library(), **{e.id: e for e in routine.exercises}}
 
 
-def _card(item, ex: Exercise) -> dict:
+def _card(item, ex: Exercise, picture: tuple[str, bytes] | None = None) -> dict:
+    from backcare.content.images import data_uri
+
     note = getattr(item, "notes", None) or getattr(item, "note", None)
     return {
         "id": ex.id,
@@ -137,4 +140,5 @@ def _card(item, ex: Exercise) -> dict:
         "cautions": list(ex.cautions),
         "equipment": list(ex.equipment),
         "note": note if isinstance(note, str) and note.strip() else None,
+        "image": data_uri(*picture) if picture else None,
     }

@@ -545,6 +545,22 @@ class Store:
                 else:
                     db.execute("DELETE FROM profile WHERE field = ?", (name,))
 
+    @guarded
+    def save_routine_images(self, routine: str, images: list[tuple[str, str, str, bytes]]) -> None:
+        """Keep the pictures of an imported routine: (exercise, path, media type, bytes); replaces earlier ones."""
+        with self.write() as db:
+            db.execute("DELETE FROM routine_images WHERE routine = ?", (routine,))
+            db.executemany(
+                "INSERT INTO routine_images (routine, exercise, path, mime, data) VALUES (?, ?, ?, ?, ?)",
+                [(routine, *image) for image in images],
+            )
+
+    @guarded
+    def routine_images(self, routine: str) -> dict[str, tuple[str, bytes]]:
+        """exercise id -> (media type, bytes) of the pictures kept with a routine."""
+        rows = self.conn.execute("SELECT exercise, mime, data FROM routine_images WHERE routine = ?", (routine,))
+        return {exercise: (mime, bytes(data)) for exercise, mime, data in rows}
+
     # -- health ------------------------------------------------------------------------------
     @guarded
     def counts(self) -> dict[str, int]:
