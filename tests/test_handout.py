@@ -300,3 +300,80 @@ def test_print_layout_on_a4_one_stage_per_page_at_most(cli, tmp_path):
     assert 1 <= pages["one"] <= 2
     # every stage starts on a new page, and no stage needs more than two
     assert 3 <= pages["all"] <= 3 * pages["one"] + 2
+
+
+def _png(width: int = 8, height: int = 4) -> bytes:
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    raw = b"".join(b"\x00" + b"\x10\x80\x40" * width for _ in range(height))
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b"")
+
+
+SVG = '<svg xmlns="http://www.w3.org/2000/svg" width="20" height="10"><rect width="20" height="10"/></svg>'
+
+
+def _routine_with_images(folder: Path, images: dict[str, str]) -> Path:
+    folder.mkdir(exist_ok=True)
+    lines = "".join(f"  {k}: {v}\n" for k, v in images.items())
+    path = folder / "r.yaml"
+    path.write_text(EXAMPLE.read_text(encoding="utf-8") + "images:\n" + lines, encoding="utf-8")
+    return path
+
+
+def test_pictures_are_checked_kept_on_import_and_embedded_after_the_folder_is_gone(cli, tmp_path):
+    folder = tmp_path / "from-physio"
+    routine = _routine_with_images(folder, {"cat-camel": "cat.svg", "seated-back-extension": "pics/ext.png"})
+    (folder / "cat.svg").write_text(SVG, encoding="utf-8")
+    (folder / "pics").mkdir()
+    (folder / "pics" / "ext.png").write_bytes(_png())
+    assert cli("routine", "check", str(routine)).exit_code == 0
+    assert cli("routine", "import", str(routine), env=TODAY).exit_code == 0
+    shutil.rmtree(folder)
+    page = _html(cli)
+    _assert_self_contained(page)
+    sources = [v for k, v in page.attrs if k == "src"]
+    assert sorted(s.split(";")[0] for s in sources) == ["data:image/png", "data:image/svg+xml"]
+    # and they travel with a JSON export
+    out = tmp_path / "all.json"
+    assert cli("export", "-o", str(out)).exit_code == 0
+    other = {"BACKCARE_HOME": str(tmp_path / "other"), **TODAY}
+    result = cli("import", str(out), env=other)
+    assert result.exit_code == 0 and "2 routine pictures" in result.stdout
+    again = cli("routine", "print", "-o", "-", env=other)
+    assert again.stdout.count("data:image/") == 2
+
+
+@pytest.mark.parametrize(
+    "name, content, message",
+    [
+        ("fake.png", b"not a picture", "not a PNG, JPEG or SVG"),
+        ("bad.svg", b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>', "script"),
+        ("ext.svg", b'<svg><image href="https://example.com/a.png"/></svg>', "web address"),
+        ("big.png", _png() + b"\0" * (2 * 1024 * 1024), "larger than 2 MB"),
+        ("missing.png", None, "does not exist"),
+    ],
+)
+def test_bad_pictures_are_located_problems_and_nothing_is_imported(cli, tmp_path, name, content, message):
+    folder = tmp_path / "r"
+    routine = _routine_with_images(folder, {"cat-camel": name})
+    if content is not None:
+        (folder / name).write_bytes(content)
+    result = cli("routine", "check", str(routine))
+    line = len(routine.read_text(encoding="utf-8").splitlines())
+    assert result.exit_code == 1
+    assert f"{routine}:{line}:14:" in result.output and message in result.output
+    before = cli.json("routine", "list", "--json")
+    assert cli("routine", "import", str(routine)).exit_code == 1
+    assert cli.json("routine", "list", "--json") == before
+
+
+def test_pictures_need_a_known_exercise_and_a_relative_path(cli, tmp_path):
+    routine = _routine_with_images(tmp_path / "r", {"no-such-move": "a.png", "cat-camel": "https://example.com/a.png"})
+    result = cli("routine", "check", str(routine))
+    assert result.exit_code == 1
+    assert "unknown exercise" in result.output and "relative to the routine file" in result.output

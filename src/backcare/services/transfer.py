@@ -102,6 +102,7 @@ def report(result: MergeResult) -> list[str]:
             "session": "session",
             "routine": "routine file",
             "profile": "profile",
+            "routine picture": "routine picture",
             "setting": "setting",
         }
         lines.append(

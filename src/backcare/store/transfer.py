@@ -9,6 +9,7 @@ missing, skips what is already there, and reports what differs (keeping the stor
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import sqlite3
@@ -46,6 +47,7 @@ KINDS = (
     ("checkin_edits", "earlier check-in version", "earlier check-in versions"),
     ("routines", "routine file", "routine files"),
     ("topics_read", "topic read", "topics read"),
+    ("routine_images", "routine picture", "routine pictures"),
     ("profile", "profile field", "profile fields"),
     ("settings", "setting", "settings"),
 )
@@ -194,6 +196,21 @@ def _sections(store: Store) -> Iterator[tuple[str, Any]]:
         ),
     )
     yield (
+        "routine_images",
+        (
+            {
+                "routine": row["routine"],
+                "exercise": row["exercise"],
+                "path": row["path"],
+                "mime": row["mime"],
+                "data": base64.b64encode(row["data"]).decode("ascii"),
+            }
+            for row in _rows(
+                db, "SELECT routine, exercise, path, mime, data FROM routine_images ORDER BY routine, exercise"
+            )
+        ),
+    )
+    yield (
         "profile",
         (
             {"field": row["field"], "value": row["value"], "updated_at": row["updated_at"]}
@@ -239,6 +256,8 @@ def merge(store: Store, records: Iterable[tuple[str, Any]], *, replace: bool = F
                 _merge_topic(db, record, result)
             elif section == "routines":
                 _merge_routine(db, record, result, replace)
+            elif section == "routine_images":
+                _merge_routine_image(db, record, result, replace)
             elif section == "profile":
                 _merge_profile(db, record, result, replace, stamp)
             elif section == "settings":
@@ -487,6 +506,24 @@ def _merge_routine(db: sqlite3.Connection, r: dict, result: MergeResult, replace
             "UPDATE routines SET source = ?, origin = ?, imported_at = ? WHERE name = ?",
             (r["source"], r.get("origin"), r["imported_at"], name),
         )
+
+
+def _merge_routine_image(db: sqlite3.Connection, p: dict, result: MergeResult, replace: bool) -> None:
+    data = base64.b64decode(p["data"])
+    key = (p["routine"], p["exercise"])
+    row = db.execute("SELECT path, data FROM routine_images WHERE routine = ? AND exercise = ?", key).fetchone()
+    values = (p["path"], p["mime"], data, *key)
+    if row is None:
+        db.execute("INSERT INTO routine_images (path, mime, data, routine, exercise) VALUES (?, ?, ?, ?, ?)", values)
+        result.added["routine_images"] += 1
+    elif (row[0], bytes(row[1])) == (p["path"], data):
+        result.same += 1
+    else:
+        result.conflicts.append(Conflict("routine picture", f"{key[0]}: {key[1]}", ("picture",)))
+        if replace:
+            db.execute(
+                "UPDATE routine_images SET path = ?, mime = ?, data = ? WHERE routine = ? AND exercise = ?", values
+            )
 
 
 def _merge_profile(db: sqlite3.Connection, p: dict, result: MergeResult, replace: bool, stamp: str) -> None:
