@@ -28,13 +28,13 @@ TOP_KEYS = (
     "name",
     "author",
     "description",
-    "review_date",
+    "review_date",  # printed on the hand-out (routine print)
     "per_week",
     "topics",
     "progression",
     "exercises",
     "stages",
-    "images",
+    "images",  # pictures for the hand-out
 )
 TOP_REQUIRED = ("format", "name", "stages")
 STAGE_KEYS = ("id", "name", "exercises", "advance", "progression")
