@@ -184,6 +184,11 @@ def test_custom_exercise_without_a_dose_defaults_to_one_set_of_one():
         ("2.0", 2),
         ("9m59s", 599),
         ("1m0s", 60),
+        ("30 sec", 30),
+        ('"10 min"', 600),
+        ("1m30", 90),
+        ("1 min 30 sec", 90),
+        ("2 minutes", 120),
     ],
 )
 def test_hold_forms(hold, seconds):
@@ -203,6 +208,8 @@ def test_hold_forms(hold, seconds):
         ("-5", "got -5 seconds"),
         ("[20]", "got a list"),
         ("1h", "must be seconds"),
+        ("1m30x", "must be seconds"),
+        ("11 min", "got 660 seconds"),
         ("007s", "must be seconds"),
     ],
 )
@@ -244,8 +251,11 @@ stages:
 
 
 def test_unknown_key_without_a_close_match_lists_the_allowed_keys():
-    (problem,) = problems_of(MINIMAL.replace("{id: cat-camel}", "{id: cat-camel, weight: 5}"))
-    assert problem.message == 'unknown key "weight" (allowed here: id, sets, reps, hold, side)'
+    (problem,) = problems_of(MINIMAL.replace("{id: cat-camel}", "{id: cat-camel, wobble: 5}"))
+    assert (
+        problem.message
+        == 'unknown key "wobble" (allowed here: id, sets, reps, hold, duration, side, rest, rpe, tempo, load, notes)'
+    )
 
 
 def test_unknown_format_without_a_close_match():
@@ -401,9 +411,18 @@ def test_schema_limits_match_the_validator():
     d = s["definitions"]
     item = d["prescription"]["properties"]
     assert (item["sets"]["minimum"], item["sets"]["maximum"]) == library_module.SETS
-    assert (item["reps"]["minimum"], item["reps"]["maximum"]) == library_module.REPS
-    assert (item["hold"]["anyOf"][0]["minimum"], item["hold"]["anyOf"][0]["maximum"]) == library_module.HOLD
-    assert item["hold"]["anyOf"][1]["pattern"] == checks.HOLD_PATTERN
+    assert (item["reps"]["anyOf"][0]["minimum"], item["reps"]["anyOf"][0]["maximum"]) == library_module.REPS
+    # the text form first, so an editor reports a bad duration as a duration problem
+    assert (item["hold"]["anyOf"][1]["minimum"], item["hold"]["anyOf"][1]["maximum"]) == library_module.HOLD
+    assert item["hold"]["anyOf"][0]["pattern"] == checks.HOLD_PATTERN
+    assert item["duration"]["anyOf"][0]["pattern"] == checks.DURATION_PATTERN
+    assert (item["duration"]["anyOf"][1]["minimum"], item["duration"]["anyOf"][1]["maximum"]) == library_module.DURATION
+    assert (item["rest"]["anyOf"][1]["minimum"], item["rest"]["anyOf"][1]["maximum"]) == library_module.REST
+    assert (item["rpe"]["minimum"], item["rpe"]["maximum"]) == library_module.RPE
+    assert item["reps"]["anyOf"][1]["pattern"] == library_module.REPS_RANGE_PATTERN
+    for key, limit in (("tempo", "TEMPO_MAX"), ("load", "LOAD_MAX"), ("notes", "NOTES_MAX")):
+        assert item[key]["maxLength"] == getattr(library_module, limit)
+    assert set(d["exercise"]["properties"]["dose"]["properties"]) == set(library_module.DOSE_KEYS)
     assert tuple(item["side"]["enum"]) == SIDES
     assert tuple(d["exercise"]["properties"]["category"]["enum"]) == CATEGORIES
     assert d["stage"]["properties"]["id"]["pattern"] == checks.ID_PATTERN
@@ -454,6 +473,10 @@ CROSS_REFERENCE = (
     "duplicate key",
     "has no advance rule",  # which stage is the last one
     "must be at most 1",  # a fraction's two numbers compared
+    "written backwards",  # a reps range's two numbers compared
+    "same number twice",
+    "is a timed activity",  # the exercise's own dose
+    "give a duration or a hold, not both",
 )
 
 BASE = {
@@ -489,7 +512,14 @@ BASE = {
             ],
             "advance": {"sessions": 6, "days": 10, "max_pain_during": 5},
         },
-        {"id": "two", "name": "Two", "exercises": [{"id": "bird-dog", "hold": 5}]},
+        {
+            "id": "two",
+            "name": "Two",
+            "exercises": [
+                {"id": "bird-dog", "hold": 5, "reps": "8-12", "rest": 60, "rpe": 6, "tempo": "3-1-1", "notes": "x"},
+                {"id": "walk-easy", "duration": "10 min", "load": "light pack"},
+            ],
+        },
     ],
 }
 
@@ -526,6 +556,13 @@ INTERESTING = st.one_of(
             "1:30",
             "20s",
             "0s",
+            "8-12",
+            "12-8",
+            "5-5",
+            "10 min",
+            "61 min",
+            "30 sec",
+            "1m30",
             "1m",
             "1m30s",
             "10m",

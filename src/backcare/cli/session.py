@@ -30,6 +30,7 @@ def session(
         Optional[str], typer.Option("--date", "-d", metavar="DATE", help="YYYY-MM-DD, 'today' or 'yesterday'.")
     ] = None,
     no_timer: Annotated[bool, typer.Option("--no-timer", help="Do not run countdowns for holds.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", help="No bell at the end of a hold or a rest.")] = False,
 ) -> None:
     from backcare.clock import today
     from backcare.domain.checkin import parse_score
@@ -54,7 +55,7 @@ def session(
             fail_usage("Pass --done all (or --done ID,ID --skip ID) and --pain-during N when not in a terminal.")
         from backcare.cli.guided import run_guided
 
-        guided = run_guided(store, plan, when, timers=not no_timer, pain_during=pain, effort=eff)
+        guided = run_guided(store, plan, when, timers=not no_timer, pain_during=pain, effort=eff, bell=not quiet)
         if guided is None:
             typer.echo("Stopped before any exercise was marked: nothing was logged.")
             return

@@ -4,7 +4,7 @@ is not acceptable, so one pass over a file finds every problem in it."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from backcare.content.problems import Problem, show
 from backcare.content.yamlsafe import BAD, YNode
@@ -15,9 +15,32 @@ ID_PATTERN = "^[a-z0-9]+(-[a-z0-9]+)*$"  # the same rule, as the JSON Schema wri
 
 # A hold written as text: "45s", "1m", "1m30s", up to "10m" (1-600 seconds; seconds below 60 after minutes).
 # The same pattern is in data/routine.schema.json, so editors and `backcare routine check` agree exactly.
-HOLD_PATTERN = "^(([1-9][0-9]?|[1-5][0-9][0-9]|600)s|[1-9]m([0-5]?[0-9]s)?|10m)$"
+# Also the spellings people use: "30 sec", "10 min", "1m30" (a space only before a word unit, not "20 s").
+_SEC = "(s| ?(sec|secs|second|seconds))"
+_MIN = "(m| ?(min|mins|minute|minutes))"
+HOLD_PATTERN = f"^(([1-9][0-9]?|[1-5][0-9][0-9]|600){_SEC}|([1-9]|10){_MIN}|[1-9]{_MIN} ?[0-5]?[0-9]( ?{_SEC})?)$"
+# A timed activity (a walk, cycling): the same spellings, up to 60 minutes.
+DURATION_PATTERN = (
+    f"^(([1-9][0-9]{{0,2}}|[12][0-9]{{3}}|3[0-5][0-9][0-9]|3600){_SEC}|([1-9]|[1-5][0-9]|60){_MIN}"
+    f"|([1-9]|[1-5][0-9]){_MIN} ?[0-5]?[0-9]( ?{_SEC})?)$"
+)
 _HOLD_RE = re.compile(HOLD_PATTERN)
-_DURATION_RE = re.compile(r"([0-9]{1,6})m(?:([0-9]{1,6})s)?\Z|([0-9]{1,6})s\Z")  # any duration, to say "out of range"
+_DURATION_OK_RE = re.compile(DURATION_PATTERN)
+_UNITS_RE = re.compile(
+    r"([0-9]{1,6}) ?(?:m|min|mins|minute|minutes)(?: ?([0-9]{1,6})(?: ?(?:s|sec|secs|second|seconds))?)?\Z"
+    r"|([0-9]{1,6}) ?(?:s|sec|secs|second|seconds)\Z"
+)
+
+
+def duration_seconds(text: str) -> int | None:
+    """Seconds in a duration written as text ("45s", "1m30s", "1m30", "30 sec", "10 min"), or None when it
+    is not one (any size: ranges are checked by the caller)."""
+    m = _UNITS_RE.match(text)
+    if not m:
+        return None
+    if m.group(3):
+        return int(m.group(3))
+    return int(m.group(1)) * 60 + int(m.group(2) or 0)
 
 
 def did_you_mean(word: object, options: Iterable[str]) -> str:
@@ -67,7 +90,10 @@ class Checker:
         allowed: Sequence[str],
         required: Sequence[str] = (),
         hints: dict[str, str] | None = None,
+        unknown: Callable[[str], str | None] | None = None,
     ) -> dict[str, YNode] | None:
+        """The allowed keys of a mapping. `unknown(key)` may give the message for a key that is not allowed
+        (else: did you mean, or the allowed keys)."""
         if node.kind != "map":
             if node.value is not BAD:
                 self.add(node, f"{what} must be a mapping of keys and values (got {got(node)})")
@@ -78,6 +104,10 @@ class Checker:
                 out[key] = value
                 continue
             keynode = node.keys[key]
+            advice = unknown(key) if unknown is not None and isinstance(key, str) else None
+            if advice is not None:
+                self.add(keynode, advice)
+                continue
             hint = did_you_mean(key, allowed) or f" (allowed here: {', '.join(allowed)})"
             self.add(keynode, f"unknown key {show(key if isinstance(key, str) else keynode.value)}{hint}")
         for key in required:
@@ -174,8 +204,10 @@ class Checker:
             return None
         return tuple(out)  # type: ignore[arg-type]
 
-    def hold(self, node: YNode, name: str = "hold", low: int = 1, high: int = 600) -> int | None:
-        """Seconds: 20, or a duration string such as "45s", "1m" or "1m30s"."""
+    def hold(self, node: YNode, name: str = "hold", low: int = 1, high: int = 600, fix: str = "") -> int | None:
+        """Seconds: 20, or a duration string such as "45s", "1m", "1m30s", "30 sec", "10 min" or "1m30".
+        Up to 10 minutes it is checked against HOLD_PATTERN, above against DURATION_PATTERN (as the schema is).
+        `fix` is added to an out-of-range message."""
         value = node.value
         if value is BAD:
             return None
@@ -185,17 +217,18 @@ class Checker:
         if node.kind == "scalar" and isinstance(value, int) and not isinstance(value, bool):
             seconds = value
         elif node.kind == "scalar" and isinstance(value, str):
-            m = _DURATION_RE.match(value)
-            if m:
-                seconds = int(m.group(3)) if m.group(3) else int(m.group(1)) * 60 + int(m.group(2) or 0)
-                if low <= seconds <= high and not _HOLD_RE.match(value):
-                    seconds = None  # in range but oddly written, like "1m75s" or "007s"
+            seconds = duration_seconds(value)
+            pattern = _HOLD_RE if high <= 600 else _DURATION_OK_RE
+            if seconds is not None and low <= seconds <= high and not pattern.match(value):
+                seconds = None  # in range but oddly written, like "1m75s" or "007s"
         if seconds is None:
             self.add(
-                node, f'{name} must be seconds (like 20) or a duration like "45s", "1m" or "1m30s" (got {got(node)})'
+                node,
+                f'{name} must be seconds (like 20) or a duration like "45s", "1m" or "1m30s" (got {got(node)})',
             )
             return None
         if not low <= seconds <= high:
-            self.add(node, f"{name} must be from {low} second to {high // 60} minutes (got {seconds} seconds)")
+            first = "0 seconds" if low == 0 else f"{low} second"
+            self.add(node, f"{name} must be from {first} to {high // 60} minutes (got {seconds} seconds){fix}")
             return None
         return seconds

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -9,7 +10,7 @@ from backcare.content.cache import disk_cached
 from backcare.content.checks import Checker, did_you_mean
 from backcare.content.problems import show, summarize
 from backcare.content.yamlsafe import YNode
-from backcare.domain.routine import CATEGORIES, FLARE_DOSES, POSITIONS, SIDES, Dose, Exercise
+from backcare.domain.routine import CATEGORIES, FLARE_DOSES, MAX_DURATION, MAX_REST, POSITIONS, SIDES, Dose, Exercise
 
 EXERCISE_KEYS = (
     "id",
@@ -29,12 +30,19 @@ EXERCISE_KEYS = (
     "flare_dose",
 )
 EXERCISE_REQUIRED = ("id", "name", "category", "steps")
-DOSE_KEYS = ("sets", "reps", "hold", "side")
+DOSE_KEYS = ("sets", "reps", "hold", "duration", "side", "rest", "rpe", "tempo", "load")
 
 # Ranges, shared with the routine format and kept equal to data/routine.schema.json (a test compares them).
 SETS = (1, 10)
 REPS = (1, 100)
 HOLD = (1, 600)  # seconds
+DURATION = (1, MAX_DURATION)  # seconds: a timed activity, up to an hour
+REST = (0, MAX_REST)  # seconds
+RPE = (0, 10)
+REPS_RANGE_PATTERN = "^([1-9][0-9]?|100)-([1-9][0-9]?|100)$"
+TEMPO_MAX = 20
+LOAD_MAX = 60
+NOTES_MAX = 300
 NAME_MAX = 80
 SUMMARY_MAX = 200  # one line; the bundled library keeps its own under 100 (tests/test_exercise_library.py)
 LINE_MAX = 300  # one step, cue, mistake or caution
@@ -100,28 +108,172 @@ class ExerciseDraft:
         return Exercise(id=self.id, **self.fields)  # type: ignore[arg-type]
 
 
+# Clinical words people write for a dose, and the field that says it. A key in this table is never offered a
+# did-you-mean (so 'rest' could never become 'reps').
+_ADVICE = {
+    "sets": "sets are 'sets' (1-10)",
+    "reps": "repetitions are 'reps': a number, or a range like 8-12",
+    "hold": "seconds each repetition is held are 'hold' (like 20 or \"1m\")",
+    "duration": "a walk or other timed activity takes 'duration' (like \"20 min\"); seconds per repetition are 'hold'",
+    "side": "which side is 'side' (both, each, left or right)",
+    "rest": "rest between holds and sets is 'rest' (seconds like 60, or \"1m30s\")",
+    "rpe": "target effort is 'rpe', 0-10 (shown as effort N/10)",
+    "tempo": "the speed of each repetition is 'tempo', as text like \"3-1-1\"",
+    "load": "weight or resistance is 'load', as text like \"2 x 16 kg\"",
+    "notes": "your instruction for this exercise is 'notes' (text)",
+    "per_week": "how often is the routine's 'per_week' at the top of the file (sessions a week)",
+}
+CLINICAL_WORDS = {
+    **dict.fromkeys(("set", "rounds", "circuits"), "sets"),
+    **dict.fromkeys(("rep", "repetitions", "repeats", "count", "times"), "reps"),
+    **dict.fromkeys(("holds", "hold_time", "hold_seconds", "isometric"), "hold"),
+    **dict.fromkeys(("time", "minutes", "mins", "min", "seconds", "secs", "length", "distance"), "duration"),
+    **dict.fromkeys(("sides", "laterality", "limb", "leg", "arm"), "side"),
+    **dict.fromkeys(("pause", "recovery", "break", "interval", "rest_time", "rest_between", "wait"), "rest"),
+    **dict.fromkeys(("intensity", "effort", "exertion", "borg", "difficulty"), "rpe"),
+    **dict.fromkeys(("weight", "kg", "kgs", "lbs", "resistance", "band", "dumbbell", "kettlebell"), "load"),
+    **dict.fromkeys(("speed", "pace", "cadence", "rhythm"), "tempo"),
+    **dict.fromkeys(("comment", "comments", "note", "instruction", "instructions", "cue", "remarks"), "notes"),
+    **dict.fromkeys(("frequency", "per_day", "times_per_day", "daily", "weekly"), "per_week"),
+}
+KEY_MATCH_FLOOR = 0.75  # how alike a misspelt key must be to an allowed one for a did-you-mean
+
+
+def key_advice(allowed: tuple[str, ...]) -> Callable[[str], str | None]:
+    """The message for an unknown key in a dose: the right field for a clinical word, a did-you-mean above a
+    similarity floor, else the allowed keys."""
+
+    def advise(key: str) -> str | None:
+        word = key.strip().lower()
+        target = word if word in _ADVICE and word not in allowed else CLINICAL_WORDS.get(word)
+        import difflib
+
+        if target is not None:
+            if target in allowed and difflib.SequenceMatcher(None, word, target).ratio() >= KEY_MATCH_FLOOR:
+                return f"unknown key {show(key)} (did you mean {show(target)}?)"  # a plain typo: "set", "note"
+            if target in allowed or target == "per_week":
+                return f"unknown key {show(key)}: {_ADVICE[target]}"
+            return f"unknown key {show(key)} (allowed here: {', '.join(allowed)})"
+        close = difflib.get_close_matches(word, list(allowed), n=1, cutoff=KEY_MATCH_FLOOR)
+        if close:
+            return f"unknown key {show(key)} (did you mean {show(close[0])}?)"
+        return f"unknown key {show(key)} (allowed here: {', '.join(allowed)})"
+
+    return advise
+
+
 def read_dose(ck: Checker, node: YNode, what: str) -> dict | None:
-    """sets/reps/hold/side from a mapping; only the keys given. None when something is wrong."""
-    fields = ck.mapping(node, what, DOSE_KEYS)
+    """The dose fields of a mapping (see read_dose_fields); only the keys given. None when something is wrong."""
+    fields = ck.mapping(node, what, DOSE_KEYS, unknown=key_advice(DOSE_KEYS))
     if fields is None:
         return None
-    return read_dose_fields(ck, fields, start_ok=len(fields) == len(node.value))
+    out = read_dose_fields(ck, fields, start_ok=len(fields) == len(node.value))
+    if out is not None and not check_dose(ck, fields, out, Dose()):
+        return None
+    return out
 
 
 def read_dose_fields(ck: Checker, fields: dict[str, YNode], start_ok: bool = True) -> dict | None:
+    """The Dose fields given (sets, reps and reps_max, hold_seconds, duration_seconds, side, rest_seconds, rpe,
+    tempo, load, notes), each checked on its own. None when something is wrong."""
     ok = start_ok
     out: dict = {}
     if "sets" in fields:
         out["sets"] = ck.integer(fields["sets"], "sets", *SETS)
     if "reps" in fields:
-        out["reps"] = ck.integer(fields["reps"], "reps", *REPS)
+        reps = read_reps(ck, fields["reps"])
+        if reps is None:
+            ok = False
+        else:
+            out["reps"], out["reps_max"] = reps
     if "hold" in fields:
-        out["hold_seconds"] = ck.hold(fields["hold"], "hold", *HOLD)
+        out["hold_seconds"] = ck.hold(
+            fields["hold"],
+            "hold",
+            *HOLD,
+            fix=": for a walk or other timed activity use duration (up to 60 minutes)",
+        )
+    if "duration" in fields:
+        out["duration_seconds"] = ck.hold(
+            fields["duration"],
+            "duration",
+            *DURATION,
+            fix=": for longer, split it into bouts (sets: 2, duration: 45 min)",
+        )
     if "side" in fields:
         out["side"] = ck.choice(fields["side"], "side", SIDES)
-    if any(value is None for value in out.values()):
+    if "rest" in fields:
+        out["rest_seconds"] = ck.hold(
+            fields["rest"], "rest", *REST, fix=": rest between sets is usually 30 seconds to 3 minutes"
+        )
+    if "rpe" in fields:
+        node = fields["rpe"]
+        value = node.value
+        if node.kind == "scalar" and isinstance(value, int) and not isinstance(value, bool) and not 0 <= value <= 10:
+            ck.add(node, f"rpe must be from 0 to 10 (got {value}): it is effort on a 0-10 scale, 10 the hardest")
+            out["rpe"] = None
+        else:
+            out["rpe"] = ck.integer(node, "rpe", *RPE)
+    for key, limit in (("tempo", TEMPO_MAX), ("load", LOAD_MAX), ("notes", NOTES_MAX)):
+        if key in fields:
+            out[key] = ck.text(fields[key], key, limit)
+    if any(value is None for key, value in out.items() if key != "reps_max"):
         ok = False
     return out if ok else None
+
+
+def read_reps(ck: Checker, node: YNode) -> tuple[int, int | None] | None:
+    """reps: a whole number, or a range like 8-12 (aim for the range). (low, high or None)."""
+    import re
+
+    value = node.value
+    if node.kind == "scalar" and isinstance(value, str):
+        m = re.fullmatch(r"\s*([0-9]{1,6})\s*-\s*([0-9]{1,6})\s*", value)
+        if m:
+            low, high = int(m.group(1)), int(m.group(2))
+            if not (REPS[0] <= low <= REPS[1] and REPS[0] <= high <= REPS[1]):
+                ck.add(node, f"reps must be from {REPS[0]} to {REPS[1]} (got {show(value)})")
+                return None
+            if low > high:
+                ck.add(node, f"the reps range {show(value)} is written backwards: write {high}-{low}")
+                return None
+            if low == high:
+                ck.add(node, f"the reps range {show(value)} has the same number twice: write reps: {low}")
+                return None
+            if not re.fullmatch(REPS_RANGE_PATTERN[1:-1], value):
+                ck.add(node, f"write the reps range as two numbers and a hyphen, like 8-12 (got {show(value)})")
+                return None
+            return low, high
+    reps = ck.integer(node, "reps", *REPS)
+    return None if reps is None else (reps, None)
+
+
+def check_dose(
+    ck: Checker,
+    fields: dict[str, YNode],
+    given: dict,
+    base: Dose,
+    name: str = "",
+    warn: Callable[[YNode, str], None] | None = None,
+) -> bool:
+    """Whether the dose given (on top of the exercise's own `base`) makes sense as a prescription; reports
+    each thing that does not, at the field that causes it. `warn` gets what is allowed but probably not meant."""
+    ok = True
+    what = f"{name} is a timed activity" if name else "a timed activity"
+    several = "reps" in fields and (given.get("reps", 1) != 1 or given.get("reps_max"))
+    if "duration_seconds" in given and "hold" in fields:
+        ck.add(fields["hold"], "give a duration or a hold, not both: duration is for a walk or other timed activity")
+        ok = False
+    if "duration_seconds" in given and several:
+        ck.add(fields["reps"], f"{what} with a duration, not reps: remove reps (use sets for repeated bouts)")
+        ok = False
+    elif base.duration_seconds and several and "hold" not in fields and warn is not None:
+        warn(
+            fields["reps"],
+            f"{what}: reps here means that many bouts of its full length; to set its length, use duration "
+            "(and sets for repeated bouts)",
+        )
+    return ok
 
 
 def read_exercise(ck: Checker, node: YNode, index: int) -> ExerciseDraft:

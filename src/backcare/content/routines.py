@@ -11,9 +11,12 @@ from pathlib import Path
 from backcare.content.cache import disk_cached
 from backcare.content.checks import Checker, did_you_mean, got
 from backcare.content.exercises import (
+    DOSE_KEYS,
     NAME_MAX,
     ExerciseDraft,
+    check_dose,
     check_links,
+    key_advice,
     library,
     read_dose_fields,
     read_exercise,
@@ -38,7 +41,7 @@ TOP_KEYS = (
 )
 TOP_REQUIRED = ("format", "name", "stages")
 STAGE_KEYS = ("id", "name", "exercises", "advance", "progression")
-ITEM_KEYS = ("id", "sets", "reps", "hold", "side")
+ITEM_KEYS = ("id", *DOSE_KEYS, "notes")
 ADVANCE_KEYS = ("sessions", "days", "max_pain_during")
 ADVANCE_MANUAL = "manual"
 # Progression settings (routine level, or a stage's own): key -> (low, high). min_session_share is "N/M".
@@ -501,7 +504,7 @@ class _RoutineChecker(Checker):
             )
             return None, None
         before = len(self.problems)
-        fields = self.mapping(node, "this exercise", ITEM_KEYS, ("id",))
+        fields = self.mapping(node, "this exercise", ITEM_KEYS, ("id",), unknown=key_advice(ITEM_KEYS))
         assert fields is not None
         exercise_id = None
         if "id" in fields:
@@ -515,16 +518,22 @@ class _RoutineChecker(Checker):
                 exercise_id = None
         given = read_dose_fields(self, fields)
         base = (lib.get(exercise_id) or custom.get(exercise_id)) if exercise_id is not None else None
+        if (
+            given is not None
+            and base is not None
+            and not check_dose(self, fields, given, base.dose, base.name, warn=self.warn)
+        ):
+            given = None
         if len(self.problems) != before or given is None or base is None:
             # base is None also for a custom exercise with problems of its own (already reported)
             return exercise_id, None
-        dose = Dose(
-            sets=given.get("sets", base.dose.sets),
-            reps=given.get("reps", base.dose.reps),
-            hold_seconds=given.get("hold_seconds", base.dose.hold_seconds),
-            side=given.get("side", base.dose.side),
-        )
-        return exercise_id, Prescription(exercise=exercise_id, dose=dose)
+        if given.get("side") == "both" and base.dose.side == "each":
+            self.warn(
+                fields["side"],
+                f"{base.name} is done one side at a time: with side: both the person would do one side only "
+                "(use side: each, or left/right for one side)",
+            )
+        return exercise_id, Prescription(exercise=exercise_id, dose=prescribed_dose(base.dose, given))
 
     def advance(self, node: YNode) -> Advance | None:
         if (node.kind == "scalar" and node.value is None) or (node.kind == "map" and not node.value):
@@ -552,6 +561,22 @@ class _RoutineChecker(Checker):
         if any(value is None for value in out.values()) or not out:
             return None
         return Advance(out.get("sessions"), out.get("days"), out.get("max_pain_during"))
+
+
+def prescribed_dose(base: Dose, given: dict) -> Dose:
+    """The exercise's own dose with what the routine gives on top. A duration makes it a timed activity (no
+    reps or hold). On a timed activity, older files wrote one bout as one long hold (reps 1): that hold is its
+    duration; several reps of it stay several holds, as they always were."""
+    given = dict(given)
+    if "duration_seconds" in given:
+        given |= {"reps": 1, "reps_max": None, "hold_seconds": None}
+    elif base.duration_seconds and ("hold_seconds" in given or "reps" in given):
+        if given.get("reps", 1) == 1 and not given.get("reps_max"):
+            given["duration_seconds"] = given.pop("hold_seconds", base.duration_seconds)
+        else:
+            given.setdefault("hold_seconds", base.duration_seconds)
+            given["duration_seconds"] = None
+    return replace(base, **given)
 
 
 def _above_model(limit: int) -> str:

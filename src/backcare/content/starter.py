@@ -13,8 +13,12 @@ _TEMPLATE = """\
 # line gives completion and shows mistakes as you type.
 #
 # Exercise ids come from backcare's exercise library (cat-camel, glute-bridge, bird-dog, ...) or from the
-# 'exercises:' list below. Dose: sets 1-10, reps 1-100, hold in seconds (20) or as "45s" / "1m" / "1m30s",
-# side: both | each | left | right. A dose field you leave out comes from the exercise's usual dose.
+# 'exercises:' list below. Dose: sets 1-10, reps 1-100 or a range to aim for (8-12), hold in seconds (20)
+# or as "45s" / "1m30s" / "30 sec" (up to 10 minutes), side: both | each | left | right. A walk or other
+# timed activity takes a duration instead of reps and hold ("20 min", up to 60 minutes). Optional detail:
+# rest (between holds and sets, up to 10 minutes), rpe (target effort 0-10), tempo ("3-1-1"), load
+# ("2 x 16 kg") and notes (your instruction, shown with the exercise). A dose field you leave out comes from
+# the exercise's usual dose.
 
 format: backcare-routine/1
 name: {name}
@@ -64,10 +68,16 @@ stages:
   - id: strength
     name: Get stronger
     exercises:
-      - {{id: glute-bridge, sets: 2, reps: 10}}
-      - {{id: bird-dog, sets: 2, reps: 6, hold: 5s, side: each}}
+      - {{id: glute-bridge, sets: 3, reps: 8-12, rest: 60}}   # rpe: 6, tempo: 3-1-1, load: ...
+      - id: bird-dog
+        sets: 2
+        reps: 6
+        hold: 5s
+        side: each
+        rest: 30s
+        notes: Keep your hips level; slow is better than far.
       - {{id: wall-sit-short}}
-      - {{id: walk-brisk, reps: 1, hold: 10m}}
+      - {{id: walk-brisk, sets: 1, duration: 20 min, rpe: 5}}
     # The last stage has no 'advance'.
 """
 

@@ -16,25 +16,63 @@ SIDES = ("both", "each", "left", "right")
 FORMAT = "backcare-routine/1"
 
 
+MAX_DURATION = 3600  # seconds: a timed activity in a routine is at most an hour
+MAX_REST = 600  # seconds between holds or sets
+
+
 @dataclass(frozen=True)
 class Dose:
+    """What a physio prescribes for one exercise.
+
+    Counted exercises have sets x reps (reps may be a range: reps..reps_max), optionally a hold per rep; timed
+    activities (a walk, cycling) have a continuous `duration_seconds` instead. The rest are optional details:
+    rest between holds and sets, target effort (RPE 0-10), tempo and load as written, and the physio's notes.
+    """
+
     sets: int = 1
     reps: int = 1
     hold_seconds: int | None = None
     side: str = "both"
+    reps_max: int | None = None  # reps is a range reps-reps_max ("8-12 reps")
+    duration_seconds: int | None = None  # a timed activity, done once without a break
+    rest_seconds: int | None = None
+    rpe: int | None = None  # target effort, 0-10
+    tempo: str | None = None  # as written, e.g. "3-1-1"
+    load: str | None = None  # as written, e.g. "2 x 16 kg"
+    notes: str | None = None  # the physio's instruction for this person
+
+    @property
+    def reps_text(self) -> str:
+        """'10', or '8-12 reps' for a range."""
+        return f"{self.reps}-{self.reps_max} reps" if self.reps_max else str(self.reps)
 
     def describe(self) -> str:
-        """'2 x 10', '3 x 5, hold 10s, each side', '10m' (one continuous hold or walk)."""
-        if self.sets == 1 and self.reps == 1 and self.hold_seconds:
+        """'2 x 10', '3 x 8-12 reps, hold 10s, each side', '20 min' (a timed activity, once through).
+
+        Detail follows: ', rest 60s', ', effort 7/10', ', tempo 3-1-1', ', 2 x 16 kg'. Notes are not part of it
+        (they are shown on their own)."""
+        if self.duration_seconds:
+            text = format_duration(self.duration_seconds)
+            if self.sets > 1:
+                text = f"{self.sets} x {text}"
+        elif self.sets == 1 and self.reps == 1 and not self.reps_max and self.hold_seconds:
             text = format_seconds(self.hold_seconds)
         else:
-            text = f"{self.sets} x {self.reps}"
+            text = f"{self.sets} x {self.reps_text}"
             if self.hold_seconds:
                 text += f", hold {format_seconds(self.hold_seconds)}"
         if self.side == "each":
             text += ", each side"
         elif self.side in ("left", "right"):
             text += f", {self.side} side"
+        if self.load:
+            text += f", {self.load}"
+        if self.tempo:
+            text += f", tempo {self.tempo}"
+        if self.rpe is not None:
+            text += f", effort {self.rpe}/10"
+        if self.rest_seconds:
+            text += f", rest {format_seconds(self.rest_seconds)}"
         return text
 
 
@@ -133,15 +171,23 @@ class Routine:
 
 
 def lighter(dose: Dose, exercise: Exercise | None = None) -> Dose:
-    """The same exercise, eased off after a flare-up: one set fewer and about a third fewer reps and seconds.
+    """The same exercise, eased off after a flare-up: one set fewer and about a third fewer reps and seconds
+    (a timed activity: about a third shorter). Rest, tempo, load and notes stay; a target effort drops by 2.
     An exercise whose card says `flare_dose: same` (such as breathing) keeps its dose."""
+    from dataclasses import replace
+
     if exercise is not None and exercise.flare_dose == "same":
         return dose
-    return Dose(
+    reps = max(1, round(dose.reps * 2 / 3))
+    reps_max = max(reps, round(dose.reps_max * 2 / 3)) if dose.reps_max else None
+    return replace(
+        dose,
         sets=max(1, dose.sets - 1),
-        reps=max(1, round(dose.reps * 2 / 3)),
+        reps=reps,
+        reps_max=reps_max if reps_max and reps_max > reps else None,
         hold_seconds=_lighter_hold(dose.hold_seconds) if dose.hold_seconds else None,
-        side=dose.side,
+        duration_seconds=_lighter_hold(dose.duration_seconds) if dose.duration_seconds else None,
+        rpe=max(0, dose.rpe - 2) if dose.rpe is not None else None,
     )
 
 
@@ -159,3 +205,11 @@ def format_seconds(seconds: int) -> str:
     if not minutes:
         return f"{secs}s"
     return f"{minutes}m{secs}s" if secs else f"{minutes}m"
+
+
+def format_duration(seconds: int) -> str:
+    """A timed activity's length as people say it: 600 -> '10 min', 90 -> '1 min 30 s', 45 -> '45 s'."""
+    minutes, secs = divmod(seconds, 60)
+    if not minutes:
+        return f"{secs} s"
+    return f"{minutes} min {secs} s" if secs else f"{minutes} min"

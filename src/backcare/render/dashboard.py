@@ -103,6 +103,10 @@ def _routine(out: Out, data: dict) -> None:
                 text = f"{n}. {name}: {dose}"
                 for line in textwrap.wrap(text, out.width, subsequent_indent="   "):
                     out.row([(line, "")])
+        for n, ex in enumerate(prog["exercises"], start=1):
+            if ex.get("notes"):
+                for line in textwrap.wrap(f"{n}. {ex['name']}, from your physio: {ex['notes']}", out.width):
+                    out.row([(line, "")])
         out.para("Start a guided session: backcare session")
 
 

@@ -43,12 +43,19 @@ def exercise_table(exercises: list[dict], *, narrow: bool = False) -> Table:
         row = [str(n), name, ex["dose"]]
         if not narrow:
             row.append(ex["summary"])
-        table.add_row(*row)
+        cells: list = list(row)
+        cells[2] = Text(ex["dose"])  # tempo and load are the physio's own words: never read as markup
+        if ex.get("notes"):  # the physio's own words: shown as written, never read as markup
+            cells[-1] = Text(row[-1]) + Text(f"\nFrom your physio: {ex['notes']}")
+        table.add_row(*cells)
     return table
 
 
 def exercise_card(ex: dict, n: int, total: int, topic: dict | None = None) -> Panel:
     parts: list = [Text(ex["summary"], style="italic")] if ex["summary"] else []
+    parts.append(Text(f"Dose: {ex['dose']}", style="bold"))
+    if ex.get("notes"):
+        parts.append(Text(f"From your physio: {ex['notes']}", style="cyan"))
     if ex["steps"]:
         parts.append(Text("How to:", style="bold"))
         parts += [Text(f" {i}. {step}") for i, step in enumerate(ex["steps"], start=1)]
@@ -60,7 +67,7 @@ def exercise_card(ex: dict, n: int, total: int, topic: dict | None = None) -> Pa
         parts.append(Text("Careful: " + " · ".join(ex["cautions"]), style="yellow"))
     if topic:
         parts.append(Text(f"Read more: backcare learn {topic['id']} ({topic['title']})", style="dim"))
-    return Panel(Group(*parts), title=f"[{n}/{total}] {ex['name']} · {ex['dose']}", title_align="left")
+    return Panel(Group(*parts), title=Text(f"[{n}/{total}] {ex['name']}"), title_align="left")
 
 
 def show_routine_list(rows: list[dict]) -> None:

@@ -23,6 +23,7 @@ class Plan:
     reasons: tuple[str, ...] = ()
     known_ids: frozenset[str] = frozenset()  # every exercise of the library and the routine
     settings: Settings = DEFAULT_SETTINGS  # the physio's settings for this stage (pain limit, session share)
+    notes: str | None = None  # the routine's description: the physio's notes for the person
 
     @property
     def pain_limit(self) -> int:
@@ -49,6 +50,7 @@ def plan(store: Store, day: date, *, record: bool = True) -> Plan:
         d.reasons,
         routines.exercise_ids(progress.active.routine),
         progress.active.routine.settings_for(d.stage),
+        progress.active.routine.description,
     )
 
 
