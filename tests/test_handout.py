@@ -377,3 +377,23 @@ def test_pictures_need_a_known_exercise_and_a_relative_path(cli, tmp_path):
     result = cli("routine", "check", str(routine))
     assert result.exit_code == 1
     assert "unknown exercise" in result.output and "relative to the routine file" in result.output
+
+
+def test_plain_dose_says_ranges_durations_and_details():
+    assert plain_dose(Dose(3, 8, reps_max=12)) == "3 sets of 8-12"
+    assert plain_dose(Dose(duration_seconds=1200), "aerobic", "Cycling") == "20 min cycling"
+    assert plain_dose(Dose(2, duration_seconds=300), "aerobic", "Easy walk") == "twice: 5 min walk"
+    text = plain_dose(Dose(3, 10, load="2 x 16 kg", rpe=7, rest_seconds=60, tempo="3-1-1"))
+    assert text == "3 sets of 10, with 2 x 16 kg, tempo 3-1-1, effort about 7 out of 10, rest 1 minute between"
+    assert plain_dose(Dose(3, duration_seconds=30, side="each"), "strength", "Side plank") == (
+        "hold 30 seconds, 3 times, each side"
+    )
+
+
+def test_the_physios_note_on_an_exercise_is_on_its_card(cli):
+    assert cli("routine", "import", str(EXAMPLE), env=TODAY).exit_code == 0
+    page = _html(cli)
+    assert "From your physio: Tuck your tail under before you lean forward." in page.text
+    assert "5 min walk" in page.doses
+    md = cli("routine", "print", "--format", "md", "-o", "-", env=TODAY).stdout
+    assert "**From your physio:** Tuck your tail under before you lean forward." in md

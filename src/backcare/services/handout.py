@@ -129,7 +129,7 @@ def _exercises(routine: Routine) -> dict[str, Exercise]:
 def _card(item, ex: Exercise, picture: tuple[str, bytes] | None = None) -> dict:
     from backcare.content.images import data_uri
 
-    note = getattr(item, "notes", None) or getattr(item, "note", None)
+    note = getattr(item, "notes", None) or getattr(item.dose, "notes", None)
     return {
         "id": ex.id,
         "name": ex.name,
