@@ -261,7 +261,6 @@ def test_export_refuses_a_missing_folder_and_the_database_itself(cli, filled, tm
 
 
 def test_fhir_bundle_validates_against_r4b(cli, filled):
-    pytest.importorskip("fhir.resources")
     from fhir.resources.R4B.bundle import Bundle
 
     data = cli.json("export", "--format", "fhir")
@@ -302,7 +301,6 @@ def test_fhir_bundle_validates_against_r4b(cli, filled):
 
 
 def test_fhir_of_an_empty_home_is_a_valid_empty_bundle(cli, home):
-    pytest.importorskip("fhir.resources")
     from fhir.resources.R4B.bundle import Bundle
 
     data = cli.json("export", "-f", "fhir")
@@ -591,6 +589,7 @@ def _counts(db_path: Path) -> tuple[list, dict]:
     return check, counts
 
 
+@pytest.mark.slow  # another process on a large file; `.ci/run` runs it
 def test_sigkill_during_a_large_import_leaves_all_or_nothing(home, tmp_path, bc):
     n = 40_000
     big = tmp_path / "big.json"
@@ -674,6 +673,7 @@ while True:
 """
 
 
+@pytest.mark.slow  # another process on a large file; `.ci/run` runs it
 def test_a_backup_taken_while_another_process_writes_is_sound_and_complete(home, tmp_path, bc):
     fill(home, days=30)
     writer = subprocess.Popen([sys.executable, "-c", WRITER, str(home)], stderr=subprocess.PIPE)

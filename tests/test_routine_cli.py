@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 from pathlib import Path
 
+import pytest
+
 from backcare.store import Store
 
 REPO = Path(__file__).resolve().parents[1]
@@ -131,6 +133,7 @@ def test_import_of_a_broken_file_changes_nothing(cli, tmp_path):
     assert cli.json("routine", "list", "--json")[0]["active"]
 
 
+@pytest.mark.slow  # six weeks of commands, one by one; the engine's rules are covered fast in test_progression.py
 def test_six_week_journey_advances_steps_back_and_advances_again(cli, home):
     """Daily check-ins and sessions through the CLI for six weeks, with a flare in week 4."""
     assert cli("safety", "--none", env=on(0)).exit_code == 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import select
+import signal
 import sys
 import time
 from pathlib import Path
@@ -53,6 +54,7 @@ class Terminal:
         start, wanted = time.monotonic(), text.encode()
         while wanted not in self.seen:
             if not self._read() or time.monotonic() - start > LIMIT_S:
+                self._stop()
                 raise AssertionError(f"never saw {text!r}; the terminal showed:\n{self.text}")
 
     def send(self, data: bytes) -> None:
@@ -68,9 +70,24 @@ class Terminal:
         start = time.monotonic()
         while self._read() and time.monotonic() - start < LIMIT_S:
             pass
-        _, status = os.waitpid(self.pid, 0)
+        pid, status = os.waitpid(self.pid, os.WNOHANG)
+        while pid == 0 and time.monotonic() - start < LIMIT_S:  # closing its terminal, it is about to exit
+            time.sleep(0.01)
+            pid, status = os.waitpid(self.pid, os.WNOHANG)
+        if pid == 0:  # still running: a test that waits for it forever could never fail
+            self._stop()
+            raise AssertionError(f"backcare was still running; the terminal showed:\n{self.text}")
         os.close(self.fd)
         return os.waitstatus_to_exitcode(status)
+
+    def _stop(self) -> None:
+        """End the child (if it is still there) so that a failing test fails instead of hanging."""
+        try:
+            os.kill(self.pid, signal.SIGKILL)
+            os.waitpid(self.pid, 0)
+        except (ProcessLookupError, ChildProcessError):
+            pass
+        os.close(self.fd)
 
     @property
     def text(self) -> str:

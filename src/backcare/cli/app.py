@@ -28,7 +28,9 @@ class BackcareGroup(TyperGroup):
         try:
             return super().invoke(ctx)
         except BackcareError as exc:
-            typer.echo(f"Error: {exc.message}", err=True)
+            from backcare.textsafe import inert
+
+            typer.echo(f"Error: {inert(exc.message)}", err=True)  # it may quote a name from a file or an import
             if ctx.obj is not None and getattr(ctx.obj, "debug", False):
                 raise
             raise typer.Exit(exc.exit_code) from None

@@ -82,7 +82,9 @@ def checkin(
     if result.previous is None:
         typer.echo(f"Checked in for {human(when)}: pain {c.pain}, stiffness {c.stiffness}.")
     elif result.diff:
-        changed = ck.describe_changes(result.diff)
+        from backcare.textsafe import inert
+
+        changed = inert(ck.describe_changes(result.diff))  # earlier tags may come from an import
         typer.echo(f"Updated {human(when)}: {changed}. The earlier values are kept in the edit history.")
     else:
         typer.echo(f"{human(when)} already had exactly these values; nothing changed.")
@@ -108,14 +110,11 @@ def delete(
 ) -> None:
     from backcare.clock import today
     from backcare.domain.dates import human, parse_day
+    from backcare.services import checkins
 
     when = parse_day(day, now=today())
     store = state(ctx).store()
-    existing = store.get_checkin(when)
-    if existing is None:
-        from backcare.errors import BackcareError
-
-        raise BackcareError(f"There is no check-in for {human(when)}.")
+    existing = checkins.existing(store, when)
     if not yes:
         if not interactive():
             fail_usage("Pass --yes to delete without a terminal to confirm in.")
@@ -124,5 +123,5 @@ def delete(
         ):
             typer.echo("Nothing deleted.")
             raise typer.Exit(1)
-    store.delete_checkin(when)
+    checkins.delete(store, when)
     typer.echo(f"Deleted the check-in for {human(when)}. A copy stays in the edit history.")

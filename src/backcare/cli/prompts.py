@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from rich.markup import escape
 from rich.prompt import Prompt
@@ -13,7 +13,9 @@ from backcare.domain import checkin as ck
 from backcare.domain.checkin import CheckIn
 from backcare.errors import InvalidInput
 from backcare.render.console import console
-from backcare.store import Store
+
+if TYPE_CHECKING:
+    from backcare.store import Store
 
 T = TypeVar("T")
 
@@ -26,7 +28,9 @@ def ask(question: str, parse: Callable[[str], T], *, default: str | None = None)
         try:
             return parse(answer or "")
         except InvalidInput as exc:
-            out.print(f"[red]{escape(exc.message)}[/red] Please try again.")
+            from backcare.textsafe import inert
+
+            out.print(f"[red]{escape(inert(exc.message))}[/red] Please try again.")
 
 
 def _score(name: str, *, optional: bool) -> Callable[[str], int | None]:

@@ -158,9 +158,10 @@ def stage(
 ) -> None:
     from backcare.clock import today
     from backcare.services import routines
+    from backcare.textsafe import inert
 
     name, stage_name = routines.set_stage(state(ctx).store(), stage_id, reason, today())
-    typer.echo(f"{name}: now at stage {stage_name!r}.")
+    typer.echo(inert(f"{name}: now at stage {stage_name!r}."))
 
 
 def _register_file_commands() -> None:

@@ -98,11 +98,12 @@ def import_(
 
     from backcare.clock import today
     from backcare.services import transfer
+    from backcare.textsafe import inert
 
     data = transfer.read_import(Path(file).expanduser(), today=today())  # checked before the database is opened
     result = transfer.apply_import(state(ctx).store(), data, replace=replace)
     for line in transfer.report(result):
-        typer.echo(line)
+        typer.echo(inert(line))  # a conflict line names a routine or setting from the file
 
 
 def backup(

@@ -419,7 +419,7 @@ class _RoutineChecker(Checker):
         # Every custom id that reads as an id is known to the stages (so a mistake inside an exercise is not
         # also reported as an unknown exercise), even if the exercise itself has problems.
         self.custom_ids = set(ids)
-        return {draft.id: draft.build() for draft in drafts if draft.ok and draft.id in ids}  # type: ignore[misc]
+        return {draft.id: draft.build() for draft in drafts if draft.ok and draft.id in ids}
 
     def stages(self, node: YNode, lib: dict[str, Exercise], custom: dict[str, Exercise]) -> tuple[Stage, ...] | None:
         items = self.seq(node, "stages", *STAGES, "stage")
@@ -524,7 +524,7 @@ class _RoutineChecker(Checker):
             and not check_dose(self, fields, given, base.dose, base.name, warn=self.warn)
         ):
             given = None
-        if len(self.problems) != before or given is None or base is None:
+        if len(self.problems) != before or given is None or base is None or exercise_id is None:
             # base is None also for a custom exercise with problems of its own (already reported)
             return exercise_id, None
         if given.get("side") == "both" and base.dose.side == "each":

@@ -1,20 +1,23 @@
 """The clinician report as one self-contained HTML page: inline SVG chart, no script, no external resources.
 
 Prints on A4. Every piece of text that came from the person (notes, tags, routine and stage names, reasons)
-goes through html.escape.
+goes through `escape`: control and bidirectional characters made visible (backcare.textsafe.inert), then
+html.escape. The finished page gets the same inert pass, so nothing else can carry one in either.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from html import escape
+from html import escape as html_escape
 
 from backcare import __version__
 from backcare.domain import trends as tr
 from backcare.domain.safety import BY_ID
+from backcare.render.report_format import DECISIONS
 from backcare.render.report_format import day_label as _d
 from backcare.render.report_format import number as _n
 from backcare.render.report_format import short_day as _ds
+from backcare.textsafe import inert
 
 PAIN_COLOUR = "#b3261e"
 STIFF_COLOUR = "#1f5fa8"
@@ -63,6 +66,11 @@ footer { margin-top: 5mm; border-top: 1px solid #bbb; padding-top: 1.5mm; color:
 """
 
 
+def escape(text: str) -> str:
+    """Text for the page: shown as written, never as markup, never reordered by a bidi control."""
+    return html_escape(inert(text, newlines=True))
+
+
 def render(report) -> str:  # report: backcare.services.report.Report
     t = report.trend
     e = escape
@@ -107,7 +115,7 @@ def render(report) -> str:  # report: backcare.services.report.Report
         "</body>",
         "</html>",
     ]
-    return "\n".join(parts) + "\n"
+    return inert("\n".join(parts) + "\n", newlines=True)
 
 
 def _summary(report) -> list[str]:
@@ -202,7 +210,8 @@ def _y(v: float) -> float:
 
 def _polylines(values: Sequence[float | None], n: int, colour: str, dash: str = "") -> list[str]:
     """One polyline per unbroken run: a missing value is a gap, never a zero."""
-    out, run = [], []
+    out: list[str] = []
+    run: list[str] = []
     for i, v in enumerate([*values, None]):
         if v is None:
             if len(run) > 1:
@@ -348,8 +357,6 @@ def _stages(report) -> list[str]:
     if not report.stages:
         out.append("<p>No stage changes in this period.</p>")
     else:
-        from backcare.services.report import DECISIONS
-
         out.append("<ul>")
         for ev in report.stages:
             what = DECISIONS.get(ev.decision, ev.decision)

@@ -7,9 +7,11 @@ import re
 from backcare import __version__
 from backcare.domain import trends as tr
 from backcare.domain.safety import BY_ID
+from backcare.render.report_format import DECISIONS
 from backcare.render.report_format import day_label as _d
 from backcare.render.report_format import number as _n
 from backcare.render.report_format import short_day as _ds
+from backcare.textsafe import inert
 
 SPARKS = "▁▂▃▄▅▆▇█"
 MAX_WEEKS = 26  # rows of the weekly table (the most recent weeks)
@@ -17,8 +19,9 @@ _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|>~-])")
 
 
 def md(text: str) -> str:
-    """Person's text made inert: HTML-escaped (Markdown viewers render raw HTML) and Markdown-escaped, one line."""
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    """Person's text made inert: controls and bidi characters made visible, HTML-escaped (Markdown viewers render
+    raw HTML) and Markdown-escaped, one line."""
+    text = inert(text, newlines=True).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     text = _MD_SPECIAL.sub(r"\\\1", text)
     return " ".join(text.split())
 
@@ -122,8 +125,6 @@ def render(report) -> str:  # report: backcare.services.report.Report
         sb = report.stage_before
         lines += [f"At the start of the period: {md(report.stage_name(sb.stage))} (since {_d(sb.day)}).", ""]
     if report.stages:
-        from backcare.services.report import DECISIONS
-
         for ev in report.stages:
             reasons = " ".join(ev.reasons)
             lines.append(

@@ -66,9 +66,10 @@ def topic_section(store: Store, today: date, progress) -> dict | None:
     except ImportError:
         return None
     d = progress.decision
-    return topic_for_today(
+    topic = topic_for_today(
         store, today, first=progress.active.routine.topics, flare=d.flare, red_flag=d.decision == "stop"
     )
+    return topic.as_dict() if topic else None
 
 
 def safety_summary(latest: safety.Screen | None, state: str) -> dict:

@@ -11,16 +11,6 @@ from backcare.domain.safety import BY_ID, Screen
 from backcare.services import trends
 from backcare.store import Store
 
-DECISIONS = {
-    "start": "started",
-    "advance": "moved up",
-    "hold": "stayed",
-    "step_back": "stepped back",
-    "stop": "paused",
-    "manual": "set by hand",
-}
-
-
 MAX_FLARES = 12  # the most recent ones are listed; long periods would otherwise fill pages
 MAX_NOTES = 40
 MAX_CLEAR_SCREENS = 6  # red-flag screens are always all listed

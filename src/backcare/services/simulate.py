@@ -185,7 +185,7 @@ def record_clearance(store: Store, day: date, by: str, line: int) -> str:
 def _safety_service():
     """The service behind `backcare safety` when this backcare has one (older ones wrote screens directly)."""
     try:
-        from backcare.services import safety
+        from backcare.services import safety  # type: ignore[attr-defined, unused-ignore]
     except ImportError:
         return None
     return safety

@@ -7,7 +7,7 @@ import json
 import os
 import sqlite3
 import stat
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -315,14 +315,14 @@ class Store:
     @guarded
     def count_checkins(self, since: date | None = None) -> int:
         lo = since.isoformat() if since else "0000-01-01"
-        return self.conn.execute("SELECT count(*) FROM checkins WHERE date >= ?", (lo,)).fetchone()[0]
+        return int(self.conn.execute("SELECT count(*) FROM checkins WHERE date >= ?", (lo,)).fetchone()[0])
 
     @guarded
     def edits(self, day: date | None = None) -> list[Edit]:
         from backcare.domain.edits import Edit
 
         sql = "SELECT date, action, before, after, at FROM checkin_edits"
-        params: tuple = ()
+        params: tuple[Any, ...] = ()
         if day is not None:
             sql += " WHERE date = ?"
             params = (day.isoformat(),)
@@ -422,7 +422,7 @@ class Store:
         return number, previous
 
     @guarded
-    def routine_versions(self, name: str) -> list[dict]:
+    def routine_versions(self, name: str) -> list[dict[str, Any]]:
         """Every kept version of routine `name`, oldest first: version, source, origin, imported_at, current."""
         rows = self.conn.execute(
             "SELECT version, source, origin, imported_at FROM routine_versions WHERE routine = ? ORDER BY version",
@@ -445,7 +445,7 @@ class Store:
         return row[0] if row else None
 
     @guarded
-    def routines(self) -> list[dict]:
+    def routines(self) -> list[dict[str, Any]]:
         rows = self.conn.execute("SELECT name, origin, imported_at FROM routines ORDER BY name")
         return [{"name": n, "origin": o, "imported_at": at} for n, o, at in rows]
 
@@ -473,7 +473,7 @@ class Store:
         """Sessions in the order they were done (day, then start), optionally of one routine, within
         [since, until], only the `last` N."""
         sql = f"SELECT {_SESSION_COLS} FROM sessions WHERE date >= ? AND date <= ?"
-        params: list = [since.isoformat() if since else "0000-01-01", until.isoformat() if until else "9999-12-31"]
+        params: list[Any] = [since.isoformat() if since else "0000-01-01", until.isoformat() if until else "9999-12-31"]
         if routine is not None:
             sql += " AND routine = ?"
             params.append(routine)
@@ -502,7 +502,7 @@ class Store:
         return previous
 
     @guarded
-    def session_edits(self) -> list[dict]:
+    def session_edits(self) -> list[dict[str, Any]]:
         """Deleted sessions (oldest first): the session's number, day, action, the record as it was, when."""
         rows = self.conn.execute("SELECT session_id, date, action, before, at FROM session_edits ORDER BY id")
         return [
@@ -546,7 +546,7 @@ class Store:
         from backcare.domain.progress import StageEvent
 
         sql = "SELECT routine, date, stage, decision, reasons, manual FROM stage_history"
-        params: tuple = ()
+        params: tuple[Any, ...] = ()
         if routine is not None:
             sql += " WHERE routine = ?"
             params = (routine,)
@@ -608,7 +608,7 @@ class Store:
 
     @guarded
     def schema_version(self) -> int:
-        return self.conn.execute("PRAGMA user_version").fetchone()[0]
+        return int(self.conn.execute("PRAGMA user_version").fetchone()[0])
 
 
 _CHECKIN_COLS = "date, pain, stiffness, sleep, stress, note, tags, settled"
@@ -617,7 +617,7 @@ _SESSION_COLS = f"id, {_SESSION_FIELDS}"
 INSERT_SESSION = f"INSERT INTO sessions ({_SESSION_FIELDS}, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 
 
-def session_values(s: Session) -> tuple:
+def session_values(s: Session) -> tuple[Any, ...]:
     """The stored columns of a session record, after its number (the one place its shape is written)."""
     return (
         s.day.isoformat(),
@@ -632,7 +632,7 @@ def session_values(s: Session) -> tuple:
     )
 
 
-def session_from_row(row: tuple) -> Session:
+def session_from_row(row: tuple[Any, ...]) -> Session:
     """A session record from its stored columns (`_SESSION_COLS`)."""
     from backcare.domain.progress import ExerciseRecord, Session
 
@@ -648,7 +648,7 @@ def _ids(text: str) -> tuple[str, ...]:
     return () if text == "[]" else tuple(json.loads(text))
 
 
-def _checkin(row: tuple) -> CheckIn:
+def _checkin(row: Sequence[Any]) -> CheckIn:
     d, pain, stiffness, sleep, stress, note, tags, settled = row
     return CheckIn(
         date.fromisoformat(d),
@@ -662,7 +662,7 @@ def _checkin(row: tuple) -> CheckIn:
     )
 
 
-def _checkin_values(c: CheckIn) -> tuple:
+def _checkin_values(c: CheckIn) -> tuple[Any, ...]:
     settled = None if c.settled is None else int(c.settled)
     return (c.day.isoformat(), c.pain, c.stiffness, c.sleep, c.stress, c.note, json.dumps(list(c.tags)), settled)
 
@@ -696,7 +696,9 @@ def _insert_version(db: sqlite3.Connection, name: str, number: int, source: str,
     )
 
 
-def _add_edit(db: sqlite3.Connection, day: date, action: str, before: dict, after: dict | None, at: str) -> None:
+def _add_edit(
+    db: sqlite3.Connection, day: date, action: str, before: dict[str, Any], after: dict[str, Any] | None, at: str
+) -> None:
     db.execute(
         "INSERT INTO checkin_edits (date, action, before, after, at) VALUES (?, ?, ?, ?, ?)",
         (day.isoformat(), action, json.dumps(before), json.dumps(after) if after is not None else None, at),
@@ -795,7 +797,7 @@ def _verify_copy(copy: Path, expected: dict[str, int]) -> str | None:
     try:
         rows = [r[0] for r in conn.execute("PRAGMA quick_check")]
         if rows != ["ok"]:
-            return rows[0]
+            return str(rows[0])
         for table, n in expected.items():
             found = conn.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]
             if found != n:

@@ -249,4 +249,4 @@ def apply(db: sqlite3.Connection, *, upto: int = LATEST) -> int:
             if db.in_transaction:
                 db.execute("ROLLBACK")
             raise
-    return db.execute("PRAGMA user_version").fetchone()[0]
+    return int(db.execute("PRAGMA user_version").fetchone()[0])

@@ -102,12 +102,12 @@ _CHECKIN_NAMES = tuple(_CHECKIN_COLS.split(", "))
 _SESSION_NAMES = tuple(_SESSION_COLS.split(", "))
 
 
-def _session_public(session: Session, at: str) -> dict:
+def _session_public(session: Session, at: str) -> dict[str, Any]:
     """A session record as the export holds it (the one place its shape is set: Session.as_dict)."""
     return {**session.as_dict(), "at": at}
 
 
-def _session_of(row: sqlite3.Row) -> dict:
+def _session_of(row: sqlite3.Row) -> dict[str, Any]:
     return _session_public(session_from_row(tuple(row[k] for k in _SESSION_NAMES)), row["at"])
 
 
@@ -310,7 +310,7 @@ class _Seen:
         self.db.execute("DELETE FROM temp.import_counts")
 
 
-def _checkin_row(c: dict) -> tuple:
+def _checkin_row(c: dict[str, Any]) -> tuple[Any, ...]:
     settled = None if c.get("settled") is None else int(c["settled"])
     return (
         c["pain"],
@@ -323,7 +323,7 @@ def _checkin_row(c: dict) -> tuple:
     )
 
 
-def _checkin_public(c: dict) -> dict:
+def _checkin_public(c: dict[str, Any]) -> dict[str, Any]:
     """The same shape as CheckIn.as_dict(), used for edit history entries."""
     return {
         "date": c["date"],
@@ -337,7 +337,7 @@ def _checkin_public(c: dict) -> dict:
     }
 
 
-def _merge_checkin(db: sqlite3.Connection, c: dict, result: MergeResult, replace: bool, stamp: str) -> None:
+def _merge_checkin(db: sqlite3.Connection, c: dict[str, Any], result: MergeResult, replace: bool, stamp: str) -> None:
     day = c["date"]
     incoming = _checkin_public(c)
     row = db.execute(f"SELECT {_CHECKIN_COLS} FROM checkins WHERE date = ?", (day,)).fetchone()
@@ -372,7 +372,7 @@ def _edit_key(d: str, action: str, before: Any, after: Any, at: str) -> bytes:
     return _digest(d, action, before, after, at)
 
 
-def _merge_edit(db: sqlite3.Connection, seen: _Seen, e: dict, result: MergeResult) -> None:
+def _merge_edit(db: sqlite3.Connection, seen: _Seen, e: dict[str, Any], result: MergeResult) -> None:
     after = e.get("after")
     key = _edit_key(e["date"], e["action"], e["before"], after, e["at"])
     fresh = seen.add(
@@ -393,7 +393,7 @@ def _merge_edit(db: sqlite3.Connection, seen: _Seen, e: dict, result: MergeResul
     result.added["checkin_edits"] += 1
 
 
-def _merge_session(db: sqlite3.Connection, seen: _Seen, record: dict, result: MergeResult) -> None:
+def _merge_session(db: sqlite3.Connection, seen: _Seen, record: dict[str, Any], result: MergeResult) -> None:
     """Sessions are records, never overwritten: a record already here (the same in every field) is skipped
     as often as it is here, any other is added. An older export's one-a-day rows read as one record each."""
     from backcare.domain.progress import Session
@@ -407,7 +407,7 @@ def _merge_session(db: sqlite3.Connection, seen: _Seen, record: dict, result: Me
     result.added["sessions"] += 1
 
 
-def _merge_session_edit(db: sqlite3.Connection, seen: _Seen, e: dict, result: MergeResult) -> None:
+def _merge_session_edit(db: sqlite3.Connection, seen: _Seen, e: dict[str, Any], result: MergeResult) -> None:
     key = _digest(e["session"], e["date"], e["action"], e["before"], e["at"])
     fresh = seen.add(
         "session_edit",
@@ -428,7 +428,7 @@ def _stage_key(routine: str, d: str, stage: str, decision: str, reasons: Any, ma
     return _digest(routine, d, stage, decision, reasons, manual, at)
 
 
-def _merge_stage(db: sqlite3.Connection, seen: _Seen, s: dict, result: MergeResult) -> None:
+def _merge_stage(db: sqlite3.Connection, seen: _Seen, s: dict[str, Any], result: MergeResult) -> None:
     reasons = list(s.get("reasons") or [])
     manual = bool(s.get("manual"))
     key = _stage_key(s["routine"], s["date"], s["stage"], s["decision"], reasons, manual, s["at"])
@@ -450,7 +450,7 @@ def _merge_stage(db: sqlite3.Connection, seen: _Seen, s: dict, result: MergeResu
     result.added["stage_history"] += 1
 
 
-def _merge_screen(db: sqlite3.Connection, seen: _Seen, s: dict, result: MergeResult) -> None:
+def _merge_screen(db: sqlite3.Connection, seen: _Seen, s: dict[str, Any], result: MergeResult) -> None:
     key = _digest(s["date"], s["answers"], s["at"])
     fresh = seen.add(
         "screen",
@@ -468,7 +468,7 @@ def _merge_screen(db: sqlite3.Connection, seen: _Seen, s: dict, result: MergeRes
     result.added["safety_screens"] += 1
 
 
-def _merge_topic(db: sqlite3.Connection, t: dict, result: MergeResult) -> None:
+def _merge_topic(db: sqlite3.Connection, t: dict[str, Any], result: MergeResult) -> None:
     topic, first, last = t["topic"], t["first_read"], t["last_read"]
     row = db.execute("SELECT first_read, last_read FROM topics_read WHERE topic = ?", (topic,)).fetchone()
     if row is None:
@@ -482,7 +482,7 @@ def _merge_topic(db: sqlite3.Connection, t: dict, result: MergeResult) -> None:
     result.same += 1  # the same topic, perhaps read on more days: not new, not a conflict
 
 
-def _merge_routine(db: sqlite3.Connection, r: dict, result: MergeResult, replace: bool) -> None:
+def _merge_routine(db: sqlite3.Connection, r: dict[str, Any], result: MergeResult, replace: bool) -> None:
     name = r["name"]
     cursor = db.cursor()
     cursor.row_factory = sqlite3.Row
