@@ -71,9 +71,11 @@ footer { margin-top: 4mm; color: #555; font-size: 8pt; border-top: 1px solid #bb
 
 
 def clean(text: object) -> str:
-    """Text made safe for the page: invisible and direction-changing characters shown as a replacement mark,
-    then HTML-escaped."""
-    return escape(str(text).translate(_NEUTRAL), quote=True)
+    """Text made safe for the page: control and direction-changing characters made visible and inert (the
+    project's shared rule), zero-width marks replaced, then HTML-escaped."""
+    from backcare.textsafe import inert
+
+    return escape(inert(str(text).translate(_NEUTRAL)), quote=True)
 
 
 def pain_guidance(limit: int) -> str:

@@ -508,7 +508,7 @@ def _merge_routine(db: sqlite3.Connection, r: dict[str, Any], result: MergeResul
         )
 
 
-def _merge_routine_image(db: sqlite3.Connection, p: dict, result: MergeResult, replace: bool) -> None:
+def _merge_routine_image(db: sqlite3.Connection, p: dict[str, Any], result: MergeResult, replace: bool) -> None:
     data = base64.b64decode(p["data"])
     key = (p["routine"], p["exercise"])
     row = db.execute("SELECT path, data FROM routine_images WHERE routine = ? AND exercise = ?", key).fetchone()
@@ -526,7 +526,7 @@ def _merge_routine_image(db: sqlite3.Connection, p: dict, result: MergeResult, r
             )
 
 
-def _merge_profile(db: sqlite3.Connection, p: dict, result: MergeResult, replace: bool, stamp: str) -> None:
+def _merge_profile(db: sqlite3.Connection, p: dict[str, Any], result: MergeResult, replace: bool, stamp: str) -> None:
     name, value = p["field"], p["value"]
     row = db.execute("SELECT value FROM profile WHERE field = ?", (name,)).fetchone()
     if row is None:
