@@ -91,6 +91,12 @@ COMMANDS: list[tuple[str, str, str, str]] = [
     ("trend", "trend", "trend", "Pain and stiffness over time. A chart, baseline vs now, weeks, sessions and tags."),
     ("report", "report", "report", "A one-page report for your physio or doctor. HTML (default) or Markdown."),
     (
+        "profile",
+        "profile",
+        "profile",
+        "Who the data belongs to. Name, clinic id and clinician, for hand-outs and reports.",
+    ),
+    (
         "safety",
         "safety",
         "safety_app",

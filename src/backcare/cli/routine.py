@@ -197,3 +197,12 @@ def _register_file_commands() -> None:
 
 
 _register_file_commands()
+
+
+def _register_print() -> None:
+    from backcare.cli.handout import print_
+
+    routine_app.command("print", help="Print your routine as a hand-out. HTML for A4 paper, or Markdown.")(print_)
+
+
+_register_print()

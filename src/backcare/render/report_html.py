@@ -35,6 +35,7 @@ h2 { font-size: 12pt; margin: 5mm 0 1.5mm; padding-bottom: 0.5mm; border-bottom:
      break-after: avoid; page-break-after: avoid; }
 p { margin: 1mm 0; }
 .meta { color: #444; font-size: 9.5pt; }
+.who { font-size: 11pt; font-weight: bold; margin: 1mm 0; }
 .muted { color: #555; font-size: 9pt; }
 .summary { display: grid; grid-template-columns: repeat(4, 1fr); gap: 2mm; margin: 3mm 0 1mm; }
 .figure { border: 1px solid #ccc; border-radius: 2mm; padding: 1.5mm 2.5mm; }
@@ -86,6 +87,7 @@ def render(report) -> str:  # report: backcare.services.report.Report
         "<body>",
         "<header>",
         "<h1>Back pain self-care report</h1>",
+        *([f'<p class="who">{e(report.who)}</p>'] if report.who else []),
         f'<p class="meta">Period: <b>{_d(t.start)} to {_d(t.end)}</b> ({t.n_days} days). '
         f"Made on {_d(report.generated)} by backcare {e(__version__)} from the person's own daily ratings "
         "(0 = no pain or stiffness, 10 = the worst imaginable).</p>",

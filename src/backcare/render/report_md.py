@@ -43,6 +43,7 @@ def render(report) -> str:  # report: backcare.services.report.Report
     lines = [
         "# Back pain self-care report",
         "",
+        *([f"**{md(report.who)}**", ""] if report.who else []),
         f"**Period:** {_d(t.start)} to {_d(t.end)} ({t.n_days} days). "
         f"Made on {_d(report.generated)} by backcare {__version__} from the person's own daily ratings "
         "(0 = no pain or stiffness, 10 = the worst imaginable).",

@@ -28,6 +28,14 @@ class Report:
     notes: list[tuple[date, str]]
     safety_now: list[str] = field(default_factory=list)  # the safety notice as of the report's day
     clearances: list[Clearance] = field(default_factory=list)  # every clinician's clearance, oldest first
+    profile: dict[str, str] = field(default_factory=dict)  # who the data belongs to (backcare profile)
+
+    @property
+    def who(self) -> str:
+        """The profile as one line ('Name: ... · Clinician: ...'), or '' when none is set."""
+        from backcare.services.profile import who_line
+
+        return who_line(self.profile)
 
     def stage_name(self, stage_id: str) -> str:
         return self.trend.routine.stage_name(stage_id)
@@ -62,6 +70,7 @@ class Report:
             "notes": [{"date": d.isoformat(), "note": n} for d, n in self.notes],
             "safety_now": list(self.safety_now),
             "clearances": [clearance_dict(c) for c in self.clearances],
+            "profile": dict(self.profile),
         }
 
 
@@ -97,4 +106,5 @@ def build(store: Store, today: date, days: int | None = trends.DEFAULT_DAYS) -> 
         notes=[(c.day, c.note) for c in t.checkins if c.note],
         safety_now=notice(safety.current(store, today)),
         clearances=store.clearances(),
+        profile=store.profile(),
     )

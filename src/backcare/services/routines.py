@@ -144,9 +144,11 @@ def import_routine(
         raise BackcareError(f"{problems[0]}{more}" if problems else f"{path} is not a valid routine.")
     key = check_name(name or routine.name)
     text = path.read_bytes().decode("utf-8-sig")
+    images = _read_images(path, routine)
     day = today or date.today()
     stage, event, moved = _stage_after_import(store, key, text, routine, day, pick)
     version, previous = store.save_routine_version(key, text, str(path.resolve()), event)
+    store.save_routine_images(key, images)
     store.set_setting(ACTIVE_KEY, key)
     return Imported(key, routine, version, previous, stage, moved)
 
@@ -240,6 +242,19 @@ def versions(store: Store, name: str) -> list[dict]:
         }
         for row in store.routine_versions(name)
     ]
+
+
+def _read_images(path: Path, routine: Routine) -> list[tuple[str, str, str, bytes]]:
+    """The routine's pictures, read now (already checked): kept in the database, since the folder may go."""
+    from backcare.content.images import read_image
+
+    out = []
+    for exercise, relative in routine.images:
+        found = read_image(path.parent, relative)
+        if isinstance(found, str):
+            raise BackcareError(f"{path}: {found}; nothing was imported.")
+        out.append((exercise, relative, *found))
+    return out
 
 
 def check_name(name: str, hint: str = "; choose another with --name") -> str:

@@ -97,7 +97,14 @@ def report(result: MergeResult) -> list[str]:
     lines = []
     verb = "replaced by the file's version" if result.replaced else "kept yours"
     for conflict in result.conflicts[:MAX_CONFLICT_LINES]:
-        what = {"checkin": "check-in", "session": "session", "routine": "routine file", "setting": "setting"}
+        what = {
+            "checkin": "check-in",
+            "session": "session",
+            "routine": "routine file",
+            "profile": "profile",
+            "routine picture": "routine picture",
+            "setting": "setting",
+        }
         lines.append(
             f"Conflict: {what[conflict.kind]} {conflict.key} differs in {', '.join(conflict.fields)} ({verb})."
         )

@@ -577,6 +577,45 @@ class Store:
             StageEvent(r, date.fromisoformat(d), s, dec, tuple(json.loads(rs)), bool(m)) for r, d, s, dec, rs, m in rows
         ]
 
+    # -- profile -----------------------------------------------------------------------------
+    @guarded
+    def profile(self) -> dict[str, str]:
+        """The profile fields that are set (name, clinic_id, clinician), in that order."""
+        from backcare.domain.profile import FIELDS
+
+        rows = dict(self.conn.execute("SELECT field, value FROM profile"))
+        return {f: rows[f] for f in FIELDS if f in rows}
+
+    @guarded
+    def set_profile(self, changes: dict[str, str | None]) -> None:
+        """Set profile fields in one transaction; None or '' clears a field."""
+        with self.write() as db:
+            for name, value in changes.items():
+                if value:
+                    db.execute(
+                        "INSERT INTO profile (field, value, updated_at) VALUES (?, ?, ?)"
+                        " ON CONFLICT (field) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
+                        (name, value, now_utc()),
+                    )
+                else:
+                    db.execute("DELETE FROM profile WHERE field = ?", (name,))
+
+    @guarded
+    def save_routine_images(self, routine: str, images: list[tuple[str, str, str, bytes]]) -> None:
+        """Keep the pictures of an imported routine: (exercise, path, media type, bytes); replaces earlier ones."""
+        with self.write() as db:
+            db.execute("DELETE FROM routine_images WHERE routine = ?", (routine,))
+            db.executemany(
+                "INSERT INTO routine_images (routine, exercise, path, mime, data) VALUES (?, ?, ?, ?, ?)",
+                [(routine, *image) for image in images],
+            )
+
+    @guarded
+    def routine_images(self, routine: str) -> dict[str, tuple[str, bytes]]:
+        """exercise id -> (media type, bytes) of the pictures kept with a routine."""
+        rows = self.conn.execute("SELECT exercise, mime, data FROM routine_images WHERE routine = ?", (routine,))
+        return {exercise: (mime, bytes(data)) for exercise, mime, data in rows}
+
     # -- health ------------------------------------------------------------------------------
     @guarded
     def counts(self) -> dict[str, int]:
@@ -654,7 +693,7 @@ def _checkin(row: Sequence[Any]) -> CheckIn:
     )
 
 
-def _screen(row: tuple) -> Screen:
+def _screen(row: tuple[str, str, int | None]) -> Screen:
     from backcare.domain.safety import Screen
 
     d, answers, seen = row

@@ -221,6 +221,33 @@ def m005_clearances(db: sqlite3.Connection) -> None:
     db.execute("ALTER TABLE safety_screens ADD COLUMN seen_doctor INTEGER CHECK (seen_doctor IN (0, 1))")
 
 
+@migration
+def m008_profile(db: sqlite3.Connection) -> None:
+    """Who the data belongs to, for hand-outs and reports: a few optional text fields, kept only here. And the
+    pictures an imported routine gives its exercises, kept with it (the routine's folder may be gone later)."""
+    db.execute(
+        """
+        CREATE TABLE profile (
+            field TEXT PRIMARY KEY CHECK (field IN ('name', 'clinic_id', 'clinician')),
+            value TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE routine_images (
+            routine TEXT NOT NULL,
+            exercise TEXT NOT NULL,
+            path TEXT NOT NULL,
+            mime TEXT NOT NULL CHECK (mime IN ('image/png', 'image/jpeg', 'image/svg+xml')),
+            data BLOB NOT NULL,
+            PRIMARY KEY (routine, exercise)
+        )
+        """
+    )
+
+
 LATEST = len(MIGRATIONS)
 
 

@@ -9,6 +9,7 @@ missing, skips what is already there, and reports what differs (keeping the stor
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import sqlite3
@@ -47,6 +48,8 @@ KINDS = (
     ("checkin_edits", "earlier check-in version", "earlier check-in versions"),
     ("routines", "routine file", "routine files"),
     ("topics_read", "topic read", "topics read"),
+    ("routine_images", "routine picture", "routine pictures"),
+    ("profile", "profile field", "profile fields"),
     ("settings", "setting", "settings"),
 )
 
@@ -55,7 +58,7 @@ KINDS = (
 class Conflict:
     """Something present on both sides with different values."""
 
-    kind: str  # checkin | session | routine | setting
+    kind: str  # checkin | session | routine | profile | setting
     key: str  # the date, "date routine", routine name or setting key
     fields: tuple[str, ...]
 
@@ -211,6 +214,28 @@ def _sections(store: Store) -> Iterator[tuple[str, Any]]:
             for row in _rows(db, "SELECT name, origin, imported_at, source FROM routines ORDER BY name")
         ),
     )
+    yield (
+        "routine_images",
+        (
+            {
+                "routine": row["routine"],
+                "exercise": row["exercise"],
+                "path": row["path"],
+                "mime": row["mime"],
+                "data": base64.b64encode(row["data"]).decode("ascii"),
+            }
+            for row in _rows(
+                db, "SELECT routine, exercise, path, mime, data FROM routine_images ORDER BY routine, exercise"
+            )
+        ),
+    )
+    yield (
+        "profile",
+        (
+            {"field": row["field"], "value": row["value"], "updated_at": row["updated_at"]}
+            for row in _rows(db, "SELECT field, value, updated_at FROM profile ORDER BY field")
+        ),
+    )
     yield "settings", {row["key"]: row["value"] for row in _rows(db, "SELECT key, value FROM settings ORDER BY key")}
 
 
@@ -252,6 +277,10 @@ def merge(store: Store, records: Iterable[tuple[str, Any]], *, replace: bool = F
                 _merge_topic(db, record, result)
             elif section == "routines":
                 _merge_routine(db, record, result, replace)
+            elif section == "routine_images":
+                _merge_routine_image(db, record, result, replace)
+            elif section == "profile":
+                _merge_profile(db, record, result, replace, stamp)
             elif section == "settings":
                 _merge_settings(db, record, result, replace)
         seen.drop()
@@ -526,6 +555,44 @@ def _merge_routine(db: sqlite3.Connection, r: dict[str, Any], result: MergeResul
             "UPDATE routines SET source = ?, origin = ?, imported_at = ? WHERE name = ?",
             (r["source"], r.get("origin"), r["imported_at"], name),
         )
+
+
+def _merge_routine_image(db: sqlite3.Connection, p: dict[str, Any], result: MergeResult, replace: bool) -> None:
+    data = base64.b64decode(p["data"])
+    key = (p["routine"], p["exercise"])
+    row = db.execute("SELECT path, data FROM routine_images WHERE routine = ? AND exercise = ?", key).fetchone()
+    values = (p["path"], p["mime"], data, *key)
+    if row is None:
+        db.execute("INSERT INTO routine_images (path, mime, data, routine, exercise) VALUES (?, ?, ?, ?, ?)", values)
+        result.added["routine_images"] += 1
+    elif (row[0], bytes(row[1])) == (p["path"], data):
+        result.same += 1
+    else:
+        result.conflicts.append(Conflict("routine picture", f"{key[0]}: {key[1]}", ("picture",)))
+        if replace:
+            db.execute(
+                "UPDATE routine_images SET path = ?, mime = ?, data = ? WHERE routine = ? AND exercise = ?", values
+            )
+
+
+def _merge_profile(db: sqlite3.Connection, p: dict[str, Any], result: MergeResult, replace: bool, stamp: str) -> None:
+    name, value = p["field"], p["value"]
+    row = db.execute("SELECT value FROM profile WHERE field = ?", (name,)).fetchone()
+    if row is None:
+        db.execute(
+            "INSERT INTO profile (field, value, updated_at) VALUES (?, ?, ?)",
+            (name, value, p.get("updated_at") or stamp),
+        )
+        result.added["profile"] += 1
+    elif row[0] == value:
+        result.same += 1
+    else:
+        result.conflicts.append(Conflict("profile", name, ("value",)))
+        if replace:
+            db.execute(
+                "UPDATE profile SET value = ?, updated_at = ? WHERE field = ?",
+                (value, p.get("updated_at") or stamp, name),
+            )
 
 
 def _merge_settings(db: sqlite3.Connection, settings: dict[str, str], result: MergeResult, replace: bool) -> None:
