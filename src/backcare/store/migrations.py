@@ -129,7 +129,7 @@ def m004_topics_read(db: sqlite3.Connection) -> None:
 
 
 @migration
-def m007_session_records(db: sqlite3.Connection) -> None:
+def m005_session_records(db: sqlite3.Connection) -> None:
     """Sessions become records: several a day, each with its start time and, per exercise, its status, the sets
     done and the dose prescribed. Every earlier one-a-day row becomes one record (its done and skipped lists
     become the exercise list; sets unknown). Deleted sessions are kept in session_edits."""
@@ -203,7 +203,7 @@ def m006_routine_versions(db: sqlite3.Connection) -> None:
 
 
 @migration
-def m005_clearances(db: sqlite3.Connection) -> None:
+def m007_clearances(db: sqlite3.Connection) -> None:
     # A clinician's clearance of the history answers of the safety screen (a past cancer, a fall).
     db.execute(
         """
@@ -222,7 +222,7 @@ def m005_clearances(db: sqlite3.Connection) -> None:
 
 
 @migration
-def m008_profile(db: sqlite3.Connection) -> None:
+def m008_profile_and_routine_images(db: sqlite3.Connection) -> None:
     """Who the data belongs to, for hand-outs and reports: a few optional text fields, kept only here. And the
     pictures an imported routine gives its exercises, kept with it (the routine's folder may be gone later)."""
     db.execute(
