@@ -110,6 +110,7 @@ def export(
     output: Annotated[
         Optional[Path], typer.Option("--output", "-o", metavar="FILE", help="Write here instead of stdout.")
     ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite FILE if it exists.")] = False,
 ) -> None:
     from backcare.services import routines
 
@@ -119,8 +120,9 @@ def export(
         return
     from backcare.services.files import write_private
 
-    write_private(output, text, protect=state(ctx).store().path)
-    typer.echo(f"Wrote {output}.")
+    target = write_private(output, text, force=force, protect=state(ctx).store().path, what="routine file")
+    if target.path is not None:
+        typer.echo(f"Wrote {target}.")
 
 
 @routine_app.command("exercises", help="List the exercise library. Ids for routine files, with default doses.")

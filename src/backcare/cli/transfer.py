@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import enum
-import sys
 from typing import Annotated, Optional
 
 import typer
@@ -34,24 +33,21 @@ def export(
             "--output",
             "-o",
             metavar="FILE",
-            help="Write to FILE (readable by you only) instead of printing.",
+            help="Write to FILE (readable by you only) instead of printing; '-' for standard output.",
             show_default=False,
         ),
     ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite FILE if it exists.")] = False,
 ) -> None:
-    from pathlib import Path
-
     from backcare.services import transfer
-    from backcare.services.files import write_private
+    from backcare.services.files import plan, write_output
 
     store = state(ctx).store()
+    target = plan(output if output is not None else "-", force=force, protect=store.path, what="export file")
     text = transfer.export(store, fmt.value)
-    if output is None:
-        sys.stdout.write(text)
-        sys.stdout.flush()
-        return
-    path = write_private(Path(output).expanduser(), text, protect=store.path)
-    typer.echo(f"Exported {fmt.value.upper()} to {path} (readable by you only).", err=True)
+    write_output(target, text)
+    if target.path is not None:
+        typer.echo(f"Exported {fmt.value.upper()} to {target} (readable by you only).", err=True)
 
 
 def import_(
@@ -89,6 +85,7 @@ def backup(
             show_default=False,
         ),
     ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite FILE if it exists.")] = False,
 ) -> None:
     from datetime import datetime
     from pathlib import Path
@@ -96,7 +93,7 @@ def backup(
     from backcare.services import transfer
 
     dest = Path(output).expanduser() if output else None
-    path, info = transfer.backup(state(ctx).store(), dest, cwd=Path.cwd(), now=datetime.now())
+    path, info = transfer.backup(state(ctx).store(), dest, cwd=Path.cwd(), now=datetime.now(), force=force)
     typer.echo(str(path))
     n, m = info["checkins"], info["sessions"]
     typer.echo(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -94,26 +95,26 @@ def backup_name(now: datetime) -> str:
     return f"backcare-backup-{now:%Y%m%d-%H%M%S}.db"
 
 
-def backup(store: Store, dest: Path | None, *, cwd: Path, now: datetime) -> tuple[Path, dict[str, Any]]:
-    """A consistent copy through SQLite's backup API; never overwrites an existing file."""
+def backup(
+    store: Store, dest: Path | None, *, cwd: Path, now: datetime, force: bool = False
+) -> tuple[Path, dict[str, Any]]:
+    """A consistent copy through SQLite's backup API; never overwrites or follows an existing file."""
+    from backcare.outfiles import FILE, plan
+
+    replace = False
     if dest is None or dest.is_dir():
         folder = dest if dest is not None else cwd
         path = folder / backup_name(now)
         n = 2
-        while path.exists():  # two backups in the same second
+        while os.path.lexists(path):  # two backups in the same second (or a link planted at the name)
             path = folder / f"{backup_name(now)[:-3]}-{n}.db"
             n += 1
     else:
-        path = dest
-        if path.exists() or path.is_symlink():
-            raise BackcareError(f"{path} already exists; backcare does not overwrite files. Choose another name.")
-        if not path.parent.is_dir():
-            raise BackcareError(f"The folder {path.parent} does not exist, so no backup was written.")
-    try:
-        store.backup_to(path)
-    except BaseException:
-        path.unlink(missing_ok=True)
-        raise
+        target = plan(dest, force=force, protect=store.path, what="backup file")
+        if target.kind != FILE or target.path is None:
+            raise BackcareError(f"{dest} is not a regular file; a backup is a database file, so give a file name.")
+        path, replace = target.path, target.replace
+    store.backup_to(path, replace=replace)
     info = store_transfer.verify_backup(path)
     if not info["ok"]:
         raise BackcareError(f"The backup at {path} failed its integrity check; do not rely on it.")

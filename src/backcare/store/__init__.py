@@ -130,15 +130,27 @@ class Store:
         self.conn.execute("COMMIT")
 
     @guarded
-    def backup_to(self, dest: Path) -> None:
-        """A consistent copy through SQLite's backup API (safe while others write)."""
-        _create_private_file(dest, exclusive=False)
-        target = sqlite3.connect(dest)
+    def backup_to(self, dest: Path, *, replace: bool = False) -> None:
+        """A consistent copy through SQLite's backup API (safe while others write). It is written beside `dest`
+        as a new 0600 file and moved into place whole (over an existing file only with `replace`); a failure leaves
+        nothing behind."""
+        from backcare.outfiles import atomic_path, full_disk_message
+
         try:
-            self.conn.backup(target)
-        finally:
-            target.close()
-        os.chmod(dest, 0o600)
+            with atomic_path(dest, replace=replace) as tmp:
+                target = sqlite3.connect(tmp)
+                try:
+                    self.conn.backup(target)
+                finally:
+                    target.close()
+        except FileExistsError:
+            raise StoreError(
+                f"{dest} already exists; backcare does not overwrite files. Choose another name."
+            ) from None
+        except (sqlite3.Error, OSError) as exc:
+            if "full" in str(exc).lower() or getattr(exc, "errno", None) in (28, 122):  # ENOSPC, EDQUOT
+                raise StoreError(full_disk_message(dest)) from exc
+            raise
 
     # -- check-ins ---------------------------------------------------------------------------
     @guarded

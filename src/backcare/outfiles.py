@@ -1,0 +1,423 @@
+"""Files backcare writes where the person asks (reports, exports, routine files, backups), and the folders it makes.
+
+One rule for every such file:
+- `-` means standard output; an existing FIFO or character device (a pipe, /dev/null, a terminal) is written to
+  as a stream, never replaced by a regular file.
+- An existing regular file is replaced only with `--force`; anything else (a folder, a socket, a block device,
+  a link pointing nowhere) is refused.
+- The live database, its journal, WAL and shared-memory files and its `.bak` backups are refused, however they
+  are reached (another name, a symbolic link, a hard link): files are compared by device and inode.
+- A new file is created 0600 with O_CREAT | O_EXCL | O_NOFOLLOW, written whole in the destination folder, flushed
+  to disk and then moved into place, so a reader never sees half a file and a failure leaves nothing behind.
+
+Standard library only: the store uses it too, and it is imported on the paths that write files.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from backcare.errors import BackcareError, InvalidInput
+
+SIDECARS = ("-journal", "-wal", "-shm")
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
+_NO_LINKS = {errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV, errno.EMLINK, errno.ENOSYS}
+STDOUT = "stdout"
+STREAM = "stream"
+FILE = "file"
+
+
+class Target:
+    """Where an output goes: standard output, an existing stream (FIFO, device), or a regular file."""
+
+    __slots__ = ("kind", "path", "replace")
+
+    def __init__(self, kind: str, path: Path | None, replace: bool = False):
+        self.kind = kind
+        self.path = path
+        self.replace = replace
+
+    def __str__(self) -> str:
+        return "standard output" if self.path is None else str(self.path)
+
+
+# -- creating files and folders ------------------------------------------------------------------
+
+
+def create_private(path: str | os.PathLike[str]) -> int:
+    """Open a new file for writing, mode 0600 whatever the umask. Never follows a link or reuses a file."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | _CLOEXEC, 0o600)
+    try:
+        os.fchmod(fd, 0o600)  # the umask can only remove bits; this also undoes an umask of 0777
+    except OSError:
+        os.close(fd)
+        raise
+    return fd
+
+
+def make_private_dirs(path: Path) -> list[Path]:
+    """Create `path` and every missing parent, each 0700 whatever the umask. Returns the folders created here.
+
+    Folders that already exist are left as they are (they may be shared, like ~/.cache): only folders
+    created by this call have their mode set, through a descriptor opened without following links.
+    """
+    missing: list[Path] = []
+    current = Path(os.path.abspath(path))
+    while not os.path.lexists(current):
+        missing.append(current)
+        if current.parent == current:
+            break
+        current = current.parent
+    created = []
+    for folder in reversed(missing):
+        try:
+            os.mkdir(folder, 0o700)
+        except FileExistsError:
+            continue  # made by someone else meanwhile: not ours to change
+        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | _NOFOLLOW | _CLOEXEC)
+        try:
+            os.fchmod(fd, 0o700)
+        finally:
+            os.close(fd)
+        created.append(folder)
+    return created
+
+
+def tighten_if_ours(path: Path, mode: int = 0o600, *, header: bytes | None = None) -> bool:
+    """Set `mode` on an existing file only if it is a regular file owned by this user (and, when `header` is
+    given, empty or starting with it). Never follows a link, never opens a device. True when it was changed."""
+    try:
+        before = os.lstat(path)
+    except OSError:
+        return False
+    if not stat.S_ISREG(before.st_mode) or before.st_uid != os.getuid() or before.st_mode & 0o777 == mode:
+        return False
+    try:
+        fd = os.open(path, os.O_RDONLY | _NOFOLLOW | _CLOEXEC | getattr(os, "O_NONBLOCK", 0))
+    except OSError:
+        return False
+    try:
+        now = os.fstat(fd)
+        if (now.st_dev, now.st_ino) != (before.st_dev, before.st_ino) or not stat.S_ISREG(now.st_mode):
+            return False  # replaced between the look and the open
+        if header is not None and now.st_size and os.pread(fd, len(header), 0) != header:
+            return False  # not the kind of file backcare makes: leave it untouched
+        os.fchmod(fd, mode)
+        return True
+    except OSError:
+        return False
+    finally:
+        os.close(fd)
+
+
+# -- deciding where an output goes ---------------------------------------------------------------
+
+
+def protected_ids(database: Path) -> tuple[set[tuple[int, int]], tuple[int, int] | None, set[str]]:
+    """(device, inode) of the database and its companions, of its folder, and the companions' names."""
+    folder = database.parent
+    names = {database.name, *(database.name + s for s in SIDECARS)}
+    ids: set[tuple[int, int]] = set()
+    try:
+        fst = os.stat(folder)
+        folder_id: tuple[int, int] | None = (fst.st_dev, fst.st_ino)
+        backups = [p.name for p in folder.glob(f"{database.name}*.bak")]
+    except OSError:
+        folder_id, backups = None, []
+    for name in (*names, *backups):
+        try:
+            st = os.stat(folder / name)
+        except OSError:
+            continue
+        ids.add((st.st_dev, st.st_ino))
+    return ids, folder_id, names
+
+
+def is_protected(path: Path, database: Path) -> bool:
+    """True when writing `path` would write the live database, one of its companions or a backup of it."""
+    ids, folder_id, names = protected_ids(database)
+    try:
+        st = os.stat(path)
+        if (st.st_dev, st.st_ino) in ids:
+            return True
+    except OSError:
+        pass
+    try:
+        real = Path(os.path.realpath(path))
+        pst = os.stat(real.parent)
+    except OSError:
+        return False
+    if folder_id is None or (pst.st_dev, pst.st_ino) != folder_id:
+        return False
+    return real.name in names or (real.name.startswith(database.name) and real.name.endswith(".bak"))
+
+
+def plan(name: str | os.PathLike[str], *, force: bool, protect: Path | None = None, what: str = "file") -> Target:
+    """Where output named `name` goes, or a BackcareError saying why nothing will be written there."""
+    text = os.fspath(name)
+    if text == "-":
+        return Target(STDOUT, None)
+    if not text.strip():
+        raise InvalidInput(f"The {what} name is blank; give a file name, or '-' for standard output.")
+    path = Path(text).expanduser()
+    try:
+        link = os.lstat(path)
+    except FileNotFoundError:
+        link = None
+    except OSError as exc:
+        raise BackcareError(f"backcare cannot use {path} ({exc.strerror or exc}); nothing was written.") from None
+    st = link
+    if link is not None and stat.S_ISLNK(link.st_mode):
+        try:
+            st = os.stat(path)
+        except OSError:
+            raise BackcareError(
+                f"{path} is a link to a file that does not exist; backcare does not follow it. "
+                "Choose another name (nothing was written)."
+            ) from None
+        path = Path(os.path.realpath(path))
+    if protect is not None and is_protected(path, protect):
+        raise BackcareError(
+            f"{path} is backcare's own database (or one of its journal or backup files); "
+            "choose another file (nothing was written)."
+        )
+    if st is None:
+        folder = path.parent
+        if not folder.is_dir():
+            raise BackcareError(f"The folder {folder} does not exist, so nothing was written.")
+        return Target(FILE, path)
+    if stat.S_ISDIR(st.st_mode):
+        raise BackcareError(f"{path} is a folder; give a file name to write to (nothing was written).")
+    if stat.S_ISFIFO(st.st_mode) or stat.S_ISCHR(st.st_mode):
+        return Target(STREAM, path)
+    if not stat.S_ISREG(st.st_mode):
+        raise BackcareError(f"{path} is not a regular file; backcare does not replace it (nothing was written).")
+    if not force:
+        raise BackcareError(f"{path} already exists: pass --force to overwrite it (nothing was written).")
+    return Target(FILE, path, replace=True)
+
+
+# -- writing -------------------------------------------------------------------------------------
+
+
+def full_disk_message(path: Path) -> str:
+    return (
+        f"The disk holding {path.parent} is full, so {path} was not written. Free some space or choose another place."
+    )
+
+
+def _failure(path: Path, exc: OSError) -> BackcareError:
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return BackcareError(full_disk_message(path))
+    return BackcareError(f"backcare cannot write {path} ({exc.strerror or exc}); nothing was written.")
+
+
+def discard(tmp: Path) -> None:
+    """Remove a temporary file and any SQLite companion files left beside it."""
+    for suffix in ("", *SIDECARS):
+        try:
+            os.unlink(f"{tmp}{suffix}")
+        except OSError:
+            pass
+
+
+def _temp_name(path: Path) -> Path:
+    return path.with_name(f".{path.name}.{os.getpid()}-{os.urandom(4).hex()}.tmp")
+
+
+def _sync_folder(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | _CLOEXEC)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def commit(tmp: Path, path: Path, *, replace: bool) -> None:
+    """Move a finished temporary file into place; without `replace`, never over a file that appeared meanwhile."""
+    if replace:
+        os.replace(tmp, path)
+    else:
+        try:
+            os.link(tmp, path, follow_symlinks=False)
+        except OSError as exc:
+            if exc.errno not in _NO_LINKS:
+                raise
+            if os.path.lexists(path):  # a file system without hard links: check, then rename
+                raise FileExistsError(errno.EEXIST, "File exists", str(path)) from None
+            os.rename(tmp, path)
+        else:
+            os.unlink(tmp)
+    _sync_folder(path.parent)
+
+
+@contextmanager
+def atomic_path(path: Path, *, replace: bool = False) -> Iterator[Path]:
+    """A private temporary file beside `path` for a writer that needs a name (SQLite); moved into place when
+    the block succeeds, removed (with any journal SQLite left beside it) when it fails."""
+    tmp = _temp_name(path)
+    os.close(create_private(tmp))
+    try:
+        yield tmp
+        fd = os.open(tmp, os.O_RDONLY | _NOFOLLOW | _CLOEXEC)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        commit(tmp, path, replace=replace)
+    except BaseException:
+        discard(tmp)
+        raise
+
+
+def _chunks(content: str | bytes | Iterable[str | bytes]) -> Iterator[bytes]:
+    if isinstance(content, (str, bytes)):
+        content = (content,)
+    for chunk in content:
+        yield chunk.encode("utf-8") if isinstance(chunk, str) else chunk
+
+
+def _write_all(fd: int, content: str | bytes | Iterable[str | bytes]) -> None:
+    for data in _chunks(content):
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
+
+
+def _write_file(target: Target, content: str | bytes | Iterable[str | bytes]) -> None:
+    path = target.path
+    assert path is not None
+    tmp: Path | None = None
+    try:
+        fd = _unnamed(path.parent)
+        if fd < 0:
+            tmp = _temp_name(path)
+            fd = create_private(tmp)
+        try:
+            _write_all(fd, content)
+            os.fsync(fd)
+            if tmp is None:  # unnamed: link it in under its final name (or a temporary one, to replace a file)
+                name = _temp_name(path) if target.replace else path
+                if _link_fd(fd, name):
+                    tmp = name
+                else:
+                    tmp = _temp_name(path)
+                    _copy_to_new(fd, tmp)
+                if tmp == path:
+                    tmp = None
+                    _sync_folder(path.parent)
+                    return
+            commit(tmp, path, replace=target.replace)
+            tmp = None
+        finally:
+            os.close(fd)
+    except FileExistsError:
+        raise BackcareError(f"{path} appeared while backcare was writing it; it was left as it is.") from None
+    except OSError as exc:
+        raise _failure(path, exc) from None
+    finally:
+        if tmp is not None:
+            discard(tmp)
+
+
+def _unnamed(folder: Path) -> int:
+    """A file with no name yet in `folder` (O_TMPFILE): if backcare is killed, nothing is left behind.
+    -1 when the system or file system cannot make one (then a named temporary file is used)."""
+    flag = getattr(os, "O_TMPFILE", 0)
+    if not flag or not os.path.isdir("/proc/self/fd"):
+        return -1
+    try:
+        fd = os.open(folder, flag | os.O_RDWR | _CLOEXEC, 0o600)
+    except OSError as exc:
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EACCES, errno.EROFS):
+            raise
+        return -1
+    try:
+        os.fchmod(fd, 0o600)
+    except OSError:
+        os.close(fd)
+        raise
+    return fd
+
+
+def _link_fd(fd: int, path: Path) -> bool:
+    """Give the unnamed file open as `fd` the name `path` (FileExistsError if taken); False if unsupported."""
+    folder = os.open(path.parent, os.O_RDONLY | os.O_DIRECTORY | _CLOEXEC)
+    try:
+        # dir fds make CPython use linkat(AT_SYMLINK_FOLLOW), which links the open file, not the /proc link
+        os.link(f"/proc/self/fd/{fd}", path.name, src_dir_fd=folder, dst_dir_fd=folder, follow_symlinks=True)
+    except OSError as exc:
+        if exc.errno in (errno.EEXIST, errno.ENOSPC, errno.EDQUOT):
+            raise
+        return False
+    finally:
+        os.close(folder)
+    return True
+
+
+def _copy_to_new(fd: int, tmp: Path) -> None:
+    out = create_private(tmp)
+    try:
+        size, offset = os.fstat(fd).st_size, 0
+        while offset < size:
+            sent = os.sendfile(out, fd, offset, size - offset)
+            if not sent:
+                break
+            offset += sent
+        os.fsync(out)
+    finally:
+        os.close(out)
+
+
+def write_output(target: Target, content: str | bytes | Iterable[str | bytes]) -> None:
+    """Write `content` (text, bytes, or an iterable of either) to a planned target."""
+    if target.kind == STDOUT:
+        import sys
+
+        for chunk in (content,) if isinstance(content, (str, bytes)) else content:
+            if isinstance(chunk, str):
+                sys.stdout.write(chunk)
+            else:
+                sys.stdout.flush()
+                sys.stdout.buffer.write(chunk)
+        sys.stdout.flush()
+        return
+    if target.kind == STREAM:
+        assert target.path is not None
+        try:
+            fd = os.open(target.path, os.O_WRONLY | os.O_NOCTTY | _CLOEXEC)
+        except OSError as exc:
+            raise _failure(target.path, exc) from None
+        try:
+            _write_all(fd, content)
+        except OSError as exc:
+            raise _failure(target.path, exc) from None
+        finally:
+            os.close(fd)
+        return
+    _write_file(target, content)
+
+
+def write_private(
+    name: str | os.PathLike[str],
+    content: str | bytes | Iterable[str | bytes],
+    *,
+    force: bool,
+    protect: Path | None = None,
+    what: str = "file",
+) -> Target:
+    """Plan and write in one step; returns where it went."""
+    target = plan(name, force=force, protect=protect, what=what)
+    write_output(target, content)
+    return target
