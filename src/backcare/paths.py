@@ -22,7 +22,18 @@ def resolve_home(option: str | os.PathLike[str] | None = None) -> Path:
 
 
 def ensure_private_dir(path: Path) -> None:
-    """Create the directory 0700 (health data), and tighten it if it already exists."""
-    path.mkdir(parents=True, exist_ok=True, mode=0o700)
-    if path.stat().st_mode & 0o077:
-        os.chmod(path, 0o700)
+    """Create the directory, and any parents backcare has to make, 0700 whatever the umask (health data).
+    An existing one is tightened only when it is a real folder of this user's, through a descriptor."""
+    from backcare.outfiles import make_private_dirs
+
+    if make_private_dirs(path):
+        return
+    import stat
+
+    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY | getattr(os, "O_CLOEXEC", 0))
+    try:
+        st = os.fstat(fd)
+        if stat.S_ISDIR(st.st_mode) and st.st_uid == os.getuid() and st.st_mode & 0o077:
+            os.fchmod(fd, 0o700)
+    finally:
+        os.close(fd)
