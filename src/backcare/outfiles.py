@@ -18,7 +18,7 @@ from __future__ import annotations
 import errno
 import os
 import stat
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -89,9 +89,10 @@ def make_private_dirs(path: Path) -> list[Path]:
     return created
 
 
-def tighten_if_ours(path: Path, mode: int = 0o600, *, header: bytes | None = None) -> bool:
-    """Set `mode` on an existing file only if it is a regular file owned by this user (and, when `header` is
-    given, empty or starting with it). Never follows a link, never opens a device. True when it was changed."""
+def tighten_if_ours(path: Path, mode: int = 0o600, *, accept: Callable[[bytes], bool] | None = None) -> bool:
+    """Set `mode` on an existing file only if it is a regular file owned by this user (and, when `accept` is
+    given, empty or with a first 100 bytes it accepts). Never follows a link, never opens a device.
+    True when the mode was changed."""
     try:
         before = os.lstat(path)
     except OSError:
@@ -106,7 +107,7 @@ def tighten_if_ours(path: Path, mode: int = 0o600, *, header: bytes | None = Non
         now = os.fstat(fd)
         if (now.st_dev, now.st_ino) != (before.st_dev, before.st_ino) or not stat.S_ISREG(now.st_mode):
             return False  # replaced between the look and the open
-        if header is not None and now.st_size and os.pread(fd, len(header), 0) != header:
+        if accept is not None and now.st_size and not accept(os.pread(fd, 100, 0)):
             return False  # not the kind of file backcare makes: leave it untouched
         os.fchmod(fd, mode)
         return True

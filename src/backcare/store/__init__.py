@@ -427,14 +427,20 @@ def _create_private_file(path: Path, *, exclusive: bool = True) -> bool:
     try:
         fd = os.open(path, flags, 0o600)
     except FileExistsError:
-        if path.stat().st_mode & 0o077 and os.access(path, os.W_OK):
-            os.chmod(path, 0o600)
+        from backcare.outfiles import tighten_if_ours
+
+        tighten_if_ours(path, 0o600, accept=is_backcare_header)  # never another program's file, a link or a device
         return path.stat().st_size == 0
     try:
         os.fchmod(fd, 0o600)
     finally:
         os.close(fd)
     return True
+
+
+def is_backcare_header(head: bytes) -> bool:
+    """The first 100 bytes are those of an SQLite database with backcare's application id."""
+    return head[:16] == SQLITE_MAGIC and int.from_bytes(head[68:72], "big") == migrations.APPLICATION_ID
 
 
 def check_header(path: Path) -> None:
