@@ -6,9 +6,58 @@ import os
 import sys
 
 
+def _stdout_to_devnull() -> None:
+    """The reader of standard output has gone (`backcare ... | head -1`): send what is left nowhere."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
+def _guard_stdout() -> None:
+    """Make a closed standard output harmless: once the reader has gone, output is dropped and the command runs
+    on to its own exit status (a check-in piped into `true` is saved and exits 0; a failing check still exits 1)."""
+    import io
+
+    out = sys.stdout
+    try:
+        fd = out.fileno()
+    except (AttributeError, ValueError, OSError):
+        return  # not a real file (tests capture it): the exit points below still catch a broken pipe
+
+    class PipeSafe(io.RawIOBase):
+        def writable(self) -> bool:
+            return True
+
+        def fileno(self) -> int:
+            return fd
+
+        def isatty(self) -> bool:
+            return os.isatty(fd)
+
+        def write(self, data) -> int:  # type: ignore[override]
+            try:
+                return os.write(fd, data)
+            except BrokenPipeError:
+                _stdout_to_devnull()
+                return len(data)
+
+    out.flush()
+    sys.stdout = io.TextIOWrapper(
+        io.BufferedWriter(PipeSafe()),
+        encoding=out.encoding,
+        errors=out.errors,
+        line_buffering=out.line_buffering,
+    )
+
+
 def main() -> None:
     """Console entry point: never lets a traceback reach the person unless they asked for it."""
     from backcare.cli import app as application
+
+    _guard_stdout()
 
     # Completion needs every command; otherwise build only the one being run (start-up time).
     wanted = None if any(k.endswith("_COMPLETE") for k in os.environ) else application.command_in(sys.argv[1:])
@@ -18,6 +67,9 @@ def main() -> None:
         app(prog_name="backcare")
     except SystemExit:
         raise
+    except BrokenPipeError:  # standard output closed by its reader after the work was done: not a failure
+        _stdout_to_devnull()
+        sys.exit(0)
     except KeyboardInterrupt:
         from backcare.messages import CANCELLED
 
