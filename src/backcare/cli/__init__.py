@@ -64,7 +64,10 @@ def main() -> None:
     app = application.build(wanted)
     debug = "--debug" in sys.argv[1:] or os.environ.get("BACKCARE_DEBUG") == "1"
     try:
-        app(prog_name="backcare")
+        try:
+            app(prog_name="backcare")
+        finally:
+            sys.stdout.flush()  # here, where a closed pipe is handled, not at interpreter exit
     except SystemExit:
         raise
     except BrokenPipeError:  # standard output closed by its reader after the work was done: not a failure
