@@ -38,8 +38,8 @@ def _absolute(value: str, source: str) -> Path:
     if path.is_absolute():
         return path
     full = Path(os.path.abspath(path))
-    if value not in _noted:
-        _noted.add(value)
+    if str(full) not in _noted:  # once per run (and per folder it resolves to)
+        _noted.add(str(full))
         import sys
 
         sys.stderr.write(
