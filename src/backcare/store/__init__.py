@@ -418,23 +418,19 @@ def _add_edit(db: sqlite3.Connection, day: date, action: str, before: dict, afte
     )
 
 
-def _create_private_file(path: Path, *, exclusive: bool = True) -> bool:
+def _create_private_file(path: Path) -> bool:
     """Create `path` as 0600 before SQLite touches it (its journal files then inherit 0600).
 
-    Returns True when the file was created here, False when it already existed (its mode is tightened).
+    Returns True when the file was created here, False when it already existed (its mode is tightened only
+    if it is backcare's own database file).
     """
-    flags = os.O_CREAT | os.O_WRONLY | (os.O_EXCL if exclusive else os.O_TRUNC)
-    try:
-        fd = os.open(path, flags, 0o600)
-    except FileExistsError:
-        from backcare.outfiles import tighten_if_ours
+    from backcare.outfiles import create_private, tighten_if_ours
 
+    try:
+        os.close(create_private(path))  # O_EXCL | O_NOFOLLOW: never through a link
+    except FileExistsError:
         tighten_if_ours(path, 0o600, accept=is_backcare_header)  # never another program's file, a link or a device
         return path.stat().st_size == 0
-    try:
-        os.fchmod(fd, 0o600)
-    finally:
-        os.close(fd)
     return True
 
 
