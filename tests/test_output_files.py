@@ -362,3 +362,29 @@ def test_run_as_a_process_the_rule_holds(seeded, tmp_path):
     assert first.returncode == 0, first.stderr
     again = run_backcare("report", "-o", str(out), home=seeded)
     assert again.returncode == 1 and again.stderr.count("\n") == 1 and "--force" in again.stderr
+
+
+@pytest.mark.skipif(shutil.which("strace") is None, reason="needs strace")
+def test_a_backup_terminated_while_writing_leaves_nothing(seeded, tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    env = {**os.environ, "BACKCARE_HOME": str(seeded)}
+    # SIGTERM at the first sync to disk: SQLite is still writing the copy (under a temporary name)
+    cmd = [
+        "strace",
+        "-f",
+        "-o",
+        "/dev/null",
+        "-e",
+        "inject=fsync,fdatasync:signal=SIGTERM",
+        sys.executable,
+        "-m",
+        "backcare",
+    ]
+    done = subprocess.run([*cmd, "backup", "-o", str(out / "b.db")], capture_output=True, text=True, env=env)
+    if "ptrace" in done.stderr:
+        pytest.skip("strace cannot trace here")
+    assert done.returncode == 128 + signal.SIGTERM, done.stderr
+    assert "Traceback" not in done.stderr
+    assert list(out.iterdir()) == []
+    assert len(checkins(seeded)) == 1

@@ -264,9 +264,44 @@ def commit(tmp: Path, path: Path, *, replace: bool) -> None:
 
 
 @contextmanager
+def _exit_cleanly_on_termination() -> Iterator[None]:
+    """While a named temporary file exists, SIGTERM and SIGHUP end backcare through its clean-up code (exit
+    status 128 + the signal) instead of at once; SIGKILL cannot be caught, which is why files are written
+    unnamed when the file system allows it."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum: int, _frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    previous = {}
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        try:
+            previous[sig] = signal.signal(sig, stop)
+        except (ValueError, OSError):
+            pass
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+@contextmanager
 def atomic_path(path: Path, *, replace: bool = False) -> Iterator[Path]:
     """A private temporary file beside `path` for a writer that needs a name (SQLite); moved into place when
-    the block succeeds, removed (with any journal SQLite left beside it) when it fails."""
+    the block succeeds, removed (with any journal SQLite left beside it) when it fails or is terminated."""
+    with _exit_cleanly_on_termination():
+        with _atomic_path(path, replace=replace) as tmp:
+            yield tmp
+
+
+@contextmanager
+def _atomic_path(path: Path, *, replace: bool) -> Iterator[Path]:
     tmp = _temp_name(path)
     os.close(create_private(tmp))
     try:
@@ -299,6 +334,11 @@ def _write_all(fd: int, content: str | bytes | Iterable[str | bytes]) -> None:
 def _write_file(target: Target, content: str | bytes | Iterable[str | bytes]) -> None:
     path = target.path
     assert path is not None
+    with _exit_cleanly_on_termination():
+        _write_unnamed_or_named(path, target.replace, content)
+
+
+def _write_unnamed_or_named(path: Path, replace: bool, content: str | bytes | Iterable[str | bytes]) -> None:
     tmp: Path | None = None
     try:
         fd = _unnamed(path.parent)
@@ -309,7 +349,7 @@ def _write_file(target: Target, content: str | bytes | Iterable[str | bytes]) ->
             _write_all(fd, content)
             os.fsync(fd)
             if tmp is None:  # unnamed: link it in under its final name (or a temporary one, to replace a file)
-                name = _temp_name(path) if target.replace else path
+                name = _temp_name(path) if replace else path
                 if _link_fd(fd, name):
                     tmp = name
                 else:
@@ -319,7 +359,7 @@ def _write_file(target: Target, content: str | bytes | Iterable[str | bytes]) ->
                     tmp = None
                     _sync_folder(path.parent)
                     return
-            commit(tmp, path, replace=target.replace)
+            commit(tmp, path, replace=replace)
             tmp = None
         finally:
             os.close(fd)
