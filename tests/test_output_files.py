@@ -388,3 +388,10 @@ def test_a_backup_terminated_while_writing_leaves_nothing(seeded, tmp_path):
     assert "Traceback" not in done.stderr
     assert list(out.iterdir()) == []
     assert len(checkins(seeded)) == 1
+
+
+def test_a_long_valid_name_can_be_replaced(tmp_path):
+    path = tmp_path / ("r" * 250)
+    outfiles.write_private(path, "one", force=False)
+    outfiles.write_private(path, "two", force=True)
+    assert path.read_text() == "two" and [p.name for p in tmp_path.iterdir()] == [path.name]

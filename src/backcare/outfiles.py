@@ -229,7 +229,8 @@ def discard(tmp: Path) -> None:
 
 
 def _temp_name(path: Path) -> Path:
-    return path.with_name(f".{path.name}.{os.getpid()}-{os.urandom(4).hex()}.tmp")
+    # shortened so that a long (but valid) file name still leaves room for the temporary one's additions
+    return path.with_name(f".{path.name[:200]}.{os.getpid()}-{os.urandom(4).hex()}.tmp")
 
 
 def _sync_folder(folder: Path) -> None:
