@@ -395,3 +395,15 @@ def test_a_long_valid_name_can_be_replaced(tmp_path):
     outfiles.write_private(path, "one", force=False)
     outfiles.write_private(path, "two", force=True)
     assert path.read_text() == "two" and [p.name for p in tmp_path.iterdir()] == [path.name]
+
+
+def test_a_database_reached_through_a_link_protects_the_real_file_s_journal(tmp_path):
+    real_folder = tmp_path / "real"
+    real_folder.mkdir()
+    (real_folder / "data.db").write_bytes(b"x")
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / DB_NAME).symlink_to(real_folder / "data.db")
+    assert outfiles.is_protected(real_folder / "data.db-journal", home / DB_NAME)
+    assert outfiles.is_protected(home / (DB_NAME + "-wal"), home / DB_NAME)
+    assert not outfiles.is_protected(real_folder / "data.db.json", home / DB_NAME)

@@ -120,43 +120,47 @@ def tighten_if_ours(path: Path, mode: int = 0o600, *, accept: Callable[[bytes], 
 # -- deciding where an output goes ---------------------------------------------------------------
 
 
-def protected_ids(database: Path) -> tuple[set[tuple[int, int]], tuple[int, int] | None, set[str]]:
-    """(device, inode) of the database and its companions, of its folder, and the companions' names."""
+def _companions(database: Path) -> tuple[set[tuple[int, int]], tuple[int, int] | None]:
+    """(device, inode) of the database, its companions and backups that exist, and of its folder."""
     folder = database.parent
-    names = {database.name, *(database.name + s for s in SIDECARS)}
     ids: set[tuple[int, int]] = set()
     try:
         fst = os.stat(folder)
-        folder_id: tuple[int, int] | None = (fst.st_dev, fst.st_ino)
-        backups = [p.name for p in folder.glob(f"{database.name}*.bak")]
+        names = [p.name for p in folder.glob(f"{database.name}*")]
     except OSError:
-        folder_id, backups = None, []
-    for name in (*names, *backups):
-        try:
-            st = os.stat(folder / name)
-        except OSError:
-            continue
-        ids.add((st.st_dev, st.st_ino))
-    return ids, folder_id, names
+        return ids, None
+    for name in names:
+        if name == database.name or name[len(database.name) :] in SIDECARS or name.endswith(".bak"):
+            try:
+                st = os.stat(folder / name)
+            except OSError:
+                continue
+            ids.add((st.st_dev, st.st_ino))
+    return ids, (fst.st_dev, fst.st_ino)
 
 
 def is_protected(path: Path, database: Path) -> bool:
-    """True when writing `path` would write the live database, one of its companions or a backup of it."""
-    ids, folder_id, names = protected_ids(database)
+    """True when writing `path` would write the live database, one of its journal, WAL or shared-memory files
+    (existing or not yet) or one of its `.bak` backups, by any name: files and folders compared by device and
+    inode. When the database is reached through a link, the linked-to file's companions count too."""
     try:
-        st = os.stat(path)
-        if (st.st_dev, st.st_ino) in ids:
-            return True
+        st: os.stat_result | None = os.stat(path)
     except OSError:
-        pass
+        st = None
     try:
         real = Path(os.path.realpath(path))
-        pst = os.stat(real.parent)
+        pst: os.stat_result | None = os.stat(real.parent)
     except OSError:
-        return False
-    if folder_id is None or (pst.st_dev, pst.st_ino) != folder_id:
-        return False
-    return real.name in names or (real.name.startswith(database.name) and real.name.endswith(".bak"))
+        pst = None
+    for db in {database, Path(os.path.realpath(database))}:
+        ids, folder_id = _companions(db)
+        if st is not None and (st.st_dev, st.st_ino) in ids:
+            return True
+        if pst is not None and folder_id == (pst.st_dev, pst.st_ino) and real.name.startswith(db.name):
+            rest = real.name[len(db.name) :]
+            if rest == "" or rest in SIDECARS or rest.endswith(".bak"):
+                return True
+    return False
 
 
 def plan(name: str | os.PathLike[str], *, force: bool, protect: Path | None = None, what: str = "file") -> Target:
