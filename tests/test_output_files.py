@@ -267,12 +267,35 @@ def test_dash_means_standard_output(cli, seeded, tmp_path, monkeypatch):
     assert list(folder.iterdir()) == []
 
 
-def test_backup_refuses_a_pipe(cli, seeded, tmp_path):
-    fifo = tmp_path / "pipe"
+def test_backup_streams_to_a_pipe_and_standard_output(cli, bc, seeded, tmp_path):
+    folder = tmp_path / "out"
+    folder.mkdir()
+    fifo = folder / "pipe"
     os.mkfifo(fifo, 0o600)
+    got: list[bytes] = []
+    thread = _read_fifo(fifo, got)
     result = cli("backup", "-o", str(fifo))
-    assert result.exit_code == 1 and "not a regular file" in result.output
-    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
+    thread.join(timeout=30)
+    assert result.exit_code == 0, result.output
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode) and got[0].startswith(b"SQLite format 3\0")
+    done = subprocess.run(
+        [sys.executable, "-m", "backcare", "backup", "-o", "-"],
+        capture_output=True,
+        env={**os.environ, "BACKCARE_HOME": str(seeded)},
+    )
+    assert done.returncode == 0, done.stderr
+    copy = folder / "copy.db"
+    copy.write_bytes(done.stdout)
+    assert copy.read_bytes().startswith(b"SQLite format 3\0")
+    assert checkins_in(copy) == checkins(seeded)
+    assert sorted(p.name for p in seeded.iterdir()) == [DB_NAME]  # the staging copy is gone
+
+
+def checkins_in(path: Path) -> list:
+    home = path.parent / "restored"
+    home.mkdir()
+    shutil.copy(path, home / DB_NAME)
+    return checkins(home)
 
 
 # -- failures leave nothing behind and name the right disk (finding 14) ---------------------------------------

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import enum
+import sys
 from typing import Annotated, Optional
 
 import typer
 
-from backcare.cli.state import state
+from backcare.cli.state import fail_usage, state
 
 
 class Format(str, enum.Enum):
@@ -80,7 +81,7 @@ def backup(
             "--output",
             "-o",
             metavar="FILE",
-            help="Where to write the backup (a file name or a folder). "
+            help="Where to write the backup (a file name or a folder; '-' or a pipe gets it as a stream). "
             "Default: backcare-backup-YYYYMMDD-HHMMSS.db in the current folder.",
             show_default=False,
         ),
@@ -92,12 +93,14 @@ def backup(
 
     from backcare.services import transfer
 
+    if output == "-" and sys.stdout.isatty():
+        fail_usage("A backup is a database file, not text for the terminal: redirect it, or give -o FILE.")
     dest = Path(output).expanduser() if output else None
     path, info = transfer.backup(state(ctx).store(), dest, cwd=Path.cwd(), now=datetime.now(), force=force)
-    typer.echo(str(path))
     n, m = info["checkins"], info["sessions"]
-    typer.echo(
-        f"Backup written ({n} check-in{'' if n == 1 else 's'}, {m} session{'' if m == 1 else 's'}; "
-        "integrity check passed; readable by you only).",
-        err=True,
-    )
+    counts = f"{n} check-in{'' if n == 1 else 's'}, {m} session{'' if m == 1 else 's'}; integrity check passed"
+    if path is None:
+        typer.echo(f"Backup written to {output if output != '-' else 'standard output'} ({counts}).", err=True)
+        return
+    typer.echo(str(path))
+    typer.echo(f"Backup written ({counts}; readable by you only).", err=True)

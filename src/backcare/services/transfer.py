@@ -97,8 +97,9 @@ def backup_name(now: datetime) -> str:
 
 def backup(
     store: Store, dest: Path | None, *, cwd: Path, now: datetime, force: bool = False
-) -> tuple[Path, dict[str, Any]]:
-    """A consistent copy through SQLite's backup API; never overwrites or follows an existing file."""
+) -> tuple[Path | None, dict[str, Any]]:
+    """A consistent copy through SQLite's backup API; never overwrites (without `force`) or follows an existing
+    file. `-`, a pipe or a device gets the copy as a stream (the path returned is then None)."""
     from backcare.outfiles import FILE, plan
 
     replace = False
@@ -112,10 +113,38 @@ def backup(
     else:
         target = plan(dest, force=force, protect=store.path, what="backup file")
         if target.kind != FILE or target.path is None:
-            raise BackcareError(f"{dest} is not a regular file; a backup is a database file, so give a file name.")
+            return None, _backup_to_stream(store, target)
         path, replace = target.path, target.replace
     store.backup_to(path, replace=replace)
+    return path, _verified(path)
+
+
+def _verified(path: Path) -> dict[str, Any]:
     info = store_transfer.verify_backup(path)
     if not info["ok"]:
         raise BackcareError(f"The backup at {path} failed its integrity check; do not rely on it.")
-    return path, info
+    return info
+
+
+def _backup_to_stream(store: Store, target: Any) -> dict[str, Any]:
+    """Make and check the copy in a private folder beside the database, stream it, then remove it."""
+    import shutil
+    import tempfile
+
+    from backcare.outfiles import write_output
+
+    folder = Path(tempfile.mkdtemp(prefix=".backcare-stream-", dir=store.path.parent))  # 0700
+    try:
+        copy = folder / "backup.db"
+        store.backup_to(copy)
+        info = _verified(copy)
+
+        def blocks():
+            with open(copy, "rb") as fh:
+                while block := fh.read(1 << 16):
+                    yield block
+
+        write_output(target, blocks())
+        return info
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
