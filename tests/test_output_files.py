@@ -430,3 +430,52 @@ def test_a_database_reached_through_a_link_protects_the_real_file_s_journal(tmp_
     assert outfiles.is_protected(real_folder / "data.db-journal", home / DB_NAME)
     assert outfiles.is_protected(home / (DB_NAME + "-wal"), home / DB_NAME)
     assert not outfiles.is_protected(real_folder / "data.db.json", home / DB_NAME)
+
+
+KINDS = ["none", "regular", "folder", "fifo", "link-to-regular", "dangling-link", "link-to-folder"]
+
+
+def make_kind(path: Path, kind: str) -> None:
+    if kind == "regular":
+        path.write_text("old")
+    elif kind == "folder":
+        path.mkdir()
+    elif kind == "fifo":
+        os.mkfifo(path)
+    elif kind == "link-to-regular":
+        (path.parent / "real").write_text("old")
+        path.symlink_to(path.parent / "real")
+    elif kind == "dangling-link":
+        path.symlink_to(path.parent / "nowhere")
+    elif kind == "link-to-folder":
+        (path.parent / "real").mkdir()
+        path.symlink_to(path.parent / "real")
+
+
+@settings(max_examples=80, deadline=None)
+@given(kind=st.sampled_from(KINDS), force=st.booleans())
+def test_one_rule_decides_every_output(tmp_path_factory, kind, force):
+    folder = tmp_path_factory.mktemp("out")
+    path = folder / "out.txt"
+    make_kind(path, kind)
+    expected = {
+        "none": "file",
+        "regular": "file" if force else "refused",
+        "link-to-regular": "file" if force else "refused",
+        "fifo": "stream",
+        "folder": "refused",
+        "link-to-folder": "refused",
+        "dangling-link": "refused",
+    }[kind]
+    try:
+        target = outfiles.plan(path, force=force)
+    except BackcareError:
+        assert expected == "refused"
+        assert not (folder / "nowhere").exists()
+        return
+    assert target.kind == expected
+    if kind == "link-to-regular":
+        assert target.path == folder / "real"  # the link is followed to the file it names, which is replaced
+    if target.kind == "file":
+        outfiles.write_output(target, "new")
+        assert target.path.read_text() == "new" and mode(target.path) == 0o600

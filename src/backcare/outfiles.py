@@ -459,7 +459,7 @@ def write_private(
     name: str | os.PathLike[str],
     content: str | bytes | Iterable[str | bytes],
     *,
-    force: bool,
+    force: bool = False,
     protect: Path | None = None,
     what: str = "file",
 ) -> Target:
