@@ -76,3 +76,26 @@ def test_a_failing_command_keeps_its_own_status(home, tmp_path):
     done = run_into_closed_pipe(home, "routine", "check", str(bad))
     assert done.returncode == 1
     assert "Broken pipe" not in done.stderr
+
+
+def test_the_command_group_treats_a_broken_pipe_as_done(monkeypatch):
+    import typer
+    from typer.testing import CliRunner
+
+    from backcare.cli import app as application
+
+    redirected = []
+    monkeypatch.setattr("backcare.cli._stdout_to_devnull", lambda: redirected.append(True))
+    group = typer.Typer(cls=application.BackcareGroup)
+
+    @group.command()
+    def talk() -> None:
+        raise BrokenPipeError(32, "Broken pipe")
+
+    @group.command()
+    def other() -> None:
+        pass
+
+    result = CliRunner().invoke(group, ["talk"])
+    assert result.exit_code == 0 and "Error" not in result.output
+    assert redirected == [True]
