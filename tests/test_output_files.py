@@ -301,9 +301,8 @@ def checkins_in(path: Path) -> list:
 # -- failures leave nothing behind and name the right disk (finding 14) ---------------------------------------
 
 
-@pytest.fixture
-def full_disk(tmp_path):
-    """A tiny tmpfs, filled up: every write into it fails with 'No space left on device'."""
+def small_disk(tmp_path: Path, leave: int = 0):
+    """A tiny tmpfs, filled up but for `leave` bytes: writes beyond them fail with 'No space left on device'."""
     mount = tmp_path / "small"
     mount.mkdir()
     done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(mount)], capture_output=True)
@@ -318,10 +317,21 @@ def full_disk(tmp_path):
         except OSError as exc:
             assert exc.errno == errno.ENOSPC
         finally:
+            os.ftruncate(fd, max(0, os.fstat(fd).st_size - leave))
             os.close(fd)
         yield mount
     finally:
         subprocess.run(["umount", "-l", str(mount)], capture_output=True)
+
+
+@pytest.fixture
+def full_disk(tmp_path):
+    yield from small_disk(tmp_path)
+
+
+@pytest.fixture
+def nearly_full_disk(tmp_path):
+    yield from small_disk(tmp_path, leave=4096)
 
 
 def leftovers(folder: Path) -> list[str]:
@@ -338,6 +348,15 @@ def test_a_full_disk_leaves_nothing_and_names_that_disk(cli, seeded, full_disk, 
     assert str(seeded) not in result.output  # the database's disk is not to blame
     assert leftovers(full_disk) == []
     assert len(checkins(seeded)) == 1
+
+
+def test_routine_new_with_room_for_the_routine_but_not_its_schema(cli, seeded, nearly_full_disk):
+    target = nearly_full_disk / "mine.yaml"
+    result = cli("routine", "new", str(target))
+    assert result.exit_code == 0, result.output
+    assert "could not write" in result.output and f"The disk holding {nearly_full_disk} is full" in result.output
+    assert cli("routine", "check", str(target)).exit_code == 0  # the routine file is whole
+    assert leftovers(nearly_full_disk) == ["mine.yaml"]  # and no half schema
 
 
 @pytest.mark.skipif(shutil.which("strace") is None, reason="needs strace")
