@@ -49,7 +49,7 @@ def _guard_stdout() -> None:
         io.BufferedWriter(PipeSafe()),
         encoding=out.encoding,
         errors=out.errors,
-        line_buffering=out.line_buffering,
+        line_buffering=bool(out.line_buffering),
     )
 
 

@@ -139,7 +139,7 @@ def disk_cached(name: str) -> Callable[[Callable[..., T]], Callable[..., T]]:
     return decorate
 
 
-def _write(path: Path, payload: object) -> None:
+def _write(path: Path, payload: tuple[Any, Any]) -> None:
     import marshal
 
     from backcare.outfiles import create_private, discard, make_private_dirs
@@ -220,9 +220,9 @@ def _rebuild(tree: Any, classes: dict[str, tuple[type, tuple[str, ...]]]) -> Any
             return items
         known = classes.get(tree[0])
         if known is not None and len(items) == len(known[1]):
-            # as pickle does it: the values were checked when the cache was written, and this is 5x faster
+            # as pickle does it: the values were checked when the cache was written, and this is 2.5x faster
             # than calling the frozen dataclass's __init__
-            obj = object.__new__(known[0])
+            obj: Any = object.__new__(known[0])
             obj.__dict__.update(zip(known[1], items))
             return obj
     raise ValueError("not a cached content value")
