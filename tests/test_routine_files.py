@@ -410,6 +410,12 @@ def test_schema_limits_match_the_validator():
     assert set(d["stage"]["properties"]) == set(routines_module.STAGE_KEYS)
     assert set(item) == set(routines_module.ITEM_KEYS)
     assert set(d["advance"]["properties"]) == set(routines_module.ADVANCE_KEYS)
+    prog = d["progression"]["properties"]
+    assert tuple(prog) == routines_module.PROGRESSION_KEYS
+    for key, (low, high) in routines_module.PROGRESSION_RANGES.items():
+        assert (prog[key]["minimum"], prog[key]["maximum"]) == (low, high), key
+    assert prog["min_session_share"]["pattern"] == routines_module.SHARE_PATTERN
+    assert d["stage"]["properties"]["advance"]["anyOf"][1]["const"] == routines_module.ADVANCE_MANUAL
     assert set(d["exercise"]["properties"]) == set(library_module.EXERCISE_KEYS)
     assert tuple(d["exercise"]["required"]) == library_module.EXERCISE_REQUIRED
     assert tuple(s["required"]) == routines_module.TOP_REQUIRED
@@ -445,6 +451,8 @@ CROSS_REFERENCE = (
     "is already in this stage",
     "cannot be the exercise itself",
     "duplicate key",
+    "has no advance rule",  # which stage is the last one
+    "must be at most 1",  # a fraction's two numbers compared
 )
 
 BASE = {

@@ -299,17 +299,21 @@ def test_tag_effects_match_a_direct_count(rows):
             assert tag not in got
 
 
-# -- flare-ups -----------------------------------------------------------------------------------
-def test_flares_high_pain_or_two_days_above_baseline():
-    checkins = [ck(0, 3), ck(1, 8), ck(2, 4), ck(5, 6), ck(6, 6), ck(7, 3), ck(10, 6), ck(12, 6), ck(13, 9)]
-    got = tr.flares(checkins, baseline10=35)  # 3.5: two running days >= 5.5 count
-    assert [(f.first.day - D0.day, f.last.day - D0.day, f.peak, f.days) for f in got] == [
-        (1, 1, 8, 1),
-        (5, 6, 6, 2),
-        (12, 13, 9, 2),  # 12 and 13: consecutive and both >= 5.5 (13 is also >= 8)
-    ]
-    # day 10 alone (no neighbour above) is not a flare; without a baseline only pain >= 8 counts
-    assert [f.peak for f in tr.flares(checkins, None)] == [8, 9]
+# -- flare-ups (the one rule in domain/flares.py, shared with the progression engine) ---------------------
+def test_flares_are_measured_against_the_rolling_usual_level():
+    from backcare.domain import flares as fl
+
+    # usual level 3; day 8 is 8/10 (single day, 5 above usual); 12-13 are 6, 6 (two days running, 3 above)
+    pains = [3, 3, 3, 3, 3, 3, 3, 3, 8, 3, 3, 3, 6, 6, 3, 3, 3, 3, 3, 3, 3, 3, 5]
+    checkins = [ck(i, p) for i, p in enumerate(pains)]
+    got = fl.episodes(checkins)
+    assert [(f.first.day - D0.day, f.last.day - D0.day, f.peak, f.days) for f in got] == [(8, 13, 8, 3)]
+    assert got[0].usual == 3
+    # someone whose usual pain is 7-8 is not in a flare-up at 8
+    assert fl.episodes([ck(i, 7 + i % 2) for i in range(28)]) == []
+    # the physio's rule: 3 points, 3 days running
+    strict = fl.Rule(above_usual=3, days=3, pain=9)
+    assert fl.episodes(checkins, strict) == []
 
 
 def test_change_verdict_words_follow_the_mcid_in_both_directions():

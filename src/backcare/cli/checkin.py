@@ -86,7 +86,7 @@ def checkin(
         typer.echo(f"Updated {human(when)}: {changed}. The earlier values are kept in the edit history.")
     else:
         typer.echo(f"{human(when)} already had exactly these values; nothing changed.")
-    if c.pain >= 8:
+    if c.pain >= 8 and checkins.unusually_high(store, when):
         typer.echo("A high-pain day. Be kind to yourself: see your flare-up plan with 'backcare learn flare-up-plan'.")
 
 

@@ -68,8 +68,8 @@ def run_guided(
     out = console()
     out.print(f"[bold]{plan.routine}[/bold] · {plan.stage_name} · {len(plan.exercises)} exercises")
     out.print(
-        "Pain up to 5/10 during the exercises is fine if it settles by tomorrow morning. Ctrl-C stops; "
-        "what you marked is kept."
+        f"Pain up to {plan.pain_limit}/10 during the exercises is fine if it settles by tomorrow morning. "
+        "Ctrl-C stops; what you marked is kept."
     )
     done: list[str] = []
     skipped: list[str] = []
@@ -100,5 +100,5 @@ def run_guided(
         out.print("\nStopped. Keeping what you marked.")
     skipped += [e["id"] for e in plan.exercises if e["id"] not in done and e["id"] not in skipped]
     return sessions.save(
-        store, Session(day, plan.routine, plan.stage, tuple(done), tuple(skipped), pain_during, effort)
+        store, Session(day, plan.routine, plan.stage, tuple(done), tuple(skipped), pain_during, effort), plan.settings
     )

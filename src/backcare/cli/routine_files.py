@@ -16,8 +16,10 @@ def check(
         ),
     ],
 ) -> None:
-    """Check routine files: print each problem as FILE:LINE:COLUMN: message. Exit 1 if any file has one."""
-    from backcare.content import check_routine_file, check_routine_text
+    """Check routine files: print each problem as FILE:LINE:COLUMN: message, and each warning as
+    FILE:LINE:COLUMN: warning: message. Exit 1 if any file has a problem (warnings alone exit 0)."""
+    from backcare.content import lint_routine_file, lint_routine_text
+    from backcare.content.routines import Checked
     from backcare.content.yamlsafe import MAX_BYTES, decode
 
     failed = False
@@ -26,21 +28,27 @@ def check(
             import sys
 
             text, problems = decode(sys.stdin.buffer.read(MAX_BYTES + 1), "<stdin>")
-            routine, problems = check_routine_text(text, "<stdin>") if text is not None else (None, problems)
+            checked = lint_routine_text(text, "<stdin>") if text is not None else Checked(None, problems, [])
             label = "<stdin>"
         else:
-            routine, problems = check_routine_file(path)
+            checked = lint_routine_file(path)
             label = str(path)
+        routine = checked.routine
         if routine is None:
             failed = True
-            for problem in problems:
+            for problem in checked.problems:
                 typer.echo(str(problem))
         else:
+            for warning in checked.warnings:
+                typer.echo(str(warning))
             stages = len(routine.stages)
             exercises = len({p.exercise for stage in routine.stages for p in stage.exercises})
+            warned = len(checked.warnings)
             typer.echo(
                 f"{label}: ok ({stages} stage{'s' if stages != 1 else ''}, "
-                f"{exercises} exercise{'s' if exercises != 1 else ''})"
+                f"{exercises} exercise{'s' if exercises != 1 else ''}"
+                + (f", {warned} warning{'s' if warned != 1 else ''}" if warned else "")
+                + ")"
             )
     if failed:
         raise typer.Exit(1)

@@ -8,6 +8,7 @@ Public API:
     Problem(path, line, column, message)        str() -> "FILE:LINE:COLUMN: message"
     check_routine_text(text, source)            -> (Routine | None, [Problem])  never raises
     check_routine_file(path)                    -> (Routine | None, [Problem])  never raises
+    lint_routine_text(text, source) / lint_routine_file(path) -> Checked(routine, problems, warnings)
     load_routine_text(text, source) / load_routine_file(path) -> Routine, or raise ContentError
     library()                                   -> {id: Exercise}   (data/exercises.yaml, cached)
     topics()                                    -> (Topic, ...)     (data/education.yaml, cached)
@@ -36,6 +37,8 @@ _LAZY = {
     "bundled_routine_text": ("routines", "bundled_routine_text"),
     "check_routine_file": ("routines", "check_routine_file"),
     "check_routine_text": ("routines", "check_routine_text"),
+    "lint_routine_file": ("routines", "lint_routine_file"),
+    "lint_routine_text": ("routines", "lint_routine_text"),
     "load_routine_file": ("routines", "load_routine_file"),
     "load_routine_text": ("routines", "load_routine_text"),
     "load_yaml": ("yamlsafe", "load"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 
@@ -18,14 +19,35 @@ from backcare.content.exercises import (
     topic_ids,
 )
 from backcare.content.problems import Problem, show, summarize
-from backcare.content.yamlsafe import MAX_BYTES, YNode
-from backcare.domain.routine import FORMAT, Advance, Dose, Exercise, Prescription, Routine, Stage
+from backcare.content.yamlsafe import BAD, MAX_BYTES, YNode
+from backcare.domain.routine import FORMAT, Advance, Dose, Exercise, Prescription, Routine, Settings, Stage
 
-TOP_KEYS = ("format", "name", "author", "description", "per_week", "topics", "exercises", "stages")
+TOP_KEYS = ("format", "name", "author", "description", "per_week", "topics", "progression", "exercises", "stages")
 TOP_REQUIRED = ("format", "name", "stages")
-STAGE_KEYS = ("id", "name", "exercises", "advance")
+STAGE_KEYS = ("id", "name", "exercises", "advance", "progression")
 ITEM_KEYS = ("id", "sets", "reps", "hold", "side")
 ADVANCE_KEYS = ("sessions", "days", "max_pain_during")
+ADVANCE_MANUAL = "manual"
+# Progression settings (routine level, or a stage's own): key -> (low, high). min_session_share is "N/M".
+PROGRESSION_RANGES = {
+    "pain_limit": (0, 10),
+    "flare_above_usual": (1, 10),
+    "flare_days": (1, 7),
+    "flare_pain": (1, 10),
+    "break_days": (1, 90),
+    "reentry_sessions": (0, 10),
+}
+PROGRESSION_KEYS = (
+    "pain_limit",
+    "flare_above_usual",
+    "flare_days",
+    "flare_pain",
+    "min_session_share",
+    "break_days",
+    "reentry_sessions",
+)
+SHARE_PATTERN = "^[1-9][0-9]?/[1-9][0-9]?$"
+MODEL_PAIN_LIMIT = 5  # the pain-monitoring model's acceptable pain during exercise; above it is a warning
 
 # Limits, kept equal to data/routine.schema.json (tests compare them).
 AUTHOR_MAX = 80
@@ -40,6 +62,9 @@ DAYS = (1, 365)
 MAX_PAIN_DURING = (0, 10)
 
 __all__ = [
+    "Checked",
+    "lint_routine_text",
+    "lint_routine_file",
     "check_routine_text",
     "check_routine_file",
     "load_routine_text",
@@ -50,39 +75,65 @@ __all__ = [
 ]
 
 
-def check_routine_text(text: str, source: str = "<routine>") -> tuple[Routine | None, list[Problem]]:
-    """Check a routine file's text. Returns (Routine, []) when it is valid, else (None, problems) sorted by place.
+@dataclass(frozen=True)
+class Checked:
+    """What checking a routine file found: the Routine (None if there is any problem), the problems, and the
+    warnings (things that are allowed but probably not meant; each message starts with 'warning: ')."""
 
-    Never raises for any text: every problem, including a YAML one, is a Problem. (The one exception is
-    ContentError when backcare's own bundled exercise library is broken: a packaging bug, not the file's.)
-    """
+    routine: Routine | None
+    problems: list[Problem]
+    warnings: list[Problem]
+
+
+def lint_routine_text(text: str, source: str = "<routine>", *, strict: bool = True) -> Checked:
+    """Check a routine file's text, with warnings. Never raises for any text (see check_routine_text).
+
+    strict=False accepts a non-final stage without `advance` (as files imported by older versions of backcare
+    may have; the engine then waits for the physio at that stage)."""
     from backcare.content.yamlsafe import parse
 
     root, problems = parse(text, source)
     if root is None and problems:
-        return None, problems
-    return _check(root, source, problems)
+        return Checked(None, problems, [])
+    return _check(root, source, problems, strict)
 
 
-def check_routine_file(path: str | os.PathLike[str]) -> tuple[Routine | None, list[Problem]]:
-    """Like check_routine_text, reading the file as bytes (UTF-8, at most 2 MB). A file that cannot be read is
+def lint_routine_file(path: str | os.PathLike[str]) -> Checked:
+    """Like lint_routine_text, reading the file as bytes (UTF-8, at most 2 MB). A file that cannot be read is
     one Problem at 1:1."""
     from backcare.content.yamlsafe import decode
 
     source = str(path)
     data, problem = _read(Path(path), source)
     if problem is not None:
-        return None, [problem]
+        return Checked(None, [problem], [])
     text, problems = decode(data, source)  # type: ignore[arg-type]
     if text is None:
-        return None, problems
-    return check_routine_text(text, source)
+        return Checked(None, problems, [])
+    return lint_routine_text(text, source)
 
 
-def load_routine_text(text: str, source: str = "<routine>") -> Routine:
+def check_routine_text(text: str, source: str = "<routine>") -> tuple[Routine | None, list[Problem]]:
+    """Check a routine file's text. Returns (Routine, []) when it is valid, else (None, problems) sorted by place.
+
+    Never raises for any text: every problem, including a YAML one, is a Problem. (The one exception is
+    ContentError when backcare's own bundled exercise library is broken: a packaging bug, not the file's.)
+    """
+    checked = lint_routine_text(text, source)
+    return checked.routine, checked.problems
+
+
+def check_routine_file(path: str | os.PathLike[str]) -> tuple[Routine | None, list[Problem]]:
+    """Like check_routine_text, reading the file as bytes (UTF-8, at most 2 MB). A file that cannot be read is
+    one Problem at 1:1."""
+    checked = lint_routine_file(path)
+    return checked.routine, checked.problems
+
+
+def load_routine_text(text: str, source: str = "<routine>", *, strict: bool = True) -> Routine:
     """The Routine in text; raises ContentError with the first problem (and how many more) when it is not valid."""
-    routine, problems = check_routine_text(text, source)
-    return _or_raise(routine, problems)
+    checked = lint_routine_text(text, source, strict=strict)
+    return _or_raise(checked.routine, checked.problems)
 
 
 def load_routine_file(path: str | os.PathLike[str]) -> Routine:
@@ -159,9 +210,15 @@ def _read(path: Path, source: str) -> tuple[bytes | None, Problem | None]:
 
 
 class _RoutineChecker(Checker):
-    def __init__(self, source: str, problems: list[Problem]):
+    def __init__(self, source: str, problems: list[Problem], strict: bool = True):
         super().__init__(source, problems)
         self.custom_ids: set[str] = set()
+        self.strict = strict
+        self.warnings: list[Problem] = []
+        self.overrides: dict[str, dict] = {}  # stage id -> its own progression settings
+
+    def warn(self, node: YNode, message: str) -> None:
+        self.warnings.append(Problem(self.source, node.line, node.column, f"warning: {message}"))
 
     def routine(self, root: YNode | None) -> Routine | None:
         if root is None:
@@ -191,6 +248,11 @@ class _RoutineChecker(Checker):
             fields["per_week"] = self.integer(top["per_week"], "per_week", *PER_WEEK)
         if "topics" in top:
             fields["topics"] = self.topics(top["topics"])
+        settings = Settings()
+        if "progression" in top:
+            given = self.progression(top["progression"], "progression")
+            settings = replace(settings, **given) if given is not None else settings
+        fields["settings"] = settings
         lib = library()
         custom = self.custom_exercises(top["exercises"], lib) if "exercises" in top else {}
         fields["exercises"] = tuple(custom.values())
@@ -198,7 +260,43 @@ class _RoutineChecker(Checker):
             fields["stages"] = self.stages(top["stages"], lib, custom)
         if self.problems:
             return None
-        return Routine(**fields)
+        stages = tuple(
+            replace(stage, settings=replace(settings, **self.overrides[stage.id]))
+            if stage.id in self.overrides
+            else stage
+            for stage in fields["stages"]
+        )
+        return Routine(**{**fields, "stages": stages})
+
+    def progression(self, node: YNode, what: str) -> dict | None:
+        """The progression settings given in a `progression:` mapping (routine or stage), each checked."""
+        fields = self.mapping(node, what, PROGRESSION_KEYS)
+        if fields is None:
+            return None
+        out: dict = {}
+        for key, value in fields.items():
+            if key == "min_session_share":
+                out[key] = self.share(value)
+            else:
+                out[key] = self.integer(value, key, *PROGRESSION_RANGES[key])
+        if any(value is None for value in out.values()):
+            return None
+        if out.get("pain_limit", 0) > MODEL_PAIN_LIMIT:
+            self.warn(fields["pain_limit"], _above_model(out["pain_limit"]))
+        return out
+
+    def share(self, node: YNode) -> tuple[int, int] | None:
+        import re
+
+        value = node.value
+        if node.kind == "scalar" and isinstance(value, str) and re.fullmatch(SHARE_PATTERN[1:-1], value):
+            num, den = (int(part) for part in value.split("/"))
+            if num <= den:
+                return num, den
+            self.add(node, f"min_session_share must be at most 1 (got {show(value)}): for example 2/3")
+            return None
+        self.add(node, f"min_session_share must be a fraction of a session's exercises, like 2/3 (got {got(node)})")
+        return None
 
     def format(self, node: YNode) -> None:
         value = node.value
@@ -264,7 +362,7 @@ class _RoutineChecker(Checker):
         out: list[Stage | None] = []
         first: dict[str, int] = {}
         for index, item in enumerate(items, start=1):
-            stage_id, stage = self.stage(item, index, lib, custom, known)
+            stage_id, stage = self.stage(item, index, lib, custom, known, last=index == len(items))
             if stage_id is not None:
                 if stage_id in first:
                     idnode = item.value["id"]
@@ -278,7 +376,7 @@ class _RoutineChecker(Checker):
         return tuple(out)  # type: ignore[arg-type]
 
     def stage(
-        self, node: YNode, index: int, lib: dict, custom: dict, known: set[str]
+        self, node: YNode, index: int, lib: dict, custom: dict, known: set[str], last: bool = False
     ) -> tuple[str | None, Stage | None]:
         """(the stage id if it reads as one, the Stage if everything in it is valid)."""
         label = f"stage {index}"
@@ -307,8 +405,24 @@ class _RoutineChecker(Checker):
                 if p is not None:
                     prescriptions.append(p)
         advance = self.advance(fields["advance"]) if "advance" in fields else None
+        if "advance" in fields and last:
+            self.warn(fields["advance"], f"{label} is the last stage, so its advance rule is never used")
+        elif "advance" not in fields and not last and self.strict:
+            self.add(
+                node,
+                f"{label} is not the last stage but has no advance rule: add one (for example "
+                "advance: {sessions: 6, days: 10}), or 'advance: manual' if only a clinician moves the person on",
+            )
+        own = self.progression(fields["progression"], f"{label}'s progression") if "progression" in fields else {}
+        if advance is not None and advance.max_pain_during is not None and own is not None:
+            # The physio's pain limit for advancing is the stage's pain limit, unless the stage sets one itself.
+            own = {"pain_limit": advance.max_pain_during, **own}
+            if advance.max_pain_during > MODEL_PAIN_LIMIT:
+                self.warn(fields["advance"].value["max_pain_during"], _above_model(advance.max_pain_during))
         if len(self.problems) != before or stage_id is None or name is None:
             return stage_id, None
+        if own:
+            self.overrides[stage_id] = own
         return stage_id, Stage(id=stage_id, name=name, exercises=tuple(prescriptions), advance=advance)
 
     def prescription(
@@ -350,23 +464,42 @@ class _RoutineChecker(Checker):
 
     def advance(self, node: YNode) -> Advance | None:
         if (node.kind == "scalar" and node.value is None) or (node.kind == "map" and not node.value):
-            self.add(node, f"advance is empty: remove it, or give at least one of {', '.join(ADVANCE_KEYS)}")
+            self.add(
+                node,
+                f"advance is empty: remove it, or give at least one of {', '.join(ADVANCE_KEYS)} "
+                f"(or '{ADVANCE_MANUAL}')",
+            )
+            return None
+        if node.kind == "scalar" and node.value == ADVANCE_MANUAL:
+            return Advance(manual=True)
+        if node.kind == "scalar" and node.value is not BAD:
+            self.add(
+                node,
+                f"advance must be a mapping of {', '.join(ADVANCE_KEYS)}, or '{ADVANCE_MANUAL}' (got {got(node)})",
+            )
             return None
         fields = self.mapping(node, "advance", ADVANCE_KEYS)
         if fields is None:
             return None
-        out = {}
+        out: dict[str, int | None] = {}
         for key, (low, high) in (("sessions", SESSIONS), ("days", DAYS), ("max_pain_during", MAX_PAIN_DURING)):
             if key in fields:
                 out[key] = self.integer(fields[key], key, low, high)
         if any(value is None for value in out.values()) or not out:
             return None
-        return Advance(**out)
+        return Advance(out.get("sessions"), out.get("days"), out.get("max_pain_during"))
 
 
-def _check(root: YNode | None, source: str, problems: list[Problem]) -> tuple[Routine | None, list[Problem]]:
-    ck = _RoutineChecker(source, problems)
+def _above_model(limit: int) -> str:
+    return (
+        f"a pain limit of {limit}/10 is above the {MODEL_PAIN_LIMIT}/10 of the pain-monitoring model "
+        "(Silbernagel 2007): make sure this person is meant to exercise into more pain"
+    )
+
+
+def _check(root: YNode | None, source: str, problems: list[Problem], strict: bool = True) -> Checked:
+    ck = _RoutineChecker(source, problems, strict)
     routine = ck.routine(root)
     if ck.problems:
-        return None, ck.sorted_problems()
-    return routine, []
+        return Checked(None, ck.sorted_problems(), [])
+    return Checked(routine, [], sorted(set(ck.warnings)))

@@ -25,6 +25,17 @@ description: |
 per_week: 5                 # sessions a week to aim for, 1-14
 topics: [staying-active, hurt-vs-harm]   # education topics to suggest
 
+# How backcare progresses the person (optional; these are the defaults). A stage can have its own
+# 'progression:' with any of these keys, overriding them for that stage.
+progression:
+  pain_limit: 5             # acceptable pain during exercise, 0-10 (above 5 gets a warning)
+  flare_above_usual: 2      # a flare-up: pain this many points above the person's usual level ...
+  flare_days: 2             # ... on this many days running,
+  flare_pain: 8             # ... or one day at this level that is also above usual by flare_above_usual
+  min_session_share: 2/3    # share of a session's exercises that must be done for it to count
+  break_days: 7             # days without a session that make a break ...
+  reentry_sessions: 2       # ... after which this many sessions come before moving on
+
 # Custom exercises (optional): the same fields as the library. Delete this list if you do not need one.
 exercises:
   - id: wall-sit-short
@@ -45,8 +56,8 @@ stages:
       - {{id: cat-camel, sets: 2, reps: 10}}
       - {{id: pelvic-tilt, sets: 2, reps: 10}}
       - {{id: knee-to-chest, reps: 3, hold: 20, side: each}}
-    advance:                # move on when all of these are met
-      sessions: 6           # sessions done in this stage
+    advance:                # move on when all of these are met (every stage but the last needs
+      sessions: 6           # an advance rule, or 'advance: manual' when only you move them on)
       days: 10              # days spent in this stage
       max_pain_during: 5    # pain during recent sessions at most 5/10
 

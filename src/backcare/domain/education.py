@@ -43,6 +43,25 @@ class Topic:
 # --------------------------------------------------------------------------- course order
 
 
+PAIN_LIMIT = "{pain_limit}"  # in a topic's text: the acceptable pain of the person's routine, filled when shown
+
+
+def with_pain_limit(topic: Topic, limit: int) -> Topic:
+    """The topic with {pain_limit} filled in by the routine's acceptable pain during exercise."""
+    from dataclasses import replace
+
+    def fill(text: str) -> str:
+        return text.replace(PAIN_LIMIT, str(limit))
+
+    return replace(
+        topic,
+        summary=fill(topic.summary),
+        body=fill(topic.body),
+        key_points=tuple(fill(k) for k in topic.key_points),
+        try_this=fill(topic.try_this),
+    )
+
+
 def ordered(topics: Sequence[Topic], first: Iterable[str] = ()) -> list[Topic]:
     """The topics to read, in order: the `first` ids (known ones, once each) then the course order."""
     by_id = {t.id: t for t in topics}

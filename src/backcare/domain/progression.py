@@ -1,8 +1,13 @@
 """The progression engine: advance, hold, step back or stop, with reasons in plain words.
 
 A pure function of (routine, stage history, check-ins, sessions, latest safety screen, today). It follows
-the pain-monitoring model (Silbernagel et al. 2007): pain during exercise up to 5/10 is acceptable, it must
-settle by the next morning, and pain must not rise from week to week.
+the pain-monitoring model (Silbernagel et al. 2007): pain during exercise up to the routine's limit (5/10
+unless the physio sets another) is acceptable, it must settle by the next morning, and pain and stiffness
+must not rise from week to week. The physio's settings (domain.routine.Settings) apply everywhere.
+
+The decision for a day depends only on data up to that day and on the stage history *before* it (plus a
+start or a manual stage change made that day): recording the day's decision and reading it again gives the
+same decision, reasons and flare-up plan.
 """
 
 from __future__ import annotations
@@ -11,16 +16,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from backcare.domain import flares
 from backcare.domain.checkin import CheckIn
 from backcare.domain.progress import Session, StageEvent
-from backcare.domain.routine import Routine
+from backcare.domain.routine import Routine, Settings
 from backcare.domain.safety import Screen
 
 ADVANCE, HOLD, STEP_BACK, STOP = "advance", "hold", "step_back", "stop"
-ACCEPTABLE_PAIN_DURING = 5
-FLARE_PAIN = 8
-FLARE_ABOVE_BASELINE = 2
+ENGINE_DECISIONS = (ADVANCE, HOLD, STEP_BACK, STOP)
 RECENT_DAYS = 7
+CHECKIN_DAYS = 2  # no advance without a check-in today or yesterday
 LAST_SESSIONS_DEFAULT = 3
 # Returning from the easier variants of the first stage needs a short, calm spell.
 RECOVERY_SESSIONS = 3
@@ -35,6 +40,26 @@ FLARE_PLAN = (
 def fmean(values: Sequence[float]) -> float:
     # statistics.fmean would do, but importing `statistics` costs ~10 ms on every daily run.
     return sum(values) / len(values)
+
+
+def pain_limit(routine: Routine) -> int:
+    """The routine's acceptable pain during exercise (0-10; 5 unless the physio set another)."""
+    return routine.settings.pain_limit
+
+
+def stage_pain_limit(routine: Routine, stage_id: str) -> int:
+    """The acceptable pain during exercise in a stage (its own setting, else the routine's)."""
+    return routine.settings_for(stage_id).pain_limit
+
+
+def session_counts(routine: Routine, session: Session) -> bool:
+    """Whether a session counts for progression: enough of its exercises done (2/3 unless the physio set
+    another share). A walk out of six exercises is not a session."""
+    stage = routine.stage(session.stage)
+    planned = len(session.done) + len(session.skipped)
+    if stage is not None:
+        planned = max(planned, len(stage.exercises))
+    return routine.settings_for(session.stage).counts(len(session.done), planned)
 
 
 @dataclass(frozen=True)
@@ -81,6 +106,27 @@ def position(routine: Routine, history: Sequence[StageEvent]) -> Position:
     return Position(stage, since, easier, last_step_back)
 
 
+def is_engine_event(event: StageEvent) -> bool:
+    """An event the engine recorded (a day's decision), not a start or a change made by hand."""
+    return not event.manual and event.decision in ENGINE_DECISIONS
+
+
+def history_for(history: Sequence[StageEvent], today: date) -> list[StageEvent]:
+    """The stage history a decision for `today` is made from: everything before today, and today's start or
+    manual change; never the engine's own decision for today (so reading the day again decides the same)."""
+    return [e for e in history if e.day < today or (e.day == today and not is_engine_event(e))]
+
+
+def day_event(routine_name: str, history: Sequence[StageEvent], decision: Decision, today: date) -> StageEvent | None:
+    """The entry to keep in the stage history as `today`'s decision, or None when the decision changes nothing
+    (a hold where the person already is). At most one such entry per day: it replaces the day's earlier one.
+    The CLI and a replay (the simulator) both record through this, so they agree."""
+    prior = history_for(history, today)
+    if prior and (prior[-1].decision, prior[-1].stage) == (decision.decision, decision.stage):
+        return None
+    return StageEvent(routine_name, today, decision.stage, decision.decision, decision.reasons)
+
+
 def decide(
     routine: Routine,
     history: Sequence[StageEvent],
@@ -90,6 +136,7 @@ def decide(
     today: date,
 ) -> Decision:
     """The decision for today. Check-ins and sessions in date order; sessions of this routine only."""
+    history = history_for(history, today)
     pos = position(routine, history)
     index = routine.stage_index(pos.stage)
     stage = routine.stages[index]
@@ -106,28 +153,40 @@ def decide(
             easier=pos.easier,
         )
 
+    settings = routine.settings_for(stage.id)
     checkins = [c for c in checkins if c.day <= today]
     sessions = [s for s in sessions if s.day <= today]
-    recent_from = today - timedelta(days=RECENT_DAYS - 1)
-    floor = max(recent_from, pos.last_step_back + timedelta(days=1)) if pos.last_step_back else recent_from
-    flare = flare_reasons(checkins, sessions, since=floor, baseline=baseline_pain(checkins, pos, history))
-    if flare:
+    counted = [s for s in sessions if session_counts(routine, s)]
+
+    episode, flare = current_flare(settings, checkins, sessions, today)
+    if episode is not None and not _handled(history, episode.first):
         if index > 0:
             target = routine.stages[index - 1]
             reasons = (*flare, f"Stepping back from '{stage.name}' to '{target.name}' while this settles.", FLARE_PLAN)
             return Decision(STEP_BACK, target.id, pos.stage, reasons, easier=False, flare=True)
         reasons = (*flare, f"Staying in '{stage.name}' with easier versions of the exercises for now.", FLARE_PLAN)
         return Decision(STEP_BACK, stage.id, pos.stage, reasons, easier=True, flare=True)
+    if episode is not None:
+        calm = (episode.last + timedelta(days=flares.EPISODE_GAP_DAYS)).isoformat()
+        reasons = (
+            f"The flare-up that began on {episode.first.isoformat()} is settling: staying at '{stage.name}' "
+            "(one flare-up, one step back).",
+            *flare,
+            f"Moving on is possible again from {calm}, a week after the last flare day.",
+            FLARE_PLAN,
+        )
+        return Decision(HOLD, pos.stage, pos.stage, reasons, easier=pos.easier, flare=True)
 
     if pos.since is None:
         return Decision(HOLD, pos.stage, pos.stage, (f"Starting with '{stage.name}'.",), easier=pos.easier)
 
-    hold = model_holds(checkins, sessions, today)
-    in_stage = [s for s in sessions if s.stage == pos.stage and s.day >= pos.since and s.completed]
+    start = history[0].day if history else pos.since
+    hold = [*model_holds(checkins, counted, today), *readiness(checkins, counted, settings, start, today)]
+    in_stage = [s for s in counted if s.stage == pos.stage and s.day >= pos.since]
     days_in = (today - pos.since).days
 
     if pos.easier:
-        met, unmet = _criteria(in_stage, days_in, RECOVERY_SESSIONS, RECOVERY_DAYS, ACCEPTABLE_PAIN_DURING)
+        met, unmet = _criteria(in_stage, days_in, RECOVERY_SESSIONS, RECOVERY_DAYS, settings.pain_limit)
         if hold or unmet:
             return Decision(
                 HOLD, pos.stage, pos.stage, ("Using easier versions after a flare-up.", *hold, *unmet), easier=True
@@ -136,17 +195,29 @@ def decide(
             ADVANCE, pos.stage, pos.stage, (*met, f"Back to the standard exercises of '{stage.name}'."), easier=False
         )
 
-    if stage.advance is None or index == len(routine.stages) - 1:
-        reasons = [*hold] if hold else []
-        reasons.append(f"'{stage.name}' is the last stage: keep it up; progress by longer holds, then more reps.")
-        return Decision(HOLD, pos.stage, pos.stage, tuple(reasons))
+    if index == len(routine.stages) - 1:
+        last = f"'{stage.name}' is the last stage: keep it up; progress by longer holds, then more reps."
+        return Decision(HOLD, pos.stage, pos.stage, (*hold, last))
+    if stage.advance is None or stage.advance.manual:
+        target = routine.stages[index + 1]
+        waits = (
+            f"'{stage.name}' moves on to '{target.name}' only when your physio says so "
+            f"(they record it with 'backcare routine stage {target.id}')."
+        )
+        return Decision(HOLD, pos.stage, pos.stage, (waits, *hold))
 
     adv = stage.advance
-    met, unmet = _criteria(in_stage, days_in, adv.sessions, adv.days, adv.max_pain_during)
+    max_pain = adv.max_pain_during if adv.max_pain_during is not None else settings.pain_limit
+    met, unmet = _criteria(in_stage, days_in, adv.sessions, adv.days, max_pain)
     if hold or unmet:
         return Decision(HOLD, pos.stage, pos.stage, (*hold, *unmet, *met))
     target = routine.stages[index + 1]
     return Decision(ADVANCE, target.id, pos.stage, (*met, f"Moving on to '{target.name}'."))
+
+
+def _handled(history: Sequence[StageEvent], first: date) -> bool:
+    """Whether a flare-up that began on `first` already had its step back (or a clinician set the stage)."""
+    return any(e.day >= first and (e.decision == STEP_BACK or e.manual) for e in history)
 
 
 def _criteria(
@@ -172,43 +243,90 @@ def _criteria(
     return met, unmet
 
 
-def baseline_pain(checkins: Sequence[CheckIn], pos: Position, history: Sequence[StageEvent]) -> float | None:
-    """Mean pain of the first 7 check-ins since the routine started (at least 3 needed)."""
-    start = history[0].day if history else None
-    first = [c.pain for c in checkins if start is None or c.day >= start][:7]
-    return fmean(first) if len(first) >= 3 else None
-
-
-def flare_reasons(
-    checkins: Sequence[CheckIn], sessions: Sequence[Session], *, since: date, baseline: float | None
-) -> list[str]:
-    recent = [c for c in checkins if c.day >= since]
+def current_flare(
+    settings: Settings, checkins: Sequence[CheckIn], sessions: Sequence[Session], today: date
+) -> tuple[flares.Flare | None, list[str]]:
+    """The flare-up going on or settling today (one in the last week), and what shows it, or (None, [])."""
+    rule = flares.Rule.of(settings)
+    recent_from = today - timedelta(days=flares.USUAL_WINDOW_DAYS * 3)
+    recent = [c for c in checkins if c.day >= recent_from]
+    sore = sore_sessions(sessions, settings.pain_limit)
+    found = flares.episodes(recent, rule, extra_days=[d for d, _ in sore])
+    episode = found[-1] if found else None
+    if not flares.settling(episode, today):
+        return None, []
+    assert episode is not None
     reasons: list[str] = []
-    high = [c for c in recent if c.pain >= FLARE_PAIN]
-    if high:
-        reasons.append(f"Flare-up: pain was {high[-1].pain}/10 on {high[-1].day.isoformat()}.")
-    if baseline is not None:
-        for a, b in zip(recent, recent[1:]):
-            if (b.day - a.day).days == 1 and min(a.pain, b.pain) >= baseline + FLARE_ABOVE_BASELINE:
-                reasons.append(
-                    f"Flare-up: pain was {FLARE_ABOVE_BASELINE}+ points above your usual ({baseline:.1f}) "
-                    f"on {a.day.isoformat()} and {b.day.isoformat()}."
-                )
-                break
-    scored = [s for s in sessions if s.day >= since and s.pain_during is not None]
-    if len(scored) >= 2 and all(s.pain_during > ACCEPTABLE_PAIN_DURING for s in scored[-2:]):  # type: ignore[operator]
+    if episode.days:
+        usual = f" (about {episode.usual:.1f})" if episode.usual is not None else ""
+        when = episode.first.isoformat()
+        if episode.last != episode.first:
+            when += f" to {episode.last.isoformat()}"
         reasons.append(
-            f"Pain during exercise was above {ACCEPTABLE_PAIN_DURING}/10 in the last two sessions "
-            f"({scored[-2].day.isoformat()}, {scored[-1].day.isoformat()})."
+            f"Flare-up: pain up to {episode.peak}/10 ({when}), {rule.above_usual} or more points above your "
+            f"usual level{usual}."
         )
+    for day, (a, b) in sore:
+        if episode.first <= day <= episode.last:
+            reasons.append(
+                f"Pain during exercise was above {settings.pain_limit}/10 in two sessions running "
+                f"({a.isoformat()}, {b.isoformat()})."
+            )
+            break
+    return episode, reasons
+
+
+def sore_sessions(sessions: Sequence[Session], limit: int) -> list[tuple[date, tuple[date, date]]]:
+    """Days on which pain during exercise was above the limit for the second session running."""
+    scored = [s for s in sessions if s.pain_during is not None]
+    out = []
+    for a, b in zip(scored, scored[1:]):
+        if a.pain_during > limit and b.pain_during > limit:  # type: ignore[operator]
+            out.append((b.day, (a.day, b.day)))
+    return out
+
+
+def readiness(
+    checkins: Sequence[CheckIn], counted: Sequence[Session], settings: Settings, start: date | None, today: date
+) -> list[str]:
+    """Reasons not to move on today that are not about pain: no recent check-in, or back from a break."""
+    reasons: list[str] = []
+    last_checkin = checkins[-1].day if checkins else None
+    if last_checkin is None or (today - last_checkin).days >= CHECKIN_DAYS:
+        since = f" since {last_checkin.isoformat()}" if last_checkin else " yet"
+        reasons.append(f"No check-in{since}: check in (backcare checkin) before moving on.")
+    days = sorted({s.day for s in counted})
+    prev = start
+    back: int | None = None  # the index in `days` of the first session after the latest break
+    gap = 0
+    for i, day in enumerate(days):
+        if prev is not None and (day - prev).days - 1 >= settings.break_days:
+            back, gap = i, (day - prev).days - 1
+        prev = day
+    last = days[-1] if days else start
+    if last is not None and (today - last).days - 1 >= settings.break_days:
+        reasons.append(
+            f"No session for {(today - last).days - 1} days: after a break, {settings.reentry_sessions} "
+            "sessions come before moving on."
+        )
+    elif back is not None:
+        done = len([d for d in days[back:] if d < today])  # re-entry sessions are done before the day of a move
+        if days[back] == today:
+            reasons.append(f"First session after a break of {gap} days: no moving on today.")
+        elif done < settings.reentry_sessions:
+            reasons.append(
+                f"Back after a break of {gap} days: {done} of {settings.reentry_sessions} sessions done "
+                "before moving on."
+            )
     return reasons
 
 
 def model_holds(checkins: Sequence[CheckIn], sessions: Sequence[Session], today: date) -> list[str]:
-    """Reasons from the pain-monitoring model to hold: soreness not settled, or pain rising week on week."""
+    """Reasons from the pain-monitoring model to hold: soreness not settled, or pain or stiffness rising week
+    on week."""
     reasons: list[str] = []
     by_day = {c.day: c for c in checkins}
-    done = [s for s in sessions if s.completed and s.day >= today - timedelta(days=RECENT_DAYS)]
+    done = [s for s in sessions if s.day >= today - timedelta(days=RECENT_DAYS)]
     if done:
         last = done[-1]
         nxt = by_day.get(last.day + timedelta(days=1))
@@ -216,13 +334,15 @@ def model_holds(checkins: Sequence[CheckIn], sessions: Sequence[Session], today:
             reasons.append(
                 f"Soreness after your session on {last.day.isoformat()} had not settled by the next morning."
             )
-    this_week = [c.pain for c in checkins if today - timedelta(days=6) <= c.day <= today]
-    last_week = [c.pain for c in checkins if today - timedelta(days=13) <= c.day <= today - timedelta(days=7)]
+    this_week = [c for c in checkins if today - timedelta(days=6) <= c.day <= today]
+    last_week = [c for c in checkins if today - timedelta(days=13) <= c.day <= today - timedelta(days=7)]
     if len(this_week) >= 3 and len(last_week) >= 3:
-        rise = fmean(this_week) - fmean(last_week)
-        if rise >= 1:
-            reasons.append(
-                f"Your average pain this week ({fmean(this_week):.1f}) is {rise:.1f} points higher than last week "
-                f"({fmean(last_week):.1f})."
-            )
+        for what in ("pain", "stiffness"):
+            now = fmean([getattr(c, what) for c in this_week])
+            before = fmean([getattr(c, what) for c in last_week])
+            if now - before >= 1:
+                reasons.append(
+                    f"Your average {what} this week ({now:.1f}) is {now - before:.1f} points higher than last "
+                    f"week ({before:.1f})."
+                )
     return reasons

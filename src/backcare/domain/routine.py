@@ -60,6 +60,32 @@ class Advance:
     sessions: int | None = None
     days: int | None = None
     max_pain_during: int | None = None
+    manual: bool = False  # `advance: manual`: only a clinician moves the person on (backcare routine stage)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The progression settings a physio can set for a routine (and override for a stage).
+
+    The defaults follow the pain-monitoring model (Silbernagel et al. 2007) and are what a routine file
+    without a `progression:` block gets, so older files behave as before.
+    """
+
+    pain_limit: int = 5  # acceptable pain during exercise, 0-10
+    flare_above_usual: int = 2  # a flare: pain at least this much above the person's usual level ...
+    flare_days: int = 2  # ... on this many days running
+    flare_pain: int = 8  # ... or one day at this level or more (when it is also above usual by the margin)
+    min_session_share: tuple[int, int] = (2, 3)  # the share of a session's exercises that makes it count
+    break_days: int = 7  # this many days without a session is a break ...
+    reentry_sessions: int = 2  # ... after which this many sessions come before any advance
+
+    def counts(self, done: int, planned: int) -> bool:
+        """Whether `done` of `planned` exercises is enough for a session to count."""
+        num, den = self.min_session_share
+        return done > 0 and done * den >= num * max(planned, 1)
+
+
+DEFAULT_SETTINGS = Settings()
 
 
 @dataclass(frozen=True)
@@ -68,6 +94,7 @@ class Stage:
     name: str
     exercises: tuple[Prescription, ...]
     advance: Advance | None = None
+    settings: Settings | None = None  # this stage's own settings; None: the routine's
 
 
 @dataclass(frozen=True)
@@ -79,6 +106,12 @@ class Routine:
     per_week: int = 5
     topics: tuple[str, ...] = ()
     exercises: tuple[Exercise, ...] = ()  # custom exercises defined in the file
+    settings: Settings = DEFAULT_SETTINGS
+
+    def settings_for(self, stage_id: str) -> Settings:
+        """The settings that apply in a stage: its own, else the routine's."""
+        stage = self.stage(stage_id)
+        return stage.settings if stage is not None and stage.settings is not None else self.settings
 
     def stage(self, stage_id: str) -> Stage | None:
         return next((s for s in self.stages if s.id == stage_id), None)

@@ -24,8 +24,6 @@ MIN_CHECKINS = 2 * BASELINE_CHECKINS
 MCID_POINTS = 2
 MCID_PERCENT = 30
 MIN_TAG_DAYS = 5
-FLARE_PAIN = 8
-FLARE_ABOVE_BASELINE = 2
 TOO_FEW = "too few check-ins to tell"
 MCID_SOURCE = "Ostelo et al., Spine 2008"
 METRICS = ("pain", "stiffness")
@@ -532,43 +530,6 @@ def tag_effects(checkins: Iterable[CheckIn], min_days: int = MIN_TAG_DAYS) -> li
         if k >= min_days and n - k >= min_days:
             out.append(TagEffect(tag, k, s / k, n - k, (total - s) / (n - k)))
     out.sort(key=lambda t: (-abs(t.difference), t.tag))
-    return out
-
-
-# -- flare-ups ---------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Flare:
-    first: date
-    last: date
-    peak: int
-    days: int  # check-in days in the flare
-
-    def as_dict(self) -> dict:
-        return {"from": self.first.isoformat(), "to": self.last.isoformat(), "peak_pain": self.peak, "days": self.days}
-
-
-def flares(checkins: Sequence[CheckIn], baseline10: int | None) -> list[Flare]:
-    """Flare-ups: days with pain >= 8, or >= 2 above the baseline two days running; consecutive days grouped.
-
-    `checkins` sorted oldest first; `baseline10` is the baseline pain in tenths (None: only the first rule).
-    """
-    high = None if baseline10 is None else baseline10 + 10 * FLARE_ABOVE_BASELINE
-    above = [high is not None and 10 * c.pain >= high for c in checkins]
-    flagged = []
-    for i, c in enumerate(checkins):
-        run = above[i] and (
-            (i > 0 and above[i - 1] and (c.day - checkins[i - 1].day).days == 1)
-            or (i + 1 < len(checkins) and above[i + 1] and (checkins[i + 1].day - c.day).days == 1)
-        )
-        if c.pain >= FLARE_PAIN or run:
-            flagged.append(c)
-    out: list[Flare] = []
-    for c in flagged:
-        if out and (c.day - out[-1].last).days == 1:
-            prev = out[-1]
-            out[-1] = Flare(prev.first, c.day, max(prev.peak, c.pain), prev.days + 1)
-        else:
-            out.append(Flare(c.day, c.day, c.pain, 1))
     return out
 
 

@@ -80,8 +80,10 @@ def _routine(out: Out, data: dict) -> None:
     stage = prog["stage"]["name"] if prog["stage"] else ""
     label = messages.DECISION_LABELS.get(prog["decision"], prog["decision"])
     out.para(f"Routine: {data['routine']} · {stage} · {label}", "bold")
-    # A hold lists what is still to do (the first few); easing off or stopping is shown whole (the flare-up plan).
-    reasons = prog["reasons"] if prog["decision"] in ("step_back", "stop") else prog["reasons"][:3]
+    # A hold lists what is still to do (the first few); easing off, a settling flare-up (both with the flare-up
+    # plan) and stopping are shown whole.
+    whole = prog["decision"] in ("step_back", "stop") or prog.get("flare")
+    reasons = prog["reasons"] if whole else prog["reasons"][:3]
     for reason in reasons:
         _bullet(out, reason)
     if prog["decision"] == "stop":

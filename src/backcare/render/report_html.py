@@ -364,10 +364,7 @@ def _stages(report) -> list[str]:
 
 def _flares(report) -> list[str]:
     out = ['<section id="flares">', "<h2>Flare-ups</h2>"]
-    base = report.trend.baseline
-    rule = "pain 8 or more"
-    if base:
-        rule += f", or {tr.FLARE_ABOVE_BASELINE} or more above the baseline ({base.mean('pain'):.1f}) two days running"
+    rule = report.flare_rule
     if not report.flares:
         out.append(f"<p>None ({escape(rule)}).</p>")
     else:

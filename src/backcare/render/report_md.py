@@ -133,9 +133,7 @@ def render(report) -> str:  # report: backcare.services.report.Report
         lines.append("No stage changes in this period.")
 
     lines += ["", "## Flare-ups", ""]
-    rule = "pain 8 or more"
-    if b:
-        rule += f", or {tr.FLARE_ABOVE_BASELINE} or more above the baseline ({b.mean('pain'):.1f}) two days running"
+    rule = report.flare_rule
     if report.flares:
         shown, earlier = report.listed_flares()
         if earlier:

@@ -38,3 +38,18 @@ def session_day_before(store: Store, day: date) -> bool:
     """Whether the day before had a completed session (then we ask if soreness settled overnight)."""
     before = day - timedelta(days=1)
     return any(s.day == before and s.completed for s in store.sessions(since=before))
+
+
+def unusually_high(store: Store, day: date) -> bool:
+    """Whether the day's pain is a flare-up by the routine's rule (the one the engine, trend and the report use),
+    or, before the person's usual level is known, at the rule's single-day level (8/10 unless the physio set
+    another). For someone whose pain is usually 7-8, an 8 is not."""
+    from backcare.domain import flares
+    from backcare.services.routines import current_settings
+
+    rule = flares.Rule.of(current_settings(store))
+    rows = store.checkins(since=day - timedelta(days=3 * flares.USUAL_WINDOW_DAYS), until=day)
+    if not rows or rows[-1].day != day:
+        return False
+    found = flares.levels(rows, rule)
+    return day in found.flare_days or (found.usual.get(day) is None and rows[-1].pain >= rule.pain)

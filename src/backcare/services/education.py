@@ -90,7 +90,14 @@ def open_next(store: "Store", today: date) -> tuple[dict, bool] | None:
 def _open(store: "Store", topic: edu.Topic, today: date) -> tuple[dict, bool]:
     first_time = topic.id not in store.topics_read()
     store.mark_read(topic.id, today)
-    return full(topic, store.topics_read()), first_time
+    return full(edu.with_pain_limit(topic, pain_limit(store)), store.topics_read()), first_time
+
+
+def pain_limit(store: "Store") -> int:
+    """The acceptable pain during exercise where the person is in their routine (5 when it cannot be told)."""
+    from backcare.services.routines import current_pain_limit
+
+    return current_pain_limit(store)
 
 
 def search(store: "Store", query: str) -> list[dict]:

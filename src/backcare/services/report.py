@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from backcare.domain import trends as tr
+from backcare.domain import flares as fl
 from backcare.domain.progress import StageEvent
 from backcare.domain.safety import BY_ID, Screen
 from backcare.services import trends
@@ -32,7 +32,7 @@ class Report:
     trend: trends.Trend
     stage_before: StageEvent | None  # the last stage change before the period, if any
     stages: list[StageEvent]  # in the period, oldest first
-    flares: list[tr.Flare]
+    flares: list[fl.Flare]
     screen_before: Screen | None  # the latest screen before the period, when none falls inside it
     screens: list[Screen]
     notes: list[tuple[date, str]]
@@ -40,7 +40,12 @@ class Report:
     def stage_name(self, stage_id: str) -> str:
         return self.trend.routine.stage_name(stage_id)
 
-    def listed_flares(self) -> tuple[list[tr.Flare], int]:
+    @property
+    def flare_rule(self) -> str:
+        """What counts as a flare-up, in words (the same rule the progression engine uses)."""
+        return self.trend.flare_rule.describe()
+
+    def listed_flares(self) -> tuple[list[fl.Flare], int]:
         """The most recent flare-ups to list, and how many earlier ones are left out."""
         return self.flares[-MAX_FLARES:], max(0, len(self.flares) - MAX_FLARES)
 
@@ -88,7 +93,7 @@ def build(store: Store, today: date, days: int | None = trends.DEFAULT_DAYS) -> 
         trend=t,
         stage_before=before[-1] if before else None,
         stages=stages,
-        flares=tr.flares(t.checkins, t.baseline.tenths("pain") if t.baseline else None),
+        flares=t.flares,
         screen_before=earlier[-1] if earlier and not screens else None,
         screens=screens,
         notes=[(c.day, c.note) for c in t.checkins if c.note],

@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from backcare.domain.progress import Session, StageEvent
-from backcare.domain.routine import Dose, Exercise, Routine, lighter
-from backcare.errors import BackcareError, InvalidInput, StoreError
+from backcare.domain.routine import DEFAULT_SETTINGS, Dose, Exercise, Routine, Settings, lighter
+from backcare.errors import BackcareError, ContentError, InvalidInput, StoreError
 from backcare.store import Store
 
 if TYPE_CHECKING:
@@ -53,7 +53,8 @@ def load(store: Store, name: str) -> tuple[Routine, bool]:
         raise InvalidInput(f"There is no routine called {name!r}.{hint}")
     from backcare.content import load_routine_text
 
-    return load_routine_text(source, f"stored routine {name!r}"), False
+    # strict=False: a copy imported by an older backcare may have a non-final stage without `advance`.
+    return load_routine_text(source, f"stored routine {name!r}", strict=False), False
 
 
 def active_routine(store: Store) -> ActiveRoutine:
@@ -65,6 +66,24 @@ def active_routine(store: Store) -> ActiveRoutine:
     key = routine.name if builtin else name
     history = store.stage_history(key)
     return ActiveRoutine(key, routine, builtin, history[0].day if history else None)  # type: ignore[arg-type]
+
+
+def current_settings(store: Store) -> Settings:
+    """The physio's progression settings where the person is in their active routine (the defaults when the
+    stored routine cannot be read)."""
+    from backcare.domain.progression import position
+
+    try:
+        active = active_routine(store)
+    except ContentError:
+        return DEFAULT_SETTINGS
+    stage = position(active.routine, store.stage_history(active.name)).stage
+    return active.routine.settings_for(stage)
+
+
+def current_pain_limit(store: Store) -> int:
+    """The acceptable pain during exercise in the stage the person is at in their active routine."""
+    return current_settings(store).pain_limit
 
 
 def list_routines(store: Store) -> list[dict]:
@@ -132,12 +151,22 @@ class Progress:
             "easier": self.decision.easier,
             "flare": self.decision.flare,
             "reasons": list(self.decision.reasons),
+            "pain_limit": self.active.routine.settings_for(self.decision.stage).pain_limit,
             "exercises": self.exercises,
         }
 
 
+CHECKIN_DAYS_CONSIDERED = 84  # the usual pain level looks back 28 days, from a level that has settled itself
+
+
 def progress(store: Store, today: date, *, record: bool = True) -> Progress:
-    """Decide for today and, when asked, record the decision in the stage history."""
+    """Decide for today and, when asked, keep the decision as the day's entry in the stage history.
+
+    The decision depends only on the data up to today and on the stage history before today, so reading the
+    day again gives the same decision; a check-in or session logged later that day can change it, and the
+    day's entry is then replaced (one engine decision per day). See docs/architecture-notes.md for why a
+    read records it at all.
+    """
     # Imported here: `trend` and `report` need the active routine but not the engine.
     from backcare.domain import progression
 
@@ -148,23 +177,35 @@ def progress(store: Store, today: date, *, record: bool = True) -> Progress:
         event = StageEvent(active.name, today, routine.stages[0].id, "start", ("Started the routine.",))
         if _record(store, event):
             history = [event]
-    pos = progression.position(routine, history)
-    since = min(pos.since or today, today - timedelta(days=21))
-    recent = store.checkins(since=today - timedelta(days=21), until=today)
-    start = history[0].day if history else None
-    first = store.checkins(since=start, until=today, limit=7) if start and start < since else []
-    checkins = sorted({c.day: c for c in (*first, *recent)}.values(), key=lambda c: c.day)
+    checkins = store.checkins(since=today - timedelta(days=CHECKIN_DAYS_CONSIDERED), until=today)
     # Stage criteria look at no more than the last 100 sessions; a long stage need not load years of them.
-    sessions = store.sessions(routine=active.name, since=since, last=SESSIONS_CONSIDERED)
+    sessions = store.sessions(routine=active.name, last=SESSIONS_CONSIDERED)
     decision = progression.decide(routine, history, checkins, sessions, store.latest_screen(), today)
-    if record and history and (history[-1].decision, history[-1].stage) != (decision.decision, decision.stage):
-        event = StageEvent(active.name, today, decision.stage, decision.decision, decision.reasons)
-        if _record(store, event):
-            history = [*history, event]
+    if record and history:
+        history = _keep_day_decision(store, active.name, history, decision, today) or history
     exercises = (
         [] if decision.decision == progression.STOP else todays_exercises(routine, decision.stage, decision.easier)
     )
     return Progress(active, decision, exercises, history)
+
+
+def _keep_day_decision(
+    store: Store, name: str, history: list[StageEvent], decision: Decision, today: date
+) -> list[StageEvent] | None:
+    """Record today's decision when it changes where the person is (replacing today's earlier one); the new
+    history, or None when nothing needed writing or the home cannot be written."""
+    from backcare.domain.progression import day_event, is_engine_event
+
+    kept = [e for e in history if e.day == today and is_engine_event(e)]
+    event = day_event(name, history, decision, today)
+    wanted = [(event.stage, event.decision, event.reasons)] if event else []
+    if [(e.stage, e.decision, e.reasons) for e in kept] == wanted:
+        return None
+    try:
+        store.set_day_decision(name, today, event)
+    except StoreError:
+        return None
+    return [e for e in history if not (e.day == today and is_engine_event(e))] + ([event] if event else [])
 
 
 def _record(store: Store, event: StageEvent) -> bool:

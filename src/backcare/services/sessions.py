@@ -7,6 +7,7 @@ from datetime import date
 
 from backcare.domain.dates import human
 from backcare.domain.progress import Session
+from backcare.domain.routine import DEFAULT_SETTINGS, Settings
 from backcare.errors import InvalidInput
 from backcare.services import routines
 from backcare.store import Store
@@ -21,6 +22,11 @@ class Plan:
     stopped: bool
     reasons: tuple[str, ...] = ()
     known_ids: frozenset[str] = frozenset()  # every exercise of the library and the routine
+    settings: Settings = DEFAULT_SETTINGS  # the physio's settings for this stage (pain limit, session share)
+
+    @property
+    def pain_limit(self) -> int:
+        return self.settings.pain_limit
 
 
 @dataclass(frozen=True)
@@ -43,6 +49,7 @@ def plan(store: Store, day: date, *, record: bool = True) -> Plan:
         d.decision == "stop",
         d.reasons,
         routines.exercise_ids(progress.active.routine),
+        progress.active.routine.settings_for(d.stage),
     )
 
 
@@ -89,10 +96,12 @@ def log(
     if did and pain_during is None:
         raise InvalidInput("Pass --pain-during N (0-10): the highest pain you felt during the exercises.")
     skipped += [i for i in todays if i not in did and i not in skipped]
-    return save(store, Session(day, plan.routine, plan.stage, tuple(did), tuple(skipped), pain_during, effort))
+    return save(
+        store, Session(day, plan.routine, plan.stage, tuple(did), tuple(skipped), pain_during, effort), plan.settings
+    )
 
 
-def save(store: Store, session: Session) -> Logged:
+def save(store: Store, session: Session, settings: Settings = DEFAULT_SETTINGS) -> Logged:
     replaced = routines.record_session(store, session)
     n, total = len(session.done), len(session.done) + len(session.skipped)
     verb = "Replaced the session" if replaced else "Session saved"
@@ -100,8 +109,15 @@ def save(store: Store, session: Session) -> Logged:
     if session.pain_during is not None:
         text += f", pain during {session.pain_during}/10"
     text += "."
-    if session.pain_during is not None and session.pain_during > 5:
-        text += " That is above 5/10: next time ease off (fewer reps or an easier version)."
+    limit = settings.pain_limit
+    if session.done and not settings.counts(n, total):
+        num, den = settings.min_session_share
+        text += (
+            f" A session counts towards moving on when at least {num}/{den} of its exercises are done;"
+            " this one does not."
+        )
+    if session.pain_during is not None and session.pain_during > limit:
+        text += f" That is above {limit}/10: next time ease off (fewer reps or an easier version)."
     elif session.done:
         text += " Tomorrow's check-in will ask whether any soreness settled overnight."
     return Logged(session, replaced, text)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from backcare.domain import flares as fl
 from backcare.domain import trends as tr
 from backcare.domain.checkin import CheckIn
 from backcare.domain.routine import Routine
@@ -48,6 +49,8 @@ class Trend:
     weeks: list[tr.Week]
     adherence: tr.Adherence
     tags: list[tr.TagEffect]
+    flares: list[fl.Flare]  # flare-ups that touch the period, by the routine's flare rule
+    flare_rule: fl.Rule
 
     @property
     def n_days(self) -> int:
@@ -74,6 +77,7 @@ class Trend:
             "adherence": {**self.adherence.as_dict(), "weeks": [_week_adherence(w) for w in self.weeks]},
             "tags": [t.as_dict() for t in self.tags],
             "weeks": [w.as_dict() for w in self.weeks],
+            "flares": [f.as_dict() for f in self.flares],
         }
 
 
@@ -101,6 +105,8 @@ def build(store: Store, today: date, days: int | None = DEFAULT_DAYS) -> Trend:
     week_rows = tr.weeks(inside, session_days, start, end, per_week=routine.per_week, plan_start=plan_start)
     baseline, recent = tr.baseline_and_recent(inside, routine.started)
     changes = {m: tr.compare(baseline, recent, m) for m in tr.METRICS}
+    rule = fl.Rule.of(routine.routine.settings) if routine.routine else fl.DEFAULT_RULE
+    flares = flare_ups(store, start, end, rule)
     return Trend(
         start,
         end,
@@ -114,7 +120,17 @@ def build(store: Store, today: date, days: int | None = DEFAULT_DAYS) -> Trend:
         week_rows,
         tr.adherence(week_rows, routine.per_week),
         tr.tag_effects(inside),
+        flares,
+        rule,
     )
+
+
+def flare_ups(store: Store, start: date, end: date, rule: fl.Rule) -> list[fl.Flare]:
+    """Flare-ups that touch [start, end]; the usual level they are measured against looks back before start."""
+    lead = timedelta(days=3 * fl.USUAL_WINDOW_DAYS)
+    earliest = date.min + lead
+    rows = store.checkins(since=max(start, earliest) - lead, until=end)
+    return [f for f in fl.episodes(rows, rule) if f.last >= start]
 
 
 def _week_adherence(w: tr.Week) -> dict:

@@ -354,6 +354,23 @@ class Store:
             )
 
     @guarded
+    def set_day_decision(self, routine: str, day: date, event: StageEvent | None) -> None:
+        """Keep one engine decision per routine and day: replace that day's earlier one (a start, a manual change
+        and older days are never touched); None removes it."""
+        with self.write() as db:
+            db.execute(
+                "DELETE FROM stage_history WHERE routine = ? AND date = ? AND manual = 0"
+                " AND decision IN ('advance', 'hold', 'step_back', 'stop')",
+                (routine, day.isoformat()),
+            )
+            if event is not None:
+                db.execute(
+                    "INSERT INTO stage_history (routine, date, stage, decision, reasons, manual, at)"
+                    " VALUES (?, ?, ?, ?, ?, 0, ?)",
+                    (routine, day.isoformat(), event.stage, event.decision, json.dumps(list(event.reasons)), now_utc()),
+                )
+
+    @guarded
     def stage_history(self, routine: str | None = None) -> list[StageEvent]:
         from backcare.domain.progress import StageEvent
 
