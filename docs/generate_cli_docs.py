@@ -16,6 +16,7 @@ def help_pages() -> list[tuple[str, str]]:
 
     from backcare.cli.app import COMMANDS, app
     from backcare.cli.routine import routine_app
+    from backcare.cli.sessions import sessions_app
 
     runner = CliRunner()
     pages = [("backcare", [])]
@@ -24,6 +25,9 @@ def help_pages() -> list[tuple[str, str]]:
         if name == "routine":
             for cmd in routine_app.registered_commands:
                 pages.append((f"backcare routine {cmd.name}", ["routine", cmd.name]))
+        if name == "sessions":
+            for cmd in sessions_app.registered_commands:
+                pages.append((f"backcare sessions {cmd.name}", ["sessions", cmd.name]))
     out = []
     for title, args in pages:
         result = runner.invoke(app, [*args, "--help"], terminal_width=100, env={"COLUMNS": "100"})

@@ -82,8 +82,16 @@ def main() -> None:
         if debug:
             raise
         print(
-            f"backcare hit an unexpected problem ({type(exc).__name__}: {exc}). "
-            "Your stored data was not changed by it. Run again with --debug for details to report.",
+            f"backcare hit an unexpected problem ({type(exc).__name__}: {exc}). {_what_was_stored()} "
+            "Run again with --debug for details to report.",
             file=sys.stderr,
         )
         sys.exit(1)
+
+
+def _what_was_stored() -> str:
+    """True words about the stored data: the store records whether this process committed a write."""
+    store = sys.modules.get("backcare.store")
+    if store is not None and store.Store.committed:
+        return "What this command had already saved is kept whole (each save is all or nothing)."
+    return "Your stored data was not changed by it."

@@ -66,6 +66,12 @@ COMMANDS: list[tuple[str, str, str, str]] = [
     ),
     ("session", "session", "session", "Do today's exercises, one by one. Or log them in one line with --done."),
     (
+        "sessions",
+        "sessions",
+        "sessions_app",
+        "Your logged sessions, newest first, and which counted towards moving on. 'sessions delete ID' removes one.",
+    ),
+    (
         "routine",
         "routine",
         "routine_app",
@@ -82,6 +88,12 @@ COMMANDS: list[tuple[str, str, str, str]] = [
     ("backup", "transfer", "backup", "Back up the database. A consistent copy, safe while backcare runs."),
     ("where", "where", "where", "Where your data lives. Schema version, counts and an integrity check."),
     ("doctor", "where", "where", "Same as 'where'. Data location, schema version, counts, integrity check."),
+    (
+        "recover",
+        "recover",
+        "recover",
+        "Save what can be read from a damaged database. Into a new file; the damaged one is left as it is.",
+    ),
 ]
 GLOBAL_FLAGS = {"--debug", "--version", "-h", "--help"}
 

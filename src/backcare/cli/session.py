@@ -1,4 +1,4 @@
-"""`backcare session`: today's exercises, one by one (or logged in one line)."""
+"""`backcare session`: today's exercises, one by one (or logged in one line). Each run logs a new session."""
 
 from __future__ import annotations
 
@@ -12,7 +12,10 @@ from backcare.cli.state import fail_usage, interactive, state
 def session(
     ctx: typer.Context,
     done: Annotated[
-        Optional[str], typer.Option("--done", metavar="IDS", help="'all' or comma-separated exercise ids you did.")
+        Optional[str],
+        typer.Option(
+            "--done", metavar="IDS", help="'all', comma-separated exercise ids you did, or N (the first N of today's)."
+        ),
     ] = None,
     skip: Annotated[
         Optional[str], typer.Option("--skip", metavar="IDS", help="Comma-separated exercise ids you skipped.")
@@ -51,5 +54,9 @@ def session(
             fail_usage("Pass --done all (or --done ID,ID --skip ID) and --pain-during N when not in a terminal.")
         from backcare.cli.guided import run_guided
 
-        result = run_guided(store, plan, when, timers=not no_timer, pain_during=pain, effort=eff)
+        guided = run_guided(store, plan, when, timers=not no_timer, pain_during=pain, effort=eff)
+        if guided is None:
+            typer.echo("Stopped before any exercise was marked: nothing was logged.")
+            return
+        result = guided
     typer.echo(result.summary)

@@ -36,6 +36,8 @@ def where(
                 if info["ok"]
                 else f"Integrity check: FAILED: {'; '.join(info['integrity'])}"
             )
+            if info.get("read_only"):
+                typer.echo("Access:          read-only here (reading works; nothing can be saved).")
             sf = info["safety"]
             label = {
                 "clear": "all clear",

@@ -225,14 +225,17 @@ def _criteria(
 ) -> tuple[list[str], list[str]]:
     met: list[str] = []
     unmet: list[str] = []
+    session_days = sorted({s.day for s in in_stage})  # several sessions on one day count once
     if sessions is not None:
-        text = f"{len(in_stage)} of {sessions} sessions done in this stage."
-        (met if len(in_stage) >= sessions else unmet).append(text)
+        text = f"{len(session_days)} of {sessions} sessions done in this stage."
+        (met if len(session_days) >= sessions else unmet).append(text)
     if days is not None:
         text = f"{days_in} of {days} days in this stage."
         (met if days_in >= days else unmet).append(text)
     if max_pain is not None:
-        window = [s for s in in_stage if s.pain_during is not None][-(sessions or LAST_SESSIONS_DEFAULT) :]
+        scored = [s for s in in_stage if s.pain_during is not None]
+        recent = sorted({s.day for s in scored})[-(sessions or LAST_SESSIONS_DEFAULT) :]
+        window = [s for s in scored if s.day in recent]  # every session of the recent session days
         worst = max((s.pain_during for s in window), default=None)  # type: ignore[type-var]
         if worst is None:
             unmet.append("No pain-during-exercise scores logged in this stage yet.")

@@ -29,6 +29,7 @@ SECTIONS = (
     "checkins",
     "checkin_edits",
     "sessions",
+    "session_edits",
     "stage_history",
     "safety_screens",
     "topics_read",
@@ -321,6 +322,49 @@ def _answers(value: Any) -> None:
             raise _Bad("must map each question id to true or false")
 
 
+MAX_SESSION_EXERCISES = 200
+_EXERCISE_FIELDS = {"id", "status", "sets_done", "dose"}
+_DOSE_FIELDS = {"sets", "reps", "hold_seconds", "side", "text"}
+
+
+def _count(value: Any) -> None:
+    if not _is_int(value) or not 0 <= value < 10**9:
+        raise _Bad(f"must be a whole number from 0, not {_kind(value)}")
+
+
+def _session_action(value: Any) -> None:
+    if value != "delete":
+        raise _Bad('must be "delete"')
+
+
+def _exercise_record(value: Any) -> None:
+    """One exercise of a session: {"id", "status": done|partly|skipped, "sets_done", "dose"}."""
+    _object(value)
+    unknown = sorted(set(value) - _EXERCISE_FIELDS)
+    if unknown:
+        raise _Bad(f"has an exercise with a field backcare does not know ({_show_key(unknown[0])})")
+    if "id" not in value:
+        raise _Bad("has an exercise without an id")
+    _short(value["id"])
+    if value.get("status") not in ("done", "partly", "skipped"):
+        raise _Bad('has an exercise whose status is not "done", "partly" or "skipped"')
+    sets = value.get("sets_done")
+    if sets is not None and (not _is_int(sets) or not 0 <= sets <= 99):
+        raise _Bad(f"has an exercise whose sets_done is not a whole number from 0 to 99 ({_kind(sets)})")
+    dose = value.get("dose")
+    if dose is not None:
+        _object(dose)
+        extra = sorted(set(dose) - _DOSE_FIELDS)
+        if extra:
+            raise _Bad(f"has an exercise dose with a field backcare does not know ({_show_key(extra[0])})")
+        for key in ("sets", "reps", "hold_seconds"):
+            if dose.get(key) is not None and (not _is_int(dose[key]) or not 0 <= dose[key] < 10**6):
+                raise _Bad(f"has an exercise dose whose {key} is not a whole number ({_kind(dose[key])})")
+        for key in ("side", "text"):
+            if dose.get(key) is not None:
+                _short(dose[key])
+
+
 _REQ, _OPT = True, False
 _RECORDS: tuple[tuple[str, dict[str, tuple[bool, Check]], tuple[str, ...]], ...] = (
     (
@@ -356,13 +400,26 @@ _RECORDS: tuple[tuple[str, dict[str, tuple[bool, Check]], tuple[str, ...]], ...]
             "date": (_REQ, _date),
             "routine": (_REQ, _short),
             "stage": (_REQ, _short),
+            "started": (_OPT, _optional(_stamp)),
             "done": (_OPT, _list_of(_short)),
             "skipped": (_OPT, _list_of(_short)),
+            "exercises": (_OPT, _list_of(_exercise_record, limit=MAX_SESSION_EXERCISES)),
             "pain_during": (_OPT, _optional(_score)),
             "effort": (_OPT, _optional(_score)),
             "at": (_REQ, _stamp),
         },
-        ("date", "routine"),
+        (),  # several sessions a day are separate records
+    ),
+    (
+        "session_edits",
+        {
+            "session": (_REQ, _count),
+            "date": (_REQ, _date),
+            "action": (_REQ, _session_action),
+            "before": (_REQ, _object),
+            "at": (_REQ, _stamp),
+        },
+        (),
     ),
     (
         "stage_history",

@@ -1,17 +1,27 @@
-"""`backcare where`: where the data lives and whether it is healthy."""
+"""`backcare where` and `backcare recover`: where the data lives, whether it is healthy, and salvage."""
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from backcare.domain import safety
-from backcare.errors import StoreError
-from backcare.store import Store
+from backcare.errors import BackcareError, StoreError
+from backcare.paths import DB_NAME
+from backcare.store import Store, describe
 from backcare.store.migrations import LATEST
+
+if TYPE_CHECKING:
+    from backcare.store.recover import Salvage
+
+RECOVER_HINT = (
+    "backcare will not write to it. 'backcare recover -o FILE' copies every row that can still be read into a new "
+    "file and leaves this one as it is; then put that file in its place (or use it with --home)."
+)
 
 
 def inspect(home: Path) -> dict:
-    from backcare.paths import DB_NAME
 
     info: dict = {
         "data_dir": str(home),
@@ -20,24 +30,67 @@ def inspect(home: Path) -> dict:
         "network": "backcare never opens a network connection",
     }
     try:
-        store = Store.open(home)
+        store = Store.open(home, verify=False)
     except StoreError as exc:
         info.update(ok=False, problem=exc.message, schema_version=None, counts=None, integrity=None)
         return info
     try:
-        problems = store.integrity()
+        problems = store.damage or store.integrity()
+        if problems:
+            info.update(
+                ok=False,
+                problem=f"The database is damaged ({problems[0].splitlines()[0]}). {RECOVER_HINT}",
+                schema_version=store.schema_version(),
+                counts=None,
+                integrity=problems[:10],
+                recover="backcare recover -o FILE",
+            )
+            return info
         latest = store.latest_screen()
         info.update(
-            ok=not problems,
+            ok=True,
             schema_version=store.schema_version(),
             counts=store.counts(),
-            integrity="ok" if not problems else problems[:10],
+            integrity="ok",
+            read_only=store.readonly,
             safety={
                 "status": safety.status(latest),
                 "last_screen": latest.day.isoformat() if latest else None,
                 "flagged": latest.flagged if latest else [],
             },
         )
+    except StoreError as exc:  # a page that cannot be read while counting
+        info.update(ok=False, problem=f"{exc.message}", counts=None, integrity=None)
     finally:
         store.close()
     return info
+
+
+def recover(home: Path, output: Path) -> "Salvage":
+    """Salvage the database in `home` into the new file `output`; the original is only read."""
+    from backcare.store.recover import salvage
+
+    source = home / DB_NAME
+    if not source.is_file():
+        raise BackcareError(f"There is no database at {source}, so there is nothing to recover.")
+    if output.exists() or output.is_symlink():
+        raise BackcareError(f"{output} already exists; backcare does not overwrite files. Choose another name.")
+    if not output.parent.is_dir():
+        raise BackcareError(f"The folder {output.parent} does not exist, so nothing was written.")
+    if output.parent.resolve() == source.parent.resolve() and output.name in _SIDECARS:
+        raise BackcareError(f"{output} is a name SQLite uses for the database's own journal; choose another name.")
+    try:
+        return salvage(source, output)
+    except OSError as exc:
+        raise BackcareError(f"backcare cannot write {output} ({exc.strerror or exc}); nothing was written.") from exc
+    except sqlite3.Error as exc:
+        raise StoreError(describe(exc, source)) from exc
+
+
+_SIDECARS = {f"{DB_NAME}{suffix}" for suffix in ("-journal", "-wal", "-shm")}
+
+
+def leftovers(home: Path) -> list[str]:
+    """Journal files beside the database: SQLite must see them with the database, so never move it alone."""
+
+    return [p.name for p in (home / f"{DB_NAME}-journal", home / f"{DB_NAME}-wal") if p.exists()]

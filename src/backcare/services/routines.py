@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from backcare.domain.progress import Session, StageEvent
+from backcare.domain.progress import StageEvent
 from backcare.domain.routine import DEFAULT_SETTINGS, Dose, Exercise, Routine, Settings, lighter
 from backcare.errors import BackcareError, ContentError, InvalidInput, StoreError
 from backcare.store import Store
@@ -288,7 +288,3 @@ def set_stage(store: Store, stage_id: str, reason: str, today: date) -> tuple[st
     note = reason.strip() or "No reason given."
     store.add_stage_event(StageEvent(active.name, today, stage.id, "manual", (f"Set by hand: {note}",), manual=True))
     return active.name, stage.name
-
-
-def record_session(store: Store, session: Session) -> bool:
-    return store.save_session(session)

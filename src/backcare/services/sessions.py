@@ -6,9 +6,9 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from backcare.domain.dates import human
-from backcare.domain.progress import Session
-from backcare.domain.routine import DEFAULT_SETTINGS, Settings
-from backcare.errors import InvalidInput
+from backcare.domain.progress import DONE, SKIPPED, ExerciseRecord, Session
+from backcare.domain.routine import DEFAULT_SETTINGS, Routine, Settings
+from backcare.errors import BackcareError, InvalidInput
 from backcare.services import routines
 from backcare.store import Store
 
@@ -32,7 +32,6 @@ class Plan:
 @dataclass(frozen=True)
 class Logged:
     session: Session
-    replaced: bool
     summary: str
     extra: list[str] = field(default_factory=list)
 
@@ -54,12 +53,17 @@ def plan(store: Store, day: date, *, record: bool = True) -> Plan:
 
 
 def _ids(raw: str | None, today: list[str], known: set[str], flag: str) -> list[str]:
-    """Exercise ids from a comma-separated list: 'all' means today's; any exercise backcare knows is accepted
-    (people do extras), and a typo is refused with the closest id."""
+    """Exercise ids from a comma-separated list: 'all' means today's, a number N the first N of today's; any
+    exercise backcare knows is accepted (people do extras), and a typo is refused with the closest id."""
     if raw is None:
         return []
     if raw.strip().lower() == "all":
         return list(today)
+    if raw.strip().isdigit():
+        n = int(raw.strip())
+        if not 1 <= n <= len(today):
+            raise InvalidInput(f"{flag}: {raw.strip()} is not a number of today's exercises (1 to {len(today)}).")
+        return today[:n]
     out = []
     for part in raw.split(","):
         item = part.strip()
@@ -73,7 +77,33 @@ def _ids(raw: str | None, today: list[str], known: set[str], flag: str) -> list[
             raise InvalidInput(f"{flag}: {item!r} is not an exercise backcare knows.{hint}")
         if item not in out:
             out.append(item)
+    if not out:
+        raise InvalidInput(f"{flag} needs 'all', a number of today's exercises, or exercise ids separated by commas.")
     return out
+
+
+def started_at(day: date) -> str:
+    """When a session logged now began: the day it is for, at the current local time."""
+    from datetime import datetime
+
+    now = datetime.now().astimezone()
+    return datetime.combine(day, now.time(), now.tzinfo).isoformat(timespec="seconds")
+
+
+def prescribed(exercise: dict) -> tuple[tuple[str, object], ...]:
+    """The dose of one of the day's exercises as the record keeps it."""
+    dose = {"sets": exercise.get("sets"), "reps": exercise.get("reps"), "hold_seconds": exercise.get("hold_seconds")}
+    dose |= {"side": exercise.get("side"), "text": exercise.get("dose")}
+    return tuple((k, v) for k, v in dose.items() if v is not None)
+
+
+def record(plan: Plan, exercise_id: str, status: str, sets_done: int | None = None) -> ExerciseRecord:
+    """One exercise's record with the dose the plan gave it (none for an extra outside today's plan)."""
+    todays = {e["id"]: e for e in plan.exercises}
+    dose = prescribed(todays[exercise_id]) if exercise_id in todays else ()
+    if sets_done is None:
+        sets_done = 0 if status == SKIPPED else dict(dose).get("sets")  # type: ignore[assignment]
+    return ExerciseRecord(exercise_id, status, sets_done, dose)
 
 
 def log(
@@ -86,6 +116,7 @@ def log(
     pain_during: int | None,
     effort: int | None,
 ) -> Logged:
+    """Log a new session from lists of ids (never changing an earlier one)."""
     todays = [e["id"] for e in plan.exercises]
     known = set(todays) | set(plan.known_ids)
     did = _ids(done, todays, known, "--done")
@@ -96,16 +127,19 @@ def log(
     if did and pain_during is None:
         raise InvalidInput("Pass --pain-during N (0-10): the highest pain you felt during the exercises.")
     skipped += [i for i in todays if i not in did and i not in skipped]
-    return save(
-        store, Session(day, plan.routine, plan.stage, tuple(did), tuple(skipped), pain_during, effort), plan.settings
-    )
+    records = tuple(record(plan, i, DONE) for i in did) + tuple(record(plan, i, SKIPPED) for i in skipped)
+    session = Session.of(day, plan.routine, plan.stage, records, pain_during, effort, started_at(day))
+    return save(store, session, plan.settings)
 
 
 def save(store: Store, session: Session, settings: Settings = DEFAULT_SETTINGS) -> Logged:
-    replaced = routines.record_session(store, session)
+    """Keep the session as a new record and say what it means."""
+    session = store.add_session(session)
     n, total = len(session.done), len(session.done) + len(session.skipped)
-    verb = "Replaced the session" if replaced else "Session saved"
-    text = f"{verb} for {human(session.day)}: {n} of {total} exercises done"
+    partly = len(session.partly)
+    text = f"Session saved for {human(session.day)}: {n} of {total} exercises done"
+    if partly:
+        text += f" ({partly} partly)"
     if session.pain_during is not None:
         text += f", pain during {session.pain_during}/10"
     text += "."
@@ -120,4 +154,63 @@ def save(store: Store, session: Session, settings: Settings = DEFAULT_SETTINGS) 
         text += f" That is above {limit}/10: next time ease off (fewer reps or an easier version)."
     elif session.done:
         text += " Tomorrow's check-in will ask whether any soreness settled overnight."
-    return Logged(session, replaced, text)
+    return Logged(session, text)
+
+
+# -- the list of sessions ---------------------------------------------------------------------------
+
+
+def counting(routine: Routine | None, session: Session) -> tuple[bool, str]:
+    """Whether a session counts towards moving on (the routine's minimum share of its exercises), and why."""
+    from backcare.domain.progression import session_counts
+
+    done, planned = len(session.done), len(session.done) + len(session.skipped)
+    settings = DEFAULT_SETTINGS
+    if routine is not None:
+        stage = routine.stage(session.stage)
+        planned = max(planned, len(stage.exercises)) if stage is not None else planned
+        settings = routine.settings_for(session.stage)
+        counts = session_counts(routine, session)
+    else:
+        counts = settings.counts(done, planned)
+    num, den = settings.min_session_share
+    if not done:
+        return False, "no exercise done"
+    return counts, f"{done} of {planned} done; {num}/{den} needed"
+
+
+def listing(store: Store, today: date, days: int | None = None) -> list[dict]:
+    """The sessions (of every routine) newest first, within the last `days` days when given, each with
+    whether it counts towards moving on and why."""
+    from datetime import timedelta
+
+    since = today - timedelta(days=days - 1) if days else None
+    loaded: dict[str, Routine | None] = {}
+    rows = []
+    for s in reversed(store.sessions(since=since)):
+        if s.routine not in loaded:
+            try:
+                loaded[s.routine] = routines.load(store, s.routine)[0]
+            except BackcareError:  # a routine no longer stored: the usual share applies
+                loaded[s.routine] = None
+        counts, why = counting(loaded[s.routine], s)
+        rows.append({"id": s.id, **s.as_dict(), "counts": counts, "why": why})
+    return rows
+
+
+def find(store: Store, session_id: str) -> Session:
+    """The session numbered `session_id` (as `backcare sessions` shows it)."""
+    text = session_id.strip().lstrip("#")
+    number = int(text) if text.isdigit() and len(text) < 19 else None
+    found = store.session(number) if number is not None else None
+    if found is None:
+        raise BackcareError(f"There is no session {session_id!r}: 'backcare sessions' lists them with their numbers.")
+    return found
+
+
+def delete(store: Store, session: Session) -> Session:
+    """Remove one session record; a copy stays in the session edit history."""
+    removed = store.delete_session(session.id) if session.id is not None else None
+    if removed is None:
+        raise BackcareError(f"Session {session.id} was already deleted.")
+    return removed

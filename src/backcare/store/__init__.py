@@ -6,6 +6,7 @@ import functools
 import json
 import os
 import sqlite3
+import stat
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime, timezone
@@ -22,7 +23,6 @@ if TYPE_CHECKING:
     from backcare.domain.progress import Session, StageEvent
     from backcare.domain.safety import Screen
 
-SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_S = 30.0
 T = TypeVar("T")
 
@@ -34,6 +34,13 @@ def now_utc() -> str:
 def describe(exc: BaseException, path: Path) -> str:
     """One plain sentence for a SQLite failure."""
     text = str(exc).lower()
+    if getattr(exc, "sqlite_errorname", "") == "SQLITE_READONLY_ROLLBACK":
+        return (
+            f"A write to {path} was cut off (a crash or power cut) and SQLite must finish undoing it, but the file "
+            "or its folder is read-only: make it writable and run backcare again (nothing was changed)."
+        )
+    if "file is not a database" in text:
+        return not_backcare(path)
     if isinstance(exc, PermissionError) or "readonly" in text or "read-only" in text or "permission" in text:
         return f"backcare cannot write to {path}: the file or its folder is read-only. Nothing was changed."
     if "disk is full" in text or "database or disk is full" in text or "no space" in text:
@@ -61,34 +68,57 @@ def guarded(fn: Callable[..., T]) -> Callable[..., T]:
 
 
 class Store:
-    def __init__(self, conn: sqlite3.Connection, path: Path):
+    # Whether any write transaction committed in this process (the last-resort error message depends on it).
+    committed = False
+
+    def __init__(self, conn: sqlite3.Connection, path: Path, *, readonly: bool = False):
         self.conn = conn
         self.path = path
+        self.readonly = readonly
+        self.damage: list[str] = []  # what the quick check found; writes are refused while it is not empty
+        self._checked = False  # the file passed a quick check (now or, unchanged since, in an earlier run)
 
     # -- opening -----------------------------------------------------------------------------
     @classmethod
-    def open(cls, home: Path) -> "Store":
+    def open(cls, home: Path, *, verify: bool = True) -> "Store":
+        """Open (creating if needed) the database in `home`.
+
+        SQLite itself opens the file first, so that a hot journal left by a crash is rolled back before any check
+        of ours. A home that cannot be written is opened read-only. With `verify`, a damaged file is refused;
+        without it (`where`, `recover`), `damage` says what is wrong and every write is refused.
+        """
         path = home / DB_NAME
+        readonly = _read_only(home, path)
+        created = False
+        if not readonly:
+            try:
+                ensure_private_dir(home)
+                created = _create_private_file(path)
+            except OSError as exc:
+                raise StoreError(_describe_os(exc, home)) from exc
         try:
-            ensure_private_dir(home)
-            created = _create_private_file(path)
-        except OSError as exc:
-            raise StoreError(_describe_os(exc, home)) from exc
-        if not created:
-            check_header(path)
-        try:
-            conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+            if readonly:
+                conn = sqlite3.connect(
+                    f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S, isolation_level=None
+                )
+            else:
+                conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
         except sqlite3.Error as exc:
             raise StoreError(describe(exc, path)) from exc
-        store = cls(conn, path)
-        store._prepare(fresh=created)
+        store = cls(conn, path, readonly=readonly)
+        try:
+            store._prepare(fresh=created, verify=verify)
+        except BaseException:
+            conn.close()
+            raise
         return store
 
     @guarded
-    def _prepare(self, *, fresh: bool) -> None:
+    def _prepare(self, *, fresh: bool, verify: bool) -> None:
         db = self.conn
         db.execute("PRAGMA foreign_keys = ON")
         db.execute("PRAGMA secure_delete = ON")
+        # The first read: SQLite rolls back a hot journal here, before anything of ours looks at the file.
         version = db.execute("PRAGMA user_version").fetchone()[0]
         app_id = db.execute("PRAGMA application_id").fetchone()[0]
         if version == 0:
@@ -102,15 +132,88 @@ class Store:
                 f"{self.path} was written by a newer backcare (schema {version}; this one knows up to "
                 f"{migrations.LATEST}). Upgrade backcare; the file was left untouched."
             )
+        if not fresh:
+            self.damage = self._quick_check()
+            if self.damage:
+                if verify:
+                    raise StoreError(damaged(self.path, self.damage[0]))
+                return
         if version < migrations.LATEST:
             if version > 0 and not fresh:
                 self._backup_before_migration(version)
             migrations.apply(db)
+            Store.committed = True
+            self._checked = True
+            self._remember_checked()
+
+    def _quick_check(self) -> list[str]:
+        """PRAGMA quick_check, skipped when the file is exactly as it was after the last good check or write.
+
+        The fingerprint (device, inode, size, times, SQLite's change counter) is read after SQLite opened the
+        file, inside a read transaction so no writer can change it in between. Returns the problems found.
+        """
+        db = self.conn
+        db.execute("BEGIN")
+        try:
+            db.execute("SELECT count(*) FROM sqlite_master").fetchone()  # take the read lock
+            mark = self._fingerprint()
+            if mark is not None and mark == _read_marker(self.path):
+                self._checked = True
+                return []
+            rows = [r[0] for r in db.execute("PRAGMA quick_check(20)")]
+        except sqlite3.DatabaseError as exc:
+            if not _is_corruption(exc):
+                raise
+            return [str(exc)]
+        finally:
+            if db.in_transaction:  # nothing was written: ending the read transaction either way is the same
+                try:
+                    db.execute("ROLLBACK")
+                except sqlite3.Error:
+                    pass
+        if rows != ["ok"]:
+            return rows
+        self._checked = True
+        if mark is not None and not self.readonly:
+            _write_marker(self.path, mark)
+        return []
+
+    def _fingerprint(self) -> str | None:
+        try:
+            st = os.stat(self.path)
+            with open(self.path, "rb") as fh:
+                counter = os.pread(fh.fileno(), 4, 24).hex()
+        except OSError:
+            return None
+        return f"{st.st_dev} {st.st_ino} {st.st_size} {st.st_mtime_ns} {st.st_ctime_ns} {counter}"
+
+    def _remember_checked(self) -> None:
+        """After a commit of ours to a file that had passed the check: the new state is known good too."""
+        if self._checked and not self.readonly:
+            mark = self._fingerprint()
+            if mark is not None:
+                _write_marker(self.path, mark)
 
     def _backup_before_migration(self, version: int) -> Path:
+        """A verified copy before the schema changes: written under a temporary name, checked (integrity and
+        row counts), and only then given its final name. A copy that fails the check stops the upgrade."""
         stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%f")
         dest = self.path.with_name(f"{self.path.name}.v{version}-{stamp}.bak")
-        self.backup_to(dest)
+        partial = dest.with_name(dest.name + PARTIAL)
+        _remove_stale_partials(self.path)
+        try:
+            self.backup_to(partial)
+            problem = _verify_copy(partial, _row_counts(self.conn))
+            if problem:
+                raise StoreError(
+                    f"The safety copy made before upgrading {self.path} did not check out ({problem}), so the "
+                    "upgrade was not started and nothing was changed. Check the free space and try again."
+                )
+            os.rename(partial, dest)
+            _sync_dir(dest.parent)
+        except BaseException:
+            _unlink_quietly(partial)
+            raise
         return dest
 
     def close(self) -> None:
@@ -120,6 +223,8 @@ class Store:
     @contextmanager
     def write(self) -> Iterator[sqlite3.Connection]:
         """One write transaction: BEGIN IMMEDIATE so concurrent writers queue on the busy timeout."""
+        if self.damage:
+            raise StoreError(damaged(self.path, self.damage[0]))
         self.conn.execute("BEGIN IMMEDIATE")
         try:
             yield self.conn
@@ -128,18 +233,24 @@ class Store:
                 self.conn.execute("ROLLBACK")
             raise
         self.conn.execute("COMMIT")
+        Store.committed = True
+        self._remember_checked()
 
     @guarded
     def backup_to(self, dest: Path, *, replace: bool = False) -> None:
-        """A consistent copy through SQLite's backup API (safe while others write). It is written beside `dest`
-        as a new 0600 file and moved into place whole (over an existing file only with `replace`); a failure leaves
-        nothing behind."""
+        """A consistent copy through SQLite's backup API (safe while others write).
+
+        The copy is written beside `dest` as a new 0600 file, without a journal of its own (it is not in use until
+        it is complete), and moved into place whole (over an existing file only with `replace`); when the copy
+        fails, nothing is left behind to look like a backup.
+        """
         from backcare.outfiles import atomic_path, full_disk_message
 
         try:
             with atomic_path(dest, replace=replace) as tmp:
-                target = sqlite3.connect(tmp)
+                target = sqlite3.connect(tmp, isolation_level=None)
                 try:
+                    target.execute("PRAGMA journal_mode = OFF")
                     self.conn.backup(target)
                 finally:
                     target.close()
@@ -288,44 +399,65 @@ class Store:
         return [{"name": n, "origin": o, "imported_at": at} for n, o, at in rows]
 
     @guarded
-    def save_session(self, session: Session) -> bool:
-        """Store one day's session for a routine (replacing that day's earlier one). True when replaced."""
+    def add_session(self, session: Session) -> Session:
+        """Keep a new session record (never touching another one); the record with its number."""
+        import dataclasses
+
         with self.write() as db:
-            existed = (
-                db.execute(
-                    "SELECT 1 FROM sessions WHERE date = ? AND routine = ?", (session.day.isoformat(), session.routine)
-                ).fetchone()
-                is not None
+            cur = db.execute(
+                INSERT_SESSION,
+                (*session_values(session), now_utc()),
             )
-            db.execute(
-                "INSERT OR REPLACE INTO sessions (date, routine, stage, done, skipped, pain_during, effort, at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    session.day.isoformat(),
-                    session.routine,
-                    session.stage,
-                    json.dumps(list(session.done)),
-                    json.dumps(list(session.skipped)),
-                    session.pain_during,
-                    session.effort,
-                    now_utc(),
-                ),
-            )
-        return existed
+        return dataclasses.replace(session, id=cur.lastrowid)
+
+    def save_session(self, session: Session) -> bool:
+        """The earlier name of `add_session`: keeps a new record (sessions are never replaced), so always False."""
+        self.add_session(session)
+        return False
 
     @guarded
-    def sessions(self, routine: str | None = None, since: date | None = None, last: int = -1) -> list[Session]:
-        """Sessions in date order, optionally of one routine, from `since`, only the `last` N."""
-        from backcare.domain.progress import Session
-
-        sql = "SELECT date, routine, stage, done, skipped, pain_during, effort FROM sessions WHERE date >= ?"
-        params: list = [since.isoformat() if since else "0000-01-01"]
+    def sessions(
+        self, routine: str | None = None, since: date | None = None, last: int = -1, until: date | None = None
+    ) -> list[Session]:
+        """Sessions in the order they were done (day, then start), optionally of one routine, within
+        [since, until], only the `last` N."""
+        sql = f"SELECT {_SESSION_COLS} FROM sessions WHERE date >= ? AND date <= ?"
+        params: list = [since.isoformat() if since else "0000-01-01", until.isoformat() if until else "9999-12-31"]
         if routine is not None:
             sql += " AND routine = ?"
             params.append(routine)
-        sql = f"SELECT * FROM ({sql} ORDER BY date DESC LIMIT ?) ORDER BY date"
-        rows = self.conn.execute(sql, [*params, last])
-        return [Session(date.fromisoformat(d), r, st, _ids(dn), _ids(sk), p, e) for d, r, st, dn, sk, p, e in rows]
+        newest = "date DESC, coalesce(started, '') DESC, id DESC"
+        sql = f"SELECT * FROM ({sql} ORDER BY {newest} LIMIT ?) ORDER BY date, coalesce(started, ''), id"
+        return [session_from_row(row) for row in self.conn.execute(sql, [*params, last])]
+
+    @guarded
+    def session(self, session_id: int) -> Session | None:
+        row = self.conn.execute(f"SELECT {_SESSION_COLS} FROM sessions WHERE id = ?", (session_id,)).fetchone()
+        return session_from_row(row) if row else None
+
+    @guarded
+    def delete_session(self, session_id: int) -> Session | None:
+        """Remove one session record, keeping a copy in the session edit history; None when there is none."""
+        with self.write() as db:
+            row = db.execute(f"SELECT {_SESSION_COLS} FROM sessions WHERE id = ?", (session_id,)).fetchone()
+            if row is None:
+                return None
+            previous = session_from_row(row)
+            db.execute("DELETE FROM sessions WHERE id = ?", (session_id,))
+            db.execute(
+                "INSERT INTO session_edits (session_id, date, action, before, at) VALUES (?, ?, 'delete', ?, ?)",
+                (session_id, previous.day.isoformat(), json.dumps(previous.as_dict()), now_utc()),
+            )
+        return previous
+
+    @guarded
+    def session_edits(self) -> list[dict]:
+        """Deleted sessions (oldest first): the session's number, day, action, the record as it was, when."""
+        rows = self.conn.execute("SELECT session_id, date, action, before, at FROM session_edits ORDER BY id")
+        return [
+            {"session": sid, "date": d, "action": action, "before": json.loads(before), "at": at}
+            for sid, d, action, before, at in rows
+        ]
 
     @guarded
     def completed_session_days(self, since: date | None = None) -> list[date]:
@@ -402,6 +534,35 @@ class Store:
 
 
 _CHECKIN_COLS = "date, pain, stiffness, sleep, stress, note, tags, settled"
+_SESSION_FIELDS = "date, started, routine, stage, done, skipped, exercises, pain_during, effort"
+_SESSION_COLS = f"id, {_SESSION_FIELDS}"
+INSERT_SESSION = f"INSERT INTO sessions ({_SESSION_FIELDS}, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+
+
+def session_values(s: Session) -> tuple:
+    """The stored columns of a session record, after its number (the one place its shape is written)."""
+    return (
+        s.day.isoformat(),
+        s.started,
+        s.routine,
+        s.stage,
+        json.dumps(list(s.done)),
+        json.dumps(list(s.skipped)),
+        json.dumps([e.as_dict() for e in s.records]),
+        s.pain_during,
+        s.effort,
+    )
+
+
+def session_from_row(row: tuple) -> Session:
+    """A session record from its stored columns (`_SESSION_COLS`)."""
+    from backcare.domain.progress import ExerciseRecord, Session
+
+    id_, d, started, routine, stage, done, skipped, exercises, pain, effort = row
+    records = () if exercises == "[]" else tuple(ExerciseRecord.from_dict(e) for e in json.loads(exercises))
+    return Session(
+        date.fromisoformat(d), routine, stage, _ids(done), _ids(skipped), pain, effort, started, records, id_
+    )
 
 
 def _ids(text: str) -> tuple[str, ...]:
@@ -453,47 +614,124 @@ def _create_private_file(path: Path) -> bool:
 
 def is_backcare_header(head: bytes) -> bool:
     """The first 100 bytes are those of an SQLite database with backcare's application id."""
-    return head[:16] == SQLITE_MAGIC and int.from_bytes(head[68:72], "big") == migrations.APPLICATION_ID
-
-
-def check_header(path: Path) -> None:
-    """Refuse a file that is not an SQLite database before SQLite gets a chance to touch it."""
-    try:
-        with open(path, "rb") as fh:
-            head = fh.read(len(SQLITE_MAGIC))
-    except OSError as exc:
-        raise StoreError(_describe_os(exc, path)) from exc
-    if head != SQLITE_MAGIC:
-        raise StoreError(not_backcare(path))
-    _check_not_truncated(path)
-
-
-def _check_not_truncated(path: Path) -> None:
-    """A valid in-header page count larger than the file means the file was cut short."""
-    with open(path, "rb") as fh:
-        header = fh.read(100)
-    if len(header) < 100:
-        raise StoreError(damaged(path, "the file is shorter than a database header"))
-    page_size = int.from_bytes(header[16:18], "big")
-    page_size = 65536 if page_size == 1 else page_size
-    change_counter = header[24:28]
-    pages = int.from_bytes(header[28:32], "big")
-    if pages and change_counter == header[92:96] and pages * page_size > path.stat().st_size:
-        raise StoreError(damaged(path, "the file is shorter than it should be"))
+    return head[:16] == b"SQLite format 3\x00" and int.from_bytes(head[68:72], "big") == migrations.APPLICATION_ID
 
 
 def damaged(path: Path, why: str) -> str:
+    why = (why.strip().splitlines() or ["unreadable"])[0][:160]
     return (
-        f"The backcare database at {path} is damaged ({why}). It was left untouched: "
-        "move it aside (or restore a backup) and run backcare again."
+        f"The backcare database at {path} is damaged ({why}); it was left untouched, and 'backcare recover -o FILE' "
+        "copies every row that can still be read into a new file ('backcare where' explains)."
     )
 
 
 def not_backcare(path: Path) -> str:
     return (
-        f"{path} is not a backcare database. It was left untouched: move it aside, "
-        "or point backcare elsewhere with --home or BACKCARE_HOME."
+        f"{path} is not a backcare database; it was left untouched: use another folder with --home or "
+        "BACKCARE_HOME, or rename it together with any file beside it whose name starts with its name."
     )
+
+
+MARKER = ".backcare-checked"  # beside the database: the fingerprint of the file when it last passed a check
+MARKER_SIZE = 160
+PARTIAL = ".partial"  # suffix of a pre-upgrade copy that has not been verified yet
+
+
+def _is_corruption(exc: sqlite3.Error) -> bool:
+    name = getattr(exc, "sqlite_errorname", "")
+    return name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")) or "malformed" in str(exc).lower()
+
+
+def _read_only(home: Path, path: Path) -> bool:
+    """True when the database exists but this process cannot write it or its folder (journals live there)."""
+    try:
+        return path.is_file() and not (os.access(home, os.W_OK) and os.access(path, os.W_OK))
+    except OSError:
+        return False
+
+
+def _read_marker(path: Path) -> str | None:
+    try:
+        with open(path.with_name(MARKER), encoding="ascii") as fh:
+            return fh.read(MARKER_SIZE).strip()
+    except (OSError, ValueError):
+        return None
+
+
+def _write_marker(path: Path, mark: str) -> None:
+    """Best effort: a missing or torn marker only means the next run checks the file again.
+
+    Written in place at a fixed length (no truncation: truncating and rewriting a file makes some file systems
+    flush it to disk, which costs a millisecond on every save)."""
+    try:
+        fd = os.open(path.with_name(MARKER), os.O_WRONLY | os.O_CREAT | os.O_NOFOLLOW, 0o600)
+    except OSError:
+        return
+    try:
+        os.pwrite(fd, mark.encode("ascii").ljust(MARKER_SIZE - 1)[: MARKER_SIZE - 1] + b"\n", 0)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _row_counts(conn: sqlite3.Connection) -> dict[str, int]:
+    """Rows in every table of the file (whatever its schema version)."""
+    names = [n for (n,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
+    return {n: conn.execute(f'SELECT count(*) FROM "{n}"').fetchone()[0] for n in names}
+
+
+def _verify_copy(copy: Path, expected: dict[str, int]) -> str | None:
+    """Why the copy cannot be relied on, or None: it opens, passes quick_check and holds the same rows."""
+    try:
+        conn = sqlite3.connect(f"{copy.resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error as exc:
+        return str(exc)
+    try:
+        rows = [r[0] for r in conn.execute("PRAGMA quick_check")]
+        if rows != ["ok"]:
+            return rows[0]
+        for table, n in expected.items():
+            found = conn.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]
+            if found != n:
+                return f"{table}: {found} rows instead of {n}"
+    except sqlite3.Error as exc:
+        return str(exc)
+    finally:
+        conn.close()
+    return None
+
+
+def _remove_stale_partials(path: Path, older_than_s: float = 600.0) -> None:
+    """Unverified pre-upgrade copies left by a run that was killed (not one another process is writing now)."""
+    now = datetime.now(timezone.utc).timestamp()
+    for leftover in path.parent.glob(f"{path.name}.v*.bak{PARTIAL}"):
+        try:
+            st = leftover.lstat()
+        except OSError:
+            continue
+        if stat.S_ISREG(st.st_mode) and now - st.st_mtime > older_than_s:
+            _unlink_quietly(leftover)
+
+
+def _unlink_quietly(path: Path) -> None:
+    try:
+        path.unlink(missing_ok=True)
+    except OSError:
+        pass
+
+
+def _sync_dir(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
 
 
 def _describe_os(exc: OSError, path: Path) -> str:

@@ -128,6 +128,58 @@ def m004_topics_read(db: sqlite3.Connection) -> None:
     )
 
 
+@migration
+def m007_session_records(db: sqlite3.Connection) -> None:
+    """Sessions become records: several a day, each with its start time and, per exercise, its status, the sets
+    done and the dose prescribed. Every earlier one-a-day row becomes one record (its done and skipped lists
+    become the exercise list; sets unknown). Deleted sessions are kept in session_edits."""
+    import json
+
+    db.execute(
+        """
+        CREATE TABLE session_records (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            date TEXT NOT NULL,
+            started TEXT,
+            routine TEXT NOT NULL,
+            stage TEXT NOT NULL,
+            done TEXT NOT NULL DEFAULT '[]',
+            skipped TEXT NOT NULL DEFAULT '[]',
+            exercises TEXT NOT NULL DEFAULT '[]',
+            pain_during INTEGER CHECK (pain_during BETWEEN 0 AND 10),
+            effort INTEGER CHECK (effort BETWEEN 0 AND 10),
+            at TEXT NOT NULL
+        )
+        """
+    )
+    rows = db.execute(
+        "SELECT id, date, routine, stage, done, skipped, pain_during, effort, at FROM sessions ORDER BY id"
+    ).fetchall()
+    for id_, day, routine, stage, done, skipped, pain, effort, at in rows:
+        exercises = [{"id": i, "status": "done", "sets_done": None, "dose": None} for i in json.loads(done)]
+        exercises += [{"id": i, "status": "skipped", "sets_done": 0, "dose": None} for i in json.loads(skipped)]
+        db.execute(
+            "INSERT INTO session_records (id, date, started, routine, stage, done, skipped, exercises, pain_during,"
+            " effort, at) VALUES (?, ?, NULL, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (id_, day, routine, stage, done, skipped, json.dumps(exercises), pain, effort, at),
+        )
+    db.execute("DROP TABLE sessions")
+    db.execute("ALTER TABLE session_records RENAME TO sessions")
+    db.execute("CREATE INDEX sessions_date ON sessions(date, started, id)")
+    db.execute(
+        """
+        CREATE TABLE session_edits (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            session_id INTEGER NOT NULL,
+            date TEXT NOT NULL,
+            action TEXT NOT NULL CHECK (action IN ('delete')),
+            before TEXT NOT NULL,
+            at TEXT NOT NULL
+        )
+        """
+    )
+
+
 LATEST = len(MIGRATIONS)
 
 

@@ -12,13 +12,26 @@ import json
 import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from backcare.errors import BackcareError, StoreError
-from backcare.store import _CHECKIN_COLS, Store, _checkin, describe, guarded, now_utc
+from backcare.store import (
+    _CHECKIN_COLS,
+    _SESSION_COLS,
+    INSERT_SESSION,
+    Store,
+    _checkin,
+    describe,
+    guarded,
+    now_utc,
+    session_from_row,
+    session_values,
+)
+
+if TYPE_CHECKING:
+    from backcare.domain.progress import Session
 
 CHECKIN_FIELDS = ("pain", "stiffness", "sleep", "stress", "tags", "note", "settled")
-SESSION_FIELDS = ("stage", "done", "skipped", "pain_during", "effort")
 
 # What each count of a merge is called in the summary, in the order it is shown.
 KINDS = (
@@ -85,18 +98,13 @@ def _dump(db: sqlite3.Connection) -> dict[str, Any]:
         )
     ]
     sessions = [
-        {
-            "date": d,
-            "routine": routine,
-            "stage": stage,
-            "done": json.loads(done),
-            "skipped": json.loads(skipped),
-            "pain_during": pain_during,
-            "effort": effort,
-            "at": at,
-        }
-        for d, routine, stage, done, skipped, pain_during, effort, at in db.execute(
-            "SELECT date, routine, stage, done, skipped, pain_during, effort, at FROM sessions ORDER BY date, routine"
+        _session_public(session_from_row(row[:-1]), row[-1])
+        for row in db.execute(f"SELECT {_SESSION_COLS}, at FROM sessions ORDER BY date, coalesce(started, ''), id")
+    ]
+    session_edits = [
+        {"session": sid, "date": d, "action": action, "before": json.loads(before), "at": at}
+        for sid, d, action, before, at in db.execute(
+            "SELECT session_id, date, action, before, at FROM session_edits ORDER BY id"
         )
     ]
     stages = [
@@ -133,6 +141,7 @@ def _dump(db: sqlite3.Connection) -> dict[str, Any]:
         "checkins": checkins,
         "checkin_edits": edits,
         "sessions": sessions,
+        "session_edits": session_edits,
         "stage_history": stages,
         "safety_screens": screens,
         "topics_read": topics,
@@ -156,7 +165,8 @@ def merge(store: Store, data: dict[str, Any], *, replace: bool = False) -> Merge
     with store.write() as db:
         _merge_checkins(db, data.get("checkins", []), result, replace, stamp)
         _merge_edits(db, data.get("checkin_edits", []), result)
-        _merge_sessions(db, data.get("sessions", []), result, replace)
+        _merge_sessions(db, data.get("sessions", []), result)
+        _merge_session_edits(db, data.get("session_edits", []), result)
         _merge_stages(db, data.get("stage_history", []), result)
         _merge_screens(db, data.get("safety_screens", []), result)
         _merge_topics(db, data.get("topics_read", []), result)
@@ -251,54 +261,51 @@ def _merge_edits(db: sqlite3.Connection, rows: list[dict], result: MergeResult) 
         result.added["checkin_edits"] += 1
 
 
-def _merge_sessions(db: sqlite3.Connection, rows: list[dict], result: MergeResult, replace: bool) -> None:
-    existing = {
-        (d, routine): {
-            "stage": stage,
-            "done": json.loads(done),
-            "skipped": json.loads(skipped),
-            "pain_during": pain_during,
-            "effort": effort,
-        }
-        for d, routine, stage, done, skipped, pain_during, effort in db.execute(
-            "SELECT date, routine, stage, done, skipped, pain_during, effort FROM sessions"
-        )
-    }
-    for s in rows:
-        key = (s["date"], s["routine"])
-        incoming = {f: s.get(f) for f in SESSION_FIELDS}
-        incoming["done"] = list(s.get("done") or [])
-        incoming["skipped"] = list(s.get("skipped") or [])
-        values = (
-            s["stage"],
-            json.dumps(incoming["done"]),
-            json.dumps(incoming["skipped"]),
-            s.get("pain_during"),
-            s.get("effort"),
-            s["at"],
-        )
-        stored = existing.get(key)
-        if stored is None:
-            db.execute(
-                "INSERT INTO sessions (date, routine, stage, done, skipped, pain_during, effort, at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (*key, *values),
-            )
-            existing[key] = incoming
-            result.added["sessions"] += 1
-            continue
-        differing = tuple(f for f in SESSION_FIELDS if stored[f] != incoming[f])
-        if not differing:
+def _session_public(session: Session, at: str) -> dict:
+    """A session record as the export holds it (the one place its shape is set: Session.as_dict)."""
+    return {**session.as_dict(), "at": at}
+
+
+def _merge_sessions(db: sqlite3.Connection, rows: list[dict], result: MergeResult) -> None:
+    """Sessions are records, never overwritten: a record already here (the same in every field) is skipped
+    as often as it is here, any other is added. An older export's one-a-day rows read as one record each."""
+    from collections import Counter
+
+    from backcare.domain.progress import Session
+
+    here = Counter(
+        _canon(_session_public(session_from_row(row[:-1]), row[-1]))
+        for row in db.execute(f"SELECT {_SESSION_COLS}, at FROM sessions")
+    )
+    for row in rows:
+        session = Session.from_dict(row)
+        key = _canon(_session_public(session, row["at"]))
+        if here[key] > 0:
+            here[key] -= 1
             result.same += 1
             continue
-        result.conflicts.append(Conflict("session", f"{key[0]} {key[1]}", differing))
-        if replace:
-            db.execute(
-                "UPDATE sessions SET stage = ?, done = ?, skipped = ?, pain_during = ?, effort = ?, at = ?"
-                " WHERE date = ? AND routine = ?",
-                (*values, *key),
-            )
-            existing[key] = incoming
+        db.execute(
+            INSERT_SESSION,
+            (*session_values(session), row["at"]),
+        )
+        result.added["sessions"] += 1
+
+
+def _merge_session_edits(db: sqlite3.Connection, rows: list[dict], result: MergeResult) -> None:
+    seen = {
+        (sid, d, action, _canon(json.loads(before)), at)
+        for sid, d, action, before, at in db.execute("SELECT session_id, date, action, before, at FROM session_edits")
+    }
+    for e in rows:
+        key = (e["session"], e["date"], e["action"], _canon(e["before"]), e["at"])
+        if key in seen:
+            result.same += 1
+            continue
+        seen.add(key)
+        db.execute(
+            "INSERT INTO session_edits (session_id, date, action, before, at) VALUES (?, ?, ?, ?, ?)",
+            (e["session"], e["date"], e["action"], json.dumps(e["before"]), e["at"]),
+        )
 
 
 def _merge_stages(db: sqlite3.Connection, rows: list[dict], result: MergeResult) -> None:
