@@ -239,7 +239,10 @@ def test_export_file_is_private_and_atomic(cli, filled, tmp_path):
             path = tmp_path / f"out.{fmt}"
             path.write_text("old and world readable")
             os.chmod(path, 0o644)
-            result = cli("export", "-f", fmt, "-o", str(path))
+            refused = cli("export", "-f", fmt, "-o", str(path))
+            assert refused.exit_code == 1 and "pass --force" in refused.output
+            assert path.read_text() == "old and world readable"
+            result = cli("export", "-f", fmt, "-o", str(path), "--force")
             assert result.exit_code == 0, result.output
             assert path.stat().st_mode & 0o777 == 0o600
             assert path.read_text() != "old and world readable"

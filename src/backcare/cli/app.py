@@ -34,6 +34,11 @@ class BackcareGroup(TyperGroup):
             if ctx.obj is not None and getattr(ctx.obj, "debug", False):
                 raise
             raise typer.Exit(exc.exit_code) from None
+        except BrokenPipeError:  # standard output closed by its reader: the command's work is done
+            from backcare.cli import _stdout_to_devnull
+
+            _stdout_to_devnull()
+            raise typer.Exit(0) from None
         except OSError as exc:  # a file the person named cannot be used (too long a name, no such folder, ...)
             if ctx.obj is not None and getattr(ctx.obj, "debug", False):
                 raise

@@ -115,6 +115,7 @@ def export(
         Optional[int],
         typer.Option("--version", metavar="N", min=1, help="An earlier version (see 'backcare routine versions')."),
     ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite FILE if it exists.")] = False,
 ) -> None:
     from backcare.services import routines
 
@@ -124,8 +125,9 @@ def export(
         return
     from backcare.services.files import write_private
 
-    write_private(output, text, protect=state(ctx).store().path)
-    typer.echo(f"Wrote {output}.")
+    target = write_private(output, text, force=force, protect=state(ctx).store().path, what="routine file")
+    if target.path is not None:
+        typer.echo(f"Wrote {target}.")
 
 
 @routine_app.command("exercises", help="List the exercise library. Ids for routine files, with default doses.")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from backcare.domain.handout import plain_dose
 from backcare.domain.routine import Exercise, Routine
-from backcare.errors import BackcareError, InvalidInput
+from backcare.errors import InvalidInput
 from backcare.store import Store
 
 FORMATS = ("html", "md")
@@ -94,18 +94,11 @@ def build(
 
 def write(output: str | None, fmt: str, text: str, today: date, *, protect: Path, force: bool) -> Path | None:
     """Write the hand-out to `output` ('-': standard output, then None); never over an existing file without
-    `force`, never over the database."""
-    if output == "-":
-        import sys
-
-        sys.stdout.write(text)
-        return None
+    `force`, never over the database (the rule every output file follows)."""
     from backcare.services.files import write_private
 
-    path = Path(output or f"backcare-routine-{today.isoformat()}.{fmt}").expanduser()
-    if path.exists() and not path.is_dir() and not force:
-        raise BackcareError(f"{path} already exists; add --force to replace it (nothing was written).")
-    return write_private(path, text, protect=protect)
+    name = output or f"backcare-routine-{today.isoformat()}.{fmt}"
+    return write_private(name, text, force=force, protect=protect, what="hand-out").path
 
 
 def _current_stage(store: Store, today: date, routine: Routine, key: str, is_active: bool) -> str:

@@ -237,24 +237,30 @@ class Store:
         self._remember_checked()
 
     @guarded
-    def backup_to(self, dest: Path) -> None:
+    def backup_to(self, dest: Path, *, replace: bool = False) -> None:
         """A consistent copy through SQLite's backup API (safe while others write).
 
-        The copy is written without a journal of its own (it is not in use until it is complete); when the copy
-        fails, the partial file is removed, so nothing half-written is left to look like a backup.
+        The copy is written beside `dest` as a new 0600 file, without a journal of its own (it is not in use until
+        it is complete), and moved into place whole (over an existing file only with `replace`); when the copy
+        fails, nothing is left behind to look like a backup.
         """
-        _create_private_file(dest, exclusive=False)
+        from backcare.outfiles import atomic_path, full_disk_message
+
         try:
-            target = sqlite3.connect(dest, isolation_level=None)
-            try:
-                target.execute("PRAGMA journal_mode = OFF")
-                self.conn.backup(target)
-            finally:
-                target.close()
-            os.chmod(dest, 0o600)
-        except BaseException:
-            _unlink_quietly(dest)
-            _unlink_quietly(Path(f"{dest}-journal"))
+            with atomic_path(dest, replace=replace) as tmp:
+                target = sqlite3.connect(tmp, isolation_level=None)
+                try:
+                    target.execute("PRAGMA journal_mode = OFF")
+                    self.conn.backup(target)
+                finally:
+                    target.close()
+        except FileExistsError:
+            raise StoreError(
+                f"{dest} already exists; backcare does not overwrite files. Choose another name."
+            ) from None
+        except (sqlite3.Error, OSError) as exc:
+            if "full" in str(exc).lower() or getattr(exc, "errno", None) in (28, 122):  # ENOSPC, EDQUOT
+                raise StoreError(full_disk_message(dest)) from exc
             raise
 
     # -- check-ins ---------------------------------------------------------------------------
@@ -743,23 +749,25 @@ def _add_edit(
     )
 
 
-def _create_private_file(path: Path, *, exclusive: bool = True) -> bool:
+def _create_private_file(path: Path) -> bool:
     """Create `path` as 0600 before SQLite touches it (its journal files then inherit 0600).
 
-    Returns True when the file was created here, False when it already existed (its mode is tightened).
+    Returns True when the file was created here, False when it already existed (its mode is tightened only
+    if it is backcare's own database file).
     """
-    flags = os.O_CREAT | os.O_WRONLY | (os.O_EXCL if exclusive else os.O_TRUNC)
+    from backcare.outfiles import create_private, tighten_if_ours
+
     try:
-        fd = os.open(path, flags, 0o600)
+        os.close(create_private(path))  # O_EXCL | O_NOFOLLOW: never through a link
     except FileExistsError:
-        if path.stat().st_mode & 0o077 and os.access(path, os.W_OK):
-            os.chmod(path, 0o600)
+        tighten_if_ours(path, 0o600, accept=is_backcare_header)  # never another program's file, a link or a device
         return path.stat().st_size == 0
-    try:
-        os.fchmod(fd, 0o600)
-    finally:
-        os.close(fd)
     return True
+
+
+def is_backcare_header(head: bytes) -> bool:
+    """The first 100 bytes are those of an SQLite database with backcare's application id."""
+    return head[:16] == b"SQLite format 3\x00" and int.from_bytes(head[68:72], "big") == migrations.APPLICATION_ID
 
 
 def damaged(path: Path, why: str) -> str:
