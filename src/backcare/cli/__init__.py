@@ -48,9 +48,43 @@ def _guard_stdout() -> None:
     sys.stdout = io.TextIOWrapper(
         io.BufferedWriter(PipeSafe()),
         encoding=out.encoding,
-        errors=out.errors,
+        errors=_errors_for(out.encoding, out.errors),
         line_buffering=bool(out.line_buffering),
     )
+    err = sys.stderr
+    if isinstance(err, io.TextIOWrapper):
+        err.reconfigure(errors=_errors_for(err.encoding, err.errors))
+
+
+# Plain-ASCII stand-ins for the few symbols backcare prints, for a terminal or pipe that cannot show them
+# (PYTHONIOENCODING=ascii, LANG=C): the urgent-care message and the dashboard must always come out whole.
+_PLAIN = {
+    "\u00b7": "-", "\u2013": "-", "\u2014": "-", "\u2192": "->", "\u2190": "<-", "\u2026": "...",
+    "\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u00d7": "x", "\u2265": ">=",
+    "\u2264": "<=", "\u2022": "*", "\u2713": "v", "\u2191": "^", "\u2193": "v", "\u00b0": " degrees",
+}  # fmt: skip
+
+
+def _plain(exc: UnicodeError) -> tuple[str, int]:
+    if not isinstance(exc, UnicodeEncodeError):
+        raise exc
+    text = exc.object[exc.start : exc.end]
+    return "".join(_PLAIN.get(ch, "?") for ch in text), exc.end
+
+
+def _errors_for(encoding: str | None, errors: str | None) -> str:
+    """The error handler for a text stream: the stream's own, or plain-ASCII stand-ins where the encoding
+    cannot show every character (never a crash half-way through a message)."""
+    import codecs
+
+    try:
+        name = codecs.lookup(encoding or "utf-8").name
+    except LookupError:
+        name = ""
+    if name.startswith("utf-") or (errors or "strict") != "strict":
+        return errors or "strict"
+    codecs.register_error("backcare-plain", _plain)
+    return "backcare-plain"
 
 
 def main() -> None:
@@ -85,8 +119,10 @@ def main() -> None:
     except Exception as exc:  # the last line of defence: one sentence, not a traceback
         if debug:
             raise
+        from backcare.textsafe import inert
+
         print(
-            f"backcare hit an unexpected problem ({type(exc).__name__}: {exc}). {_what_was_stored()} "
+            f"backcare hit an unexpected problem ({type(exc).__name__}: {inert(str(exc))}). {_what_was_stored()} "
             "Run again with --debug for details to report.",
             file=sys.stderr,
         )
