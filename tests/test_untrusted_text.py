@@ -480,7 +480,7 @@ def test_dashboard_with_hostile_routine_text(capsys):
 
     data = {
         "date_label": "Fri 20 Mar",
-        "safety": {"status": "clear"},
+        "safety": {"status": "clear", "lines": [], "recheck_due": False, "next_recheck": None},
         "checked_in": False,
         "last_7_days": [],
         "streak": 0,
@@ -494,7 +494,7 @@ def test_dashboard_with_hostile_routine_text(capsys):
         "session_done": False,
         "topic": {"id": "t", "title": "T \x9b", "summary": "S \x7f"},
     }
-    show(data, None)
+    show(data)
     out = capsys.readouterr().out
     assert not unsafe_characters(out), out
     assert "R \\x1b[2J" in out and "E \\x1b]8;;https://evil.example/" in out

@@ -102,7 +102,12 @@ def data_home(option: str | None) -> str:
     platformdirs version gives the same answer; anything unusual asks platformdirs. A test keeps the two equal."""
     chosen = option or os.environ.get("BACKCARE_HOME")
     if chosen:  # as resolve_home does it, without pathlib (6 ms to import)
-        return os.path.expanduser(chosen)
+        expanded = os.path.expanduser(chosen)
+        if os.path.isabs(expanded):
+            return expanded
+        from backcare.paths import resolve_home  # blank or relative: resolve_home refuses or explains it
+
+        return str(resolve_home(option))
     xdg = os.environ.get("XDG_DATA_HOME", "")
     user_home = os.environ.get("HOME", "")
     plain = os.path.isabs(user_home) and not _android()
