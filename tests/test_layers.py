@@ -15,7 +15,8 @@ import pytest
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "backcare"
 
 # The top-level modules (backcare/errors.py, clock.py, paths.py, messages.py, textsafe.py, outfiles.py,
-# __init__.py) are "base": plain helpers any layer may use. `None` is the package itself (`from backcare import __version__`).
+# __init__.py) are "base": plain helpers any layer may use. `None` is the package itself
+# (`from backcare import __version__`).
 BASE = {"errors", "clock", "paths", "messages", "textsafe", "outfiles", None}
 
 # layer -> the backcare layers it may import at run time (always itself and the base modules too).
