@@ -1,0 +1,132 @@
+"""Defects a reviewer found by trying to break backcare, each reproduced through the CLI and the logic under it."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from backcare.domain import progression as pg
+from backcare.domain.checkin import CheckIn
+from backcare.domain.progress import Session, StageEvent
+from backcare.domain.routine import Advance, Dose, Prescription, Routine, Settings, Stage
+
+START = date(2026, 3, 1)
+
+CLINIC = """\
+format: backcare-routine/1
+name: Clinic plan
+progression: {{pain_limit: 4{extra}}}
+stages:
+  - id: s1
+    name: Stage one
+    exercises:
+      - {{id: cat-camel, sets: 2, reps: 8-12}}
+      - {{id: bird-dog, reps: 6}}
+      - {{id: walk-easy, duration: 10 min}}
+    advance: {{sessions: 3, days: 5}}
+  - id: s2
+    name: Stage two
+    exercises:
+      - {{id: dead-bug, reps: 8}}
+    advance: manual
+  - id: s3
+    name: Stage three
+    exercises:
+      - {{id: glute-bridge, reps: 12}}
+"""
+
+
+def on(n: int) -> dict:
+    return {"BACKCARE_TODAY": (START + timedelta(days=n)).isoformat()}
+
+
+def ok(result):
+    assert result.exit_code == 0, result.output
+    return result
+
+
+def clinic(cli, tmp_path, extra=""):
+    path = tmp_path / "clinic.yaml"
+    path.write_text(CLINIC.format(extra=extra), encoding="utf-8")
+    ok(cli("routine", "import", str(path)))
+    ok(cli("safety", "--none", env=on(0)))
+
+
+def day_of(cli, n, pain=3, done="all", during=2):
+    ok(cli("checkin", "-p", str(pain), "-s", "3", env=on(n)))
+    ok(cli("session", "--done", done, "--pain-during", str(during), env=on(n)))
+
+
+def progression(cli, n) -> dict:
+    return cli.json("today", "--json", env=on(n))["progression"]
+
+
+# -- finding A: the flare-up reason states only the rule that fired, with true numbers -----------------
+def sore_day(cli, tmp_path, extra=""):
+    clinic(cli, tmp_path, extra)
+    for n in range(6):
+        day_of(cli, n)
+    ok(cli("checkin", "-p", "3", "-s", "3", env=on(6)))
+    for _ in range(2):
+        ok(cli("session", "--done", "1", "--pain-during", "9", env=on(6)))
+    return progression(cli, 6)
+
+
+def test_a_flare_from_two_sore_sessions_on_one_day_does_not_blame_the_checkins(cli, tmp_path):
+    prog = sore_day(cli, tmp_path)
+    assert prog["decision"] == "step_back" and prog["flare"]
+    text = " ".join(prog["reasons"])
+    assert "usual level" not in text and "pain up to 3/10" not in text
+    assert "Pain during exercise was above 4/10 in two sessions on 2026-03-07." in text
+    assert "2026-03-07, 2026-03-07" not in text
+
+
+def test_a_flare_reason_never_quotes_an_above_usual_of_10_that_did_not_fire(cli, tmp_path):
+    prog = sore_day(cli, tmp_path, extra=", flare_above_usual: 10")
+    text = " ".join(prog["reasons"])
+    assert "10 or more points" not in text and "in two sessions on 2026-03-07" in text
+
+
+def test_a_checkin_flare_still_states_its_peak_and_usual_level():
+    routine = Routine(
+        name="r",
+        stages=(Stage("a", "A", (Prescription("cat-camel", Dose(2, 10)),), None),),
+    )
+    checkins = [CheckIn(START + timedelta(days=i), p, 3) for i, p in enumerate([3, 3, 3, 3, 6, 7])]
+    d = pg.decide(routine, [StageEvent("r", START, "a", "start")], checkins, [], None, START + timedelta(days=5))
+    text = " ".join(d.reasons)
+    assert "pain up to 7/10 (2026-03-05 to 2026-03-06), 2 or more points above your usual level (about 3.0)" in text
+    assert "sessions" not in text.split("Flare-up plan")[0]
+
+
+def test_a_sore_sessions_on_different_days_say_running():
+    s = [Session(START + timedelta(days=i), "r", "a", ("cat-camel",), (), 7, 5) for i in range(2)]
+    _, reasons = pg.current_flare(Settings(), [], s, START + timedelta(days=1))
+    assert reasons == ["Pain during exercise was above 5/10 in two sessions running (2026-03-01, 2026-03-02)."]
+
+
+# -- finding B: re-entry and stage counts are session days, and say so --------------------------------
+def test_b_two_sessions_on_the_return_day_are_one_session_day(cli, tmp_path):
+    clinic(cli, tmp_path)
+    for n in range(3):
+        day_of(cli, n)
+    day_of(cli, 24)  # back after 21 days without a session
+    ok(cli("session", "--done", "all", "--pain-during", "2", env=on(24)))
+    ok(cli("checkin", "-p", "3", "-s", "3", env=on(25)))
+    text = " ".join(progression(cli, 25)["reasons"])
+    assert "Back after a break of 21 days: 1 of 2 session days done before moving on" in text
+    assert "sessions done" not in text
+
+
+def test_b_more_session_days_than_needed_never_read_5_of_3():
+    routine = Routine(
+        name="r",
+        stages=(
+            Stage("a", "A", (Prescription("cat-camel", Dose(2, 10)),), Advance(sessions=3, days=10)),
+            Stage("b", "B", (Prescription("cat-camel", Dose(2, 10)),), None),
+        ),
+    )
+    s = [Session(START + timedelta(days=i), "r", "a", ("cat-camel",), (), 2, 5) for i in range(5)]
+    c = [CheckIn(START + timedelta(days=i), 3, 3) for i in range(6)]
+    d = pg.decide(routine, [StageEvent("r", START, "a", "start")], c, s, None, START + timedelta(days=5))
+    text = " ".join(d.reasons)
+    assert "5 session days done in this stage (3 needed)." in text and "5 of 3" not in text
