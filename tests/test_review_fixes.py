@@ -130,3 +130,51 @@ def test_b_more_session_days_than_needed_never_read_5_of_3():
     d = pg.decide(routine, [StageEvent("r", START, "a", "start")], c, s, None, START + timedelta(days=5))
     text = " ".join(d.reasons)
     assert "5 session days done in this stage (3 needed)." in text and "5 of 3" not in text
+
+
+# -- finding C: pain limits in one routine must not contradict each other ------------------------------
+CONTRADICTION = """\
+format: backcare-routine/1
+name: T2
+progression: {pain_limit: 4}
+stages:
+  - id: a
+    name: A
+    progression: {pain_limit: 2}
+    exercises:
+      - {id: cat-camel}
+    advance: {sessions: 2, max_pain_during: 7}
+  - id: b
+    name: B
+    exercises:
+      - {id: dead-bug}
+"""
+
+
+def test_c_an_advance_pain_above_the_stages_pain_limit_is_a_located_error(cli, tmp_path):
+    path = tmp_path / "t2.yaml"
+    path.write_text(CONTRADICTION, encoding="utf-8")
+    result = cli("routine", "check", str(path))
+    assert result.exit_code == 1
+    assert (
+        f"{path}:10:45: max_pain_during 7 is above this stage's pain limit of 2/10: every session above 2/10 is "
+        "already too painful, so set max_pain_during to 2 or less" in result.output
+    )
+    assert "Traceback" not in result.output
+    assert cli("routine", "import", str(path)).exit_code == 1
+    fixed = CONTRADICTION.replace("max_pain_during: 7", "max_pain_during: 2")
+    path.write_text(fixed, encoding="utf-8")
+    assert cli("routine", "check", str(path)).exit_code == 0
+
+
+def test_c_flare_settings_that_contradict_the_pain_limit_are_located_warnings(cli, tmp_path):
+    path = tmp_path / "flare.yaml"
+    text = CONTRADICTION.replace("{pain_limit: 4}", "{pain_limit: 5, flare_pain: 1, flare_above_usual: 10}")
+    text = text.replace("{pain_limit: 2}", "{pain_limit: 2, flare_pain: 3}").replace("max_pain_during: 7", "days: 3")
+    path.write_text(text, encoding="utf-8")
+    result = cli("routine", "check", str(path))
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith(f"{path}:3:42: warning: flare_pain 1 is below the pain limit of 5/10")
+    assert lines[1].startswith(f"{path}:3:64: warning: flare_above_usual 10 means pain must rise 10 points")
+    assert not any(":7:" in line for line in lines)  # the stage's flare_pain 3 is above its own limit of 2
