@@ -178,3 +178,58 @@ def test_c_flare_settings_that_contradict_the_pain_limit_are_located_warnings(cl
     assert lines[0].startswith(f"{path}:3:42: warning: flare_pain 1 is below the pain limit of 5/10")
     assert lines[1].startswith(f"{path}:3:64: warning: flare_above_usual 10 means pain must rise 10 points")
     assert not any(":7:" in line for line in lines)  # the stage's flare_pain 3 is above its own limit of 2
+
+
+# -- finding D: a home whose active routine was lost still works -------------------------------------
+LOST_NOTE = (
+    "Your routine 'Clinic plan' could not be found; showing the built-in routine. "
+    "Import it again with backcare routine import FILE."
+)
+
+
+def lose_the_routine(home):
+    import sqlite3
+
+    from backcare.paths import DB_NAME
+
+    db = sqlite3.connect(home / DB_NAME)
+    with db:
+        db.execute("DELETE FROM routines")  # what a recovered copy looks like when the routines page was lost
+    db.close()
+
+
+def test_d_a_lost_routine_falls_back_to_the_built_in_one_with_a_note(cli, home, tmp_path):
+    clinic(cli, tmp_path)
+    day_of(cli, 0)
+    lose_the_routine(home)
+    dashboard = ok(cli("today", env=on(1))).stdout
+    assert " ".join(dashboard.split()).count(LOST_NOTE) == 1 and "There is no routine" not in dashboard
+    shown = ok(cli("routine", "show", env=on(1))).stdout
+    assert LOST_NOTE in " ".join(shown.split())
+    assert cli.json("routine", "show", "--json", env=on(1))["routine_note"] == LOST_NOTE
+    assert cli.json("today", "--json", env=on(1))["routine_note"] == LOST_NOTE
+    ok(cli("checkin", "-p", "3", "-s", "3", env=on(1)))
+    ok(cli("session", "--done", "all", "--pain-during", "2", env=on(1)))
+    assert len(cli.json("history", "--json", env=on(1))) == 2  # nothing stored was lost
+
+
+def test_d_recover_leaves_out_the_lost_routine_setting_and_its_export_imports(cli, home, tmp_path):
+    from backcare.paths import DB_NAME
+
+    clinic(cli, tmp_path)
+    day_of(cli, 0)
+    lose_the_routine(home)
+    copy = tmp_path / "copy.db"
+    result = ok(cli("recover", "-o", str(copy)))
+    assert "Your routine 'Clinic plan' was lost, so the copy uses the built-in routine" in result.stdout
+    other = tmp_path / "other"
+    other.mkdir()
+    copy.rename(other / DB_NAME)
+    recovered = type(cli)(other)
+    shown = ok(recovered("routine", "show", env=on(1))).stdout
+    assert "could not be found" not in shown
+    exported = tmp_path / "e.json"
+    ok(recovered("export", "--format", "json", "-o", str(exported)))
+    fresh = type(cli)(tmp_path / "fresh")
+    ok(fresh("import", str(exported)))
+    assert len(fresh.json("history", "--json", env=on(1))) == 1
