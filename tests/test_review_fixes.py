@@ -233,3 +233,52 @@ def test_d_recover_leaves_out_the_lost_routine_setting_and_its_export_imports(cl
     fresh = type(cli)(tmp_path / "fresh")
     ok(fresh("import", str(exported)))
     assert len(fresh.json("history", "--json", env=on(1))) == 1
+
+
+# -- finding E: guided sets are capped, and a session without a pain score does not count --------------
+def stored_sessions(home):
+    from backcare.store import Store
+
+    store = Store.open(home)
+    try:
+        return store.sessions()
+    finally:
+        store.close()
+
+
+def test_e_more_sets_than_prescribed_are_stored_as_the_prescription(cli, home, monkeypatch):
+    monkeypatch.setattr("backcare.cli.session.interactive", lambda: True)
+    shown = cli.json("routine", "show", "--json", env=on(0))["exercises"]
+    sets = shown[1]["sets"]
+    assert sets >= 2
+    answers = "d\n7\n" + "d\n" * (len(shown) - 2) + "3\n\n"
+    result = ok(cli("session", "--no-timer", input=answers, env=on(0)))
+    assert f"{shown[1]['name']} has {sets} sets today: counted as done." in " ".join(result.stdout.split())
+    [s] = stored_sessions(home)
+    assert (s.exercises[1].status, s.exercises[1].sets_done) == ("done", sets)
+
+
+def test_e_a_session_stopped_at_the_pain_question_does_not_count(cli, home, monkeypatch):
+    monkeypatch.setattr("backcare.cli.session.interactive", lambda: True)
+    n = len(cli.json("routine", "show", "--json", env=on(0))["exercises"])
+    ok(cli("session", "--no-timer", input="d\n" * n, env=on(0)))  # the input ends (Ctrl-D) at the pain question
+    [s] = stored_sessions(home)
+    assert s.pain_during is None and len(s.done) == n
+    [row] = cli.json("sessions", "--json", env=on(0))
+    assert row["counts"] is False and row["why"].endswith("no pain score")
+    assert "no pain score" in ok(cli("sessions", env=on(0))).stdout
+
+
+def test_e_unscored_sessions_are_not_session_days_for_the_engine():
+    routine = Routine(
+        name="r",
+        stages=(
+            Stage("a", "A", (Prescription("cat-camel", Dose(2, 10)),), Advance(sessions=3, days=3)),
+            Stage("b", "B", (Prescription("cat-camel", Dose(2, 10)),), None),
+        ),
+    )
+    s = [Session(START + timedelta(days=i), "r", "a", ("cat-camel",), (), p, 5) for i, p in enumerate([2, None, 2])]
+    c = [CheckIn(START + timedelta(days=i), 3, 3) for i in range(5)]
+    d = pg.decide(routine, [StageEvent("r", START, "a", "start")], c, s, None, START + timedelta(days=4))
+    assert d.decision == pg.HOLD and "2 of 3 session days done in this stage." in d.reasons
+    assert not pg.session_counts(routine, s[1]) and pg.session_counts(routine, s[0])

@@ -54,7 +54,10 @@ def stage_pain_limit(routine: Routine, stage_id: str) -> int:
 
 def session_counts(routine: Routine, session: Session) -> bool:
     """Whether a session counts for progression: enough of its exercises done (2/3 unless the physio set
-    another share). A walk out of six exercises is not a session."""
+    another share), and a pain-during score, which every advance rule needs (a session stopped before the pain
+    question has none). A walk out of six exercises is not a session."""
+    if session.pain_during is None:
+        return False
     stage = routine.stage(session.stage)
     planned = len(session.done) + len(session.skipped)
     if stage is not None:

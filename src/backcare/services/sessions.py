@@ -178,6 +178,8 @@ def counting(routine: Routine | None, session: Session) -> tuple[bool, str]:
     num, den = settings.min_session_share
     if not done:
         return False, "no exercise done"
+    if session.pain_during is None:
+        return False, f"{done} of {planned} done; no pain score"
     return counts, f"{done} of {planned} done; {num}/{den} needed"
 
 
