@@ -8,6 +8,10 @@ import sys
 
 def main() -> None:
     """Console entry point: never lets a traceback reach the person unless they asked for it."""
+    if "due" in sys.argv[1:] or "--version" in sys.argv[1:]:  # answered before Typer is imported (start-up time)
+        from backcare.cli.fast import answer_early
+
+        answer_early(sys.argv[1:])
     from backcare.cli import app as application
 
     # Completion needs every command; otherwise build only the one being run (start-up time).

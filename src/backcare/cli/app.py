@@ -73,6 +73,18 @@ COMMANDS: list[tuple[str, str, str, str]] = [
         "Your exercise routine. Show it, check or import a physio's routine file, override the stage.",
     ),
     ("learn", "learn", "learn", "Short, sourced topics about back pain: one a day."),
+    (
+        "due",
+        "due",
+        "due",
+        "Is today's check-in done? Exit 0 yes, 1 no, 3 no safety screen yet. Fast enough for a shell prompt hook.",
+    ),
+    (
+        "remind",
+        "remind",
+        "remind_app",
+        "A daily reminder when the check-in is not done: on --at HH:MM, off, status, or a shell hook.",
+    ),
     ("history", "history", "history", "Past check-ins, newest first."),
     ("trend", "trend", "trend", "Pain and stiffness over time. A chart, baseline vs now, weeks, sessions and tags."),
     ("report", "report", "report", "A one-page report for your physio or doctor. HTML (default) or Markdown."),

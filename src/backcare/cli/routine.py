@@ -73,13 +73,14 @@ def import_(
         Optional[str], typer.Option("--name", metavar="NAME", help="Store it under this name (default: its own name).")
     ] = None,
 ) -> None:
+    from backcare.cli.routine_versions import imported_message, pick_stage
+    from backcare.cli.state import interactive
+    from backcare.clock import today
     from backcare.services import routines
 
-    key, routine, replaced = routines.import_routine(state(ctx).store(), file, name)
-    verb = "Updated" if replaced else "Imported"
-    typer.echo(f"{verb} routine {key!r} ({len(routine.stages)} stages) and made it active.")
-    if replaced:
-        typer.echo("Your stage history with this routine is kept.")
+    pick = pick_stage if interactive() else None
+    result = routines.import_routine(state(ctx).store(), file, name, today(), pick=pick)
+    typer.echo(imported_message(result))
 
 
 @routine_app.command("list", help="List your routines. The active one is marked *.")
@@ -110,10 +111,14 @@ def export(
     output: Annotated[
         Optional[Path], typer.Option("--output", "-o", metavar="FILE", help="Write here instead of stdout.")
     ] = None,
+    version: Annotated[
+        Optional[int],
+        typer.Option("--version", metavar="N", min=1, help="An earlier version (see 'backcare routine versions')."),
+    ] = None,
 ) -> None:
     from backcare.services import routines
 
-    text = routines.export_text(state(ctx).store(), name)
+    text = routines.export_text(state(ctx).store(), name, version)
     if output is None:
         typer.echo(text, nl=not text.endswith("\n"))
         return
@@ -169,6 +174,16 @@ def _register_file_commands() -> None:
     )
     routine_app.command("new", help="Start a routine file. A commented starter, with its schema beside it.")(
         routine_files.new
+    )
+    from backcare.cli import routine_versions
+
+    routine_app.command("versions", help="List a routine's versions. Every imported version is kept.")(
+        routine_versions.versions
+    )
+    from backcare.cli import simulate
+
+    routine_app.command("simulate", help="Replay a patient's course through a routine file. In memory.")(
+        simulate.simulate
     )
 
 

@@ -102,3 +102,18 @@ def show_library(rows: list[dict]) -> None:
     for r in rows:
         table.add_row(r["id"], r["name"], r["category"], r["dose"])
     out.print(table)
+
+
+def show_versions(name: str, rows: list[dict]) -> None:
+    """The kept versions of a routine, one line each (narrow-terminal safe: no table columns)."""
+    out = console()
+    out.print(Text(f"Versions of {name!r} (oldest first):"))
+    for r in rows:
+        mark = "*" if r["current"] else " "
+        when = "built in" if r["builtin"] else f"imported {(r['imported_at'] or '')[:10]}"
+        stages = ", ".join(s["id"] for s in r["stages"]) or "none"
+        line = f"{mark} {r['version']}  {when}  stages: {stages}"
+        if r["origin"]:
+            line += f"  from {r['origin']}"
+        out.print(Text(line), overflow="fold")
+    out.print(Text("* = current. Write one out with: backcare routine export NAME --version N"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -109,8 +110,43 @@ def list_routines(store: Store) -> list[dict]:
     return [{**r, "active": r["name"] == active} for r in rows]
 
 
-def import_routine(store: Store, path: Path, name: str | None) -> tuple[str, Routine, bool]:
-    """Validate a physio's file, keep a copy, make it active. Returns (name, routine, replaced)."""
+@dataclass(frozen=True)
+class StageGone:
+    """The person's stage is not in the new version of their routine: which one should they be at?"""
+
+    old_id: str
+    old_name: str
+    old_position: int  # 0-based, in the version they were following
+    routine: Routine  # the new version
+    suggested: int  # 0-based: the stage in the same position, clamped to the last stage
+
+
+@dataclass(frozen=True)
+class Imported:
+    name: str
+    routine: Routine
+    version: int
+    previous: int | None  # the version it replaced; None for a routine new to this home
+    stage: str | None  # the person's stage in the new version; None when they have not started it
+    moved: str | None  # one sentence when their stage was gone and they were moved, else None
+
+    @property
+    def unchanged(self) -> bool:
+        return self.previous == self.version
+
+
+def import_routine(
+    store: Store,
+    path: Path,
+    name: str | None,
+    today: date | None = None,
+    pick: Callable[[StageGone], str] | None = None,
+) -> Imported:
+    """Validate a physio's file, keep it as the routine's newest version (earlier versions stay), make it active.
+
+    The person keeps their stage by its id. When the new version has no stage with that id, `pick` chooses one
+    (a terminal asks the person); without `pick` they stay at the stage in the same position (the last stage if
+    the new version is shorter). That move is recorded in the stage history with its reason."""
     from backcare.content import check_routine_file
 
     routine, problems = check_routine_file(path)
@@ -123,9 +159,102 @@ def import_routine(store: Store, path: Path, name: str | None) -> tuple[str, Rou
         raise BackcareError(f"{problems[0]}{more}" if problems else f"{path} is not a valid routine.")
     key = check_name(name or routine.name)
     text = path.read_bytes().decode("utf-8-sig")
-    replaced = store.save_routine(key, text, str(path.resolve()))
+    day = today or date.today()
+    stage, event, moved = _stage_after_import(store, key, text, routine, day, pick)
+    version, previous = store.save_routine_version(key, text, str(path.resolve()), event)
     store.set_setting(ACTIVE_KEY, key)
-    return key, routine, replaced
+    return Imported(key, routine, version, previous, stage, moved)
+
+
+def _stage_after_import(
+    store: Store, key: str, text: str, routine: Routine, day: date, pick: Callable[[StageGone], str] | None
+) -> tuple[str | None, StageEvent | None, str | None]:
+    """(the person's stage in the new version, the stage event to record, the sentence saying why)."""
+    history = store.stage_history(key)
+    old_text = store.routine_source(key)
+    if not history or old_text is None:
+        return None, None, None
+    old_id, old_name, old_index = _stage_in_stored(store, key, old_text, history)
+    if routine.stage(old_id) is not None:
+        return old_id, None, None
+    suggested = min(old_index, len(routine.stages) - 1)
+    gone = StageGone(old_id, old_name, old_index, routine, suggested)
+    chosen = pick(gone) if pick is not None else routine.stages[suggested].id
+    target = routine.stage(chosen)
+    if target is None:
+        raise InvalidInput(f"The new version has no stage {chosen!r}.")
+    number = len(store.routine_versions(key)) + 1
+    if pick is not None:
+        how = "chosen when importing"
+    else:
+        how = f"the stage in the same position ({suggested + 1} of {len(routine.stages)})"
+        if old_index > suggested:
+            how = f"the last stage (the new version has {len(routine.stages)}; you were at stage {old_index + 1})"
+    moved = (
+        f"Your stage {old_name!r} ({old_id}) is not in version {number} of {key!r}: "
+        f"you are now at {target.name!r} ({target.id}), {how}."
+    )
+    event = StageEvent(key, day, target.id, "manual", (f"Routine updated to version {number}. {moved}",), manual=True)
+    return target.id, event, moved
+
+
+def _stage_in_stored(store: Store, key: str, text: str, history: list[StageEvent]) -> tuple[str, str, int]:
+    """(id, name, 0-based position) of the person's stage in the stored version of routine `key`."""
+    from backcare.errors import ContentError
+
+    try:
+        old, _builtin = load(store, key)  # read as the daily commands read it
+    except ContentError:
+        old = None
+    if old is not None:
+        from backcare.domain import progression
+
+        stage_id = progression.position(old, history).stage
+        index = old.stage_index(stage_id)
+        return stage_id, old.stages[index].name, index
+    # A copy that today's checks no longer accept: follow the history over its stage ids.
+    stages = _stages_of(text)
+    ids = [s["id"] for s in stages]
+    current = ids[0] if ids else history[-1].stage
+    for event in history:
+        if event.decision not in ("hold", "stop") and event.stage in ids:
+            current = event.stage
+    index = ids.index(current) if current in ids else 0
+    return current, stages[index]["name"] if current in ids else current, index
+
+
+def _stages_of(text: str) -> list[dict]:
+    """The stages (id and name) of a stored routine text, even one that today's checks no longer accept."""
+    from backcare.content import check_routine_text
+
+    routine, _problems = check_routine_text(text, "stored routine")
+    if routine is not None:
+        return [{"id": s.id, "name": s.name} for s in routine.stages]
+    from backcare.content import load_yaml
+
+    data, _problems = load_yaml(text, "stored routine")
+    raw = data.get("stages") if isinstance(data, dict) else None
+    return [
+        {"id": str(s.get("id")), "name": str(s.get("name", s.get("id")))}
+        for s in (raw if isinstance(raw, list) else [])
+        if isinstance(s, dict)
+    ]
+
+
+def versions(store: Store, name: str) -> list[dict]:
+    """The kept versions of a routine, oldest first, each with its stages (the built-in one has one)."""
+    routine, builtin = load(store, name)
+    if builtin:
+        stages = [{"id": s.id, "name": s.name} for s in routine.stages]
+        return [{"version": 1, "current": True, "imported_at": None, "origin": None, "builtin": True, "stages": stages}]
+    return [
+        {
+            **{k: row[k] for k in ("version", "current", "imported_at", "origin")},
+            "builtin": False,
+            "stages": _stages_of(row["source"]),
+        }
+        for row in store.routine_versions(name)
+    ]
 
 
 def check_name(name: str, hint: str = "; choose another with --name") -> str:
@@ -150,12 +279,19 @@ def use(store: Store, name: str) -> ActiveRoutine:
     return active_routine(store)
 
 
-def export_text(store: Store, name: str) -> str:
+def export_text(store: Store, name: str, version: int | None = None) -> str:
     routine, builtin = load(store, name)
+    if version is not None:
+        kept = [1] if builtin else [row["version"] for row in store.routine_versions(name)]
+        if version not in kept:
+            have = f"only version {kept[0]}" if len(kept) == 1 else f"versions {kept[0]}-{kept[-1]}"
+            raise BackcareError(f"{name!r} has {have}; there is no version {version}. See 'backcare routine versions'.")
     if builtin:
         from backcare.content import bundled_routine_text
 
         return bundled_routine_text(BUILTIN)
+    if version is not None:
+        return next(row["source"] for row in store.routine_versions(name) if row["version"] == version)
     return store.routine_source(name) or ""
 
 

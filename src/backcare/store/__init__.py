@@ -386,13 +386,58 @@ class Store:
     @guarded
     def save_routine(self, name: str, source: str, origin: str | None) -> bool:
         """Keep a copy of a routine file's text; True when it replaced an earlier copy of that name."""
+        _version, previous = self.save_routine_version(name, source, origin)
+        return previous is not None
+
+    @guarded
+    def save_routine_version(
+        self, name: str, source: str, origin: str | None, event: StageEvent | None = None
+    ) -> tuple[int, int | None]:
+        """Make `source` the current text of routine `name`, keeping every earlier version, and record `event`
+        (a stage move the new version needs) in the same transaction.
+
+        Returns (the current version number, the version it replaced or None for a new routine). Text identical
+        to the current version adds no version."""
         with self.write() as db:
-            existed = db.execute("SELECT 1 FROM routines WHERE name = ?", (name,)).fetchone() is not None
+            stamp = now_utc()
+            current = db.execute("SELECT source, origin, imported_at FROM routines WHERE name = ?", (name,)).fetchone()
+            latest = _latest_version(db, name)
+            if current is not None and (latest is None or latest[1] != current[0]):
+                # A copy written without a version (e.g. restored from an export): keep it as a version first.
+                number = (latest[0] if latest else 0) + 1
+                _insert_version(db, name, number, current[0], current[1], current[2])
+                latest = (number, current[0])
+            previous = latest[0] if current is not None and latest else None
+            if latest is None or latest[1] != source:
+                number = (latest[0] if latest else 0) + 1
+                _insert_version(db, name, number, source, origin, stamp)
+            else:
+                number = latest[0]
             db.execute(
                 "INSERT OR REPLACE INTO routines (name, source, origin, imported_at) VALUES (?, ?, ?, ?)",
-                (name, source, origin, now_utc()),
+                (name, source, origin, stamp),
             )
-        return existed
+            if event is not None:
+                _insert_stage_event(db, event)
+        return number, previous
+
+    @guarded
+    def routine_versions(self, name: str) -> list[dict]:
+        """Every kept version of routine `name`, oldest first: version, source, origin, imported_at, current."""
+        rows = self.conn.execute(
+            "SELECT version, source, origin, imported_at FROM routine_versions WHERE routine = ? ORDER BY version",
+            (name,),
+        ).fetchall()
+        current = self.conn.execute(
+            "SELECT source, origin, imported_at FROM routines WHERE name = ?", (name,)
+        ).fetchone()
+        out = [{"version": v, "source": s, "origin": o, "imported_at": at, "current": False} for v, s, o, at in rows]
+        if current is not None:
+            if not out or out[-1]["source"] != current[0]:  # a copy written without a version
+                number = out[-1]["version"] + 1 if out else 1
+                out.append({"version": number, "source": current[0], "origin": current[1], "imported_at": current[2]})
+            out[-1]["current"] = True
+        return out
 
     @guarded
     def routine_source(self, name: str) -> str | None:
@@ -483,19 +528,7 @@ class Store:
     @guarded
     def add_stage_event(self, event: StageEvent) -> None:
         with self.write() as db:
-            db.execute(
-                "INSERT INTO stage_history (routine, date, stage, decision, reasons, manual, at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (
-                    event.routine,
-                    event.day.isoformat(),
-                    event.stage,
-                    event.decision,
-                    json.dumps(list(event.reasons)),
-                    int(event.manual),
-                    now_utc(),
-                ),
-            )
+            _insert_stage_event(db, event)
 
     @guarded
     def set_day_decision(self, routine: str, day: date, event: StageEvent | None) -> None:
@@ -599,6 +632,35 @@ def _checkin(row: tuple) -> CheckIn:
 def _checkin_values(c: CheckIn) -> tuple:
     settled = None if c.settled is None else int(c.settled)
     return (c.day.isoformat(), c.pain, c.stiffness, c.sleep, c.stress, c.note, json.dumps(list(c.tags)), settled)
+
+
+def _insert_stage_event(db: sqlite3.Connection, event: StageEvent) -> None:
+    db.execute(
+        "INSERT INTO stage_history (routine, date, stage, decision, reasons, manual, at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (
+            event.routine,
+            event.day.isoformat(),
+            event.stage,
+            event.decision,
+            json.dumps(list(event.reasons)),
+            int(event.manual),
+            now_utc(),
+        ),
+    )
+
+
+def _latest_version(db: sqlite3.Connection, name: str) -> tuple[int, str] | None:
+    row = db.execute(
+        "SELECT version, source FROM routine_versions WHERE routine = ? ORDER BY version DESC LIMIT 1", (name,)
+    ).fetchone()
+    return (row[0], row[1]) if row else None
+
+
+def _insert_version(db: sqlite3.Connection, name: str, number: int, source: str, origin: str | None, at: str) -> None:
+    db.execute(
+        "INSERT INTO routine_versions (routine, version, source, origin, imported_at) VALUES (?, ?, ?, ?, ?)",
+        (name, number, source, origin, at),
+    )
 
 
 def _add_edit(db: sqlite3.Connection, day: date, action: str, before: dict, after: dict | None, at: str) -> None:

@@ -180,6 +180,28 @@ def m007_session_records(db: sqlite3.Connection) -> None:
     )
 
 
+@migration
+def m006_routine_versions(db: sqlite3.Connection) -> None:
+    """Every imported version of a routine file; `routines` keeps the current one. Existing copies become
+    version 1."""
+    db.execute(
+        """
+        CREATE TABLE routine_versions (
+            routine TEXT NOT NULL,
+            version INTEGER NOT NULL CHECK (version >= 1),
+            source TEXT NOT NULL,
+            origin TEXT,
+            imported_at TEXT NOT NULL,
+            PRIMARY KEY (routine, version)
+        )
+        """
+    )
+    db.execute(
+        "INSERT INTO routine_versions (routine, version, source, origin, imported_at)"
+        " SELECT name, 1, source, origin, imported_at FROM routines"
+    )
+
+
 LATEST = len(MIGRATIONS)
 
 

@@ -1,0 +1,59 @@
+"""A tiny read-only look at the database for `backcare due` (it runs at every shell start, so it imports only
+sqlite3 and opens the file read-only: no migration, no check, nothing written)."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+
+DB_NAME = "backcare.db"  # the same name as backcare.paths.DB_NAME (a test keeps them equal)
+BUSY_TIMEOUT_S = 1.0  # a prompt hook must not hang while another backcare writes
+
+
+class DueReadError(Exception):
+    """The database exists but cannot be read: one sentence for the person."""
+
+
+def read_due(home: str, day: str) -> tuple[bool, bool] | None:
+    """(a safety screen exists, a check-in for `day` exists) in the database in `home`; None when there is no
+    database yet (a missing home). A damaged, locked or unreadable file raises DueReadError."""
+    path = os.path.join(home, DB_NAME)
+    if not os.path.exists(path):
+        return None
+    uri = "file:" + _uri_path(os.path.abspath(path)) + "?mode=ro"
+    try:
+        conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+    except sqlite3.Error as exc:
+        raise DueReadError(_describe(exc, path)) from None
+    try:
+        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        screened = "safety_screens" in tables and (
+            conn.execute("SELECT 1 FROM safety_screens LIMIT 1").fetchone() is not None
+        )
+        checked = "checkins" in tables and (
+            conn.execute("SELECT 1 FROM checkins WHERE date = ?", (day,)).fetchone() is not None
+        )
+    except sqlite3.Error as exc:
+        raise DueReadError(_describe(exc, path)) from None
+    finally:
+        conn.close()
+    return screened, checked
+
+
+def _uri_path(path: str) -> str:
+    # What an SQLite URI filename must escape (urllib.parse.quote would do, but costs 2 ms to import).
+    return path.replace("%", "%25").replace("?", "%3F").replace("#", "%23")
+
+
+def _describe(exc: sqlite3.Error, path: str) -> str:
+    text = str(exc).lower()
+    if "locked" in text or "busy" in text:
+        return f"Another backcare is writing to {path}; try again in a moment."
+    if "not a database" in text or "malformed" in text or "corrupt" in text:
+        return f"{path} is damaged or is not a backcare database; run 'backcare where' for details."
+    if ("readonly" in text or "read-only" in text) and os.path.exists(path + "-journal"):
+        # A hot journal: only a read-write open can finish undoing the cut-off write, and due never writes.
+        return f"A write to {path} was cut off (a crash or power cut); run 'backcare where' once to finish undoing it."
+    if "unable to open" in text or "readonly" in text or "read-only" in text:
+        return f"backcare cannot read {path}; run 'backcare where' for details."
+    return f"backcare cannot read {path} ({exc}); run 'backcare where' for details."
