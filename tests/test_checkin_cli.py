@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
+from backcare import clock
 from backcare.store import Store
 
 
@@ -38,7 +39,7 @@ def test_checkin_records_today(cli, home):
     assert result.exit_code == 0, result.output
     assert "pain 3, stiffness 4" in result.stdout
     [c], edits = stored(home)
-    assert c.day == date.today()
+    assert c.day == clock.today()
     assert (c.pain, c.stiffness, c.sleep, c.stress) == (3, 4, 7, 2)
     assert c.tags == ("long-drive", "gardening")
     assert c.note == "stiff after the drive"
@@ -66,7 +67,7 @@ def test_second_checkin_same_day_updates_and_keeps_history(cli, home):
         (["--pain", "4", "--stiffness", "3", "--sleep", "12"], "sleep"),
         (["--pain", "4", "--stiffness", "3", "--date", "2026-02-30"], "not a real calendar date"),
         (["--pain", "4", "--stiffness", "3", "--date", "31/01/2026"], "YYYY-MM-DD"),
-        (["--pain", "4", "--stiffness", "3", "--date", (date.today() + timedelta(days=1)).isoformat()], "future"),
+        (["--pain", "4", "--stiffness", "3", "--date", (clock.today() + timedelta(days=1)).isoformat()], "future"),
         (["--pain", "4", "--stiffness", "3", "--tag", "two words"], "Tag"),
         (["--pain", "4", "--stiffness", "3", "--settled", "maybe"], "yes or no"),
     ],
@@ -92,7 +93,7 @@ def test_missing_core_value_without_terminal_names_the_flag(cli, home):
 def test_backfill_with_yesterday(cli, home):
     assert cli("checkin", "-p", "2", "-s", "3", "--date", "yesterday").exit_code == 0
     [c], _ = stored(home)
-    assert c.day == date.today() - timedelta(days=1)
+    assert c.day == clock.today() - timedelta(days=1)
 
 
 def test_interactive_checkin_reasks_on_bad_answers(cli, home, monkeypatch):
@@ -121,19 +122,19 @@ def test_interactive_ctrl_c_writes_nothing(cli, home, monkeypatch):
 
 def test_first_interactive_run_asks_safety_questions_first(cli, home, monkeypatch):
     monkeypatch.setattr("backcare.cli.checkin.interactive", lambda: True)
-    answers = "n\n" * 8 + "4\n3\n\n\n\n"
+    answers = "n\n" * 9 + "4\n3\n\n\n\n"
     result = cli("checkin", input=answers)
     assert result.exit_code == 0, result.output
     store = Store.open(home)
     assert store.latest_screen() is not None and not store.latest_screen().any_yes
-    assert store.get_checkin(date.today()).pain == 4
+    assert store.get_checkin(clock.today()).pain == 4
 
 
 def test_history_json_shape_and_order(cli):
-    cli("checkin", "-p", "2", "-s", "3", "--date", (date.today() - timedelta(days=3)).isoformat())
+    cli("checkin", "-p", "2", "-s", "3", "--date", (clock.today() - timedelta(days=3)).isoformat())
     cli("checkin", "-p", "5", "-s", "6", "--tag", "gardening", "--note", "weeded")
     rows = cli.json("history", "--json")
-    assert [r["date"] for r in rows] == [date.today().isoformat(), (date.today() - timedelta(days=3)).isoformat()]
+    assert [r["date"] for r in rows] == [clock.today().isoformat(), (clock.today() - timedelta(days=3)).isoformat()]
     for key in ("date", "pain", "stiffness", "sleep", "stress", "tags", "note"):
         assert key in rows[0]
     assert rows[0]["tags"] == ["gardening"] and rows[1]["tags"] == []
@@ -169,6 +170,24 @@ def test_delete_missing_day_is_a_clear_error(cli):
     result = cli("delete", "2020-01-01", "--yes")
     assert result.exit_code == 1
     assert "no check-in" in result.stderr
+
+
+def test_delete_goes_through_the_checkins_service(home, open_store, today):
+    from backcare.errors import BackcareError
+    from backcare.services import checkins
+
+    store = open_store(home)
+    checkins.record(store, today, pain=2, stiffness=3)
+    assert checkins.existing(store, today).pain == 2
+    deleted = checkins.delete(store, today)
+    assert (deleted.day, deleted.pain, deleted.stiffness) == (today, 2, 3)
+    assert store.get_checkin(today) is None
+    assert [e.action for e in store.edits(today)] == ["delete"]
+    with pytest.raises(BackcareError, match="There is no check-in for"):
+        checkins.delete(store, today)  # deleted meanwhile (another backcare): one sentence, nothing changed
+    with pytest.raises(BackcareError, match="There is no check-in for"):
+        checkins.existing(store, today)
+    assert [e.action for e in store.edits(today)] == ["delete"]
 
 
 def test_debug_shows_the_details_for_a_bug_report(cli, home):

@@ -1,12 +1,12 @@
 """Content checks for data/education.yaml (the education topics).
 
-Checks the structure the loader expects, plain language (Flesch-Kincaid grade
-8 or below), the safety wording the product relies on, the links to the
-exercise library, and that the YAML means the same under YAML 1.1 and 1.2.
+The structure and limits of a topic are the package's (backcare.content.education.parse): these tests run it
+on the shipped file and on broken copies. On top, they make editorial checks the package does not: length in
+words, plain language (Flesch-Kincaid grade 8 or below), one-sentence summaries, no claims of cures, the safety
+wording the product relies on, the links to the exercise library, and YAML that means the same under 1.1 and 1.2.
 
-Each check is written as a small function that returns a list of problems, and
-is also run against deliberately broken input (the ``test_checker_*`` tests) to
-show that it can fail.
+Each editorial check is a small function that returns a list of problems, and is also run against
+deliberately broken input (the ``test_checker_*`` tests) to show that it can fail.
 """
 
 from __future__ import annotations
@@ -21,9 +21,12 @@ from pathlib import Path
 import pytest
 import yaml
 
+from backcare.content import education as validator
+from backcare.content.exercises import library
+from backcare.errors import ContentError
+
 ROOT = Path(__file__).resolve().parents[1]
 EDUCATION = ROOT / "data" / "education.yaml"
-EXERCISES = ROOT / "data" / "exercises.yaml"
 
 
 def _load_readability():
@@ -39,18 +42,6 @@ def _load_readability():
 
 
 readability = _load_readability()
-
-ALLOWED_KEYS = {
-    "id",
-    "title",
-    "summary",
-    "minutes",
-    "body",
-    "key_points",
-    "try_this",
-    "related_exercises",
-    "sources",
-}
 
 MYOFASCIAL_SERIES = [
     "what-is-fascia",
@@ -81,19 +72,6 @@ SELF_MANAGEMENT = [
 ]
 REQUIRED_IDS = MYOFASCIAL_SERIES + SELF_MANAGEMENT
 
-# The exercise library's ids, used only if data/exercises.yaml is missing.
-FALLBACK_EXERCISE_IDS = frozenset(
-    """
-    cat-camel pelvic-tilt knee-to-chest lower-trunk-rotation childs-pose hip-flexor-stretch
-    open-book-rotation supine-hamstring-stretch ball-release-wall walk-easy diaphragmatic-breathing
-    abdominal-bracing dead-bug-heel-slide dead-bug dead-bug-straight-leg bird-dog-arm-reach bird-dog
-    bird-dog-with-hold glute-bridge side-lying-clam mcgill-curl-up side-plank-knees single-leg-bridge
-    side-plank hip-hinge-dowel romanian-deadlift sit-to-stand goblet-squat split-squat step-up
-    farmer-carry suitcase-carry walk-brisk
-    """.split()
-)
-
-KEBAB_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 CLAIM_RE = re.compile(r"\b(?:cure|cures|cured|guarantee\w*)\b", re.IGNORECASE)
 SENTENCE_BREAK_RE = re.compile(r"[.!?][\"')\]]*\s+\S")
 HIGH_HEADING_RE = re.compile(r"^\s{0,3}#{1,2}(?:\s|$)", re.MULTILINE)
@@ -101,7 +79,6 @@ HIGH_HEADING_RE = re.compile(r"^\s{0,3}#{1,2}(?:\s|$)", re.MULTILINE)
 MIN_TOPICS = 22
 MIN_WORDS, MAX_WORDS = 120, 350
 MAX_FK_GRADE = 8.0
-MIN_SOURCE_CHARS = 20
 
 
 # --------------------------------------------------------------------------- loading
@@ -126,11 +103,8 @@ TOPIC_IDS = [str(t.get("id", f"topic-{i}")) for i, t in enumerate(TOPICS)]
 
 
 def exercise_ids() -> frozenset[str]:
-    """Ids from data/exercises.yaml when it exists, else the agreed fallback list."""
-    if not EXERCISES.exists():
-        return FALLBACK_EXERCISE_IDS
-    data = yaml.safe_load(EXERCISES.read_text(encoding="utf-8"))
-    return frozenset(e["id"] for e in data["exercises"])
+    """Ids of the bundled exercise library, as the package reads it."""
+    return frozenset(library())
 
 
 # --------------------------------------------------------------------------- checkers
@@ -142,74 +116,32 @@ def is_one_sentence(text: str) -> bool:
 
 
 def topic_problems(topic: dict, known_exercises: frozenset[str]) -> list[str]:
-    """Everything wrong with one topic's shape and content (empty list: fine)."""
+    """Editorial problems with one topic the package's validator accepts (empty list: fine)."""
     problems: list[str] = []
-    keys = set(topic)
-    if keys - ALLOWED_KEYS:
-        problems.append(f"unknown keys {sorted(keys - ALLOWED_KEYS)}")
-    if ALLOWED_KEYS - keys:
-        problems.append(f"missing keys {sorted(ALLOWED_KEYS - keys)}")
-
-    tid = topic.get("id")
-    if not isinstance(tid, str) or not KEBAB_RE.match(tid):
-        problems.append(f"id {tid!r} is not kebab-case")
-
-    title = topic.get("title")
-    if not isinstance(title, str) or not title.strip() or len(title) > 60:
-        problems.append("title must be a non-empty string of at most 60 characters")
-
     summary = topic.get("summary")
     if not isinstance(summary, str) or not is_one_sentence(summary):
         problems.append("summary must be exactly one sentence")
 
     body = topic.get("body")
-    words = 0
-    if not isinstance(body, str) or not body.strip():
-        problems.append("body must be a non-empty string")
-    else:
-        words = readability.word_count(body)
-        if not MIN_WORDS <= words <= MAX_WORDS:
-            problems.append(f"body has {words} words, expected {MIN_WORDS}-{MAX_WORDS}")
-        if HIGH_HEADING_RE.search(body):
-            problems.append("body uses a heading above level 3")
+    words = readability.word_count(body) if isinstance(body, str) else 0
+    if not MIN_WORDS <= words <= MAX_WORDS:
+        problems.append(f"body has {words} words, expected {MIN_WORDS}-{MAX_WORDS}")
+    if isinstance(body, str) and HIGH_HEADING_RE.search(body):
+        problems.append("body uses a heading above level 3")
 
     minutes = topic.get("minutes")
-    if type(minutes) is not int or not 1 <= minutes <= 5:  # bool is an int subclass: refuse it
-        problems.append(f"minutes {minutes!r} must be an integer 1-5")
-    elif words and not math.ceil(words / 250) <= minutes <= math.ceil(words / 80):
+    if words and isinstance(minutes, int) and not math.ceil(words / 250) <= minutes <= math.ceil(words / 80):
         problems.append(f"minutes {minutes} does not fit a {words}-word body")
 
-    key_points = topic.get("key_points")
-    if (
-        not isinstance(key_points, list)
-        or not 2 <= len(key_points) <= 4
-        or not all(isinstance(k, str) and k.strip() for k in key_points)
-    ):
-        problems.append("key_points must be 2-4 non-empty strings")
+    related = topic.get("related_exercises") or []
+    unknown = sorted(set(related) - known_exercises)
+    if unknown:
+        problems.append(f"unknown exercise ids {unknown}")
+    if len(set(related)) != len(related):
+        problems.append("related_exercises repeats an id")
 
-    try_this = topic.get("try_this")
-    if not isinstance(try_this, str) or not try_this.strip():
-        problems.append("try_this must be a non-empty string")
-
-    related = topic.get("related_exercises")
-    if not isinstance(related, list) or not all(isinstance(r, str) for r in related):
-        problems.append("related_exercises must be a list of ids")
-    else:
-        unknown = sorted(set(related) - known_exercises)
-        if unknown:
-            problems.append(f"unknown exercise ids {unknown}")
-        if len(set(related)) != len(related):
-            problems.append("related_exercises repeats an id")
-
-    sources = topic.get("sources")
-    if (
-        not isinstance(sources, list)
-        or not sources
-        or not all(isinstance(s, str) and len(s.strip()) >= MIN_SOURCE_CHARS for s in sources)
-    ):
-        problems.append(f"sources must be a non-empty list of strings of {MIN_SOURCE_CHARS}+ characters")
-
-    texts = [summary, title, body, try_this, *(key_points if isinstance(key_points, list) else [])]
+    key_points = topic.get("key_points") or []
+    texts = [summary, topic.get("title"), body, topic.get("try_this"), *key_points]
     for text in texts:
         if isinstance(text, str) and CLAIM_RE.search(text):
             problems.append(f"claim word {CLAIM_RE.search(text).group(0)!r} used")
@@ -289,16 +221,10 @@ def yaml_portability_problems(text: str) -> list[str]:
 # --------------------------------------------------------------------------- the file
 
 
-def test_file_loads():
-    data = load_education()
-    assert isinstance(data, dict)
-
-
-def test_top_level_key_is_exactly_topics():
-    data = load_education()
-    assert list(data) == ["topics"]
-    assert isinstance(data["topics"], list)
-    assert all(isinstance(t, dict) for t in data["topics"])
+def test_file_passes_the_package_validator():
+    topics = validator.parse(EDUCATION.read_bytes(), "education.yaml")
+    assert [t.id for t in topics] == [t["id"] for t in load_education()["topics"]]
+    assert validator.topics() == topics
 
 
 def test_enough_topics_and_all_required_ids_present():
@@ -308,14 +234,8 @@ def test_enough_topics_and_all_required_ids_present():
     assert not missing, f"missing topics: {missing}"
 
 
-def test_ids_are_unique():
-    ids = [t.get("id") for t in load_education()["topics"]]
-    dupes = sorted({i for i in ids if ids.count(i) > 1})
-    assert not dupes, f"duplicate ids: {dupes}"
-
-
 @pytest.mark.parametrize("topic", TOPICS, ids=TOPIC_IDS)
-def test_topic_shape_and_content(topic):
+def test_topic_passes_the_editorial_checks(topic):
     problems = topic_problems(topic, exercise_ids())
     assert not problems, f"{topic.get('id')}: " + "; ".join(problems)
 
@@ -370,13 +290,6 @@ def test_most_exercises_are_linked_from_a_topic():
     used = {e for t in load_education()["topics"] for e in t.get("related_exercises") or []}
     unused = sorted(known - used)
     assert len(used & known) >= 0.8 * len(known), f"exercises not linked from any topic: {unused}"
-
-
-def test_exercise_library_ids_are_known_when_present():
-    """When exercises.yaml exists, the fallback list must not drift from it unnoticed."""
-    if not EXERCISES.exists():
-        pytest.skip("data/exercises.yaml not written yet; checked against the fallback list")
-    assert exercise_ids() >= FALLBACK_EXERCISE_IDS
 
 
 # --------------------------------------------------------------------------- readability helper
@@ -438,8 +351,13 @@ def _good_topic() -> dict:
     }
 
 
+def _parse_one(topic: dict) -> tuple:
+    return validator.parse(yaml.safe_dump({"topics": [topic]}, sort_keys=False), "education.yaml")
+
+
 def test_checker_accepts_a_good_topic():
-    assert topic_problems(_good_topic(), FALLBACK_EXERCISE_IDS) == []
+    assert len(_parse_one(_good_topic())) == 1
+    assert topic_problems(_good_topic(), exercise_ids()) == []
 
 
 def _set(key, value):
@@ -456,26 +374,41 @@ def _drop(key):
     return mutate
 
 
-BROKEN = {
+REFUSED = {
     "missing key": _drop("try_this"),
     "unknown key": _set("tags", ["x"]),
     "id not kebab-case": _set("id", "Sample_Topic"),
-    "two-sentence summary": _set("summary", "One sentence. Two sentences."),
-    "summary without full stop": _set("summary", "No end mark"),
+    "title of 61 characters": _set("title", "x" * 61),
     "minutes zero": _set("minutes", 0),
+    "minutes six": _set("minutes", 6),
     "minutes as text": _set("minutes", "2"),
     "minutes as bool": _set("minutes", True),
+    "one key point": _set("key_points", ["Only one."]),
+    "five key points": _set("key_points", ["a", "b", "c", "d", "e"]),
+    "empty try_this": _set("try_this", "  "),
+    "related not a list": _set("related_exercises", "walk-easy"),
+    "no sources": _set("sources", []),
+    "short source": _set("sources", ["NICE 2016"]),
+}
+
+
+@pytest.mark.parametrize("mutate", REFUSED.values(), ids=REFUSED.keys())
+def test_the_package_validator_refuses_broken_topics(mutate):
+    topic = copy.deepcopy(_good_topic())
+    mutate(topic)
+    with pytest.raises(ContentError, match=r"education\.yaml:\d+:\d+"):
+        _parse_one(topic)
+
+
+BROKEN = {
+    "two-sentence summary": _set("summary", "One sentence. Two sentences."),
+    "summary without full stop": _set("summary", "No end mark"),
     "minutes far too long for the body": _set("minutes", 5),
     "body too short": _set("body", "Too short. " * 10),
     "body too long": _set("body", "Far too long. " * 200),
     "level 2 heading": _set("body", "## Big heading\n\n" + "We walk a bit each day. " * 30),
-    "one key point": _set("key_points", ["Only one."]),
-    "five key points": _set("key_points", ["a", "b", "c", "d", "e"]),
-    "empty try_this": _set("try_this", "  "),
     "unknown exercise": _set("related_exercises", ["moonwalk"]),
-    "related not a list": _set("related_exercises", "walk-easy"),
-    "no sources": _set("sources", []),
-    "short source": _set("sources", ["NICE 2016"]),
+    "repeated exercise": _set("related_exercises", ["walk-easy", "walk-easy"]),
     "cure claim": _set("body", "This will cure your back. " * 30),
     "guarantee claim": _set("try_this", "Guaranteed relief today."),
 }
@@ -485,7 +418,8 @@ BROKEN = {
 def test_checker_flags_broken_topics(mutate):
     topic = copy.deepcopy(_good_topic())
     mutate(topic)
-    assert topic_problems(topic, FALLBACK_EXERCISE_IDS)
+    assert len(_parse_one(topic)) == 1  # the package accepts it: only the editorial check refuses it
+    assert topic_problems(topic, exercise_ids())
 
 
 def test_checker_flags_a_hard_to_read_body():

@@ -15,6 +15,7 @@ from backcare.content import exercises as cards
 from backcare.content.checks import Checker
 from backcare.content.yamlsafe import parse_bytes
 from backcare.domain.routine import CATEGORIES, FLARE_DOSES, POSITIONS, SIDES, Dose, Exercise, lighter
+from backcare.errors import ContentError
 from tests import readability  # the same reading-level helper as the education topics
 
 REPO = Path(__file__).resolve().parents[1]
@@ -346,16 +347,58 @@ def test_an_unknown_category_lists_the_real_ones(cli):
 # ------------------------------------------------------------ house style
 
 
-def test_summaries_are_short(lib):
-    for ex in lib.values():
-        assert ex.summary and len(ex.summary) < 100, ex.id
+# The house style's limits live in the package (cards.BUNDLED) and its loader enforces them; these tests show
+# the limits are within what any card may be, and that the loader refuses a card that breaks one.
 
 
-def test_card_lists_are_short(lib):
-    for ex in lib.values():
-        assert 3 <= len(ex.steps) <= 7, f"{ex.id}: {len(ex.steps)} steps"
-        assert 1 <= len(ex.cues) <= 4 and 1 <= len(ex.mistakes) <= 4, ex.id
-        assert 1 <= len(ex.cautions) <= 3, ex.id
+def test_the_bundled_house_style_is_within_what_any_exercise_may_be():
+    bundled, custom = cards.BUNDLED, cards.CUSTOM
+    assert bundled.summary_max <= custom.summary_max
+    for field in ("steps", "cues", "mistakes", "cautions"):
+        (lo, hi), (clo, chi) = getattr(bundled, field), getattr(custom, field)
+        assert clo <= lo <= hi <= chi, field
+
+
+class _NoAliases(yaml.SafeDumper):
+    def ignore_aliases(self, data):
+        return True
+
+
+def _first_card_alone(raw_text: str) -> dict:
+    first = yaml.safe_load(raw_text)["exercises"][0]
+    return dict(first, easier=None, harder=None)
+
+
+def _parse_cards(*entries: dict):
+    text = yaml.dump({"exercises": list(entries)}, Dumper=_NoAliases, sort_keys=False, allow_unicode=True)
+    return cards.parse(text, "exercises.yaml")
+
+
+HOUSE_STYLE_BROKEN = {
+    "summary of 100 characters": ("summary", "x" * 100),
+    "two steps": ("steps", ["One.", "Two."]),
+    "eight steps": ("steps", [f"Step {i}." for i in "abcdefgh"]),
+    "five cues": ("cues", ["a", "b", "c", "d", "e"]),
+    "five mistakes": ("mistakes", ["a", "b", "c", "d", "e"]),
+}
+
+
+@pytest.mark.parametrize("key, value", HOUSE_STYLE_BROKEN.values(), ids=HOUSE_STYLE_BROKEN.keys())
+def test_the_loader_refuses_a_card_outside_the_house_style(raw_text, key, value):
+    card = _first_card_alone(raw_text)
+    assert _parse_cards(card)  # valid alone, until changed
+    with pytest.raises(ContentError, match=r"exercises\.yaml:\d+:\d+") as refused:
+        _parse_cards(dict(card, **{key: value}))
+    assert "anchors" not in str(refused.value)
+    # the same card passes as a physio's own exercise in a routine file
+    text = yaml.dump({"exercises": [dict(card, **{key: value})]}, Dumper=_NoAliases, sort_keys=False)
+    assert cards.parse(text, "mine.yaml", cards.CUSTOM)
+
+
+def test_a_duplicate_card_id_is_refused(raw_text):
+    card = _first_card_alone(raw_text)
+    with pytest.raises(ContentError, match="duplicate exercise id"):
+        _parse_cards(card, dict(card))
 
 
 def test_steps_have_no_leading_numbers(lib):

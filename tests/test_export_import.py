@@ -239,7 +239,10 @@ def test_export_file_is_private_and_atomic(cli, filled, tmp_path):
             path = tmp_path / f"out.{fmt}"
             path.write_text("old and world readable")
             os.chmod(path, 0o644)
-            result = cli("export", "-f", fmt, "-o", str(path))
+            refused = cli("export", "-f", fmt, "-o", str(path))
+            assert refused.exit_code == 1 and "pass --force" in refused.output
+            assert path.read_text() == "old and world readable"
+            result = cli("export", "-f", fmt, "-o", str(path), "--force")
             assert result.exit_code == 0, result.output
             assert path.stat().st_mode & 0o777 == 0o600
             assert path.read_text() != "old and world readable"
@@ -261,7 +264,6 @@ def test_export_refuses_a_missing_folder_and_the_database_itself(cli, filled, tm
 
 
 def test_fhir_bundle_validates_against_r4b(cli, filled):
-    pytest.importorskip("fhir.resources")
     from fhir.resources.R4B.bundle import Bundle
 
     data = cli.json("export", "--format", "fhir")
@@ -302,7 +304,6 @@ def test_fhir_bundle_validates_against_r4b(cli, filled):
 
 
 def test_fhir_of_an_empty_home_is_a_valid_empty_bundle(cli, home):
-    pytest.importorskip("fhir.resources")
     from fhir.resources.R4B.bundle import Bundle
 
     data = cli.json("export", "-f", "fhir")
@@ -591,6 +592,7 @@ def _counts(db_path: Path) -> tuple[list, dict]:
     return check, counts
 
 
+@pytest.mark.slow  # another process on a large file; `.ci/run` runs it
 def test_sigkill_during_a_large_import_leaves_all_or_nothing(home, tmp_path, bc):
     n = 40_000
     big = tmp_path / "big.json"
@@ -674,6 +676,7 @@ while True:
 """
 
 
+@pytest.mark.slow  # another process on a large file; `.ci/run` runs it
 def test_a_backup_taken_while_another_process_writes_is_sound_and_complete(home, tmp_path, bc):
     fill(home, days=30)
     writer = subprocess.Popen([sys.executable, "-c", WRITER, str(home)], stderr=subprocess.PIPE)

@@ -34,6 +34,8 @@ def timed(home, bc, tmp_path) -> Path:
     path.write_text(ROUTINE)
     result = bc("routine", "import", str(path), env={"BACKCARE_TODAY": DAY})
     assert result.returncode == 0, result.stderr
+    # exercises are offered once the safety questions are answered
+    assert bc("safety", "--none", env={"BACKCARE_TODAY": DAY}).returncode == 0
     return home
 
 

@@ -311,31 +311,53 @@ def test_learn_json_imports_no_rich(tmp_path):
 # --------------------------------------------------------------------------- services for the dashboard and sessions
 
 
-def test_topic_for_today_service(home):
-    store = Store.open(home)
+def test_topic_for_today_service(home, open_store):
+    store = open_store(home)
     today = date(2026, 3, 2)
     pick = service.topic_for_today(store, today)
-    assert pick is not None and pick["id"] == "staying-active"
-    assert set(pick) >= {"id", "title", "summary"}
-    assert pick["read"] is False
+    assert isinstance(pick, service.TopicSummary)
+    assert pick.id == "staying-active" and pick.read is False
+    assert pick.as_dict() == {
+        "id": pick.id,
+        "title": pick.title,
+        "summary": pick.summary,
+        "minutes": pick.minutes,
+        "read": False,
+    }
     store.mark_read("staying-active", today)
-    assert service.topic_for_today(store, today)["id"] == "staying-active"  # one new topic a day
-    assert service.topic_for_today(store, today + timedelta(days=1))["id"] == "hurt-vs-harm"
-    assert service.topic_for_today(store, today, flare=True)["id"] == "flare-up-plan"
-    assert service.topic_for_today(store, today, red_flag=True, flare=True)["id"] == "red-flags"
+    assert service.topic_for_today(store, today).id == "staying-active"  # one new topic a day
+    assert service.topic_for_today(store, today).read is True
+    assert service.topic_for_today(store, today + timedelta(days=1)).id == "hurt-vs-harm"
+    assert service.topic_for_today(store, today, flare=True).id == "flare-up-plan"
+    assert service.topic_for_today(store, today, red_flag=True, flare=True).id == "red-flags"
     tomorrow = today + timedelta(days=1)
     routine_first = ("heat-and-ball-release", "nope")
-    assert service.topic_for_today(store, tomorrow, first=routine_first)["id"] == "heat-and-ball-release"
+    assert service.topic_for_today(store, tomorrow, first=routine_first).id == "heat-and-ball-release"
     for tid in course_ids():
         store.mark_read(tid, today - timedelta(days=3))
     assert service.topic_for_today(store, tomorrow) is None
-    store.close()
 
 
 def test_related_topic_service():
-    assert service.related_topic("cat-camel") == {"id": "staying-active", "title": "Keep moving, gently"}
-    assert service.related_topic("ball-release-wall")["id"] in course_ids()
+    assert service.related_topic("cat-camel") == service.RelatedTopic("staying-active", "Keep moving, gently")
+    assert service.related_topic("ball-release-wall").id in course_ids()
     assert service.related_topic("no-such-exercise") is None
+
+
+def test_services_return_typed_values(home, open_store, today):
+    store = open_store(home)
+    listing = service.listing(store)
+    assert isinstance(listing, service.Listing) and listing.read_count == 0
+    assert all(isinstance(t, service.TopicSummary) for t in listing.topics)
+    opened = service.open_topic(store, listing.next, today)
+    assert isinstance(opened, service.OpenedTopic)
+    assert (opened.topic.id, opened.first_read, opened.first_time) == (listing.next, today, True)
+    again = service.open_topic(store, listing.next, today)
+    assert again.first_time is False and again.first_read == today
+    assert service.listing(store).read_count == 1
+    hits = service.search(store, "sleep")
+    assert hits and all(isinstance(h, service.SearchHit) and h.score > 0 for h in hits)
+    assert hits[0].as_dict()["score"] == hits[0].score
 
 
 # --------------------------------------------------------------------------- domain: synthetic topics

@@ -190,6 +190,7 @@ def test_schema_is_current_with_the_library_and_topics():
 
 
 def test_notes_and_doses_are_shown_by_routine_show_and_the_plan(cli, tmp_path):
+    cli("safety", "--none")  # exercises are offered once the safety questions are answered
     path = tmp_path / "r.yaml"
     path.write_text(
         HEAD
@@ -256,6 +257,7 @@ def test_examples_use_the_new_fields_where_a_physio_would():
 
 
 def test_today_shows_the_physios_notes(cli, tmp_path):
+    cli("safety", "--none")  # exercises are offered once the safety questions are answered
     path = tmp_path / "r.yaml"
     path.write_text(HEAD + "      - {id: bird-dog, notes: Keep your hips level.}\n")
     assert cli("routine", "import", str(path)).exit_code == 0
@@ -267,6 +269,7 @@ def test_today_shows_the_physios_notes(cli, tmp_path):
 
 
 def test_notes_are_shown_as_written_not_as_markup(cli, tmp_path):
+    cli("safety", "--none")  # exercises are offered once the safety questions are answered
     path = tmp_path / "r.yaml"
     path.write_text(HEAD + '      - {id: bird-dog, notes: "[bold]Keep[/bold] your hips level."}\n')
     assert cli("routine", "import", str(path)).exit_code == 0

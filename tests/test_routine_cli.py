@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 from pathlib import Path
 
+import pytest
+
 from backcare.store import Store
 
 REPO = Path(__file__).resolve().parents[1]
@@ -16,6 +18,7 @@ def on(n: int) -> dict:
 
 
 def test_routine_show_json_shape(cli):
+    cli("safety", "--none")
     data = cli.json("routine", "show", "--json")
     assert data["name"] == "Back on track (built-in)"
     assert data["stage"] == {"id": "mobility", "name": "Ease into movement"}
@@ -27,6 +30,7 @@ def test_routine_show_json_shape(cli):
 
 
 def test_routine_alone_shows_the_routine(cli):
+    cli("safety", "--none")
     result = cli("routine")
     assert result.exit_code == 0, result.output
     assert "Cat-camel" in result.stdout and "backcare session" in result.stdout
@@ -41,6 +45,7 @@ def test_today_json_has_progression_and_topic(cli):
 
 
 def test_session_non_interactive_records_done_and_skipped(cli, home):
+    cli("safety", "--none")
     result = cli("session", "--done", "cat-camel,pelvic-tilt", "--skip", "walk-easy", "--pain-during", "3")
     assert result.exit_code == 0, result.output
     [s] = Store.open(home).sessions()
@@ -49,22 +54,26 @@ def test_session_non_interactive_records_done_and_skipped(cli, home):
 
 
 def test_session_unknown_id_suggests(cli, home):
+    cli("safety", "--none")
     result = cli("session", "--done", "cat-camle", "--pain-during", "2")
     assert result.exit_code == 2 and "cat-camel" in result.stderr
     assert Store.open(home).sessions() == []
 
 
 def test_session_needs_pain_during_when_something_was_done(cli):
+    cli("safety", "--none")
     assert cli("session", "--done", "all").exit_code == 2
 
 
 def test_session_without_terminal_explains(cli):
+    cli("safety", "--none")
     result = cli("session")
     assert result.exit_code == 2 and "--done" in result.stderr
 
 
 def test_interactive_session_marks_and_keeps_on_ctrl_c(cli, home, monkeypatch):
     monkeypatch.setattr("backcare.cli.session.interactive", lambda: True)
+    cli("safety", "--none")
     n = len(cli.json("routine", "show", "--json")["exercises"])
     answers = "d\ns\n" + "d\n" * (n - 2) + "4\n6\n"
     result = cli("session", "--no-timer", input=answers)
@@ -79,7 +88,7 @@ def test_red_flag_stops_the_session_and_routine(cli):
     assert data["decision"] == "stop" and data["exercises"] == []
     result = cli("session", "--done", "all", "--pain-during", "2")
     assert result.exit_code == 1
-    assert "SEEK MEDICAL ADVICE" in result.stdout
+    assert "SEEK URGENT CARE" in result.stdout and "emergency department" in result.stdout
     assert cli.json("today", "--json")["progression"]["decision"] == "stop"
 
 
@@ -131,6 +140,7 @@ def test_import_of_a_broken_file_changes_nothing(cli, tmp_path):
     assert cli.json("routine", "list", "--json")[0]["active"]
 
 
+@pytest.mark.slow  # six weeks of commands, one by one; the engine's rules are covered fast in test_progression.py
 def test_six_week_journey_advances_steps_back_and_advances_again(cli, home):
     """Daily check-ins and sessions through the CLI for six weeks, with a flare in week 4."""
     assert cli("safety", "--none", env=on(0)).exit_code == 0
@@ -178,6 +188,7 @@ def test_exercise_library_listing(cli):
 
 def test_the_routine_example_from_the_format_description_is_valid(cli):
     """The example physios see (a custom exercise with two steps) must pass check and import."""
+    cli("safety", "--none")
     path = REPO / "tests" / "routines" / "issue-example.yaml"
     result = cli("routine", "check", str(path))
     assert result.exit_code == 0, result.stdout
@@ -188,6 +199,7 @@ def test_the_routine_example_from_the_format_description_is_valid(cli):
 
 
 def test_session_accepts_any_known_exercise_and_refuses_typos(cli, home):
+    cli("safety", "--none")
     result = cli("session", "--done", "cat-camel,bird-dog", "--skip", "dead-bug", "--pain-during", "3")
     assert result.exit_code == 0, result.output
     [s] = Store.open(home).sessions()

@@ -330,12 +330,9 @@ def test_three_megabyte_file_is_refused_without_reading_it(tmp_path):
     assert problems[0].message.startswith("the file is too large (3.0 MB; the limit is 2 MB)")
 
 
-def test_alias_bomb_fixture_is_refused_fast():
-    import time
-
-    start = time.perf_counter()
+def test_alias_bomb_fixture_is_refused_at_the_first_anchor(yaml_work):
     _, problems = check_routine_file(ROOT / "tests" / "routines" / "broken" / "alias-bomb.yaml")
-    assert time.perf_counter() - start < 1.0
+    assert yaml_work.parsers == 1 and yaml_work.events <= 10  # nothing past the first anchor is read
     assert "anchors" in problems[0].message
 
 
@@ -378,7 +375,8 @@ def test_data_dir_falls_back_to_the_repository_in_a_development_install():
 
 
 def _validator():
-    jsonschema = pytest.importorskip("jsonschema")
+    import jsonschema  # a test dependency: missing, it fails the tests instead of skipping them
+
     schema = routine_schema()
     jsonschema.Draft7Validator.check_schema(schema)
     return jsonschema.Draft7Validator(schema)
@@ -629,6 +627,7 @@ def _mutate(doc, path, op, value):
     return doc
 
 
+@pytest.mark.slow  # 300 schema validations; test_schema_agrees_with_the_validator is the fast check
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     st.lists(
@@ -889,12 +888,10 @@ def test_starter_name_is_safe_yaml_for_odd_file_names(tmp_path):
         assert routine.name == starter_name(stem)[:80]
 
 
-def test_routine_commands_when_registered_in_the_app():
-    """Once the lead registers `backcare routine check`, the real CLI checks the shipped files too."""
+def test_routine_check_accepts_every_shipped_routine_file():
+    """The real CLI checks the shipped files too."""
     from backcare.cli.app import app
 
-    if CliRunner().invoke(app, ["routine", "check", "--help"]).exit_code != 0:
-        pytest.skip("`backcare routine check` is not registered yet")
     result = CliRunner().invoke(app, ["routine", "check", *map(str, VALID_FILES)])
     assert result.exit_code == 0, result.output
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
+from backcare import clock
 from backcare.domain.safety import QUESTIONS
 from backcare.store import Store
 
@@ -18,7 +19,7 @@ def test_safety_none_records_all_clear(cli, home):
     result = cli("safety", "--none")
     assert result.exit_code == 0
     screen = Store.open(home).latest_screen()
-    assert screen.day == date.today() and not screen.any_yes
+    assert screen.day == clock.today() and not screen.any_yes
     assert set(screen.answers) == {q.id for q in QUESTIONS}
     assert cli.json("today", "--json")["safety"]["status"] == "clear"
 
@@ -59,16 +60,16 @@ def test_unknown_question_id(cli):
 
 def test_interactive_screen_reasks_and_records(cli, home, monkeypatch):
     monkeypatch.setattr("backcare.cli.safety.interactive", lambda: True)
-    answers = "maybe\n" + "n\n" * 6 + "y\nn\n"
+    answers = "maybe\n" + "n\n" * 7 + "y\nn\n"
     result = cli("safety", input=answers)
     assert result.exit_code == 0, result.output
     screen = Store.open(home).latest_screen()
-    assert screen.flagged == [QUESTIONS[6].id]
+    assert screen.flagged == [QUESTIONS[7].id] == ["past-cancer"]
     assert "Answer y (yes) or n (no)" in result.stderr
 
 
 def test_dashboard_json_keys_and_values(cli):
-    cli("checkin", "-p", "2", "-s", "3", "--date", (date.today() - timedelta(days=1)).isoformat())
+    cli("checkin", "-p", "2", "-s", "3", "--date", (clock.today() - timedelta(days=1)).isoformat())
     data = cli.json("today", "--json")
     for key in ("date", "checked_in", "pain", "stiffness", "streak", "safety"):
         assert key in data

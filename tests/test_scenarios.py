@@ -1,8 +1,7 @@
 """The clinical scenarios shipped in examples/scenarios/, replayed with `backcare routine simulate`.
 
 Each scenario is a course a physio would try before handing backcare out, with the answer the clinical review
-asks for. Where the red-flag screen is still being corrected, the test states the required behaviour and is
-marked xfail (strict) until that work lands.
+asks for.
 """
 
 from __future__ import annotations
@@ -65,7 +64,6 @@ def test_a_history_item_allows_no_progression_before_the_clearance(cli):
     assert decisions(rows, "advance", end="2026-03-11") == []
 
 
-@pytest.mark.xfail(strict=True, reason="needs red-flag fix: history items are cleared by a clinician's clearance")
 def test_after_the_clearance_exercises_and_progression_resume(cli):
     rows = replay(cli, "history-then-clearance.csv")
     after = [r for r in rows if r["date"] >= "2026-03-12"]
@@ -82,7 +80,6 @@ def test_an_emergency_answer_stops_until_a_later_clear_screen(cli):
     assert any("No session" in n for n in stopped["notes"])
 
 
-@pytest.mark.xfail(strict=True, reason="needs red-flag fix: the cauda-equina stop says 'emergency department now'")
 def test_an_emergency_stop_names_the_emergency_department(cli):
     rows = replay(cli, "emergency-answer.csv")
     for r in rows:
@@ -161,7 +158,6 @@ def test_pain_during_9_holds_progression(cli):
     assert any("9/10" in reason for r in rows[11:] for reason in r["reasons"])
 
 
-@pytest.mark.xfail(strict=True, reason="needs red-flag fix: pain during of 8/10 or more advises contacting the physio")
 def test_pain_during_9_advises_contacting_the_physio(cli):
     rows = replay(cli, "pain-during-9.csv")
     day = next(r for r in rows if r["date"] == "2026-03-12")

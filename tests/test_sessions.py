@@ -27,6 +27,18 @@ DAY = "2026-03-02"
 ENV = {"BACKCARE_TODAY": DAY}
 
 
+@pytest.fixture(autouse=True)
+def _safety_answered(request):
+    """Exercises are offered once the safety questions are answered: an all-'no' screen for CLI tests."""
+    if "home" not in request.fixturenames:
+        return
+    store = Store.open(request.getfixturevalue("home"))
+    try:
+        store.record_screen(all_clear(date.fromisoformat(DAY)))
+    finally:
+        store.close()
+
+
 @pytest.fixture
 def guided(monkeypatch):
     """Let the CLI runner stand in for a terminal, so `session` runs the guided session."""

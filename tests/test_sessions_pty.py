@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import os
 import select
+import signal
 import sys
 import time
+from datetime import date
 from pathlib import Path
 
 import pytest
 
+from backcare.domain.safety import all_clear
 from backcare.store import Store
 
 pty = pytest.importorskip("pty")  # POSIX only
@@ -18,6 +21,16 @@ pty = pytest.importorskip("pty")  # POSIX only
 DAY = "2026-03-02"
 CTRL_C, CTRL_D = b"\x03", b"\x04"
 LIMIT_S = 60  # a guard against a hung child, not a timing assertion
+
+
+@pytest.fixture(autouse=True)
+def _safety_answered(home):
+    """Exercises are offered once the safety questions are answered: an all-'no' screen first."""
+    store = Store.open(home)
+    try:
+        store.record_screen(all_clear(date.fromisoformat(DAY)))
+    finally:
+        store.close()
 
 
 class Terminal:
@@ -53,6 +66,7 @@ class Terminal:
         start, wanted = time.monotonic(), text.encode()
         while wanted not in self.seen:
             if not self._read() or time.monotonic() - start > LIMIT_S:
+                self._stop()
                 raise AssertionError(f"never saw {text!r}; the terminal showed:\n{self.text}")
 
     def send(self, data: bytes) -> None:
@@ -68,9 +82,24 @@ class Terminal:
         start = time.monotonic()
         while self._read() and time.monotonic() - start < LIMIT_S:
             pass
-        _, status = os.waitpid(self.pid, 0)
+        pid, status = os.waitpid(self.pid, os.WNOHANG)
+        while pid == 0 and time.monotonic() - start < LIMIT_S:  # closing its terminal, it is about to exit
+            time.sleep(0.01)
+            pid, status = os.waitpid(self.pid, os.WNOHANG)
+        if pid == 0:  # still running: a test that waits for it forever could never fail
+            self._stop()
+            raise AssertionError(f"backcare was still running; the terminal showed:\n{self.text}")
         os.close(self.fd)
         return os.waitstatus_to_exitcode(status)
+
+    def _stop(self) -> None:
+        """End the child (if it is still there) so that a failing test fails instead of hanging."""
+        try:
+            os.kill(self.pid, signal.SIGKILL)
+            os.waitpid(self.pid, 0)
+        except (ProcessLookupError, ChildProcessError):
+            pass
+        os.close(self.fd)
 
     @property
     def text(self) -> str:

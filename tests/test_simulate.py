@@ -315,12 +315,9 @@ def replay_through_the_cli(cli, routine: Path, days: Path) -> list[dict]:
 
 
 QUICK = ("settling-flare.csv", "emergency-answer.csv")  # a flare and a safety stop; the rest are marked slow
-NEEDS_CLEARANCES = pytest.mark.xfail(strict=True, reason="needs red-flag fix: 'safety clear' records a clearance")
 
 
 def scenario_marks(name: str) -> tuple:
-    if name == "history-then-clearance.csv":
-        return (NEEDS_CLEARANCES,)
     return () if name in QUICK else (pytest.mark.slow,)
 
 

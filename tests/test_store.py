@@ -12,6 +12,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from backcare import clock
 from backcare.domain.checkin import CheckIn
 from backcare.errors import StoreError
 from backcare.paths import DB_NAME
@@ -125,18 +126,11 @@ def test_bad_database_files_are_refused_and_left_untouched(cli, home, kind):
         (home / DB_NAME).write_text("these are my notes, not a database\n")
     else:
         assert cli("checkin", "-p", "3", "-s", "4").exit_code == 0
+        store = Store.open(home)  # 59 more days, enough pages to damage (quicker than 59 commands)
         for i in range(1, 60):
-            cli(
-                "checkin",
-                "-p",
-                "3",
-                "-s",
-                "4",
-                "--note",
-                "x" * 500,
-                "--date",
-                (date.today() - timedelta(days=i)).isoformat(),
-            )
+            day = clock.today() - timedelta(days=i)
+            store.update_checkin(day, lambda prev, day=day: CheckIn(day, 3, 4, note="x" * 500))
+        store.close()
         path = home / DB_NAME
         if kind == "other-sqlite":
             path.unlink()
@@ -199,7 +193,7 @@ def test_default_home_is_the_platform_data_dir(monkeypatch, tmp_path):
 @pytest.mark.slow
 def test_twenty_concurrent_checkins_on_distinct_dates_all_land(home):
     Store.open(home).close()
-    today = date.today()
+    today = clock.today()
     env = {**os.environ, "BACKCARE_HOME": str(home)}
     procs = [
         subprocess.Popen(

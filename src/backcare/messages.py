@@ -1,21 +1,32 @@
 """User-facing text that more than one place shows, kept together."""
 
-URGENT_EMERGENCY = (
-    "URGENT: some of your answers can be signs of pressure on the nerves at the base of the spine "
-    "(cauda equina syndrome). Go to an emergency department now, or call your local emergency number. "
-    "Do not wait to see if it settles."
+# The safety notice's texts live with the screen (domain/safety.py): one source for each message.
+from backcare.domain.safety import (  # noqa: F401
+    EMERGENCY_NOT_SEEN,
+    HISTORY_CHECK,
+    NEEDS_CLEARANCE,
+    NOT_FOR_PROGRESSION,
+    NOT_SCREENED,
+    SEEN_DOCTOR_QUESTION,
+    TITLE_CLEARANCE,
+    TITLE_NOT_SCREENED,
+    TITLE_URGENT,
+    UNTIL_SEEN,
+    URGENT_EMERGENCY,
+    URGENT_SOON,
 )
-URGENT_SOON = (
-    "URGENT: some of your answers can be signs of a serious problem that needs a doctor. "
-    "Contact your doctor or an urgent care service today."
+
+RECHECK_DUE = "Safety re-check due ({why}): your next check-in will ask, or run: backcare safety"
+RECHECK_NEXT = "Next safety re-check: {day}."
+PAIN_DURING_CONTACT = (
+    "Pain during this session reached {pain}/10. Contact your physiotherapist (or GP) and tell them before your "
+    "next session; until you have spoken to them, do only what stays comfortable."
 )
-NOT_FOR_PROGRESSION = (
-    "backcare will not offer exercise progressions until a later safety screen is all 'no' (run: backcare safety)."
-)
-SAFETY_REMINDER = "You have not answered the safety questions yet. Run: backcare safety"
 SAFETY_INTRO = (
-    "A few yes/no questions about signs that need a doctor rather than self-care. Answer for how you are now."
+    "A few yes/no questions about signs that need a doctor rather than self-care. Answer for how you are now; "
+    "the last two ask about your past."
 )
+RECHECK_INTRO = "The yes/no questions about signs that need a doctor, again. Answer for how you are now."
 NOT_A_DIAGNOSIS = "backcare informs and guides; it does not diagnose. If you are worried, see a health professional."
 CHECKIN_HINT = "Not checked in yet today. Run: backcare checkin"
 CANCELLED = "Cancelled: nothing was saved."
@@ -25,7 +36,7 @@ DECISION_LABELS = {
     "advance": "Moving on",
     "hold": "Keep going",
     "step_back": "Easing off",
-    "stop": "Stopped: see a doctor",
+    "stop": "Exercises paused for safety",
     "start": "Started",
     "manual": "Set by hand",
 }

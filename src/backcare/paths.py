@@ -10,19 +10,58 @@ DB_NAME = "backcare.db"
 
 
 def resolve_home(option: str | os.PathLike[str] | None = None) -> Path:
-    """The data directory: --home wins over BACKCARE_HOME, then the platform default."""
-    if option:
-        return Path(option).expanduser()
+    """The data directory, always absolute: --home wins over BACKCARE_HOME, then the platform default.
+
+    A blank --home (or a BACKCARE_HOME of only spaces) is a usage error. A relative one is taken from the
+    current folder, which means a different database in each folder: it is made absolute and a note on stderr
+    says so, once per run.
+    """
+    if option is not None:
+        return _absolute(os.fspath(option), "--home")
     env = os.environ.get("BACKCARE_HOME")
     if env:
-        return Path(env).expanduser()
+        return _absolute(env, "BACKCARE_HOME")
     import platformdirs
 
-    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)).absolute()
+
+
+_noted: set[str] = set()
+
+
+def _absolute(value: str, source: str) -> Path:
+    if not value.strip():
+        from backcare.errors import InvalidInput
+
+        raise InvalidInput(f"{source} is blank; give the folder for your data (or leave it out for the default).")
+    path = Path(value).expanduser()
+    if path.is_absolute():
+        return path
+    full = Path(os.path.abspath(path))
+    if str(full) not in _noted:  # once per run (and per folder it resolves to)
+        _noted.add(str(full))
+        import sys
+
+        sys.stderr.write(
+            f"Note: {source} {value!r} is relative to the current folder; using {full}. "
+            "Give an absolute path to use the same data from every folder.\n"
+        )
+    return full
 
 
 def ensure_private_dir(path: Path) -> None:
-    """Create the directory 0700 (health data), and tighten it if it already exists."""
-    path.mkdir(parents=True, exist_ok=True, mode=0o700)
-    if path.stat().st_mode & 0o077:
-        os.chmod(path, 0o700)
+    """Create the directory, and any parents backcare has to make, 0700 whatever the umask (health data).
+    An existing one is tightened only when it is a real folder of this user's, through a descriptor."""
+    from backcare.outfiles import make_private_dirs
+
+    if make_private_dirs(path):
+        return
+    import stat
+
+    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY | getattr(os, "O_CLOEXEC", 0))
+    try:
+        st = os.fstat(fd)
+        if stat.S_ISDIR(st.st_mode) and st.st_uid == os.getuid() and st.st_mode & 0o077:
+            os.fchmod(fd, 0o700)
+    finally:
+        os.close(fd)

@@ -6,6 +6,87 @@ import os
 import sys
 
 
+def _stdout_to_devnull() -> None:
+    """The reader of standard output has gone (`backcare ... | head -1`): send what is left nowhere."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
+def _guard_stdout() -> None:
+    """Make a closed standard output harmless: once the reader has gone, output is dropped and the command runs
+    on to its own exit status (a check-in piped into `true` is saved and exits 0; a failing check still exits 1)."""
+    import io
+
+    out = sys.stdout
+    try:
+        fd = out.fileno()
+    except (AttributeError, ValueError, OSError):
+        return  # not a real file (tests capture it): the exit points below still catch a broken pipe
+
+    class PipeSafe(io.RawIOBase):
+        def writable(self) -> bool:
+            return True
+
+        def fileno(self) -> int:
+            return fd
+
+        def isatty(self) -> bool:
+            return os.isatty(fd)
+
+        def write(self, data) -> int:
+            try:
+                return os.write(fd, data)
+            except BrokenPipeError:
+                _stdout_to_devnull()
+                return len(data)
+
+    out.flush()
+    sys.stdout = io.TextIOWrapper(
+        io.BufferedWriter(PipeSafe()),
+        encoding=out.encoding,
+        errors=_errors_for(out.encoding, out.errors),
+        line_buffering=bool(out.line_buffering),
+    )
+    err = sys.stderr
+    if isinstance(err, io.TextIOWrapper):
+        err.reconfigure(errors=_errors_for(err.encoding, err.errors))
+
+
+# Plain-ASCII stand-ins for the few symbols backcare prints, for a terminal or pipe that cannot show them
+# (PYTHONIOENCODING=ascii, LANG=C): the urgent-care message and the dashboard must always come out whole.
+_PLAIN = {
+    "\u00b7": "-", "\u2013": "-", "\u2014": "-", "\u2192": "->", "\u2190": "<-", "\u2026": "...",
+    "\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u00d7": "x", "\u2265": ">=",
+    "\u2264": "<=", "\u2022": "*", "\u2713": "v", "\u2191": "^", "\u2193": "v", "\u00b0": " degrees",
+}  # fmt: skip
+
+
+def _plain(exc: UnicodeError) -> tuple[str, int]:
+    if not isinstance(exc, UnicodeEncodeError):
+        raise exc
+    text = exc.object[exc.start : exc.end]
+    return "".join(_PLAIN.get(ch, "?") for ch in text), exc.end
+
+
+def _errors_for(encoding: str | None, errors: str | None) -> str:
+    """The error handler for a text stream: the stream's own, or plain-ASCII stand-ins where the encoding
+    cannot show every character (never a crash half-way through a message)."""
+    import codecs
+
+    try:
+        name = codecs.lookup(encoding or "utf-8").name
+    except LookupError:
+        name = ""
+    if name.startswith("utf-") or (errors or "strict") != "strict":
+        return errors or "strict"
+    codecs.register_error("backcare-plain", _plain)
+    return "backcare-plain"
+
+
 def main() -> None:
     """Console entry point: never lets a traceback reach the person unless they asked for it."""
     if "due" in sys.argv[1:] or "--version" in sys.argv[1:]:  # answered before Typer is imported (start-up time)
@@ -14,14 +95,22 @@ def main() -> None:
         answer_early(sys.argv[1:])
     from backcare.cli import app as application
 
+    _guard_stdout()
+
     # Completion needs every command; otherwise build only the one being run (start-up time).
     wanted = None if any(k.endswith("_COMPLETE") for k in os.environ) else application.command_in(sys.argv[1:])
     app = application.build(wanted)
     debug = "--debug" in sys.argv[1:] or os.environ.get("BACKCARE_DEBUG") == "1"
     try:
-        app(prog_name="backcare")
+        try:
+            app(prog_name="backcare")
+        finally:
+            sys.stdout.flush()  # here, where a closed pipe is handled, not at interpreter exit
     except SystemExit:
         raise
+    except BrokenPipeError:  # standard output closed by its reader after the work was done: not a failure
+        _stdout_to_devnull()
+        sys.exit(0)
     except KeyboardInterrupt:
         from backcare.messages import CANCELLED
 
@@ -30,8 +119,10 @@ def main() -> None:
     except Exception as exc:  # the last line of defence: one sentence, not a traceback
         if debug:
             raise
+        from backcare.textsafe import inert
+
         print(
-            f"backcare hit an unexpected problem ({type(exc).__name__}: {exc}). {_what_was_stored()} "
+            f"backcare hit an unexpected problem ({type(exc).__name__}: {inert(str(exc))}). {_what_was_stored()} "
             "Run again with --debug for details to report.",
             file=sys.stderr,
         )

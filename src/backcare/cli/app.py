@@ -28,10 +28,17 @@ class BackcareGroup(TyperGroup):
         try:
             return super().invoke(ctx)
         except BackcareError as exc:
-            typer.echo(f"Error: {exc.message}", err=True)
+            from backcare.textsafe import inert
+
+            typer.echo(f"Error: {inert(exc.message)}", err=True)  # it may quote a name from a file or an import
             if ctx.obj is not None and getattr(ctx.obj, "debug", False):
                 raise
             raise typer.Exit(exc.exit_code) from None
+        except BrokenPipeError:  # standard output closed by its reader: the command's work is done
+            from backcare.cli import _stdout_to_devnull
+
+            _stdout_to_devnull()
+            raise typer.Exit(0) from None
         except OSError as exc:  # a file the person named cannot be used (too long a name, no such folder, ...)
             if ctx.obj is not None and getattr(ctx.obj, "debug", False):
                 raise
@@ -88,7 +95,18 @@ COMMANDS: list[tuple[str, str, str, str]] = [
     ("history", "history", "history", "Past check-ins, newest first."),
     ("trend", "trend", "trend", "Pain and stiffness over time. A chart, baseline vs now, weeks, sessions and tags."),
     ("report", "report", "report", "A one-page report for your physio or doctor. HTML (default) or Markdown."),
-    ("safety", "safety", "safety", "The red-flag safety questions. Signs that need a doctor rather than self-care."),
+    (
+        "profile",
+        "profile",
+        "profile",
+        "Who the data belongs to. Name, clinic id and clinician, for hand-outs and reports.",
+    ),
+    (
+        "safety",
+        "safety",
+        "safety_app",
+        "The red-flag safety questions. Signs that need a doctor rather than self-care.",
+    ),
     ("delete", "checkin", "delete", "Delete one day's check-in. A copy stays in the edit history."),
     ("export", "transfer", "export", "Export your data. json (everything), csv or fhir (FHIR R4)."),
     ("import", "transfer", "import_", "Import a JSON export. Restores it, or merges it without duplicating days."),

@@ -58,20 +58,24 @@ def checkin(
     store = s.store()
     existing = store.get_checkin(when)
     missing = [name for name in ck.CORE if values[name] is None]
-    if missing and existing is None:
-        if not interactive():
-            flags = " and ".join(f"--{name} N" for name in missing)
-            fail_usage(f"Missing {' and '.join(missing)}: pass {flags} (0-10) when not running in a terminal.")
-        from backcare.cli.prompts import ask_checkin, first_run_safety
+    at_terminal = interactive()
+    if missing and existing is None and not at_terminal:
+        flags = " and ".join(f"--{name} N" for name in missing)
+        fail_usage(f"Missing {' and '.join(missing)}: pass {flags} (0-10) when not running in a terminal.")
+    if at_terminal:  # the safety questions come first: the first time, then every 28 days and after a flare-up
+        from backcare.cli.prompts import safety_before_checkin
 
-        first_run_safety(store, now)
+        safety_before_checkin(store, now)
+    if missing and existing is None:
+        from backcare.cli.prompts import ask_checkin
+
         values.update(ask_checkin(values, ask_note=note is None))
         if values["settled"] is None and checkins.session_day_before(store, when):
             from backcare.cli.prompts import ask_settled
 
             values["settled"] = ask_settled()
     elif existing is not None and all(v is None for v in values.values()):
-        if not interactive():
+        if not at_terminal:
             fail_usage(f"{human(when)} already has a check-in; pass the values to change (e.g. --pain 4).")
         from backcare.cli.prompts import ask_checkin
 
@@ -82,7 +86,9 @@ def checkin(
     if result.previous is None:
         typer.echo(f"Checked in for {human(when)}: pain {c.pain}, stiffness {c.stiffness}.")
     elif result.diff:
-        changed = ck.describe_changes(result.diff)
+        from backcare.textsafe import inert
+
+        changed = inert(ck.describe_changes(result.diff))  # earlier tags may come from an import
         typer.echo(f"Updated {human(when)}: {changed}. The earlier values are kept in the edit history.")
     else:
         typer.echo(f"{human(when)} already had exactly these values; nothing changed.")
@@ -108,14 +114,11 @@ def delete(
 ) -> None:
     from backcare.clock import today
     from backcare.domain.dates import human, parse_day
+    from backcare.services import checkins
 
     when = parse_day(day, now=today())
     store = state(ctx).store()
-    existing = store.get_checkin(when)
-    if existing is None:
-        from backcare.errors import BackcareError
-
-        raise BackcareError(f"There is no check-in for {human(when)}.")
+    existing = checkins.existing(store, when)
     if not yes:
         if not interactive():
             fail_usage("Pass --yes to delete without a terminal to confirm in.")
@@ -124,5 +127,5 @@ def delete(
         ):
             typer.echo("Nothing deleted.")
             raise typer.Exit(1)
-    store.delete_checkin(when)
+    checkins.delete(store, when)
     typer.echo(f"Deleted the check-in for {human(when)}. A copy stays in the edit history.")

@@ -7,8 +7,8 @@ import select
 import sys
 import time
 from datetime import date
+from typing import TYPE_CHECKING
 
-from rich.markup import escape
 from rich.text import Text
 
 from backcare.cli.prompts import ask
@@ -16,11 +16,14 @@ from backcare.domain import checkin as ck
 from backcare.domain.progress import DONE, PARTLY, SKIPPED, ExerciseRecord, Session
 from backcare.domain.routine import format_duration, format_seconds
 from backcare.errors import InvalidInput
-from backcare.render.console import console
+from backcare.render.console import console, joined
 from backcare.render.routine import exercise_card
 from backcare.services import sessions
 from backcare.services.sessions import Logged, Plan
-from backcare.store import Store
+from backcare.textsafe import inert
+
+if TYPE_CHECKING:
+    from backcare.store import Store
 
 SCALE_ENV = "BACKCARE_TIMER_SCALE"  # for tests and demonstrations: 0.01 runs every timer 100 times faster
 HOLD_REST = 5  # seconds between holds when the routine sets no rest
@@ -94,6 +97,7 @@ def countdown(seconds: int, label: str, *, keys: Keys, bell: bool, timed: bool =
     out = console()
     scale = _scale()
     left = float(seconds)
+    label = inert(label)  # it names the exercise, which may come from a physio's file
     out.print(Text(f"{label}: {format_duration(seconds) if timed else format_seconds(seconds)}"))
     shown, every = seconds, (5 if seconds <= 60 else 60)  # how often the time left is shown
     while left > 0:
@@ -183,12 +187,13 @@ def _marked(plan: Plan, ex: dict, answer: str | int) -> ExerciseRecord:
     return sessions.record(plan, ex["id"], DONE if answer >= sets else PARTLY, min(answer, sets))
 
 
-def _related(exercise_id: str) -> dict | None:
+def _related(exercise_id: str) -> dict[str, str] | None:
     try:
         from backcare.services.education import related_topic
     except ImportError:
         return None
-    return related_topic(exercise_id)
+    topic = related_topic(exercise_id)
+    return {"id": topic.id, "title": topic.title} if topic else None
 
 
 def run_guided(
@@ -205,13 +210,13 @@ def run_guided(
     q (at a question or during a timer), Ctrl-C and Ctrl-D all stop the same way: what was marked is kept, in
     one write."""
     out = console()
-    out.print(f"[bold]{escape(plan.routine)}[/bold] · {escape(plan.stage_name)} · {len(plan.exercises)} exercises")
+    out.print(joined((plan.routine, "bold"), f" · {plan.stage_name} · {len(plan.exercises)} exercises"))
     out.print(
         f"Pain up to {plan.pain_limit}/10 during the exercises is fine if it settles by tomorrow morning. "
         "q, Ctrl-C or Ctrl-D stops; what you marked is kept."
     )
     if plan.notes:
-        out.print(Text(f"From your physio: {plan.notes.strip()}"))
+        out.print(Text(inert(f"From your physio: {plan.notes.strip()}", newlines=True)))
     if timers:
         out.print("Timers: Enter skips the current one, p pauses, q stops.")
     started = sessions.started_at(day)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
 from backcare.cli.state import fail_usage, print_json, state
+
+if TYPE_CHECKING:
+    from backcare.services.education import OpenedTopic
 
 
 def learn(
@@ -50,7 +53,7 @@ def learn(
 def _list(ctx: typer.Context, json_output: bool) -> None:
     from backcare.services import education
 
-    data = education.listing(state(ctx).store())
+    data = education.listing(state(ctx).store()).as_dict()
     if json_output:
         print_json(data["topics"])
         return
@@ -63,8 +66,7 @@ def _open(ctx: typer.Context, query: str, json_output: bool) -> None:
     from backcare.clock import today
     from backcare.services import education
 
-    topic, first_time = education.open_topic(state(ctx).store(), query, today())
-    _show(topic, first_time, json_output)
+    _show(education.open_topic(state(ctx).store(), query, today()), json_output)
 
 
 def _next(ctx: typer.Context, json_output: bool) -> None:
@@ -80,23 +82,23 @@ def _next(ctx: typer.Context, json_output: bool) -> None:
 
         show_all_read(len(education.topics()))
         return
-    _show(*opened, json_output)
+    _show(opened, json_output)
 
 
-def _show(topic: dict, first_time: bool, json_output: bool) -> None:
+def _show(opened: OpenedTopic, json_output: bool) -> None:
     if json_output:
-        print_json(topic)
+        print_json(opened.as_dict())
         return
     from backcare.render.education import show_topic
 
-    show_topic(topic, first_time=first_time)
+    show_topic(opened.as_dict(), first_time=opened.first_time)
 
 
 def _search(ctx: typer.Context, query: str, json_output: bool) -> None:
     from backcare.services import education
 
     try:
-        hits = education.search(state(ctx).store(), query)
+        hits = [hit.as_dict() for hit in education.search(state(ctx).store(), query)]
     except education.NoMatch:
         if json_output:
             print_json([])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from rich.markup import escape
 from rich.prompt import Prompt
@@ -13,7 +13,9 @@ from backcare.domain import checkin as ck
 from backcare.domain.checkin import CheckIn
 from backcare.errors import InvalidInput
 from backcare.render.console import console
-from backcare.store import Store
+
+if TYPE_CHECKING:
+    from backcare.store import Store
 
 T = TypeVar("T")
 
@@ -26,7 +28,9 @@ def ask(question: str, parse: Callable[[str], T], *, default: str | None = None)
         try:
             return parse(answer or "")
         except InvalidInput as exc:
-            out.print(f"[red]{escape(exc.message)}[/red] Please try again.")
+            from backcare.textsafe import inert
+
+            out.print(f"[red]{escape(inert(exc.message))}[/red] Please try again.")
 
 
 def _score(name: str, *, optional: bool) -> Callable[[str], int | None]:
@@ -88,20 +92,47 @@ def ask_settled() -> bool | None:
     return ask("Did any soreness from yesterday's session settle by this morning? [y/n]", parse, default="")
 
 
-def run_safety_screen(store: Store, day: date) -> None:
+def run_safety_screen(store: Store, day: date, *, only_current: bool = False, why: str | None = None) -> None:
+    """Ask the red-flag questions (all of them, or the current-symptom ones for a re-check) and record them.
+
+    When the last emergency answer has not been seen by a doctor, ask about that first.
+    """
     from backcare import messages
-    from backcare.domain.safety import QUESTIONS, Screen
+    from backcare.domain.safety import CURRENT_QUESTIONS, QUESTIONS, Screen
     from backcare.render.safety import show_screen_result
+    from backcare.services import safety
 
     out = console(stderr=True)
-    out.print(f"[bold]Safety check[/bold]. {messages.SAFETY_INTRO}")
-    answers = {q.id: ask_yes_no(q.text) for q in QUESTIONS}
-    screen = Screen(day, answers)
-    store.record_screen(screen)
-    show_screen_result(screen)
+    if only_current:
+        out.print(f"[bold]Safety re-check[/bold] ({escape(why or 'it is due')}). {messages.RECHECK_INTRO}")
+    else:
+        out.print(f"[bold]Safety check[/bold]. {messages.SAFETY_INTRO}")
+    emergency = safety.open_emergency(store)
+    seen = ask_yes_no(messages.SEEN_DOCTOR_QUESTION.format(day=emergency.isoformat())) if emergency else None
+    questions = CURRENT_QUESTIONS if only_current else QUESTIONS
+    answers = {q.id: ask_yes_no(q.text) for q in questions}
+    show_screen_result(safety.record(store, Screen(day, answers, seen)))
 
 
-def first_run_safety(store: Store, day: date) -> None:
-    """The first time someone uses backcare at a terminal, ask the red-flag questions before anything else."""
-    if store.latest_screen() is None:
+def first_run_safety(store: Store, day: date) -> bool:
+    """Before the first check-in or exercise session at a terminal, ask the red-flag questions.
+
+    True when they were asked (and their result shown) now."""
+    from backcare.services import safety
+
+    if safety.screened(store):
+        return False
+    run_safety_screen(store, day)
+    return True
+
+
+def safety_before_checkin(store: Store, day: date) -> None:
+    """At a terminal: the first screen, or the current-symptom re-check when one is due (28 days, a flare-up)."""
+    from backcare.services import safety
+
+    if not safety.screened(store):
         run_safety_screen(store, day)
+        return
+    state = safety.current(store, day)
+    if state.recheck_due:
+        run_safety_screen(store, day, only_current=True, why=state.recheck_reason)

@@ -34,6 +34,7 @@ def report(
         ),
     ] = None,
     days: Annotated[int, typer.Option("--days", "-n", metavar="N", min=1, max=MAX_DAYS, help="The last N days.")] = 90,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite the file if it exists.")] = False,
 ) -> None:
     choice = (fmt or "").strip().lower() or None
     if choice == "markdown":
@@ -44,24 +45,17 @@ def report(
         choice = "md" if output and output.lower().endswith((".md", ".markdown")) else "html"
     from backcare.clock import today
     from backcare.services import report as service
+    from backcare.services.files import plan, write_output
 
     day = today()
     store = state(ctx).store()
+    name = output or f"backcare-report-{day.isoformat()}.{choice}"
+    target = plan(name, force=force, protect=store.path, what="report file")
     data = service.build(store, day, days)
     if choice == "html":
         from backcare.render.report_html import render
     else:
         from backcare.render.report_md import render
-    text = render(data)
-    if output == "-":
-        import sys
-
-        sys.stdout.write(text)
-        return
-    from pathlib import Path
-
-    from backcare.services.files import write_private
-
-    path = Path(output or f"backcare-report-{day.isoformat()}.{choice}").expanduser()
-    write_private(path, text, protect=store.path)
-    typer.echo(f"Report written to {path.absolute()}")
+    write_output(target, render(data))
+    if target.path is not None:
+        typer.echo(f"Report written to {target.path.absolute()}")

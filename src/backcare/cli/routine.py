@@ -115,6 +115,7 @@ def export(
         Optional[int],
         typer.Option("--version", metavar="N", min=1, help="An earlier version (see 'backcare routine versions')."),
     ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite FILE if it exists.")] = False,
 ) -> None:
     from backcare.services import routines
 
@@ -124,8 +125,9 @@ def export(
         return
     from backcare.services.files import write_private
 
-    write_private(output, text, protect=state(ctx).store().path)
-    typer.echo(f"Wrote {output}.")
+    target = write_private(output, text, force=force, protect=state(ctx).store().path, what="routine file")
+    if target.path is not None:
+        typer.echo(f"Wrote {target}.")
 
 
 @routine_app.command("exercises", help="List the exercise library. Ids for routine files, with default doses.")
@@ -157,10 +159,19 @@ def stage(
     ] = "",
 ) -> None:
     from backcare.clock import today
-    from backcare.services import routines
+    from backcare.services import routines, safety
+    from backcare.textsafe import inert
 
-    name, stage_name = routines.set_stage(state(ctx).store(), stage_id, reason, today())
-    typer.echo(f"{name}: now at stage {stage_name!r}.")
+    store = state(ctx).store()
+    name, stage_name = routines.set_stage(store, stage_id, reason, today())
+    gate = safety.gate(store, today())
+    if not gate.blocked:
+        typer.echo(inert(f"{name}: now at stage {stage_name!r}."))
+        return
+    typer.echo(inert(f"{name}: stage set to {stage_name!r} (recorded), but exercises stay stopped, because:"))
+    from backcare.render.safety import show_notice
+
+    show_notice(gate)
 
 
 def _register_file_commands() -> None:
@@ -188,3 +199,12 @@ def _register_file_commands() -> None:
 
 
 _register_file_commands()
+
+
+def _register_print() -> None:
+    from backcare.cli.handout import print_
+
+    routine_app.command("print", help="Print your routine as a hand-out. HTML for A4 paper, or Markdown.")(print_)
+
+
+_register_print()

@@ -62,46 +62,48 @@ def schema() -> None:
 
 
 def new(
+    ctx: typer.Context,
     file: Annotated[
         Path,
-        typer.Argument(metavar="FILE", help="The routine file to create, e.g. my-routine.yaml.", show_default=False),
+        typer.Argument(
+            metavar="FILE", help="The routine file to create, e.g. my-routine.yaml ('-' prints it).", show_default=False
+        ),
     ],
-    force: Annotated[bool, typer.Option("--force", help="Overwrite FILE if it exists.")] = False,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite FILE (and its schema file) if it exists.")] = False,
 ) -> None:
     """Write a commented starter routine (and routine.schema.json beside it, for editor completion)."""
+    from backcare.cli.state import state
     from backcare.content import routine_schema_text
     from backcare.content.schema import SCHEMA_FILE
     from backcare.content.starter import starter_name, starter_routine_text
     from backcare.errors import BackcareError
+    from backcare.paths import DB_NAME
+    from backcare.services.files import plan, write_output
 
-    folder = file.parent
-    if not folder.is_dir():
-        raise BackcareError(f"The folder {folder} does not exist: create it first, or choose another place.")
-    if file.is_dir():
-        raise BackcareError(f"{file} is a folder: give a file name, e.g. {file / 'my-routine.yaml'}.")
-    text = starter_routine_text(starter_name(file.stem), SCHEMA_FILE, file.name)
-    try:
-        with file.open("w" if force else "x", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-    except FileExistsError:
-        raise BackcareError(f"{file} already exists: pass --force to overwrite it.") from None
-    except OSError as exc:
-        raise BackcareError(f"Cannot write {file}: {exc.strerror or exc}.") from None
-    typer.echo(f"Wrote {file}")
+    database = state(ctx).home / DB_NAME
+    target = plan(file, force=force, protect=database, what="routine file")
+    shown = target.path or file
+    text = starter_routine_text(starter_name(shown.stem), SCHEMA_FILE, shown.name)
+    write_output(target, text)
+    if target.path is None:
+        return
+    typer.echo(f"Wrote {target}")
+    if target.kind != "file":
+        return
 
-    schema_path = folder / SCHEMA_FILE
+    schema_path = target.path.parent / SCHEMA_FILE
     schema_text = routine_schema_text()
     try:
         existing = schema_path.read_text(encoding="utf-8") if schema_path.exists() else None
         if existing is None or (force and existing != schema_text):
-            schema_path.write_text(schema_text, encoding="utf-8", newline="\n")
+            write_output(plan(schema_path, force=force, protect=database, what="schema file"), schema_text)
             typer.echo(f"Wrote {schema_path} (editors use it for completion and to show mistakes as you type)")
         elif existing != schema_text:
             typer.echo(f"Kept the existing {schema_path} (pass --force to replace it with this backcare's schema)")
-    except (OSError, UnicodeDecodeError) as exc:
+    except (BackcareError, OSError, UnicodeDecodeError) as exc:
+        why = exc.message if isinstance(exc, BackcareError) else getattr(exc, "strerror", None) or exc
         typer.echo(
-            f"Note: could not write {schema_path} ({getattr(exc, 'strerror', None) or exc}); "
-            "editor completion needs it, checking does not.",
+            f"Note: could not write {schema_path} ({why}); editor completion needs it, checking does not.",
             err=True,
         )
-    typer.echo(f"Edit it, then check it with: backcare routine check {file}")
+    typer.echo(f"Edit it, then check it with: backcare routine check {target}")

@@ -42,16 +42,32 @@ def session(
     pain = parse_score(pain_during, "pain during the session")
     eff = parse_score(effort, "effort")
     store = state(ctx).store()
-    plan = sessions.plan(store, when, record=when == now)
-    if plan.stopped:
-        from backcare.render.dashboard import show_stop
+    at_terminal = interactive()
+    asked = False
+    if at_terminal:  # the safety questions come before the first exercise session
+        from backcare.cli.prompts import first_run_safety
 
-        show_stop(plan.reasons)
+        asked = first_run_safety(store, now)
+    plan = sessions.plan(store, when, record=when == now)
+    if plan.stopped and asked:  # the answers' result, with the safety notice, was just shown
+        raise typer.Exit(1)
+    if plan.stopped:
+        from backcare.services import safety
+
+        gate = safety.current(store, now)
+        if not gate.screened:
+            from backcare import messages
+            from backcare.errors import BackcareError
+
+            raise BackcareError(messages.NOT_SCREENED)
+        from backcare.render.safety import show_notice
+
+        show_notice(gate)
         raise typer.Exit(1)
     if done is not None or skip is not None:
         result = sessions.log(store, plan, when, done=done, skip=skip, pain_during=pain, effort=eff)
     else:
-        if not interactive():
+        if not at_terminal:
             fail_usage("Pass --done all (or --done ID,ID --skip ID) and --pain-during N when not in a terminal.")
         from backcare.cli.guided import run_guided
 
@@ -60,4 +76,6 @@ def session(
             typer.echo("Stopped before any exercise was marked: nothing was logged.")
             return
         result = guided
-    typer.echo(result.summary)
+    from backcare.render.safety import show_session_advice
+
+    show_session_advice(result.summary, result.extra)

@@ -65,10 +65,11 @@ def delete(
 ) -> None:
     from backcare.domain.dates import human
     from backcare.services import sessions
+    from backcare.textsafe import inert
 
     store = state(ctx).store()
     found = sessions.find(store, session_id)
-    what = (
+    what = inert(  # the routine's name may come from a file or an import
         f"session {found.id} on {human(found.day)} ({found.routine}, {len(found.done)} of "
         f"{len(found.done) + len(found.skipped)} exercises done)"
     )

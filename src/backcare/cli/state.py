@@ -59,8 +59,10 @@ def print_json(data: object) -> None:
         pretty = sys.stdout.isatty()
     except (AttributeError, ValueError):
         pretty = False
+    from backcare.textsafe import json_inert
+
     text = json.dumps(data, indent=2, ensure_ascii=False) if pretty else json.dumps(data, ensure_ascii=False)
-    sys.stdout.write(text + "\n")
+    sys.stdout.write(json_inert(text) + "\n")  # bidi and C1 controls as \u escapes: the same JSON, inert
 
 
 def fail_usage(message: str) -> None:

@@ -18,7 +18,7 @@ def today(
 
     store = state(ctx).store()
     now = clock.today()
-    if not json_output and interactive() and store.latest_screen() is None:
+    if not json_output and interactive():
         from backcare.cli.prompts import first_run_safety
 
         first_run_safety(store, now)
@@ -28,4 +28,4 @@ def today(
         return
     from backcare.render.dashboard import show
 
-    show(data, store.latest_screen())
+    show(data)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import enum
 import sys
-from typing import Annotated, Callable, Optional, TextIO
+from typing import Annotated, Optional
 
 import typer
 
-from backcare.cli.state import state
+from backcare.cli.state import fail_usage, state
 
 
 class Format(str, enum.Enum):
@@ -34,52 +34,30 @@ def export(
             "--output",
             "-o",
             metavar="FILE",
-            help="Write to FILE (readable by you only) instead of printing.",
+            help="Write to FILE (readable by you only) instead of printing; '-' for standard output.",
             show_default=False,
         ),
     ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite FILE if it exists.")] = False,
 ) -> None:
-    from pathlib import Path
-
     from backcare.services import transfer
-    from backcare.services.files import write_private
+    from backcare.services.files import plan, write_output
 
     store = state(ctx).store()
-    if output is None:
-        _export_to_stdout(lambda out: transfer.export_to(store, fmt.value, out))
+    target = plan(output if output is not None else "-", force=force, protect=store.path, what="export file")
+    write_output(target, lambda out: transfer.export_to(store, fmt.value, out))
+    if target.path is None:
         return
-    path = write_private(
-        Path(output).expanduser(), lambda out: transfer.export_to(store, fmt.value, out), protect=store.path
-    )
-    typer.echo(f"Exported {fmt.value.upper()} to {path} (readable by you only).", err=True)
-    if fmt is Format.json:
+    typer.echo(f"Exported {fmt.value.upper()} to {target} (readable by you only).", err=True)
+    if fmt is Format.json and target.kind == "file":
         from backcare.exporters import json_export
 
-        if path.stat().st_size > json_export.MAX_BYTES:
+        if target.path.stat().st_size > json_export.MAX_BYTES:
             typer.echo(
                 f"Note: it is larger than the {json_export.MAX_BYTES // (1024 * 1024)} MB 'backcare import' "
                 "accepts; 'backcare backup' makes a copy that can be restored whole.",
                 err=True,
             )
-
-
-def _export_to_stdout(write: Callable[[TextIO], None]) -> None:
-    """An export is UTF-8 whatever the terminal's encoding (PYTHONIOENCODING=ascii, LANG=C): the bytes go
-    to stdout as they would to a file."""
-    import io
-
-    buffer = getattr(sys.stdout, "buffer", None)
-    if buffer is None:
-        write(sys.stdout)
-        sys.stdout.flush()
-        return
-    sys.stdout.flush()
-    out = io.TextIOWrapper(buffer, encoding="utf-8", newline="")
-    try:
-        write(out)
-        out.flush()
-    finally:
-        out.detach()  # leave stdout itself open
 
 
 def import_(
@@ -98,11 +76,12 @@ def import_(
 
     from backcare.clock import today
     from backcare.services import transfer
+    from backcare.textsafe import inert
 
     data = transfer.read_import(Path(file).expanduser(), today=today())  # checked before the database is opened
     result = transfer.apply_import(state(ctx).store(), data, replace=replace)
     for line in transfer.report(result):
-        typer.echo(line)
+        typer.echo(inert(line))  # a conflict line names a routine or setting from the file
 
 
 def backup(
@@ -113,23 +92,26 @@ def backup(
             "--output",
             "-o",
             metavar="FILE",
-            help="Where to write the backup (a file name or a folder). "
+            help="Where to write the backup (a file name or a folder; '-' or a pipe gets it as a stream). "
             "Default: backcare-backup-YYYYMMDD-HHMMSS.db in the current folder.",
             show_default=False,
         ),
     ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite FILE if it exists.")] = False,
 ) -> None:
     from datetime import datetime
     from pathlib import Path
 
     from backcare.services import transfer
 
+    if output == "-" and sys.stdout.isatty():
+        fail_usage("A backup is a database file, not text for the terminal: redirect it, or give -o FILE.")
     dest = Path(output).expanduser() if output else None
-    path, info = transfer.backup(state(ctx).store(), dest, cwd=Path.cwd(), now=datetime.now())
-    typer.echo(str(path))
+    path, info = transfer.backup(state(ctx).store(), dest, cwd=Path.cwd(), now=datetime.now(), force=force)
     n, m = info["checkins"], info["sessions"]
-    typer.echo(
-        f"Backup written ({n} check-in{'' if n == 1 else 's'}, {m} session{'' if m == 1 else 's'}; "
-        "integrity check passed; readable by you only).",
-        err=True,
-    )
+    counts = f"{n} check-in{'' if n == 1 else 's'}, {m} session{'' if m == 1 else 's'}; integrity check passed"
+    if path is None:
+        typer.echo(f"Backup written to {output if output != '-' else 'standard output'} ({counts}).", err=True)
+        return
+    typer.echo(str(path))
+    typer.echo(f"Backup written ({counts}; readable by you only).", err=True)

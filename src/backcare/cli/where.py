@@ -29,6 +29,7 @@ def where(
             typer.echo(
                 f"Stored:          {counts['checkins']} check-ins, {counts['checkin_edits']} earlier versions kept, "
                 f"{counts['sessions']} sessions, {counts['safety_screens']} safety screens, "
+                f"{counts['clearances']} clearances, "
                 f"{counts['topics_read']} topics read"
             )
             typer.echo(
@@ -42,11 +43,16 @@ def where(
             label = {
                 "clear": "all clear",
                 "red-flag": "red flag answered: see a doctor",
+                "needs-clearance": "history answer: a clinician's clearance is needed",
                 "not-screened": "not answered yet",
             }
             typer.echo(
                 f"Safety screen:   {label[sf['status']]}" + (f" ({sf['last_screen']})" if sf["last_screen"] else "")
             )
+            cl = sf["last_clearance"]
+            if cl:
+                note = f" ({cl['note']})" if cl["note"] else ""
+                typer.echo(f"Clearance:       by {cl['by']} on {cl['date']}{note}")
         typer.echo("Network:         none; everything stays on this machine.")
     if not info["ok"]:
         raise typer.Exit(1)

@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable, Sequence
 
 from backcare.content.problems import Problem, show
 from backcare.content.yamlsafe import BAD, YNode
+from backcare.textsafe import first_unsafe
 
 ID_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 ID_MAX = 40
@@ -167,6 +168,15 @@ class Checker:
             return None
         if len(value) > max_len:
             self.add(node, f"{name} is too long ({len(value)} characters; the most allowed is {max_len})")
+            return None
+        bad = first_unsafe(value, newlines=True)
+        if bad is not None:
+            # A quoted YAML string can spell one as an escape ("\e[2J"): it would act on the reader's terminal.
+            self.add(
+                node,
+                f"{name} contains a control character (U+{ord(value[bad]):04X}, character {bad + 1} of the text): "
+                "remove it",
+            )
             return None
         return value
 

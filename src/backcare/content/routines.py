@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, replace
+from datetime import date
 from functools import cache
 from pathlib import Path
 
@@ -25,7 +26,19 @@ from backcare.content.problems import Problem, show, summarize
 from backcare.content.yamlsafe import BAD, MAX_BYTES, YNode
 from backcare.domain.routine import FORMAT, Advance, Dose, Exercise, Prescription, Routine, Settings, Stage
 
-TOP_KEYS = ("format", "name", "author", "description", "per_week", "topics", "progression", "exercises", "stages")
+TOP_KEYS = (
+    "format",
+    "name",
+    "author",
+    "description",
+    "review_date",  # printed on the hand-out (routine print)
+    "per_week",
+    "topics",
+    "progression",
+    "exercises",
+    "stages",
+    "images",  # pictures for the hand-out
+)
 TOP_REQUIRED = ("format", "name", "stages")
 STAGE_KEYS = ("id", "name", "exercises", "advance", "progression")
 ITEM_KEYS = ("id", *DOSE_KEYS, "notes")
@@ -88,7 +101,9 @@ class Checked:
     warnings: list[Problem]
 
 
-def lint_routine_text(text: str, source: str = "<routine>", *, strict: bool = True) -> Checked:
+def lint_routine_text(
+    text: str, source: str = "<routine>", *, strict: bool = True, base: Path | None = None
+) -> Checked:
     """Check a routine file's text, with warnings. Never raises for any text (see check_routine_text).
 
     strict=False accepts a non-final stage without `advance` (as files imported by older versions of backcare
@@ -98,7 +113,7 @@ def lint_routine_text(text: str, source: str = "<routine>", *, strict: bool = Tr
     root, problems = parse(text, source)
     if root is None and problems:
         return Checked(None, problems, [])
-    return _check(root, source, problems, strict)
+    return _check(root, source, problems, strict, base)
 
 
 def lint_routine_file(path: str | os.PathLike[str]) -> Checked:
@@ -113,7 +128,7 @@ def lint_routine_file(path: str | os.PathLike[str]) -> Checked:
     text, problems = decode(data, source)  # type: ignore[arg-type]
     if text is None:
         return Checked(None, problems, [])
-    return lint_routine_text(text, source)
+    return lint_routine_text(text, source, base=Path(path).parent)
 
 
 def check_routine_text(text: str, source: str = "<routine>") -> tuple[Routine | None, list[Problem]]:
@@ -213,8 +228,9 @@ def _read(path: Path, source: str) -> tuple[bytes | None, Problem | None]:
 
 
 class _RoutineChecker(Checker):
-    def __init__(self, source: str, problems: list[Problem], strict: bool = True):
+    def __init__(self, source: str, problems: list[Problem], strict: bool = True, base: Path | None = None):
         super().__init__(source, problems)
+        self.base = base  # the routine file's folder, where its images are (None: a stored copy)
         self.custom_ids: set[str] = set()
         self.strict = strict
         self.warnings: list[Problem] = []
@@ -247,6 +263,8 @@ class _RoutineChecker(Checker):
             fields["author"] = self.text(top["author"], "author", AUTHOR_MAX)
         if "description" in top:
             fields["description"] = self.text(top["description"], "description", DESCRIPTION_MAX)
+        if "review_date" in top:
+            fields["review_date"] = self.review_date(top["review_date"])
         if "per_week" in top:
             fields["per_week"] = self.integer(top["per_week"], "per_week", *PER_WEEK)
         if "topics" in top:
@@ -262,6 +280,8 @@ class _RoutineChecker(Checker):
         fields["exercises"] = tuple(custom.values())
         if "stages" in top:
             fields["stages"] = self.stages(top["stages"], lib, custom)
+        if "images" in top:
+            fields["images"] = self.images(top["images"], set(lib) | self.custom_ids)
         if self.problems:
             return None
         stages = tuple(
@@ -271,6 +291,50 @@ class _RoutineChecker(Checker):
             for stage in fields["stages"]
         )
         return Routine(**{**fields, "stages": stages})
+
+    def images(self, node: YNode, known: set[str]) -> tuple[tuple[str, str], ...] | None:
+        """`images: {exercise-id: picture.png}`: each id known, each path relative; with the routine file's
+        folder at hand, each picture exists and is a PNG, JPEG or SVG of at most 2 MB (by its content)."""
+        from backcare.content.images import path_problem, read_image
+
+        if node.kind != "map":
+            if node.value is not BAD:
+                self.add(node, f"images must be a mapping of exercise id to picture file (got {got(node)})")
+            return None
+        fields: dict[str, YNode] = {}
+        for key, value in node.value.items():
+            if isinstance(key, str) and key in known:
+                fields[key] = value
+                continue
+            hint = did_you_mean(str(key), known) or ": give the id of an exercise in the library or under 'exercises:'"
+            self.add(node.keys[key], f"images names an unknown exercise {show(str(key))}{hint}")
+        out: list[tuple[str, str]] = []
+        for exercise_id, value in fields.items():
+            path = self.text(value, f"the image of {exercise_id}", 1000)
+            if path is None:
+                continue
+            why = path_problem(path)
+            if why is None and self.base is not None:
+                found = read_image(self.base, path)
+                why = found if isinstance(found, str) else None
+            if why is not None:
+                self.add(value, why)
+                continue
+            out.append((exercise_id, path))
+        return tuple(out)
+
+    def review_date(self, node: YNode) -> date | None:
+        """The day the physio wants to see the person again (YYYY-MM-DD), shown on the printed hand-out."""
+        text = self.text(node, "review_date", len("YYYY-MM-DD"))
+        if text is None:
+            return None
+        try:
+            if len(text) != len("YYYY-MM-DD"):
+                raise ValueError(text)
+            return date.fromisoformat(text)
+        except ValueError:
+            self.add(node, f"review_date must be a date written YYYY-MM-DD, like 2026-03-01 (got {show(text)})")
+            return None
 
     def progression(self, node: YNode, what: str) -> dict | None:
         """The progression settings given in a `progression:` mapping (routine or stage), each checked."""
@@ -375,7 +439,7 @@ class _RoutineChecker(Checker):
         # Every custom id that reads as an id is known to the stages (so a mistake inside an exercise is not
         # also reported as an unknown exercise), even if the exercise itself has problems.
         self.custom_ids = set(ids)
-        return {draft.id: draft.build() for draft in drafts if draft.ok and draft.id in ids}  # type: ignore[misc]
+        return {draft.id: draft.build() for draft in drafts if draft.ok and draft.id in ids}
 
     def stages(self, node: YNode, lib: dict[str, Exercise], custom: dict[str, Exercise]) -> tuple[Stage, ...] | None:
         items = self.seq(node, "stages", *STAGES, "stage")
@@ -489,7 +553,7 @@ class _RoutineChecker(Checker):
             and not check_dose(self, fields, given, base.dose, base.name, warn=self.warn)
         ):
             given = None
-        if len(self.problems) != before or given is None or base is None:
+        if len(self.problems) != before or given is None or base is None or exercise_id is None:
             # base is None also for a custom exercise with problems of its own (already reported)
             return exercise_id, None
         if given.get("side") == "both" and base.dose.side == "each":
@@ -551,8 +615,10 @@ def _above_model(limit: int) -> str:
     )
 
 
-def _check(root: YNode | None, source: str, problems: list[Problem], strict: bool = True) -> Checked:
-    ck = _RoutineChecker(source, problems, strict)
+def _check(
+    root: YNode | None, source: str, problems: list[Problem], strict: bool = True, base: Path | None = None
+) -> Checked:
+    ck = _RoutineChecker(source, problems, strict, base)
     routine = ck.routine(root)
     if ck.problems:
         return Checked(None, ck.sorted_problems(), [])

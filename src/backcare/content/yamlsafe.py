@@ -332,10 +332,11 @@ class _Composer:
                 return YNode("scalar", value, line, column, kind, quoted)
             if tag in (None, "!"):
                 return YNode("scalar", text, line, column, "str", quoted)
-            kind = _SCALAR_TAGS.get(tag)
-            if kind is None:
+            tagged = _SCALAR_TAGS.get(tag)
+            if tagged is None:
                 self.add(line, column, _tag_message(tag))
                 return YNode("scalar", BAD, line, column, "str", quoted)
+            kind = tagged
             if kind == "str":
                 return YNode("scalar", text, line, column, "str", quoted)
             resolved, value = resolve_plain(text)

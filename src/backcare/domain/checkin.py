@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 from datetime import date
+from typing import Any
 
 from backcare.errors import InvalidInput
 
@@ -26,7 +27,7 @@ class CheckIn:
     tags: tuple[str, ...] = field(default_factory=tuple)
     settled: bool | None = None
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "date": self.day.isoformat(),
             "pain": self.pain,
@@ -117,7 +118,7 @@ def build(
         if missing:
             raise InvalidInput(f"A new check-in needs {' and '.join(missing)}.")
         return CheckIn(day, pain, stiffness, sleep, stress, note, tags or (), settled)  # type: ignore[arg-type]
-    updates = {
+    updates: dict[str, Any] = {
         key: value
         for key, value in (
             ("pain", pain),

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -168,7 +169,7 @@ def _row(values: dict[str, str], line: int, problems: list[CourseProblem]) -> Co
     return CourseDay(day, line, pain, stiffness, settled, done, pain_during, safety, clearance)
 
 
-def _score(values: dict[str, str], name: str, bad) -> int | None:
+def _score(values: dict[str, str], name: str, bad: Callable[[str], None]) -> int | None:
     raw = values.get(name, "")
     if not raw:
         return None

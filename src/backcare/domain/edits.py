@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -12,6 +13,6 @@ class Edit:
 
     day: date
     action: str  # update | delete
-    before: dict
-    after: dict | None
+    before: dict[str, Any]
+    after: dict[str, Any] | None
     at: str

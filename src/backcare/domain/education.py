@@ -9,6 +9,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 RED_FLAGS = "red-flags"
 FLARE_UP = "flare-up-plan"
@@ -26,7 +27,7 @@ class Topic:
     related_exercises: tuple[str, ...]
     sources: tuple[str, ...]
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "id": self.id,
             "title": self.title,

@@ -15,8 +15,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from backcare.domain.checkin import CheckIn
+from backcare.domain.routine import Settings
 
 USUAL_WINDOW_DAYS = 28
 USUAL_MIN_CHECKINS = 3
@@ -30,7 +32,7 @@ class Rule:
     pain: int = 8
 
     @classmethod
-    def of(cls, settings) -> Rule:
+    def of(cls, settings: Settings) -> Rule:
         """The rule a routine's (or stage's) Settings set."""
         return cls(settings.flare_above_usual, settings.flare_days, settings.flare_pain)
 
@@ -59,7 +61,7 @@ class Flare:
     days: int  # check-in days in the flare
     usual: float | None = None  # the usual level on its first day
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {"from": self.first.isoformat(), "to": self.last.isoformat(), "peak_pain": self.peak, "days": self.days}
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 DONE, PARTLY, SKIPPED = "done", "partly", "skipped"
 STATUSES = (DONE, PARTLY, SKIPPED)
@@ -20,11 +21,11 @@ class ExerciseRecord:
     sets_done: int | None = None
     dose: tuple[tuple[str, object], ...] = ()
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {"id": self.id, "status": self.status, "sets_done": self.sets_done, "dose": dict(self.dose) or None}
 
     @classmethod
-    def from_dict(cls, data: dict) -> "ExerciseRecord":
+    def from_dict(cls, data: dict[str, Any]) -> "ExerciseRecord":
         dose = data.get("dose") or {}
         return cls(
             data["id"],
@@ -81,7 +82,7 @@ class Session:
     def partly(self) -> tuple[str, ...]:
         return tuple(e.id for e in self.records if e.status == PARTLY)
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "date": self.day.isoformat(),
             "started": self.started,
@@ -95,7 +96,7 @@ class Session:
         }
 
     @classmethod
-    def from_dict(cls, data: dict) -> "Session":
+    def from_dict(cls, data: dict[str, Any]) -> "Session":
         """From `as_dict` (or an export row); an older row with only `done` and `skipped` lists is read as one
         session of those exercises."""
         if data.get("exercises"):
@@ -129,7 +130,7 @@ class StageEvent:
     reasons: tuple[str, ...] = ()
     manual: bool = False
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "routine": self.routine,
             "date": self.day.isoformat(),

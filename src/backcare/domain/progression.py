@@ -20,7 +20,7 @@ from backcare.domain import flares
 from backcare.domain.checkin import CheckIn
 from backcare.domain.progress import Session, StageEvent
 from backcare.domain.routine import Routine, Settings
-from backcare.domain.safety import Screen
+from backcare.domain.safety import SafetyState, Screen, assess
 
 ADVANCE, HOLD, STEP_BACK, STOP = "advance", "hold", "step_back", "stop"
 ENGINE_DECISIONS = (ADVANCE, HOLD, STEP_BACK, STOP)
@@ -35,6 +35,12 @@ FLARE_PLAN = (
     "spread activities through the day, and expect it to settle over days. "
     "If you notice any red-flag sign, run 'backcare safety'."
 )
+
+
+def safety_state(safety: SafetyState | Screen | None, today: date) -> SafetyState:
+    if isinstance(safety, SafetyState):
+        return safety
+    return assess([safety] if safety is not None else [], today=today)
 
 
 def fmean(values: Sequence[float]) -> float:
@@ -135,26 +141,23 @@ def decide(
     history: Sequence[StageEvent],
     checkins: Sequence[CheckIn],
     sessions: Sequence[Session],
-    latest_screen: Screen | None,
+    safety: SafetyState | Screen | None,
     today: date,
 ) -> Decision:
-    """The decision for today. Check-ins and sessions in date order; sessions of this routine only."""
+    """The decision for today. Check-ins and sessions in date order; sessions of this routine only.
+
+    `safety` is the person's safety state (`domain.safety.assess`); a single screen (or None: not screened)
+    is read on its own. While anything there stands in the way, the decision is STOP: no exercises and no
+    progression, with the safety notice as the reasons.
+    """
     history = history_for(history, today)
     pos = position(routine, history)
     index = routine.stage_index(pos.stage)
     stage = routine.stages[index]
 
-    if latest_screen is not None and latest_screen.any_yes:
-        return Decision(
-            STOP,
-            pos.stage,
-            pos.stage,
-            (
-                f"Your safety screen on {latest_screen.day.isoformat()} had a 'yes' answer that needs a doctor. "
-                "No exercises are offered until a later screen is all 'no'.",
-            ),
-            easier=pos.easier,
-        )
+    gate = safety_state(safety, today)
+    if gate.blocked:  # a current symptom, an uncleared history answer, or no screen yet: no exercises
+        return Decision(STOP, pos.stage, pos.stage, gate.reasons, easier=pos.easier)
 
     settings = routine.settings_for(stage.id)
     checkins = [c for c in checkins if c.day <= today]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 # What kind of exercise a card is. Routine stages are a separate thing (the built-in routine's stages are
 # mobility -> control -> strength); release and aerobic cards are used within any stage.
@@ -154,6 +155,8 @@ class Routine:
     topics: tuple[str, ...] = ()
     exercises: tuple[Exercise, ...] = ()  # custom exercises defined in the file
     settings: Settings = DEFAULT_SETTINGS
+    review_date: date | None = None  # when the physio wants to see the person again (shown on the hand-out)
+    images: tuple[tuple[str, str], ...] = ()  # (exercise id, picture path relative to the routine file)
 
     def settings_for(self, stage_id: str) -> Settings:
         """The settings that apply in a stage: its own, else the routine's."""

@@ -14,7 +14,7 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from backcare.domain.checkin import CheckIn
 
@@ -37,7 +37,7 @@ class Day(NamedTuple):  # a tuple: thousands are made per run, and tuples are ch
     pain_7d: float | None
     stiffness_7d: float | None
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "date": self.day.isoformat(),
             "pain": self.pain,
@@ -161,7 +161,7 @@ class Week:
             return f"{self.sessions}{sep}{none}" if self.sessions else none
         return f"{self.sessions}{sep}{self.planned}"
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "week": self.label,
             "start": self.monday.isoformat(),
@@ -256,7 +256,7 @@ class Adherence:
             f"{self.weeks_met} of {self.weeks_planned} week{s} met the plan of {self.per_week} a week."
         )
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "per_week": self.per_week,
             "done": self.done,
@@ -303,7 +303,7 @@ class Window:
         """The mean as shown (one decimal)."""
         return self.tenths(metric) / 10
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "from": self.first.isoformat(),
             "to": self.last.isoformat(),
@@ -398,7 +398,7 @@ class Change:
         p = self.points10
         if p is None or not self.baseline10:
             return None
-        scale = 10**places
+        scale: int = 10**places
         cut = abs(p) * 100 * scale // self.baseline10
         return (-cut if p < 0 else cut) / scale
 
@@ -413,7 +413,8 @@ class Change:
         p = self.points10
         if p is None:
             return None
-        return abs(p) >= 10 * MCID_POINTS or (bool(self.baseline10) and abs(p) * 100 >= MCID_PERCENT * self.baseline10)
+        base = self.baseline10 or 0
+        return abs(p) >= 10 * MCID_POINTS or (base != 0 and abs(p) * 100 >= MCID_PERCENT * base)
 
     @property
     def direction(self) -> str | None:
@@ -424,7 +425,7 @@ class Change:
     def words(self) -> str:
         return change_words(self)
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "baseline": self.baseline,
             "recent": self.recent,
@@ -499,7 +500,7 @@ class TagEffect:
             f"{self.without_mean:.1f} without ({self.without_days} days); this shows an association, not a cause."
         )
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "tag": self.tag,
             "with_days": self.with_days,

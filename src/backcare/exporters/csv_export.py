@@ -7,9 +7,12 @@ from collections.abc import Iterable, Iterator
 from itertools import groupby
 from typing import TextIO
 
+from backcare.textsafe import inert
+
 HEADER = ("date", "pain", "stiffness", "sleep", "stress", "tags", "note", "settled", "session_done", "pain_during")
 # A spreadsheet runs a cell starting with one of these as a formula (CSV injection); a leading quote stops it.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# Some spreadsheets read the full-width forms (＝ ＋ － ＠, as typed with an East Asian input method) the same way.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 
 
 def write(out: TextIO, checkins: Iterable[dict], sessions: Iterable[dict]) -> None:
@@ -54,7 +57,9 @@ def row(day: str, c: dict | None, sessions: list[dict]) -> list[str]:
 
 
 def safe_text(value: str) -> str:
-    """Free text as a spreadsheet will show it, never run it: '=1+1' becomes "'=1+1"."""
+    """Free text as a spreadsheet will show it, never run it: '=1+1' becomes "'=1+1"; control and bidi characters
+    are made visible (a right-to-left override would reverse the cell), line breaks and tabs are kept."""
+    value = inert(value, newlines=True)
     return "'" + value if value.startswith(_FORMULA_START) else value
 
 

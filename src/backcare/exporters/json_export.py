@@ -12,7 +12,7 @@ go record by record (memory stays flat however many years a home holds):
         ...
       ],
       "checkin_edits": [...], "sessions": [...], "stage_history": [...], "safety_screens": [...],
-      "topics_read": [...], "routines": [...],
+      "clearances": [...], "topics_read": [...], "routines": [...], "routine_images": [...], "profile": [...],
       "settings": {...}
     }
 
@@ -51,8 +51,11 @@ SECTIONS = (
     "session_edits",
     "stage_history",
     "safety_screens",
+    "clearances",
     "topics_read",
     "routines",
+    "routine_images",
+    "profile",
     "settings",
 )
 HEADER = ("format", "version", "exported_at", "schema_version", "backcare_version")
@@ -784,7 +787,9 @@ def _stage(record: Any, state: _State, file: ImportFile) -> None:
 
 
 def _screen(record: Any, state: _State, file: ImportFile) -> None:
-    record = _fields(record, ("date", "answers", "at"), ("date", "answers", "at"))
+    record = _fields(record, ("date", "answers", "seen_doctor", "at"), ("date", "answers", "at"))
+    if record.get("seen_doctor") is not None:
+        _bool(record["seen_doctor"], "seen_doctor")
     _day(record["date"], "date", state.today)
     answers = record["answers"]
     if not isinstance(answers, dict):
@@ -798,6 +803,22 @@ def _screen(record: Any, state: _State, file: ImportFile) -> None:
             raise _Bad(f"answers has {_show_key(key)}, which is not a question of the safety screen")
         if not isinstance(answer, bool):
             raise _Bad("answers must map each question id to true or false")
+    _stamp(record, "at")
+
+
+def _clearance(record: Any, state: _State, file: ImportFile) -> None:
+    """A clinician's clearance of history answers (a past cancer, a fall), as `safety clear` records it."""
+    record = _fields(record, ("date", "by", "note", "covers", "at"), ("date", "by", "at"))
+    _day(record["date"], "date", state.today)
+    _short(record["by"], "by")
+    if record.get("note") is not None:
+        _text(record["note"], "note", MAX_SETTING)
+    from backcare.domain.safety import HISTORY_QUESTIONS
+
+    history = {q.id for q in HISTORY_QUESTIONS}
+    for item in _list(record.get("covers", []), "covers"):
+        if item not in history:
+            raise _Bad("covers must list history questions of the safety screen (past-cancer, trauma)")
     _stamp(record, "at")
 
 
@@ -827,6 +848,49 @@ def _routine(record: Any, state: _State, file: ImportFile) -> None:
         raise _Bad(f"it repeats name {name}" if len(name) <= 40 else "it repeats a routine")
 
 
+def _routine_image(record: Any, state: _State, file: ImportFile) -> None:
+    import base64
+    import binascii
+
+    from backcare.content.images import MAX_IMAGE_BYTES, path_problem, sniff
+
+    record = _fields(record, ("routine", "exercise", "path", "mime", "data"), ("routine", "exercise", "path", "data"))
+    routine = _short(record["routine"], "routine")
+    if not state.has("routine", routine):
+        raise _Bad("it is a picture of a routine the file does not hold")
+    exercise = _short(record["exercise"], "exercise")
+    why = path_problem(_short(record["path"], "path"))
+    if why is not None:
+        raise _Bad(why)
+    _text(record["data"], "data", MAX_IMAGE_BYTES * 4 // 3 + 8)
+    try:
+        data = base64.b64decode(record["data"], validate=True)
+    except (binascii.Error, ValueError):
+        raise _Bad("data must be base64 text") from None
+    mime, why = sniff(data)
+    if mime is None:
+        raise _Bad(f"data: {why}")
+    record["mime"] = mime  # by content, whatever the file says
+    if not state.add("routine_image", f"{routine}\n{exercise}"):
+        raise _Bad(f"it repeats the picture of {exercise}" if len(exercise) <= 40 else "it repeats a picture")
+
+
+def _profile(record: Any, state: _State, file: ImportFile) -> None:
+    from backcare.domain.profile import FIELDS, problem
+
+    record = _fields(record, ("field", "value", "updated_at"), ("field", "value"))
+    name = record["field"]
+    if name not in FIELDS:
+        raise _Bad(f"field must be one of {', '.join(FIELDS)}")
+    value = _short(record["value"], "value")
+    why = problem(value)
+    if why is not None:
+        raise _Bad(f"value {why}")
+    _stamp(record, "updated_at", required=False)
+    if not state.add("profile", name):
+        raise _Bad(f"it repeats field {name}")
+
+
 def _settings(value: Any) -> dict[str, str]:
     if not isinstance(value, dict):
         raise _Bad(f'"settings" must be an object, not {_kind(value)}')
@@ -847,6 +911,9 @@ _CHECKS: dict[str, Callable[[Any, _State, ImportFile], None]] = {
     "session_edits": _session_edit,
     "stage_history": _stage,
     "safety_screens": _screen,
+    "clearances": _clearance,
     "topics_read": _topic,
     "routines": _routine,
+    "routine_images": _routine_image,
+    "profile": _profile,
 }

@@ -6,7 +6,6 @@ import textwrap
 from datetime import date
 
 from backcare import messages
-from backcare.domain.safety import BY_ID, Screen
 from backcare.render.plain import Out, eased_label, table_lines
 
 
@@ -15,14 +14,18 @@ def bar(value: int | None) -> str:
     return "·" if value is None else "█" * value + "░" * (10 - value)
 
 
-def show(data: dict, latest_screen: Screen | None) -> None:
+def show(data: dict) -> None:
     out = Out()
     out.row([("backcare", "bold"), (f" · {data['date_label']}", "")])
     safety = data["safety"]
-    if safety["status"] == "red-flag" and latest_screen is not None:
-        _urgent(out, latest_screen)
-    elif safety["status"] == "not-screened":
-        out.para(messages.SAFETY_REMINDER, "yellow")
+    if safety["status"] == "not-screened":
+        out.para(safety["message"], "yellow")
+    elif safety["lines"]:
+        _notice(out, safety)
+    elif safety["recheck_due"]:
+        out.para(messages.RECHECK_DUE.format(why=safety["recheck_reason"]), "yellow")
+    elif safety["next_recheck"]:
+        out.para(messages.RECHECK_NEXT.format(day=safety["next_recheck"]))
 
     if data["checked_in"]:
         out.para(f"Today: checked in (pain {data['pain']}, stiffness {data['stiffness']}).")
@@ -53,16 +56,19 @@ def show(data: dict, latest_screen: Screen | None) -> None:
     out.flush()
 
 
-def _urgent(out: Out, screen: Screen) -> None:
+def _notice(out: Out, safety: dict) -> None:
+    """The safety notice: the same lines `session`, `routine` and the report show."""
+    urgent = safety["status"] == "red-flag"
+    style = "bold red" if urgent else "bold yellow"
     rule = "!" * min(out.width, 72)
-    out.row([(rule, "bold red")])
-    out.para("SEEK URGENT CARE", "bold red")
-    out.para(messages.URGENT_EMERGENCY if screen.emergency else messages.URGENT_SOON, "bold")
-    for qid in screen.flagged:
-        if qid in BY_ID:
-            _bullet(out, BY_ID[qid].text)
-    out.para(messages.NOT_FOR_PROGRESSION)
-    out.row([(rule, "bold red")])
+    out.row([(rule, style)])
+    out.para(safety["title"], style)
+    for n, line in enumerate(safety["lines"]):
+        if line.startswith("You answered"):
+            _bullet(out, line)
+        else:
+            out.para(line, "bold" if n == 0 else "")
+    out.row([(rule, style)])
 
 
 def _bullet(out: Out, text: str) -> None:
@@ -82,14 +88,15 @@ def _routine(out: Out, data: dict) -> None:
     stage = prog["stage"]["name"] if prog["stage"] else ""
     label = messages.DECISION_LABELS.get(prog["decision"], prog["decision"])
     out.para(f"Routine: {data['routine']} · {stage} · {label}", "bold")
+    if prog["decision"] == "stop":  # the reasons are the safety notice, shown above
+        out.para("No exercises today: see the safety notice above.")
+        return
     # A hold lists what is still to do (the first few); easing off, a settling flare-up (both with the flare-up
     # plan) and stopping are shown whole.
     whole = prog["decision"] in ("step_back", "stop") or prog.get("flare")
     reasons = prog["reasons"] if whole else prog["reasons"][:3]
     for reason in reasons:
         _bullet(out, reason)
-    if prog["decision"] == "stop":
-        return
     if data["session_done"]:
         out.para("Today's session: done. Well done.", "green")
         return
@@ -110,13 +117,3 @@ def _routine(out: Out, data: dict) -> None:
                 for line in textwrap.wrap(f"{n}. {ex['name']}, from your physio: {ex['notes']}", out.width):
                     out.row([(line, "")])
         out.para("Start a guided session: backcare session")
-
-
-def show_stop(reasons: tuple[str, ...] | list[str]) -> None:
-    from rich.panel import Panel
-
-    from backcare.render.console import console
-
-    out = console()
-    body = "\n".join([*reasons, "", messages.URGENT_SOON, messages.NOT_FOR_PROGRESSION])
-    out.print(Panel(body, title="NO EXERCISES TODAY: SEEK MEDICAL ADVICE", border_style="bold red", style="bold"))

@@ -7,7 +7,8 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from backcare.render.console import console
+from backcare.render.console import console, shown
+from backcare.textsafe import inert
 
 READ_MARK = "✓"
 NEXT_MARK = "▶"
@@ -17,7 +18,8 @@ READING_WIDTH = 88  # prose is easier to read in lines that are not too long
 def show_list(data: dict) -> None:
     """All topics in course order: ✓ for read ones, ▶ and highlighting for the next unread one."""
     out = console()
-    rows = data["topics"]
+    # Titles and ids shown as written (controls made visible); an id is letters, digits and hyphens, never markup.
+    rows = [{**row, "title": inert(row["title"]), "id": inert(row["id"])} for row in data["topics"]]
     out.print(Text(f"Topics, in course order ({data['read_count']} of {len(rows)} read)", style="bold"))
     narrow = out.width < 60
     table = Table(box=None, show_header=False, pad_edge=False, padding=(0, 1, 0, 0))
@@ -33,7 +35,7 @@ def show_list(data: dict) -> None:
         title = Text(row["title"], style="bold cyan" if is_next else "dim" if row["read"] else "")
         if narrow:
             title.append("\n" + row["id"], style="dim")
-            cells = [mark, str(number), title, f"{row['minutes']}m"]
+            cells: list[str | Text] = [mark, str(number), title, f"{row['minutes']}m"]
         else:
             cells = [mark, str(number), title, row["id"], f"{row['minutes']} min"]
         table.add_row(*cells)
@@ -49,26 +51,26 @@ def show_topic(topic: dict, *, first_time: bool) -> None:
     """One topic: its Markdown body, then key points, one thing to try today, and sources."""
     out = console()
     out.width = min(out.width, READING_WIDTH)
-    out.print(Text(topic["title"], style="bold"))
-    out.print(Text(f"{topic['minutes']} min read · {topic['id']}", style="dim"))
+    out.print(shown(topic["title"], style="bold"))
+    out.print(shown(f"{topic['minutes']} min read · {topic['id']}", style="dim"))
     out.print()
-    out.print(Markdown(topic["body"], hyperlinks=False))
+    out.print(Markdown(inert(topic["body"], newlines=True), hyperlinks=False))
     out.print()
     out.print(Text("Key points", style="bold"))
     out.print(_hanging([("•", point) for point in topic["key_points"]]))
     out.print()
     out.print(Text("Try this today", style="bold"))
-    out.print(Padding(Text(topic["try_this"]), (0, 0, 0, 2)))
+    out.print(Padding(shown(topic["try_this"]), (0, 0, 0, 2)))
     if topic["related_exercises"]:
         out.print()
         out.print(Text("Related exercises", style="bold"))
-        out.print(Padding(Text(", ".join(topic["related_exercises"])), (0, 0, 0, 2)))
+        out.print(Padding(shown(", ".join(topic["related_exercises"])), (0, 0, 0, 2)))
     out.print()
     out.print(Text("Sources", style="bold"))
     out.print(_hanging([(f"{n}.", source) for n, source in enumerate(topic["sources"], 1)], style="dim"))
     out.print()
     note = "Marked as read." if first_time else f"You first read this on {topic['first_read']}."
-    out.print(Text(f"{note} Next topic: backcare learn next"))
+    out.print(shown(f"{note} Next topic: backcare learn next"))
 
 
 def _hanging(items: list[tuple[str, str]], style: str = "") -> Padding:
@@ -77,7 +79,7 @@ def _hanging(items: list[tuple[str, str]], style: str = "") -> Padding:
     grid.add_column(no_wrap=True, justify="right")
     grid.add_column(overflow="fold", ratio=1)
     for bullet, text in items:
-        grid.add_row(bullet, Text(text, style=style))
+        grid.add_row(bullet, shown(text, style=style))
     return Padding(grid, (0, 0, 0, 2))
 
 
@@ -91,8 +93,8 @@ def show_all_read(total: int) -> None:
 def show_search(query: str, hits: list[dict]) -> None:
     """Search results, best match first, with their relevance scores."""
     out = console()
-    shown = "".join(ch for ch in " ".join(query.split()) if ch.isprintable())
-    out.print(Text(f'Topics about "{shown}", best match first', style="bold"))
+    words = "".join(ch for ch in " ".join(query.split()) if ch.isprintable())
+    out.print(shown(f'Topics about "{words}", best match first', style="bold"))
     narrow = out.width < 60
     table = Table(box=None, show_header=not narrow, pad_edge=False, padding=(0, 1, 0, 0))
     table.add_column("Score", justify="right", no_wrap=True, style="dim")
@@ -100,12 +102,12 @@ def show_search(query: str, hits: list[dict]) -> None:
     if not narrow:
         table.add_column("Id", overflow="fold", style="dim")
     for hit in hits:
-        title = Text(hit["title"] + (f" {READ_MARK}" if hit["read"] else ""))
+        title = shown(hit["title"] + (f" {READ_MARK}" if hit["read"] else ""))
         score = f"{hit['score']:.1f}"
         if narrow:
-            title.append("\n" + hit["id"], style="dim")
+            title.append("\n" + inert(hit["id"]), style="dim")
             table.add_row(score, title)
         else:
-            table.add_row(score, title, hit["id"])
+            table.add_row(score, title, shown(hit["id"]))
     out.print(table)
     out.print("Open one with: backcare learn TOPIC")

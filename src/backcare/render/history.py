@@ -6,7 +6,7 @@ from rich.table import Table
 
 from backcare.domain.checkin import CheckIn
 from backcare.domain.dates import human
-from backcare.render.console import console
+from backcare.render.console import console, shown
 
 
 def show(rows: list[CheckIn], days: int | None) -> None:
@@ -25,9 +25,9 @@ def show(rows: list[CheckIn], days: int | None) -> None:
         table.add_column("Tags")
         table.add_column("Note", overflow="fold")
     for c in rows:
-        cells = [c.day.isoformat() if narrow else human(c.day), str(c.pain), str(c.stiffness)]
+        cells: list = [c.day.isoformat() if narrow else human(c.day), str(c.pain), str(c.stiffness)]
         if not narrow:
-            cells += [_opt(c.sleep), _opt(c.stress), ", ".join(c.tags), c.note or ""]
+            cells += [_opt(c.sleep), _opt(c.stress), shown(", ".join(c.tags)), shown(c.note or "", newlines=True)]
         table.add_row(*cells, end_section=False)
     out.print(table)
 

@@ -1,8 +1,14 @@
-"""Plain terminal output for the daily commands: ANSI colour when wanted, no Rich (its import costs ~20 ms)."""
+"""Plain terminal output for the daily commands: ANSI colour when wanted, no Rich (its import costs ~20 ms).
+
+Every piece of text given to `Out` or `table_lines` goes through `backcare.textsafe.inert` first, so a note, tag
+or name can never put its own control sequence on the terminal; the only escapes written are Out's own colours.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+
+from backcare.textsafe import inert
 
 
 class Out:
@@ -48,7 +54,7 @@ class Out:
         for text, style in segments:
             if room <= 0:
                 break
-            text = text[:room]
+            text = inert(text)[:room]
             room -= len(text)
             parts.append(self.paint(text, style))
         self.lines.append("".join(parts).rstrip())
@@ -60,6 +66,7 @@ class Out:
             return
         import textwrap
 
+        text = inert(text, newlines=True)  # textwrap turns the newlines and tabs it keeps into spaces
         for line in textwrap.wrap(text, self.width, break_long_words=True, break_on_hyphens=False):
             self.lines.append(self.paint(line, style))
 
@@ -71,6 +78,8 @@ class Out:
 def table_lines(header: Sequence[str], rows: Sequence[Sequence[str]], gap: int = 2, align: str = "") -> list[str]:
     """A plain fixed-width table. `align` has one letter per column, l or r; by default the first column is
     left-aligned and the others right-aligned."""
+    header = [inert(c) for c in header]
+    rows = [[inert(c) for c in r] for r in rows]
     widths = [max(len(r[i]) for r in (header, *rows)) for i in range(len(header))]
     align = align or "l" + "r" * (len(header) - 1)
     out = []

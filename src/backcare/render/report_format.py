@@ -4,6 +4,16 @@ from __future__ import annotations
 
 from datetime import date
 
+# How the report names each stage decision (stage history), by the decision's stored name.
+DECISIONS = {
+    "start": "started",
+    "advance": "moved up",
+    "hold": "stayed",
+    "step_back": "stepped back",
+    "stop": "paused",
+    "manual": "set by hand",
+}
+
 
 def day_label(day: date) -> str:
     """'3 Sep 2026'."""

@@ -1,20 +1,23 @@
 """The clinician report as one self-contained HTML page: inline SVG chart, no script, no external resources.
 
 Prints on A4. Every piece of text that came from the person (notes, tags, routine and stage names, reasons)
-goes through html.escape.
+goes through `escape`: control and bidirectional characters made visible (backcare.textsafe.inert), then
+html.escape. The finished page gets the same inert pass, so nothing else can carry one in either.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from html import escape
+from html import escape as html_escape
 
 from backcare import __version__
 from backcare.domain import trends as tr
 from backcare.domain.safety import BY_ID
+from backcare.render.report_format import DECISIONS
 from backcare.render.report_format import day_label as _d
 from backcare.render.report_format import number as _n
 from backcare.render.report_format import short_day as _ds
+from backcare.textsafe import inert
 
 PAIN_COLOUR = "#b3261e"
 STIFF_COLOUR = "#1f5fa8"
@@ -32,6 +35,7 @@ h2 { font-size: 12pt; margin: 5mm 0 1.5mm; padding-bottom: 0.5mm; border-bottom:
      break-after: avoid; page-break-after: avoid; }
 p { margin: 1mm 0; }
 .meta { color: #444; font-size: 9.5pt; }
+.who { font-size: 11pt; font-weight: bold; margin: 1mm 0; }
 .muted { color: #555; font-size: 9pt; }
 .summary { display: grid; grid-template-columns: repeat(4, 1fr); gap: 2mm; margin: 3mm 0 1mm; }
 .figure { border: 1px solid #ccc; border-radius: 2mm; padding: 1.5mm 2.5mm; }
@@ -62,6 +66,11 @@ footer { margin-top: 5mm; border-top: 1px solid #bbb; padding-top: 1.5mm; color:
 """
 
 
+def escape(text: str) -> str:
+    """Text for the page: shown as written, never as markup, never reordered by a bidi control."""
+    return html_escape(inert(text, newlines=True))
+
+
 def render(report) -> str:  # report: backcare.services.report.Report
     t = report.trend
     e = escape
@@ -78,6 +87,7 @@ def render(report) -> str:  # report: backcare.services.report.Report
         "<body>",
         "<header>",
         "<h1>Back pain self-care report</h1>",
+        *([f'<p class="who">{e(report.who)}</p>'] if report.who else []),
         f'<p class="meta">Period: <b>{_d(t.start)} to {_d(t.end)}</b> ({t.n_days} days). '
         f"Made on {_d(report.generated)} by backcare {e(__version__)} from the person's own daily ratings "
         "(0 = no pain or stiffness, 10 = the worst imaginable).</p>",
@@ -105,7 +115,7 @@ def render(report) -> str:  # report: backcare.services.report.Report
         "</body>",
         "</html>",
     ]
-    return "\n".join(parts) + "\n"
+    return inert("\n".join(parts) + "\n", newlines=True)
 
 
 def _summary(report) -> list[str]:
@@ -200,7 +210,8 @@ def _y(v: float) -> float:
 
 def _polylines(values: Sequence[float | None], n: int, colour: str, dash: str = "") -> list[str]:
     """One polyline per unbroken run: a missing value is a gap, never a zero."""
-    out, run = [], []
+    out: list[str] = []
+    run: list[str] = []
     for i, v in enumerate([*values, None]):
         if v is None:
             if len(run) > 1:
@@ -346,8 +357,6 @@ def _stages(report) -> list[str]:
     if not report.stages:
         out.append("<p>No stage changes in this period.</p>")
     else:
-        from backcare.services.report import DECISIONS
-
         out.append("<ul>")
         for ev in report.stages:
             what = DECISIONS.get(ev.decision, ev.decision)
@@ -396,13 +405,29 @@ def _screens(report) -> list[str]:
         for s in shown:
             if s.any_yes:
                 items = "; ".join(escape(BY_ID[q].text if q in BY_ID else q) for q in s.flagged)
-                out.append(f'<li><b>{_ds(report, s.day)}</b>: <span class="flag">red flag</span>: {items}</li>')
+                label = "red flag" if s.current_flags else "history"
+                out.append(f'<li><b>{_ds(report, s.day)}</b>: <span class="flag">{label}</span>: {items}</li>')
             else:
                 out.append(f"<li><b>{_ds(report, s.day)}</b>: all clear</li>")
         out.append("</ul>")
         if left_out:
             out.append(f'<p class="muted">And {left_out} earlier all-clear screens.</p>')
+    out += _safety_now(report)
     out.append("</section>")
+    return out
+
+
+def _safety_now(report) -> list[str]:
+    """The safety notice as it stands (the same lines the person sees) and the clinicians' clearances."""
+    out: list[str] = []
+    if report.safety_now:
+        out.append('<p><b>Now:</b></p><ul class="flag">')
+        out += [f"<li>{escape(line)}</li>" for line in report.safety_now]
+        out.append("</ul>")
+    for c in report.clearances:
+        covers = "; ".join(escape(BY_ID[q].text if q in BY_ID else q) for q in c.covers)
+        note = f" ({escape(c.note)})" if c.note else ""
+        out.append(f"<p>Clearance: <b>{_d(c.day)}</b> by {escape(c.by)}{note}, for: {covers}</p>")
     return out
 
 

@@ -7,9 +7,11 @@ import re
 from backcare import __version__
 from backcare.domain import trends as tr
 from backcare.domain.safety import BY_ID
+from backcare.render.report_format import DECISIONS
 from backcare.render.report_format import day_label as _d
 from backcare.render.report_format import number as _n
 from backcare.render.report_format import short_day as _ds
+from backcare.textsafe import inert
 
 SPARKS = "▁▂▃▄▅▆▇█"
 MAX_WEEKS = 26  # rows of the weekly table (the most recent weeks)
@@ -17,8 +19,9 @@ _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|>~-])")
 
 
 def md(text: str) -> str:
-    """Person's text made inert: HTML-escaped (Markdown viewers render raw HTML) and Markdown-escaped, one line."""
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    """Person's text made inert: controls and bidi characters made visible, HTML-escaped (Markdown viewers render
+    raw HTML) and Markdown-escaped, one line."""
+    text = inert(text, newlines=True).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     text = _MD_SPECIAL.sub(r"\\\1", text)
     return " ".join(text.split())
 
@@ -40,6 +43,7 @@ def render(report) -> str:  # report: backcare.services.report.Report
     lines = [
         "# Back pain self-care report",
         "",
+        *([f"**{md(report.who)}**", ""] if report.who else []),
         f"**Period:** {_d(t.start)} to {_d(t.end)} ({t.n_days} days). "
         f"Made on {_d(report.generated)} by backcare {__version__} from the person's own daily ratings "
         "(0 = no pain or stiffness, 10 = the worst imaginable).",
@@ -121,8 +125,6 @@ def render(report) -> str:  # report: backcare.services.report.Report
         sb = report.stage_before
         lines += [f"At the start of the period: {md(report.stage_name(sb.stage))} (since {_d(sb.day)}).", ""]
     if report.stages:
-        from backcare.services.report import DECISIONS
-
         for ev in report.stages:
             reasons = " ".join(ev.reasons)
             lines.append(
@@ -156,11 +158,13 @@ def render(report) -> str:  # report: backcare.services.report.Report
     for s in shown_screens:
         if s.any_yes:
             items = "; ".join(md(BY_ID[q].text if q in BY_ID else q) for q in s.flagged)
-            lines.append(f"- **{_ds(report, s.day)}**: **red flag**: {items}")
+            label = "red flag" if s.current_flags else "history"
+            lines.append(f"- **{_ds(report, s.day)}**: **{label}**: {items}")
         else:
             lines.append(f"- **{_ds(report, s.day)}**: all clear")
     if left_out:
         lines += ["", f"And {left_out} earlier all-clear screens."]
+    lines += _safety_now_md(report)
 
     if t.tags:
         lines += [
@@ -198,3 +202,16 @@ def render(report) -> str:  # report: backcare.services.report.Report
         "Tag comparisons are associations, not causes.",
     ]
     return "\n".join(lines) + "\n"
+
+
+def _safety_now_md(report) -> list[str]:
+    """The safety notice as it stands (the same lines the person sees) and the clinicians' clearances."""
+    lines: list[str] = []
+    if report.safety_now:
+        lines += ["", "**Now:**", ""]
+        lines += [f"- {md(line)}" for line in report.safety_now]
+    for c in report.clearances:
+        covers = "; ".join(md(BY_ID[q].text if q in BY_ID else q) for q in c.covers)
+        note = f" ({md(c.note)})" if c.note else ""
+        lines += ["", f"Clearance: **{_d(c.day)}** by {md(c.by)}{note}, for: {covers}"]
+    return lines

@@ -1,4 +1,8 @@
-"""Routine, progression and exercise cards."""
+"""Routine, progression and exercise cards.
+
+Names, doses, reasons and descriptions can come from a physio's file or an import: they are shown with
+`shown()`/`joined()` (literal text, controls made visible), never as Rich markup.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,7 @@ from rich.table import Table
 from rich.text import Text
 
 from backcare.messages import DECISION_LABELS
-from backcare.render.console import console
+from backcare.render.console import console, joined, shown
 from backcare.render.plain import eased_label
 
 
@@ -22,13 +26,13 @@ def show_progress(data: dict, *, description: str | None = None, title: str | No
         out.print(Text(data["routine_note"], style="yellow"))
     stage = data["stage"]
     heading = title or data["routine"]
-    out.print(f"[bold]{heading}[/bold]" + (f" · stage: {stage['name']}" if stage else ""))
+    out.print(joined((heading, "bold"), f" · stage: {stage['name']}" if stage else ""))
     if description:
-        out.print(description.strip())
+        out.print(shown(description.strip(), newlines=True))
     style = {"advance": "green", "step_back": "yellow", "stop": "bold red"}.get(data["decision"], "")
-    out.print(Text(f"{decision_label(data['decision'])}:", style=style or "bold"))
+    out.print(shown(f"{decision_label(data['decision'])}:", style=style or "bold"))
     for reason in data["reasons"]:
-        out.print(f"  • {reason}")
+        out.print(shown(f"  • {reason}"))
     if data["exercises"]:
         out.print(exercise_table(data["exercises"], narrow=out.width < 60))
 
@@ -42,34 +46,32 @@ def exercise_table(exercises: list[dict], *, narrow: bool = False) -> Table:
         table.add_column("What it is", overflow="fold")
     for n, ex in enumerate(exercises, start=1):
         name = ex["name"] + eased_label(ex)
-        row = [str(n), name, ex["dose"]]
+        row: list[Text | str] = [str(n), shown(name), shown(ex["dose"])]
         if not narrow:
-            row.append(ex["summary"])
-        cells: list = list(row)
-        cells[2] = Text(ex["dose"])  # tempo and load are the physio's own words: never read as markup
+            row.append(shown(ex["summary"]))
         if ex.get("notes"):  # the physio's own words: shown as written, never read as markup
-            cells[-1] = Text(row[-1]) + Text(f"\nFrom your physio: {ex['notes']}")
-        table.add_row(*cells)
+            row[-1] = Text.assemble(row[-1], "\n", shown(f"From your physio: {ex['notes']}", newlines=True))
+        table.add_row(*row)
     return table
 
 
 def exercise_card(ex: dict, n: int, total: int, topic: dict | None = None) -> Panel:
-    parts: list = [Text(ex["summary"], style="italic")] if ex["summary"] else []
-    parts.append(Text(f"Dose: {ex['dose']}", style="bold"))
+    parts: list = [shown(ex["summary"], style="italic")] if ex["summary"] else []
+    parts.append(shown(f"Dose: {ex['dose']}", style="bold"))
     if ex.get("notes"):
-        parts.append(Text(f"From your physio: {ex['notes']}", style="cyan"))
+        parts.append(shown(f"From your physio: {ex['notes']}", style="cyan", newlines=True))
     if ex["steps"]:
         parts.append(Text("How to:", style="bold"))
-        parts += [Text(f" {i}. {step}") for i, step in enumerate(ex["steps"], start=1)]
+        parts += [shown(f" {i}. {step}") for i, step in enumerate(ex["steps"], start=1)]
     if ex["cues"]:
-        parts.append(Text("Cues: " + " · ".join(ex["cues"])))
+        parts.append(shown("Cues: " + " · ".join(ex["cues"])))
     if ex["mistakes"]:
-        parts.append(Text("Avoid: " + " · ".join(ex["mistakes"])))
+        parts.append(shown("Avoid: " + " · ".join(ex["mistakes"])))
     if ex["cautions"]:
-        parts.append(Text("Careful: " + " · ".join(ex["cautions"]), style="yellow"))
+        parts.append(shown("Careful: " + " · ".join(ex["cautions"]), style="yellow"))
     if topic:
-        parts.append(Text(f"Read more: backcare learn {topic['id']} ({topic['title']})", style="dim"))
-    return Panel(Group(*parts), title=Text(f"[{n}/{total}] {ex['name']}"), title_align="left")
+        parts.append(shown(f"Read more: backcare learn {topic['id']} ({topic['title']})", style="dim"))
+    return Panel(Group(*parts), title=shown(f"[{n}/{total}] {ex['name']}"), title_align="left")
 
 
 def show_routine_list(rows: list[dict]) -> None:
@@ -77,7 +79,7 @@ def show_routine_list(rows: list[dict]) -> None:
     for r in rows:
         mark = "*" if r["active"] else " "
         where = "built in" if r["builtin"] else f"imported {r['imported_at'][:10]}"
-        out.print(f"{mark} {r['name']} ({where})")
+        out.print(shown(f"{mark} {r['name']} ({where})"))
 
 
 def show_history(events: list[dict]) -> None:
@@ -88,7 +90,9 @@ def show_history(events: list[dict]) -> None:
     table.add_column("Decision")
     table.add_column("Why", overflow="fold")
     for e in events:
-        table.add_row(e["date"], e["stage"], decision_label(e["decision"]), " ".join(e["reasons"]))
+        table.add_row(
+            shown(e["date"]), shown(e["stage"]), shown(decision_label(e["decision"])), shown(" ".join(e["reasons"]))
+        )
     out.print(table)
 
 
@@ -100,7 +104,7 @@ def show_library(rows: list[dict]) -> None:
     table.add_column("Category")
     table.add_column("Default dose")
     for r in rows:
-        table.add_row(r["id"], r["name"], r["category"], r["dose"])
+        table.add_row(shown(r["id"]), shown(r["name"]), shown(r["category"]), shown(r["dose"]))
     out.print(table)
 
 
@@ -115,5 +119,5 @@ def show_versions(name: str, rows: list[dict]) -> None:
         line = f"{mark} {r['version']}  {when}  stages: {stages}"
         if r["origin"]:
             line += f"  from {r['origin']}"
-        out.print(Text(line), overflow="fold")
+        out.print(shown(line), overflow="fold")  # the origin may come from an import
     out.print(Text("* = current. Write one out with: backcare routine export NAME --version N"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.table import Table
 from rich.text import Text
 
-from backcare.render.console import console
+from backcare.render.console import console, shown
 
 
 def show(rows: list[dict], days: int | None) -> None:
@@ -16,7 +16,7 @@ def show(rows: list[dict], days: int | None) -> None:
     narrow = out.width < 80
     routines = sorted({r["routine"] for r in rows})
     title = "Sessions, newest first" if len(routines) > 1 else f"Sessions of {routines[0]}, newest first"
-    table = Table(title=Text(title), title_justify="left", box=None, pad_edge=False)
+    table = Table(title=shown(title), title_justify="left", box=None, pad_edge=False)
     table.add_column("#", justify="right", no_wrap=True)
     table.add_column("Date", no_wrap=True)
     if not narrow:
@@ -33,11 +33,11 @@ def show(rows: list[dict], days: int | None) -> None:
         cells: list[str | Text] = [str(r["id"]), r["date"]]
         if not narrow:
             where = f"{r['routine']} · {r['stage']}" if len(routines) > 1 else r["stage"]
-            cells += [(r["started"] or "")[11:16] or "-", Text(where)]
+            cells += [(r["started"] or "")[11:16] or "-", shown(where)]
         cells.append(f"{done}/{len(r['exercises'])}" + (f" ({partly} partly)" if partly else ""))
         cells.append("-" if r["pain_during"] is None else str(r["pain_during"]))
         cells.append("yes" if r["counts"] else "no")
         if not narrow:
-            cells.append(Text(r["why"]))
+            cells.append(shown(r["why"]))
         table.add_row(*cells)
     out.print(table)

@@ -48,6 +48,28 @@ def session_day_before(store: Store, day: date) -> bool:
     return any(s.day == before and s.completed for s in store.sessions(since=before))
 
 
+def existing(store: Store, day: date) -> ck.CheckIn:
+    """The day's check-in; a one-sentence error when there is none."""
+    found = store.get_checkin(day)
+    if found is None:
+        from backcare.domain.dates import human
+        from backcare.errors import BackcareError
+
+        raise BackcareError(f"There is no check-in for {human(day)}.")
+    return found
+
+
+def delete(store: Store, day: date) -> ck.CheckIn:
+    """Delete the day's check-in in one transaction; a copy stays in the edit history. Returns what was deleted."""
+    deleted = store.delete_checkin(day)
+    if deleted is None:  # deleted by another backcare since it was shown
+        from backcare.domain.dates import human
+        from backcare.errors import BackcareError
+
+        raise BackcareError(f"There is no check-in for {human(day)}.")
+    return deleted
+
+
 def unusually_high(store: Store, day: date) -> bool:
     """Whether the day's pain is a flare-up by the routine's rule (the one the engine, trend and the report use),
     or, before the person's usual level is known, at the rule's single-day level (8/10 unless the physio set

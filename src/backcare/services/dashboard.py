@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from backcare import messages
 from backcare.domain import safety, streak
 from backcare.domain.dates import human
 from backcare.errors import ContentError
@@ -16,8 +15,9 @@ def build(store: Store, today: date) -> dict:
     by_day = {c.day: c for c in recent}
     todays = by_day.get(today)
     all_days = [c.day for c in store.checkins(since=today - timedelta(days=400), until=today)]
-    latest = store.latest_screen()
-    state = safety.status(latest)
+    from backcare.services import safety as safety_service
+
+    gate = safety_service.current(store, today)
     week = []
     for offset in range(6, -1, -1):
         day = today - timedelta(days=offset)
@@ -31,7 +31,7 @@ def build(store: Store, today: date) -> dict:
         "stiffness": todays.stiffness if todays else None,
         "last_7_days": week,
         "streak": streak.current_streak(all_days, today),
-        "safety": safety_summary(latest, state),
+        "safety": safety_summary(gate),
         "routine": None,
         "progression": None,
         "session_done": False,
@@ -67,20 +67,28 @@ def topic_section(store: Store, today: date, progress) -> dict | None:
     except ImportError:
         return None
     d = progress.decision
-    return topic_for_today(
+    topic = topic_for_today(
         store, today, first=progress.active.routine.topics, flare=d.flare, red_flag=d.decision == "stop"
     )
+    return topic.as_dict() if topic else None
 
 
-def safety_summary(latest: safety.Screen | None, state: str) -> dict:
-    message = None
-    if state == "not-screened":
-        message = messages.SAFETY_REMINDER
-    elif state == "red-flag" and latest is not None:
-        message = messages.URGENT_EMERGENCY if latest.emergency else messages.URGENT_SOON
+def safety_summary(state: safety.SafetyState) -> dict:
+    """The safety state for the dashboard: the notice lines (shown as they are) and the re-check schedule."""
+    lines = safety.notice(state)
+    clearance = state.clearance
     return {
-        "status": state,
-        "last_screen": latest.day.isoformat() if latest else None,
-        "flagged": latest.flagged if latest else [],
-        "message": message,
+        "status": state.status,
+        "last_screen": state.last_screen.isoformat() if state.last_screen else None,
+        "flagged": [*state.current, *state.history],
+        "uncleared": list(state.uncleared),
+        "message": lines[0] if lines else None,
+        "title": safety.notice_title(state) if lines else None,
+        "lines": lines,
+        "clearance": (
+            {"date": clearance.day.isoformat(), "by": clearance.by, "note": clearance.note} if clearance else None
+        ),
+        "next_recheck": state.next_recheck.isoformat() if state.next_recheck else None,
+        "recheck_due": state.recheck_due,
+        "recheck_reason": state.recheck_reason,
     }

@@ -6,7 +6,6 @@ import sqlite3
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from backcare.domain import safety
 from backcare.errors import BackcareError, StoreError
 from backcare.paths import DB_NAME
 from backcare.store import Store, describe
@@ -46,24 +45,41 @@ def inspect(home: Path) -> dict:
                 recover="backcare recover -o FILE",
             )
             return info
-        latest = store.latest_screen()
         info.update(
             ok=True,
             schema_version=store.schema_version(),
             counts=store.counts(),
             integrity="ok",
             read_only=store.readonly,
-            safety={
-                "status": safety.status(latest),
-                "last_screen": latest.day.isoformat() if latest else None,
-                "flagged": latest.flagged if latest else [],
-            },
+            safety=safety_info(store),
         )
     except StoreError as exc:  # a page that cannot be read while counting
         info.update(ok=False, problem=f"{exc.message}", counts=None, integrity=None)
     finally:
         store.close()
     return info
+
+
+def safety_info(store: Store) -> dict:
+    """The safety state and the latest clinician's clearance, for `where`."""
+    from backcare import clock
+    from backcare.services import safety
+
+    state = safety.current(store, clock.today())
+    clearances = store.clearances()
+    last = clearances[-1] if clearances else None
+    return {
+        "status": state.status,
+        "last_screen": state.last_screen.isoformat() if state.last_screen else None,
+        "flagged": [*state.current, *state.history],
+        "uncleared": list(state.uncleared),
+        "next_recheck": state.next_recheck.isoformat() if state.next_recheck else None,
+        "last_clearance": (
+            {"date": last.day.isoformat(), "by": last.by, "note": last.note, "covers": list(last.covers)}
+            if last
+            else None
+        ),
+    }
 
 
 def recover(home: Path, output: Path) -> "Salvage":

@@ -1,12 +1,14 @@
 """Education topics with the person's reading record: listing, opening, searching, the topic of the day.
 
-Returns plain data (dicts) for the renderers and --json; the topics themselves load once per process.
+Returns typed values (frozen dataclasses); `as_dict()` gives the plain data the renderers and --json use.
+The topics themselves load once per process.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from backcare.domain import education as edu
 from backcare.errors import BackcareError, InvalidInput
@@ -26,31 +28,74 @@ def topics() -> tuple[edu.Topic, ...]:
     return load()
 
 
-def summary(topic: edu.Topic, read: dict[str, date]) -> dict:
-    return {
-        "id": topic.id,
-        "title": topic.title,
-        "summary": topic.summary,
-        "minutes": topic.minutes,
-        "read": topic.id in read,
-    }
+@dataclass(frozen=True)
+class TopicSummary:
+    """One line of the course: a topic without its body, and whether the person has read it."""
+
+    id: str
+    title: str
+    summary: str
+    minutes: int
+    read: bool
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "title": self.title, "summary": self.summary, "minutes": self.minutes, "read": self.read}
 
 
-def full(topic: edu.Topic, read: dict[str, date]) -> dict:
-    first = read.get(topic.id)
-    return {**topic.as_dict(), "read": first is not None, "first_read": first.isoformat() if first else None}
+@dataclass(frozen=True)
+class OpenedTopic:
+    """A topic in full, its reading record, and whether this opening was the first."""
+
+    topic: edu.Topic
+    first_read: date | None
+    first_time: bool
+
+    def as_dict(self) -> dict[str, Any]:
+        first = self.first_read
+        return {**self.topic.as_dict(), "read": first is not None, "first_read": first.isoformat() if first else None}
 
 
-def listing(store: "Store") -> dict:
+@dataclass(frozen=True)
+class Listing:
+    """Every topic in course order with its read mark, the next unread one (None when all are read)."""
+
+    topics: tuple[TopicSummary, ...]
+    next: str | None
+    read_count: int
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"topics": [t.as_dict() for t in self.topics], "next": self.next, "read_count": self.read_count}
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    topic: TopicSummary
+    score: float
+
+    def as_dict(self) -> dict[str, Any]:
+        return {**self.topic.as_dict(), "score": self.score}
+
+
+@dataclass(frozen=True)
+class RelatedTopic:
+    id: str
+    title: str
+
+
+def summary(topic: edu.Topic, read: dict[str, date]) -> TopicSummary:
+    return TopicSummary(topic.id, topic.title, topic.summary, topic.minutes, topic.id in read)
+
+
+def listing(store: "Store") -> Listing:
     """Every topic in course order with its read mark, plus the id of the next unread one (or None)."""
     all_topics = topics()
     read = store.topics_read()
     nxt = edu.next_unread(all_topics, read)
-    return {
-        "topics": [summary(t, read) for t in all_topics],
-        "next": nxt.id if nxt else None,
-        "read_count": sum(1 for t in all_topics if t.id in read),
-    }
+    return Listing(
+        tuple(summary(t, read) for t in all_topics),
+        nxt.id if nxt else None,
+        sum(1 for t in all_topics if t.id in read),
+    )
 
 
 def _shown(query: str) -> str:
@@ -73,24 +118,21 @@ def resolve(query: str) -> edu.Topic:
     raise InvalidInput(f'There is no topic called "{shown}"; run "backcare learn" to list them all.')
 
 
-def open_topic(store: "Store", query: str, today: date) -> tuple[dict, bool]:
-    """Find a topic and mark it read today (the first-read date is kept).
-
-    Returns the topic in full (with `read` and `first_read`) and whether this was its first reading.
-    """
+def open_topic(store: "Store", query: str, today: date) -> OpenedTopic:
+    """Find a topic and mark it read today (the first-read date is kept); whether this was its first reading."""
     return _open(store, resolve(query), today)
 
 
-def open_next(store: "Store", today: date) -> tuple[dict, bool] | None:
+def open_next(store: "Store", today: date) -> OpenedTopic | None:
     """Open the next unread topic in course order, as open_topic; None when every topic has been read."""
     topic = edu.next_unread(topics(), store.topics_read())
     return None if topic is None else _open(store, topic, today)
 
 
-def _open(store: "Store", topic: edu.Topic, today: date) -> tuple[dict, bool]:
+def _open(store: "Store", topic: edu.Topic, today: date) -> OpenedTopic:
     first_time = topic.id not in store.topics_read()
     store.mark_read(topic.id, today)
-    return full(edu.with_pain_limit(topic, pain_limit(store)), store.topics_read()), first_time
+    return OpenedTopic(edu.with_pain_limit(topic, pain_limit(store)), store.topics_read().get(topic.id), first_time)
 
 
 def pain_limit(store: "Store") -> int:
@@ -100,7 +142,7 @@ def pain_limit(store: "Store") -> int:
     return current_pain_limit(store)
 
 
-def search(store: "Store", query: str) -> list[dict]:
+def search(store: "Store", query: str) -> list[SearchHit]:
     """Topics ranked by relevance to the words (best first), each with its score and read mark.
 
     NoMatch (exit 1) when nothing matches.
@@ -110,7 +152,7 @@ def search(store: "Store", query: str) -> list[dict]:
         shown = _shown(query)
         raise NoMatch(f'No topic mentions "{shown}"; try other words, or run "backcare learn" to list them all.')
     read = store.topics_read()
-    return [{**summary(t, read), "score": s} for t, s in hits]
+    return [SearchHit(summary(t, read), s) for t, s in hits]
 
 
 def topic_for_today(
@@ -120,8 +162,8 @@ def topic_for_today(
     first: tuple[str, ...] = (),
     flare: bool = False,
     red_flag: bool = False,
-) -> dict | None:
-    """The dashboard's topic of the day: {id, title, summary, minutes, read}, or None when all are read.
+) -> TopicSummary | None:
+    """The dashboard's topic of the day, or None when all are read.
 
     red_flag -> red-flags; flare -> flare-up-plan; else `first` ids (a routine's topics) then the
     course order, at most one new topic a day. `read` is True when it was already opened (e.g. today).
@@ -131,7 +173,7 @@ def topic_for_today(
     return None if topic is None else summary(topic, read)
 
 
-def related_topic(exercise_id: str) -> dict | None:
-    """{id, title} of the first topic in course order that lists the exercise; None when none does."""
+def related_topic(exercise_id: str) -> RelatedTopic | None:
+    """The first topic in course order that lists the exercise; None when none does."""
     topic = edu.related_topic(topics(), exercise_id)
-    return {"id": topic.id, "title": topic.title} if topic else None
+    return RelatedTopic(topic.id, topic.title) if topic else None

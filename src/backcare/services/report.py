@@ -2,24 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from backcare.domain import flares as fl
 from backcare.domain.progress import StageEvent
-from backcare.domain.safety import BY_ID, Screen
-from backcare.services import trends
+from backcare.domain.safety import BY_ID, Clearance, Screen, notice
+from backcare.services import safety, trends
 from backcare.store import Store
-
-DECISIONS = {
-    "start": "started",
-    "advance": "moved up",
-    "hold": "stayed",
-    "step_back": "stepped back",
-    "stop": "paused",
-    "manual": "set by hand",
-}
-
 
 MAX_FLARES = 12  # the most recent ones are listed; long periods would otherwise fill pages
 MAX_NOTES = 40
@@ -36,6 +26,16 @@ class Report:
     screen_before: Screen | None  # the latest screen before the period, when none falls inside it
     screens: list[Screen]
     notes: list[tuple[date, str]]
+    safety_now: list[str] = field(default_factory=list)  # the safety notice as of the report's day
+    clearances: list[Clearance] = field(default_factory=list)  # every clinician's clearance, oldest first
+    profile: dict[str, str] = field(default_factory=dict)  # who the data belongs to (backcare profile)
+
+    @property
+    def who(self) -> str:
+        """The profile as one line ('Name: ... · Clinician: ...'), or '' when none is set."""
+        from backcare.services.profile import who_line
+
+        return who_line(self.profile)
 
     def stage_name(self, stage_id: str) -> str:
         return self.trend.routine.stage_name(stage_id)
@@ -68,6 +68,9 @@ class Report:
             "flares": [f.as_dict() for f in self.flares],
             "screens": [screen_dict(s) for s in self.screens],
             "notes": [{"date": d.isoformat(), "note": n} for d, n in self.notes],
+            "safety_now": list(self.safety_now),
+            "clearances": [clearance_dict(c) for c in self.clearances],
+            "profile": dict(self.profile),
         }
 
 
@@ -77,6 +80,10 @@ def screen_dict(s: Screen) -> dict:
         "result": "red flag" if s.any_yes else "all clear",
         "flagged": [{"id": q, "text": BY_ID[q].text if q in BY_ID else q} for q in s.flagged],
     }
+
+
+def clearance_dict(c: Clearance) -> dict:
+    return {"date": c.day.isoformat(), "by": c.by, "note": c.note, "covers": list(c.covers)}
 
 
 def build(store: Store, today: date, days: int | None = trends.DEFAULT_DAYS) -> Report:
@@ -97,4 +104,7 @@ def build(store: Store, today: date, days: int | None = trends.DEFAULT_DAYS) -> 
         screen_before=earlier[-1] if earlier and not screens else None,
         screens=screens,
         notes=[(c.day, c.note) for c in t.checkins if c.note],
+        safety_now=notice(safety.current(store, today)),
+        clearances=store.clearances(),
+        profile=store.profile(),
     )

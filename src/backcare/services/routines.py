@@ -159,9 +159,11 @@ def import_routine(
         raise BackcareError(f"{problems[0]}{more}" if problems else f"{path} is not a valid routine.")
     key = check_name(name or routine.name)
     text = path.read_bytes().decode("utf-8-sig")
+    images = _read_images(path, routine)
     day = today or date.today()
     stage, event, moved = _stage_after_import(store, key, text, routine, day, pick)
     version, previous = store.save_routine_version(key, text, str(path.resolve()), event)
+    store.save_routine_images(key, images)
     store.set_setting(ACTIVE_KEY, key)
     return Imported(key, routine, version, previous, stage, moved)
 
@@ -257,6 +259,19 @@ def versions(store: Store, name: str) -> list[dict]:
     ]
 
 
+def _read_images(path: Path, routine: Routine) -> list[tuple[str, str, str, bytes]]:
+    """The routine's pictures, read now (already checked): kept in the database, since the folder may go."""
+    from backcare.content.images import read_image
+
+    out = []
+    for exercise, relative in routine.images:
+        found = read_image(path.parent, relative)
+        if isinstance(found, str):
+            raise BackcareError(f"{path}: {found}; nothing was imported.")
+        out.append((exercise, relative, *found))
+    return out
+
+
 def check_name(name: str, hint: str = "; choose another with --name") -> str:
     """The name a stored routine may have: 1-80 characters, not the built-in routine's."""
     key = name.strip()
@@ -332,6 +347,7 @@ def progress(store: Store, today: date, *, record: bool = True) -> Progress:
     """
     # Imported here: `trend` and `report` need the active routine but not the engine.
     from backcare.domain import progression
+    from backcare.services import safety
 
     active = active_routine(store)
     routine = active.routine
@@ -343,7 +359,7 @@ def progress(store: Store, today: date, *, record: bool = True) -> Progress:
     checkins = store.checkins(since=today - timedelta(days=CHECKIN_DAYS_CONSIDERED), until=today)
     # Stage criteria look at no more than the last 100 sessions; a long stage need not load years of them.
     sessions = store.sessions(routine=active.name, last=SESSIONS_CONSIDERED)
-    decision = progression.decide(routine, history, checkins, sessions, store.latest_screen(), today)
+    decision = progression.decide(routine, history, checkins, sessions, safety.gate(store, today), today)
     if record and history:
         history = _keep_day_decision(store, active.name, history, decision, today) or history
     exercises = (

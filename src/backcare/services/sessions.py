@@ -8,7 +8,9 @@ from datetime import date
 from backcare.domain.dates import human
 from backcare.domain.progress import DONE, SKIPPED, ExerciseRecord, Session
 from backcare.domain.routine import DEFAULT_SETTINGS, Routine, Settings
+from backcare.domain.safety import contact_physio
 from backcare.errors import BackcareError, InvalidInput
+from backcare.messages import PAIN_DURING_CONTACT
 from backcare.services import routines
 from backcare.store import Store
 
@@ -156,7 +158,10 @@ def save(store: Store, session: Session, settings: Settings = DEFAULT_SETTINGS) 
         text += f" That is above {limit}/10: next time ease off (fewer reps or an easier version)."
     elif session.done:
         text += " Tomorrow's check-in will ask whether any soreness settled overnight."
-    return Logged(session, text)
+    advice = []
+    if contact_physio(session.pain_during, limit):
+        advice.append(PAIN_DURING_CONTACT.format(pain=session.pain_during))
+    return Logged(session, text, advice)
 
 
 # -- the list of sessions ---------------------------------------------------------------------------

@@ -162,7 +162,7 @@ def record_screen(store: Store, day: date, kind: str) -> str:
         store.record_screen(Screen(day, answers))
     else:
         seen = True if kind != "emergency" and service.open_emergency(store) is not None else None
-        service.record(store, Screen(day, answers, seen))  # type: ignore[call-arg]
+        service.record(store, Screen(day, answers, seen))
     if not flagged:
         return "Safety screen: every answer 'no'."
     return f"Safety screen: 'yes' to {'; '.join(BY_ID[q].text for q in flagged)}"
@@ -185,7 +185,7 @@ def record_clearance(store: Store, day: date, by: str, line: int) -> str:
 def _safety_service():
     """The service behind `backcare safety` when this backcare has one (older ones wrote screens directly)."""
     try:
-        from backcare.services import safety
+        from backcare.services import safety  # type: ignore[attr-defined, unused-ignore]
     except ImportError:
         return None
     return safety

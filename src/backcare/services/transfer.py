@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
@@ -97,7 +98,14 @@ def report(result: MergeResult) -> list[str]:
     lines = []
     verb = "replaced by the file's version" if result.replaced else "kept yours"
     for conflict in result.conflicts[:MAX_CONFLICT_LINES]:
-        what = {"checkin": "check-in", "session": "session", "routine": "routine file", "setting": "setting"}
+        what = {
+            "checkin": "check-in",
+            "session": "session",
+            "routine": "routine file",
+            "profile": "profile",
+            "routine picture": "routine picture",
+            "setting": "setting",
+        }
         lines.append(
             f"Conflict: {what[conflict.kind]} {conflict.key} differs in {', '.join(conflict.fields)} ({verb})."
         )
@@ -133,27 +141,56 @@ def backup_name(now: datetime) -> str:
     return f"backcare-backup-{now:%Y%m%d-%H%M%S}.db"
 
 
-def backup(store: Store, dest: Path | None, *, cwd: Path, now: datetime) -> tuple[Path, dict[str, Any]]:
-    """A consistent copy through SQLite's backup API; never overwrites an existing file."""
+def backup(
+    store: Store, dest: Path | None, *, cwd: Path, now: datetime, force: bool = False
+) -> tuple[Path | None, dict[str, Any]]:
+    """A consistent copy through SQLite's backup API; never overwrites (without `force`) or follows an existing
+    file. `-`, a pipe or a device gets the copy as a stream (the path returned is then None)."""
+    from backcare.outfiles import FILE, plan
+
+    replace = False
     if dest is None or dest.is_dir():
         folder = dest if dest is not None else cwd
         path = folder / backup_name(now)
         n = 2
-        while path.exists():  # two backups in the same second
+        while os.path.lexists(path):  # two backups in the same second (or a link planted at the name)
             path = folder / f"{backup_name(now)[:-3]}-{n}.db"
             n += 1
     else:
-        path = dest
-        if path.exists() or path.is_symlink():
-            raise BackcareError(f"{path} already exists; backcare does not overwrite files. Choose another name.")
-        if not path.parent.is_dir():
-            raise BackcareError(f"The folder {path.parent} does not exist, so no backup was written.")
-    try:
-        store.backup_to(path)
-    except BaseException:
-        path.unlink(missing_ok=True)
-        raise
+        target = plan(dest, force=force, protect=store.path, what="backup file")
+        if target.kind != FILE or target.path is None:
+            return None, _backup_to_stream(store, target)
+        path, replace = target.path, target.replace
+    store.backup_to(path, replace=replace)
+    return path, _verified(path)
+
+
+def _verified(path: Path) -> dict[str, Any]:
     info = store_transfer.verify_backup(path)
     if not info["ok"]:
         raise BackcareError(f"The backup at {path} failed its integrity check; do not rely on it.")
-    return path, info
+    return info
+
+
+def _backup_to_stream(store: Store, target: Any) -> dict[str, Any]:
+    """Make and check the copy in a private folder beside the database, stream it, then remove it."""
+    import shutil
+    import tempfile
+
+    from backcare.outfiles import write_output
+
+    folder = Path(tempfile.mkdtemp(prefix=".backcare-stream-", dir=store.path.parent))  # 0700
+    try:
+        copy = folder / "backup.db"
+        store.backup_to(copy)
+        info = _verified(copy)
+
+        def blocks():
+            with open(copy, "rb") as fh:
+                while block := fh.read(1 << 16):
+                    yield block
+
+        write_output(target, blocks())
+        return info
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)

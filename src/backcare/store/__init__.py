@@ -7,7 +7,7 @@ import json
 import os
 import sqlite3
 import stat
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -21,7 +21,7 @@ from backcare.store import migrations
 if TYPE_CHECKING:
     from backcare.domain.edits import Edit
     from backcare.domain.progress import Session, StageEvent
-    from backcare.domain.safety import Screen
+    from backcare.domain.safety import Clearance, Screen
 
 BUSY_TIMEOUT_S = 30.0
 T = TypeVar("T")
@@ -237,24 +237,30 @@ class Store:
         self._remember_checked()
 
     @guarded
-    def backup_to(self, dest: Path) -> None:
+    def backup_to(self, dest: Path, *, replace: bool = False) -> None:
         """A consistent copy through SQLite's backup API (safe while others write).
 
-        The copy is written without a journal of its own (it is not in use until it is complete); when the copy
-        fails, the partial file is removed, so nothing half-written is left to look like a backup.
+        The copy is written beside `dest` as a new 0600 file, without a journal of its own (it is not in use until
+        it is complete), and moved into place whole (over an existing file only with `replace`); when the copy
+        fails, nothing is left behind to look like a backup.
         """
-        _create_private_file(dest, exclusive=False)
+        from backcare.outfiles import atomic_path, full_disk_message
+
         try:
-            target = sqlite3.connect(dest, isolation_level=None)
-            try:
-                target.execute("PRAGMA journal_mode = OFF")
-                self.conn.backup(target)
-            finally:
-                target.close()
-            os.chmod(dest, 0o600)
-        except BaseException:
-            _unlink_quietly(dest)
-            _unlink_quietly(Path(f"{dest}-journal"))
+            with atomic_path(dest, replace=replace) as tmp:
+                target = sqlite3.connect(tmp, isolation_level=None)
+                try:
+                    target.execute("PRAGMA journal_mode = OFF")
+                    self.conn.backup(target)
+                finally:
+                    target.close()
+        except FileExistsError:
+            raise StoreError(
+                f"{dest} already exists; backcare does not overwrite files. Choose another name."
+            ) from None
+        except (sqlite3.Error, OSError) as exc:
+            if "full" in str(exc).lower() or getattr(exc, "errno", None) in (28, 122):  # ENOSPC, EDQUOT
+                raise StoreError(full_disk_message(dest)) from exc
             raise
 
     # -- check-ins ---------------------------------------------------------------------------
@@ -315,14 +321,14 @@ class Store:
     @guarded
     def count_checkins(self, since: date | None = None) -> int:
         lo = since.isoformat() if since else "0000-01-01"
-        return self.conn.execute("SELECT count(*) FROM checkins WHERE date >= ?", (lo,)).fetchone()[0]
+        return int(self.conn.execute("SELECT count(*) FROM checkins WHERE date >= ?", (lo,)).fetchone()[0])
 
     @guarded
     def edits(self, day: date | None = None) -> list[Edit]:
         from backcare.domain.edits import Edit
 
         sql = "SELECT date, action, before, after, at FROM checkin_edits"
-        params: tuple = ()
+        params: tuple[Any, ...] = ()
         if day is not None:
             sql += " WHERE date = ?"
             params = (day.isoformat(),)
@@ -335,25 +341,47 @@ class Store:
     # -- safety ------------------------------------------------------------------------------
     @guarded
     def record_screen(self, screen: Screen) -> None:
+        seen = None if screen.seen_doctor is None else int(screen.seen_doctor)
         with self.write() as db:
             db.execute(
-                "INSERT INTO safety_screens (date, answers, any_yes, at) VALUES (?, ?, ?, ?)",
-                (screen.day.isoformat(), json.dumps(screen.answers), int(screen.any_yes), now_utc()),
+                "INSERT INTO safety_screens (date, answers, any_yes, seen_doctor, at) VALUES (?, ?, ?, ?, ?)",
+                (screen.day.isoformat(), json.dumps(screen.answers), int(screen.any_yes), seen, now_utc()),
             )
 
     @guarded
     def screens(self) -> list[Screen]:
-        from backcare.domain.safety import Screen
-
-        rows = self.conn.execute("SELECT date, answers FROM safety_screens ORDER BY id")
-        return [Screen(date.fromisoformat(d), json.loads(a)) for d, a in rows]
+        """Every safety screen, in the order they were answered."""
+        rows = self.conn.execute("SELECT date, answers, seen_doctor FROM safety_screens ORDER BY id")
+        return [_screen(row) for row in rows]
 
     @guarded
     def latest_screen(self) -> Screen | None:
-        from backcare.domain.safety import Screen
+        row = self.conn.execute(
+            "SELECT date, answers, seen_doctor FROM safety_screens ORDER BY id DESC LIMIT 1"
+        ).fetchone()
+        return _screen(row) if row else None
 
-        row = self.conn.execute("SELECT date, answers FROM safety_screens ORDER BY id DESC LIMIT 1").fetchone()
-        return Screen(date.fromisoformat(row[0]), json.loads(row[1])) if row else None
+    @guarded
+    def record_clearance(self, clearance: Clearance) -> None:
+        with self.write() as db:
+            db.execute(
+                "INSERT INTO clearances (date, by, note, covers, at) VALUES (?, ?, ?, ?, ?)",
+                (
+                    clearance.day.isoformat(),
+                    clearance.by,
+                    clearance.note,
+                    json.dumps(list(clearance.covers)),
+                    now_utc(),
+                ),
+            )
+
+    @guarded
+    def clearances(self) -> list[Clearance]:
+        """Every clinician's clearance, in the order recorded."""
+        from backcare.domain.safety import Clearance
+
+        rows = self.conn.execute("SELECT date, by, note, covers FROM clearances ORDER BY id")
+        return [Clearance(date.fromisoformat(d), by, note, _ids(covers)) for d, by, note, covers in rows]
 
     # -- settings ----------------------------------------------------------------------------
     @guarded
@@ -422,7 +450,7 @@ class Store:
         return number, previous
 
     @guarded
-    def routine_versions(self, name: str) -> list[dict]:
+    def routine_versions(self, name: str) -> list[dict[str, Any]]:
         """Every kept version of routine `name`, oldest first: version, source, origin, imported_at, current."""
         rows = self.conn.execute(
             "SELECT version, source, origin, imported_at FROM routine_versions WHERE routine = ? ORDER BY version",
@@ -445,7 +473,7 @@ class Store:
         return row[0] if row else None
 
     @guarded
-    def routines(self) -> list[dict]:
+    def routines(self) -> list[dict[str, Any]]:
         rows = self.conn.execute("SELECT name, origin, imported_at FROM routines ORDER BY name")
         return [{"name": n, "origin": o, "imported_at": at} for n, o, at in rows]
 
@@ -473,7 +501,7 @@ class Store:
         """Sessions in the order they were done (day, then start), optionally of one routine, within
         [since, until], only the `last` N."""
         sql = f"SELECT {_SESSION_COLS} FROM sessions WHERE date >= ? AND date <= ?"
-        params: list = [since.isoformat() if since else "0000-01-01", until.isoformat() if until else "9999-12-31"]
+        params: list[Any] = [since.isoformat() if since else "0000-01-01", until.isoformat() if until else "9999-12-31"]
         if routine is not None:
             sql += " AND routine = ?"
             params.append(routine)
@@ -508,7 +536,7 @@ class Store:
         return previous
 
     @guarded
-    def session_edits(self) -> list[dict]:
+    def session_edits(self) -> list[dict[str, Any]]:
         """Deleted sessions (oldest first): the session's number, day, action, the record as it was, when."""
         rows = self.conn.execute("SELECT session_id, date, action, before, at FROM session_edits ORDER BY id")
         return [
@@ -552,7 +580,7 @@ class Store:
         from backcare.domain.progress import StageEvent
 
         sql = "SELECT routine, date, stage, decision, reasons, manual FROM stage_history"
-        params: tuple = ()
+        params: tuple[Any, ...] = ()
         if routine is not None:
             sql += " WHERE routine = ?"
             params = (routine,)
@@ -561,10 +589,58 @@ class Store:
             StageEvent(r, date.fromisoformat(d), s, dec, tuple(json.loads(rs)), bool(m)) for r, d, s, dec, rs, m in rows
         ]
 
+    # -- profile -----------------------------------------------------------------------------
+    @guarded
+    def profile(self) -> dict[str, str]:
+        """The profile fields that are set (name, clinic_id, clinician), in that order."""
+        from backcare.domain.profile import FIELDS
+
+        rows = dict(self.conn.execute("SELECT field, value FROM profile"))
+        return {f: rows[f] for f in FIELDS if f in rows}
+
+    @guarded
+    def set_profile(self, changes: dict[str, str | None]) -> None:
+        """Set profile fields in one transaction; None or '' clears a field."""
+        with self.write() as db:
+            for name, value in changes.items():
+                if value:
+                    db.execute(
+                        "INSERT INTO profile (field, value, updated_at) VALUES (?, ?, ?)"
+                        " ON CONFLICT (field) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
+                        (name, value, now_utc()),
+                    )
+                else:
+                    db.execute("DELETE FROM profile WHERE field = ?", (name,))
+
+    @guarded
+    def save_routine_images(self, routine: str, images: list[tuple[str, str, str, bytes]]) -> None:
+        """Keep the pictures of an imported routine: (exercise, path, media type, bytes); replaces earlier ones."""
+        with self.write() as db:
+            db.execute("DELETE FROM routine_images WHERE routine = ?", (routine,))
+            db.executemany(
+                "INSERT INTO routine_images (routine, exercise, path, mime, data) VALUES (?, ?, ?, ?, ?)",
+                [(routine, *image) for image in images],
+            )
+
+    @guarded
+    def routine_images(self, routine: str) -> dict[str, tuple[str, bytes]]:
+        """exercise id -> (media type, bytes) of the pictures kept with a routine."""
+        rows = self.conn.execute("SELECT exercise, mime, data FROM routine_images WHERE routine = ?", (routine,))
+        return {exercise: (mime, bytes(data)) for exercise, mime, data in rows}
+
     # -- health ------------------------------------------------------------------------------
     @guarded
     def counts(self) -> dict[str, int]:
-        tables = ("checkins", "checkin_edits", "safety_screens", "sessions", "stage_history", "routines", "topics_read")
+        tables = (
+            "checkins",
+            "checkin_edits",
+            "safety_screens",
+            "clearances",
+            "sessions",
+            "stage_history",
+            "routines",
+            "topics_read",
+        )
         return {t: self.conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in tables}
 
     @guarded
@@ -575,7 +651,7 @@ class Store:
 
     @guarded
     def schema_version(self) -> int:
-        return self.conn.execute("PRAGMA user_version").fetchone()[0]
+        return int(self.conn.execute("PRAGMA user_version").fetchone()[0])
 
 
 _CHECKIN_COLS = "date, pain, stiffness, sleep, stress, note, tags, settled"
@@ -584,7 +660,7 @@ _SESSION_COLS = f"id, {_SESSION_FIELDS}"
 INSERT_SESSION = f"INSERT INTO sessions ({_SESSION_FIELDS}, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 
 
-def session_values(s: Session) -> tuple:
+def session_values(s: Session) -> tuple[Any, ...]:
     """The stored columns of a session record, after its number (the one place its shape is written)."""
     return (
         s.day.isoformat(),
@@ -599,7 +675,7 @@ def session_values(s: Session) -> tuple:
     )
 
 
-def session_from_row(row: tuple) -> Session:
+def session_from_row(row: tuple[Any, ...]) -> Session:
     """A session record from its stored columns (`_SESSION_COLS`)."""
     from backcare.domain.progress import ExerciseRecord, Session
 
@@ -615,7 +691,7 @@ def _ids(text: str) -> tuple[str, ...]:
     return () if text == "[]" else tuple(json.loads(text))
 
 
-def _checkin(row: tuple) -> CheckIn:
+def _checkin(row: Sequence[Any]) -> CheckIn:
     d, pain, stiffness, sleep, stress, note, tags, settled = row
     return CheckIn(
         date.fromisoformat(d),
@@ -629,7 +705,14 @@ def _checkin(row: tuple) -> CheckIn:
     )
 
 
-def _checkin_values(c: CheckIn) -> tuple:
+def _screen(row: tuple[str, str, int | None]) -> Screen:
+    from backcare.domain.safety import Screen
+
+    d, answers, seen = row
+    return Screen(date.fromisoformat(d), json.loads(answers), None if seen is None else bool(seen))
+
+
+def _checkin_values(c: CheckIn) -> tuple[Any, ...]:
     settled = None if c.settled is None else int(c.settled)
     return (c.day.isoformat(), c.pain, c.stiffness, c.sleep, c.stress, c.note, json.dumps(list(c.tags)), settled)
 
@@ -663,30 +746,34 @@ def _insert_version(db: sqlite3.Connection, name: str, number: int, source: str,
     )
 
 
-def _add_edit(db: sqlite3.Connection, day: date, action: str, before: dict, after: dict | None, at: str) -> None:
+def _add_edit(
+    db: sqlite3.Connection, day: date, action: str, before: dict[str, Any], after: dict[str, Any] | None, at: str
+) -> None:
     db.execute(
         "INSERT INTO checkin_edits (date, action, before, after, at) VALUES (?, ?, ?, ?, ?)",
         (day.isoformat(), action, json.dumps(before), json.dumps(after) if after is not None else None, at),
     )
 
 
-def _create_private_file(path: Path, *, exclusive: bool = True) -> bool:
+def _create_private_file(path: Path) -> bool:
     """Create `path` as 0600 before SQLite touches it (its journal files then inherit 0600).
 
-    Returns True when the file was created here, False when it already existed (its mode is tightened).
+    Returns True when the file was created here, False when it already existed (its mode is tightened only
+    if it is backcare's own database file).
     """
-    flags = os.O_CREAT | os.O_WRONLY | (os.O_EXCL if exclusive else os.O_TRUNC)
+    from backcare.outfiles import create_private, tighten_if_ours
+
     try:
-        fd = os.open(path, flags, 0o600)
+        os.close(create_private(path))  # O_EXCL | O_NOFOLLOW: never through a link
     except FileExistsError:
-        if path.stat().st_mode & 0o077 and os.access(path, os.W_OK):
-            os.chmod(path, 0o600)
+        tighten_if_ours(path, 0o600, accept=is_backcare_header)  # never another program's file, a link or a device
         return path.stat().st_size == 0
-    try:
-        os.fchmod(fd, 0o600)
-    finally:
-        os.close(fd)
     return True
+
+
+def is_backcare_header(head: bytes) -> bool:
+    """The first 100 bytes are those of an SQLite database with backcare's application id."""
+    return head[:16] == b"SQLite format 3\x00" and int.from_bytes(head[68:72], "big") == migrations.APPLICATION_ID
 
 
 def damaged(path: Path, why: str) -> str:
@@ -762,7 +849,7 @@ def _verify_copy(copy: Path, expected: dict[str, int]) -> str | None:
     try:
         rows = [r[0] for r in conn.execute("PRAGMA quick_check")]
         if rows != ["ok"]:
-            return rows[0]
+            return str(rows[0])
         for table, n in expected.items():
             found = conn.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]
             if found != n:

@@ -129,7 +129,7 @@ def m004_topics_read(db: sqlite3.Connection) -> None:
 
 
 @migration
-def m007_session_records(db: sqlite3.Connection) -> None:
+def m005_session_records(db: sqlite3.Connection) -> None:
     """Sessions become records: several a day, each with its start time and, per exercise, its status, the sets
     done and the dose prescribed. Every earlier one-a-day row becomes one record (its done and skipped lists
     become the exercise list; sets unknown). Deleted sessions are kept in session_edits."""
@@ -202,6 +202,52 @@ def m006_routine_versions(db: sqlite3.Connection) -> None:
     )
 
 
+@migration
+def m007_clearances(db: sqlite3.Connection) -> None:
+    # A clinician's clearance of the history answers of the safety screen (a past cancer, a fall).
+    db.execute(
+        """
+        CREATE TABLE clearances (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            date TEXT NOT NULL,
+            by TEXT NOT NULL,
+            note TEXT,
+            covers TEXT NOT NULL DEFAULT '[]',
+            at TEXT NOT NULL
+        )
+        """
+    )
+    # Whether a doctor had seen the person, asked when a screen follows an emergency answer.
+    db.execute("ALTER TABLE safety_screens ADD COLUMN seen_doctor INTEGER CHECK (seen_doctor IN (0, 1))")
+
+
+@migration
+def m008_profile_and_routine_images(db: sqlite3.Connection) -> None:
+    """Who the data belongs to, for hand-outs and reports: a few optional text fields, kept only here. And the
+    pictures an imported routine gives its exercises, kept with it (the routine's folder may be gone later)."""
+    db.execute(
+        """
+        CREATE TABLE profile (
+            field TEXT PRIMARY KEY CHECK (field IN ('name', 'clinic_id', 'clinician')),
+            value TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE routine_images (
+            routine TEXT NOT NULL,
+            exercise TEXT NOT NULL,
+            path TEXT NOT NULL,
+            mime TEXT NOT NULL CHECK (mime IN ('image/png', 'image/jpeg', 'image/svg+xml')),
+            data BLOB NOT NULL,
+            PRIMARY KEY (routine, exercise)
+        )
+        """
+    )
+
+
 LATEST = len(MIGRATIONS)
 
 
@@ -222,4 +268,4 @@ def apply(db: sqlite3.Connection, *, upto: int = LATEST) -> int:
             if db.in_transaction:
                 db.execute("ROLLBACK")
             raise
-    return db.execute("PRAGMA user_version").fetchone()[0]
+    return int(db.execute("PRAGMA user_version").fetchone()[0])

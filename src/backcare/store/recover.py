@@ -12,6 +12,7 @@ import os
 import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from backcare.errors import BackcareError
 from backcare.store import _is_corruption, _sync_dir, _unlink_quietly, migrations
@@ -160,11 +161,11 @@ def _common_columns(src: sqlite3.Connection, out: sqlite3.Connection, table: str
     return [c for c in wanted if c in have]
 
 
-def readable_rows(src: sqlite3.Connection, table: str, cols: list[str]) -> tuple[list[tuple], bool]:
+def readable_rows(src: sqlite3.Connection, table: str, cols: list[str]) -> tuple[list[tuple[Any, ...]], bool]:
     """(rowid, *cols) of every row that can be read, in rowid order, and whether some could not be."""
     quoted = ", ".join(f'"{c}"' for c in cols)
     select = f'SELECT rowid, {quoted} FROM "{table}"'
-    got: dict[int, tuple] = {}
+    got: dict[int, tuple[Any, ...]] = {}
     trouble = False
     pos: int | None = None  # scan from here on (None: from the start)
     while True:
@@ -231,7 +232,7 @@ def _next_readable(src: sqlite3.Connection, table: str, after: int | None) -> in
     return None
 
 
-def _fetch_one(src: sqlite3.Connection, sql: str, rowid: int) -> tuple[bool, tuple | None]:
+def _fetch_one(src: sqlite3.Connection, sql: str, rowid: int) -> tuple[bool, tuple[Any, ...] | None]:
     """(whether the pages could be read, the first row or None)."""
     try:
         return True, src.execute(sql, (rowid,)).fetchone()

@@ -9,6 +9,7 @@ missing, skips what is already there, and reports what differs (keeping the stor
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import sqlite3
@@ -42,10 +43,13 @@ KINDS = (
     ("checkins", "check-in", "check-ins"),
     ("sessions", "session", "sessions"),
     ("safety_screens", "safety screen", "safety screens"),
+    ("clearances", "clinician's clearance", "clinician's clearances"),
     ("stage_history", "stage change", "stage changes"),
     ("checkin_edits", "earlier check-in version", "earlier check-in versions"),
     ("routines", "routine file", "routine files"),
     ("topics_read", "topic read", "topics read"),
+    ("routine_images", "routine picture", "routine pictures"),
+    ("profile", "profile field", "profile fields"),
     ("settings", "setting", "settings"),
 )
 
@@ -54,7 +58,7 @@ KINDS = (
 class Conflict:
     """Something present on both sides with different values."""
 
-    kind: str  # checkin | session | routine | setting
+    kind: str  # checkin | session | routine | profile | setting
     key: str  # the date, "date routine", routine name or setting key
     fields: tuple[str, ...]
 
@@ -99,12 +103,12 @@ _CHECKIN_NAMES = tuple(_CHECKIN_COLS.split(", "))
 _SESSION_NAMES = tuple(_SESSION_COLS.split(", "))
 
 
-def _session_public(session: Session, at: str) -> dict:
+def _session_public(session: Session, at: str) -> dict[str, Any]:
     """A session record as the export holds it (the one place its shape is set: Session.as_dict)."""
     return {**session.as_dict(), "at": at}
 
 
-def _session_of(row: sqlite3.Row) -> dict:
+def _session_of(row: sqlite3.Row) -> dict[str, Any]:
     return _session_public(session_from_row(tuple(row[k] for k in _SESSION_NAMES)), row["at"])
 
 
@@ -174,8 +178,26 @@ def _sections(store: Store) -> Iterator[tuple[str, Any]]:
     yield (
         "safety_screens",
         (
-            {"date": row["date"], "answers": json.loads(row["answers"]), "at": row["at"]}
-            for row in _rows(db, "SELECT date, answers, at FROM safety_screens ORDER BY id")
+            {
+                "date": row["date"],
+                "answers": json.loads(row["answers"]),
+                **({} if row["seen_doctor"] is None else {"seen_doctor": bool(row["seen_doctor"])}),
+                "at": row["at"],
+            }
+            for row in _rows(db, "SELECT date, answers, seen_doctor, at FROM safety_screens ORDER BY id")
+        ),
+    )
+    yield (
+        "clearances",
+        (
+            {
+                "date": row["date"],
+                "by": row["by"],
+                "note": row["note"],
+                "covers": json.loads(row["covers"]),
+                "at": row["at"],
+            }
+            for row in _rows(db, "SELECT date, by, note, covers, at FROM clearances ORDER BY id")
         ),
     )
     yield (
@@ -190,6 +212,28 @@ def _sections(store: Store) -> Iterator[tuple[str, Any]]:
         (
             {"name": row["name"], "origin": row["origin"], "imported_at": row["imported_at"], "source": row["source"]}
             for row in _rows(db, "SELECT name, origin, imported_at, source FROM routines ORDER BY name")
+        ),
+    )
+    yield (
+        "routine_images",
+        (
+            {
+                "routine": row["routine"],
+                "exercise": row["exercise"],
+                "path": row["path"],
+                "mime": row["mime"],
+                "data": base64.b64encode(row["data"]).decode("ascii"),
+            }
+            for row in _rows(
+                db, "SELECT routine, exercise, path, mime, data FROM routine_images ORDER BY routine, exercise"
+            )
+        ),
+    )
+    yield (
+        "profile",
+        (
+            {"field": row["field"], "value": row["value"], "updated_at": row["updated_at"]}
+            for row in _rows(db, "SELECT field, value, updated_at FROM profile ORDER BY field")
         ),
     )
     yield "settings", {row["key"]: row["value"] for row in _rows(db, "SELECT key, value FROM settings ORDER BY key")}
@@ -227,10 +271,16 @@ def merge(store: Store, records: Iterable[tuple[str, Any]], *, replace: bool = F
                 _merge_stage(db, seen, record, result)
             elif section == "safety_screens":
                 _merge_screen(db, seen, record, result)
+            elif section == "clearances":
+                _merge_clearance(db, seen, record, result)
             elif section == "topics_read":
                 _merge_topic(db, record, result)
             elif section == "routines":
                 _merge_routine(db, record, result, replace)
+            elif section == "routine_images":
+                _merge_routine_image(db, record, result, replace)
+            elif section == "profile":
+                _merge_profile(db, record, result, replace, stamp)
             elif section == "settings":
                 _merge_settings(db, record, result, replace)
         seen.drop()
@@ -281,7 +331,7 @@ class _Seen:
         self.db.execute("DELETE FROM temp.import_counts")
 
 
-def _checkin_row(c: dict) -> tuple:
+def _checkin_row(c: dict[str, Any]) -> tuple[Any, ...]:
     settled = None if c.get("settled") is None else int(c["settled"])
     return (
         c["pain"],
@@ -294,7 +344,7 @@ def _checkin_row(c: dict) -> tuple:
     )
 
 
-def _checkin_public(c: dict) -> dict:
+def _checkin_public(c: dict[str, Any]) -> dict[str, Any]:
     """The same shape as CheckIn.as_dict(), used for edit history entries."""
     return {
         "date": c["date"],
@@ -308,7 +358,7 @@ def _checkin_public(c: dict) -> dict:
     }
 
 
-def _merge_checkin(db: sqlite3.Connection, c: dict, result: MergeResult, replace: bool, stamp: str) -> None:
+def _merge_checkin(db: sqlite3.Connection, c: dict[str, Any], result: MergeResult, replace: bool, stamp: str) -> None:
     day = c["date"]
     incoming = _checkin_public(c)
     row = db.execute(f"SELECT {_CHECKIN_COLS} FROM checkins WHERE date = ?", (day,)).fetchone()
@@ -343,7 +393,7 @@ def _edit_key(d: str, action: str, before: Any, after: Any, at: str) -> bytes:
     return _digest(d, action, before, after, at)
 
 
-def _merge_edit(db: sqlite3.Connection, seen: _Seen, e: dict, result: MergeResult) -> None:
+def _merge_edit(db: sqlite3.Connection, seen: _Seen, e: dict[str, Any], result: MergeResult) -> None:
     after = e.get("after")
     key = _edit_key(e["date"], e["action"], e["before"], after, e["at"])
     fresh = seen.add(
@@ -364,7 +414,7 @@ def _merge_edit(db: sqlite3.Connection, seen: _Seen, e: dict, result: MergeResul
     result.added["checkin_edits"] += 1
 
 
-def _merge_session(db: sqlite3.Connection, seen: _Seen, record: dict, result: MergeResult) -> None:
+def _merge_session(db: sqlite3.Connection, seen: _Seen, record: dict[str, Any], result: MergeResult) -> None:
     """Sessions are records, never overwritten: a record already here (the same in every field) is skipped
     as often as it is here, any other is added. An older export's one-a-day rows read as one record each."""
     from backcare.domain.progress import Session
@@ -378,7 +428,7 @@ def _merge_session(db: sqlite3.Connection, seen: _Seen, record: dict, result: Me
     result.added["sessions"] += 1
 
 
-def _merge_session_edit(db: sqlite3.Connection, seen: _Seen, e: dict, result: MergeResult) -> None:
+def _merge_session_edit(db: sqlite3.Connection, seen: _Seen, e: dict[str, Any], result: MergeResult) -> None:
     key = _digest(e["session"], e["date"], e["action"], e["before"], e["at"])
     fresh = seen.add(
         "session_edit",
@@ -399,7 +449,7 @@ def _stage_key(routine: str, d: str, stage: str, decision: str, reasons: Any, ma
     return _digest(routine, d, stage, decision, reasons, manual, at)
 
 
-def _merge_stage(db: sqlite3.Connection, seen: _Seen, s: dict, result: MergeResult) -> None:
+def _merge_stage(db: sqlite3.Connection, seen: _Seen, s: dict[str, Any], result: MergeResult) -> None:
     reasons = list(s.get("reasons") or [])
     manual = bool(s.get("manual"))
     key = _stage_key(s["routine"], s["date"], s["stage"], s["decision"], reasons, manual, s["at"])
@@ -421,25 +471,53 @@ def _merge_stage(db: sqlite3.Connection, seen: _Seen, s: dict, result: MergeResu
     result.added["stage_history"] += 1
 
 
-def _merge_screen(db: sqlite3.Connection, seen: _Seen, s: dict, result: MergeResult) -> None:
-    key = _digest(s["date"], s["answers"], s["at"])
+def _merge_screen(db: sqlite3.Connection, seen: _Seen, s: dict[str, Any], result: MergeResult) -> None:
+    seen_doctor = s.get("seen_doctor")
+    key = _digest(s["date"], s["answers"], seen_doctor, s["at"])
     fresh = seen.add(
         "screen",
         key,
-        "SELECT date, answers, at FROM safety_screens",
-        lambda r: _digest(r["date"], json.loads(r["answers"]), r["at"]),
+        "SELECT date, answers, seen_doctor, at FROM safety_screens",
+        lambda r: _digest(
+            r["date"], json.loads(r["answers"]), None if r["seen_doctor"] is None else bool(r["seen_doctor"]), r["at"]
+        ),
     )
     if not fresh:
         result.same += 1
         return
     db.execute(
-        "INSERT INTO safety_screens (date, answers, any_yes, at) VALUES (?, ?, ?, ?)",
-        (s["date"], json.dumps(s["answers"]), int(any(s["answers"].values())), s["at"]),
+        "INSERT INTO safety_screens (date, answers, any_yes, seen_doctor, at) VALUES (?, ?, ?, ?, ?)",
+        (
+            s["date"],
+            json.dumps(s["answers"]),
+            int(any(s["answers"].values())),
+            None if seen_doctor is None else int(seen_doctor),
+            s["at"],
+        ),
     )
     result.added["safety_screens"] += 1
 
 
-def _merge_topic(db: sqlite3.Connection, t: dict, result: MergeResult) -> None:
+def _merge_clearance(db: sqlite3.Connection, seen: _Seen, c: dict[str, Any], result: MergeResult) -> None:
+    covers = list(c.get("covers") or [])
+    key = _digest(c["date"], c["by"], c.get("note"), covers, c["at"])
+    fresh = seen.add(
+        "clearance",
+        key,
+        "SELECT date, by, note, covers, at FROM clearances",
+        lambda r: _digest(r["date"], r["by"], r["note"], json.loads(r["covers"]), r["at"]),
+    )
+    if not fresh:
+        result.same += 1
+        return
+    db.execute(
+        "INSERT INTO clearances (date, by, note, covers, at) VALUES (?, ?, ?, ?, ?)",
+        (c["date"], c["by"], c.get("note"), json.dumps(covers), c["at"]),
+    )
+    result.added["clearances"] += 1
+
+
+def _merge_topic(db: sqlite3.Connection, t: dict[str, Any], result: MergeResult) -> None:
     topic, first, last = t["topic"], t["first_read"], t["last_read"]
     row = db.execute("SELECT first_read, last_read FROM topics_read WHERE topic = ?", (topic,)).fetchone()
     if row is None:
@@ -453,7 +531,7 @@ def _merge_topic(db: sqlite3.Connection, t: dict, result: MergeResult) -> None:
     result.same += 1  # the same topic, perhaps read on more days: not new, not a conflict
 
 
-def _merge_routine(db: sqlite3.Connection, r: dict, result: MergeResult, replace: bool) -> None:
+def _merge_routine(db: sqlite3.Connection, r: dict[str, Any], result: MergeResult, replace: bool) -> None:
     name = r["name"]
     cursor = db.cursor()
     cursor.row_factory = sqlite3.Row
@@ -477,6 +555,44 @@ def _merge_routine(db: sqlite3.Connection, r: dict, result: MergeResult, replace
             "UPDATE routines SET source = ?, origin = ?, imported_at = ? WHERE name = ?",
             (r["source"], r.get("origin"), r["imported_at"], name),
         )
+
+
+def _merge_routine_image(db: sqlite3.Connection, p: dict[str, Any], result: MergeResult, replace: bool) -> None:
+    data = base64.b64decode(p["data"])
+    key = (p["routine"], p["exercise"])
+    row = db.execute("SELECT path, data FROM routine_images WHERE routine = ? AND exercise = ?", key).fetchone()
+    values = (p["path"], p["mime"], data, *key)
+    if row is None:
+        db.execute("INSERT INTO routine_images (path, mime, data, routine, exercise) VALUES (?, ?, ?, ?, ?)", values)
+        result.added["routine_images"] += 1
+    elif (row[0], bytes(row[1])) == (p["path"], data):
+        result.same += 1
+    else:
+        result.conflicts.append(Conflict("routine picture", f"{key[0]}: {key[1]}", ("picture",)))
+        if replace:
+            db.execute(
+                "UPDATE routine_images SET path = ?, mime = ?, data = ? WHERE routine = ? AND exercise = ?", values
+            )
+
+
+def _merge_profile(db: sqlite3.Connection, p: dict[str, Any], result: MergeResult, replace: bool, stamp: str) -> None:
+    name, value = p["field"], p["value"]
+    row = db.execute("SELECT value FROM profile WHERE field = ?", (name,)).fetchone()
+    if row is None:
+        db.execute(
+            "INSERT INTO profile (field, value, updated_at) VALUES (?, ?, ?)",
+            (name, value, p.get("updated_at") or stamp),
+        )
+        result.added["profile"] += 1
+    elif row[0] == value:
+        result.same += 1
+    else:
+        result.conflicts.append(Conflict("profile", name, ("value",)))
+        if replace:
+            db.execute(
+                "UPDATE profile SET value = ?, updated_at = ? WHERE field = ?",
+                (value, p.get("updated_at") or stamp, name),
+            )
 
 
 def _merge_settings(db: sqlite3.Connection, settings: dict[str, str], result: MergeResult, replace: bool) -> None:

@@ -1,0 +1,51 @@
+"""The shared fixtures do what the tests rely on: a pinned day, a private content cache, stores closed."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from backcare import clock
+from backcare.store import Store
+from tests.conftest import PINNED_TODAY, StoreTracker
+
+
+def test_every_test_runs_on_the_pinned_day(cli):
+    assert clock.today() == PINNED_TODAY
+    assert cli.json("today", "--json")["date"] == PINNED_TODAY.isoformat()
+
+
+@pytest.mark.real_today
+def test_a_test_can_ask_for_the_real_calendar():
+    before = date.today()
+    seen = clock.today()
+    assert before <= seen <= date.today()  # also true across midnight
+    assert "BACKCARE_TODAY" not in os.environ
+
+
+def test_the_content_cache_is_a_temporary_folder_of_this_session(tmp_path_factory):
+    cache = Path(os.environ["BACKCARE_CACHE_DIR"])
+    assert cache.is_relative_to(tmp_path_factory.getbasetemp())
+    assert "BACKCARE_NO_CACHE" not in os.environ
+
+
+def test_stores_opened_in_a_test_are_tracked(home, _stores_closed, open_store):
+    mine = open_store(home)
+    direct = Store.open(home)
+    assert _stores_closed[-2:] == [mine, direct]
+    mine.conn.execute("SELECT 1")  # open while the test runs
+
+
+def test_the_tracker_closes_every_store_it_saw(tmp_path):
+    with pytest.MonkeyPatch.context() as mp:
+        tracker = StoreTracker(mp)
+        stores = [Store.open(tmp_path / "a"), Store.open(tmp_path / "b")]
+        assert tracker.opened == stores
+        tracker.close_all()
+    for store in stores:
+        with pytest.raises(sqlite3.ProgrammingError):
+            store.conn.execute("SELECT 1")
