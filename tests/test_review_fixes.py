@@ -8,6 +8,7 @@ from backcare.domain import progression as pg
 from backcare.domain.checkin import CheckIn
 from backcare.domain.progress import Session, StageEvent
 from backcare.domain.routine import Advance, Dose, Prescription, Routine, Settings, Stage
+from backcare.domain.safety import all_clear
 
 START = date(2026, 3, 1)
 
@@ -92,7 +93,9 @@ def test_a_checkin_flare_still_states_its_peak_and_usual_level():
         stages=(Stage("a", "A", (Prescription("cat-camel", Dose(2, 10)),), None),),
     )
     checkins = [CheckIn(START + timedelta(days=i), p, 3) for i, p in enumerate([3, 3, 3, 3, 6, 7])]
-    d = pg.decide(routine, [StageEvent("r", START, "a", "start")], checkins, [], None, START + timedelta(days=5))
+    d = pg.decide(
+        routine, [StageEvent("r", START, "a", "start")], checkins, [], all_clear(START), START + timedelta(days=5)
+    )
     text = " ".join(d.reasons)
     assert "pain up to 7/10 (2026-03-05 to 2026-03-06), 2 or more points above your usual level (about 3.0)" in text
     assert "sessions" not in text.split("Flare-up plan")[0]
@@ -127,7 +130,7 @@ def test_b_more_session_days_than_needed_never_read_5_of_3():
     )
     s = [Session(START + timedelta(days=i), "r", "a", ("cat-camel",), (), 2, 5) for i in range(5)]
     c = [CheckIn(START + timedelta(days=i), 3, 3) for i in range(6)]
-    d = pg.decide(routine, [StageEvent("r", START, "a", "start")], c, s, None, START + timedelta(days=5))
+    d = pg.decide(routine, [StageEvent("r", START, "a", "start")], c, s, all_clear(START), START + timedelta(days=5))
     text = " ".join(d.reasons)
     assert "5 session days done in this stage (3 needed)." in text and "5 of 3" not in text
 
@@ -248,6 +251,7 @@ def stored_sessions(home):
 
 def test_e_more_sets_than_prescribed_are_stored_as_the_prescription(cli, home, monkeypatch):
     monkeypatch.setattr("backcare.cli.session.interactive", lambda: True)
+    ok(cli("safety", "--none", env=on(0)))
     shown = cli.json("routine", "show", "--json", env=on(0))["exercises"]
     sets = shown[1]["sets"]
     assert sets >= 2
@@ -260,6 +264,7 @@ def test_e_more_sets_than_prescribed_are_stored_as_the_prescription(cli, home, m
 
 def test_e_a_session_stopped_at_the_pain_question_does_not_count(cli, home, monkeypatch):
     monkeypatch.setattr("backcare.cli.session.interactive", lambda: True)
+    ok(cli("safety", "--none", env=on(0)))
     n = len(cli.json("routine", "show", "--json", env=on(0))["exercises"])
     ok(cli("session", "--no-timer", input="d\n" * n, env=on(0)))  # the input ends (Ctrl-D) at the pain question
     [s] = stored_sessions(home)
@@ -279,7 +284,7 @@ def test_e_unscored_sessions_are_not_session_days_for_the_engine():
     )
     s = [Session(START + timedelta(days=i), "r", "a", ("cat-camel",), (), p, 5) for i, p in enumerate([2, None, 2])]
     c = [CheckIn(START + timedelta(days=i), 3, 3) for i in range(5)]
-    d = pg.decide(routine, [StageEvent("r", START, "a", "start")], c, s, None, START + timedelta(days=4))
+    d = pg.decide(routine, [StageEvent("r", START, "a", "start")], c, s, all_clear(START), START + timedelta(days=4))
     assert d.decision == pg.HOLD and "2 of 3 session days done in this stage." in d.reasons
     assert not pg.session_counts(routine, s[1]) and pg.session_counts(routine, s[0])
 

@@ -237,7 +237,7 @@ def run_guided(
                 break
             if isinstance(answer, int) and answer > (ex.get("sets") or 1):
                 sets = ex.get("sets") or 1
-                out.print(f"{escape(ex['name'])} has {sets} set{'s' if sets > 1 else ''} today: counted as done.")
+                out.print(Text(inert(f"{ex['name']} has {sets} set{'s' if sets > 1 else ''} today: counted as done.")))
             marked.append(_marked(plan, ex, answer))
         if any(r.status != SKIPPED for r in marked):
             if pain_during is None:
