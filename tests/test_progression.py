@@ -47,14 +47,14 @@ def sessions(days, stage="mobility", pain=3):
 def test_advances_when_all_criteria_hold():
     d = pg.decide(ROUTINE, START, checkins([3] * 6), sessions([1, 2, 4]), all_clear(D0), day(5))
     assert d.decision == pg.ADVANCE and d.stage == "control"
-    assert any("3 of 3 sessions" in r for r in d.reasons)
+    assert any("3 session days done in this stage (3 needed)" in r for r in d.reasons)
 
 
 def test_holds_and_says_which_criteria_are_missing():
     d = pg.decide(ROUTINE, START, checkins([3] * 4), sessions([1, 2]), all_clear(D0), day(3))
     assert d.decision == pg.HOLD and d.stage == "mobility"
     text = " ".join(d.reasons)
-    assert "2 of 3 sessions" in text and "3 of 5 days" in text
+    assert "2 of 3 session days" in text and "3 of 5 days" in text
 
 
 def test_holds_when_pain_during_was_too_high():
@@ -240,7 +240,7 @@ def test_no_advance_on_the_day_of_return_after_a_three_week_gap():
     # one more session is still re-entry; after the second one, moving on is possible again
     cs2 = cs + checkins([3, 3], start=28)
     d = pg.decide(ROUTINE, START, cs2, sess + sessions([28]), all_clear(D0), day(28))
-    assert d.decision == pg.HOLD and any("1 of 2 sessions done before moving on" in r for r in d.reasons)
+    assert d.decision == pg.HOLD and any("1 of 2 session days done before moving on" in r for r in d.reasons)
     d = pg.decide(ROUTINE, START, cs2 + checkins([3], start=29), sess + sessions([28, 29]), all_clear(D0), day(29))
     assert d.decision == pg.ADVANCE
 
@@ -262,7 +262,7 @@ def test_one_exercise_of_six_is_not_a_session():
         Session(day(n), R, "mobility", ("walk-easy",), tuple(p.exercise for p in SIX[:5]), 2) for n in (1, 2, 4)
     ]
     d = pg.decide(ROUTINE6, START, checkins([3] * 6), walk_only, all_clear(D0), day(5))
-    assert d.decision == pg.HOLD and any("0 of 3 sessions" in r for r in d.reasons)
+    assert d.decision == pg.HOLD and any("0 of 3 session days" in r for r in d.reasons)
     four = [
         Session(s.day, R, "mobility", tuple(p.exercise for p in SIX[:4]), ("dead-bug", "walk-easy"), 2)
         for s in walk_only

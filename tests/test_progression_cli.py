@@ -218,7 +218,7 @@ def test_only_the_walk_is_not_a_session(cli):
         outputs.append(session(cli, n, done="walk-easy", pain=2))
     prog = today(cli, 8)
     assert prog["decision"] == "hold" and prog["stage"]["id"] == "mobility"
-    assert any("0 of 5 sessions" in r for r in prog["reasons"])
+    assert any("0 of 5 session days" in r for r in prog["reasons"])
     assert all("1 of 6 exercises done" in out and "this one does not" in out for out in outputs)
 
 

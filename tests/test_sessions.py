@@ -275,7 +275,7 @@ def decide(sessions: list[Session]):
 
 def test_several_sessions_on_one_day_count_as_one_session_day():
     held = decide(sessions_on([1, 1, 1, 2]))
-    assert held.decision == pg.HOLD and any("2 of 3 sessions" in r for r in held.reasons)
+    assert held.decision == pg.HOLD and any("2 of 3 session days" in r for r in held.reasons)
     moved = decide(sessions_on([1, 1, 2, 4]))
     assert moved.decision == pg.ADVANCE
 

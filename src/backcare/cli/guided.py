@@ -183,7 +183,8 @@ def _marked(plan: Plan, ex: dict, answer: str | int) -> ExerciseRecord:
     if answer == "s" or answer == 0:
         return sessions.record(plan, ex["id"], SKIPPED)
     assert isinstance(answer, int)
-    return sessions.record(plan, ex["id"], DONE if answer >= (ex.get("sets") or 1) else PARTLY, answer)
+    sets = ex.get("sets") or 1
+    return sessions.record(plan, ex["id"], DONE if answer >= sets else PARTLY, min(answer, sets))
 
 
 def _related(exercise_id: str) -> dict[str, str] | None:
@@ -234,6 +235,9 @@ def run_guided(
             answer = ask("[d]one, [s]kip, [q]uit, or the number of sets you did", _choice, default="d")
             if answer == "q":
                 break
+            if isinstance(answer, int) and answer > (ex.get("sets") or 1):
+                sets = ex.get("sets") or 1
+                out.print(Text(inert(f"{ex['name']} has {sets} set{'s' if sets > 1 else ''} today: counted as done.")))
             marked.append(_marked(plan, ex, answer))
         if any(r.status != SKIPPED for r in marked):
             if pain_during is None:

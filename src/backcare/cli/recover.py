@@ -42,6 +42,11 @@ def recover(
         typer.echo(f"Some {LABELS.get(table, table)} were on pages that could not be read and are missing.")
     for table, n in result.refused.items():
         typer.echo(f"{n} {LABELS.get(table, table)} were garbled beyond use and were left out.")
+    if result.dropped_active is not None:
+        typer.echo(
+            f"Your routine {result.dropped_active!r} was lost, so the copy uses the built-in routine: import it "
+            "again with backcare routine import FILE."
+        )
     db = home / DB_NAME
     typer.echo(f"{db} was only read, not changed.")
     if doctor.leftovers(home):

@@ -8,6 +8,9 @@ import typer
 
 from backcare.cli.state import fail_usage, interactive, print_json, state
 
+DEFAULT_DAYS = 30  # the table's default window
+MAX_TABLE_ROWS = 200  # at most this many rows in the table, whatever the window
+
 sessions_app = typer.Typer(
     help="Your logged sessions, newest first, with which counted towards moving on; delete one.",
     rich_markup_mode=None,
@@ -20,7 +23,14 @@ def sessions_root(
     ctx: typer.Context,
     days: Annotated[
         Optional[int],
-        typer.Option("--days", "-n", metavar="N", min=1, max=36500, help="Only the last N days (default: all)."),
+        typer.Option(
+            "--days",
+            "-n",
+            metavar="N",
+            min=1,
+            max=36500,
+            help=f"Only the last N days (default: the last {DEFAULT_DAYS} days in the table, all with --json).",
+        ),
     ] = None,
     json_output: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
 ) -> None:
@@ -29,13 +39,20 @@ def sessions_root(
     from backcare.clock import today
     from backcare.services import sessions
 
-    rows = sessions.listing(state(ctx).store(), today(), days)
+    store, day = state(ctx).store(), today()
     if json_output:
-        print_json(rows)
+        print_json(sessions.listing(store, day, days))
         return
     from backcare.render.sessions import show
 
-    show(rows, days)
+    # A table of years of sessions is slow to draw and to read: the recent ones, and how many more there are.
+    shown = days or DEFAULT_DAYS
+    rows = sessions.listing(store, day, shown, limit=MAX_TABLE_ROWS)
+    show(rows, shown)
+    more = sessions.count(store, day, days) - len(rows)
+    if more > 0:
+        what = f"older than {shown} days" if days is None and len(rows) < MAX_TABLE_ROWS else "not shown"
+        typer.echo(f"{more:,} more session{'s' if more > 1 else ''} {what}: use --days N for more, or --json for all.")
 
 
 @sessions_app.command("delete", help="Delete one session by its number. A copy stays in the edit history.")

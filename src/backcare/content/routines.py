@@ -274,6 +274,7 @@ class _RoutineChecker(Checker):
             given = self.progression(top["progression"], "progression")
             settings = replace(settings, **given) if given is not None else settings
         fields["settings"] = settings
+        self.base_settings = settings  # what a stage's own progression settings are checked against
         lib = library()
         custom = self.custom_exercises(top["exercises"], lib) if "exercises" in top else {}
         fields["exercises"] = tuple(custom.values())
@@ -350,7 +351,26 @@ class _RoutineChecker(Checker):
             return None
         if out.get("pain_limit", 0) > MODEL_PAIN_LIMIT:
             self.warn(fields["pain_limit"], _above_model(out["pain_limit"]))
+        self.flare_settings(node, fields, replace(getattr(self, "base_settings", Settings()), **out))
         return out
+
+    def flare_settings(self, node: YNode, fields: dict, settings: Settings) -> None:
+        """Warnings for flare-up settings that contradict each other or can hardly ever be met."""
+        where = fields.get("flare_pain") or fields.get("pain_limit")
+        if where is not None and settings.flare_pain < settings.pain_limit:
+            self.warn(
+                where,
+                f"flare_pain {settings.flare_pain} is below the pain limit of {settings.pain_limit}/10: a day at a "
+                "pain the person may exercise into would already count towards a flare-up (set flare_pain to "
+                f"{settings.pain_limit} or more)",
+            )
+        if "flare_above_usual" in fields and settings.flare_above_usual > MODEL_PAIN_LIMIT:
+            n = settings.flare_above_usual
+            self.warn(
+                fields["flare_above_usual"],
+                f"flare_above_usual {n} means pain must rise {n} points above the usual level: from a usual level "
+                f"above {10 - n}/10 a flare-up could never be seen (the default is 2)",
+            )
 
     def share(self, node: YNode) -> tuple[int, int] | None:
         import re
@@ -481,6 +501,15 @@ class _RoutineChecker(Checker):
                 "advance: {sessions: 6, days: 10}), or 'advance: manual' if only a clinician moves the person on",
             )
         own = self.progression(fields["progression"], f"{label}'s progression") if "progression" in fields else {}
+        if advance is not None and advance.max_pain_during is not None and own and "pain_limit" in own:
+            if advance.max_pain_during > own["pain_limit"]:
+                self.add(
+                    fields["advance"].value["max_pain_during"],
+                    f"max_pain_during {advance.max_pain_during} is above this stage's pain limit of "
+                    f"{own['pain_limit']}/10: every session above {own['pain_limit']}/10 is already too painful, so "
+                    f"set max_pain_during to {own['pain_limit']} or less (or remove it), or raise the stage's "
+                    "pain_limit",
+                )
         if advance is not None and advance.max_pain_during is not None and own is not None:
             # The physio's pain limit for advancing is the stage's pain limit, unless the stage sets one itself.
             own = {"pain_limit": advance.max_pain_during, **own}

@@ -60,7 +60,10 @@ def stage_pain_limit(routine: Routine, stage_id: str) -> int:
 
 def session_counts(routine: Routine, session: Session) -> bool:
     """Whether a session counts for progression: enough of its exercises done (2/3 unless the physio set
-    another share). A walk out of six exercises is not a session."""
+    another share), and a pain-during score, which every advance rule needs (a session stopped before the pain
+    question has none). A walk out of six exercises is not a session."""
+    if session.pain_during is None:
+        return False
     stage = routine.stage(session.stage)
     planned = len(session.done) + len(session.skipped)
     if stage is not None:
@@ -230,8 +233,11 @@ def _criteria(
     unmet: list[str] = []
     session_days = sorted({s.day for s in in_stage})  # several sessions on one day count once
     if sessions is not None:
-        text = f"{len(session_days)} of {sessions} sessions done in this stage."
-        (met if len(session_days) >= sessions else unmet).append(text)
+        n = len(session_days)
+        if n >= sessions:
+            met.append(f"{n} session {_days(n)} done in this stage ({sessions} needed).")
+        else:
+            unmet.append(f"{n} of {sessions} session days done in this stage.")
     if days is not None:
         text = f"{days_in} of {days} days in this stage."
         (met if days_in >= days else unmet).append(text)
@@ -249,6 +255,10 @@ def _criteria(
     return met, unmet
 
 
+def _days(n: int) -> str:
+    return "day" if n == 1 else "days"
+
+
 def current_flare(
     settings: Settings, checkins: Sequence[CheckIn], sessions: Sequence[Session], today: date
 ) -> tuple[flares.Flare | None, list[str]]:
@@ -263,21 +273,24 @@ def current_flare(
         return None, []
     assert episode is not None
     reasons: list[str] = []
-    if episode.days:
-        usual = f" (about {episode.usual:.1f})" if episode.usual is not None else ""
-        when = episode.first.isoformat()
-        if episode.last != episode.first:
-            when += f" to {episode.last.isoformat()}"
+    # Only check-in days that were flare days by the rule are stated: a flare-up set off by sore sessions alone
+    # says nothing about the check-ins.
+    lv = flares.levels(recent, rule)
+    fired = [c for c in recent if c.day in set(lv.flare_days) and episode.first <= c.day <= episode.last]
+    if fired:
+        level = lv.usual.get(fired[0].day)
+        usual = f" (about {level:.1f})" if level is not None else ""
+        when = fired[0].day.isoformat()
+        if fired[-1].day != fired[0].day:
+            when += f" to {fired[-1].day.isoformat()}"
         reasons.append(
-            f"Flare-up: pain up to {episode.peak}/10 ({when}), {rule.above_usual} or more points above your "
-            f"usual level{usual}."
+            f"Flare-up: pain up to {max(c.pain for c in fired)}/10 ({when}), {rule.above_usual} or more points "
+            f"above your usual level{usual}."
         )
     for day, (a, b) in sore:
         if episode.first <= day <= episode.last:
-            reasons.append(
-                f"Pain during exercise was above {settings.pain_limit}/10 in two sessions running "
-                f"({a.isoformat()}, {b.isoformat()})."
-            )
+            running = f"on {a.isoformat()}" if a == b else f"running ({a.isoformat()}, {b.isoformat()})"
+            reasons.append(f"Pain during exercise was above {settings.pain_limit}/10 in two sessions {running}.")
             break
     return episode, reasons
 
@@ -313,7 +326,7 @@ def readiness(
     if last is not None and (today - last).days - 1 >= settings.break_days:
         reasons.append(
             f"No session for {(today - last).days - 1} days: after a break, {settings.reentry_sessions} "
-            "sessions come before moving on."
+            f"session {_days(settings.reentry_sessions)} come before moving on."
         )
     elif back is not None:
         done = len([d for d in days[back:] if d < today])  # re-entry sessions are done before the day of a move
@@ -321,8 +334,8 @@ def readiness(
             reasons.append(f"First session after a break of {gap} days: no moving on today.")
         elif done < settings.reentry_sessions:
             reasons.append(
-                f"Back after a break of {gap} days: {done} of {settings.reentry_sessions} sessions done "
-                "before moving on."
+                f"Back after a break of {gap} days: {done} of {settings.reentry_sessions} session days done "
+                "before moving on (several sessions on one day count once)."
             )
     return reasons
 

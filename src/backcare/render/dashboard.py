@@ -83,6 +83,8 @@ def _routine(out: Out, data: dict) -> None:
     prog = data.get("progression")
     if not prog:
         return
+    if data.get("routine_note"):
+        out.para(data["routine_note"], "yellow")
     stage = prog["stage"]["name"] if prog["stage"] else ""
     label = messages.DECISION_LABELS.get(prog["decision"], prog["decision"])
     out.para(f"Routine: {data['routine']} · {stage} · {label}", "bold")

@@ -22,6 +22,8 @@ def decision_label(decision: str) -> str:
 
 def show_progress(data: dict, *, description: str | None = None, title: str | None = None) -> None:
     out = console()
+    if data.get("routine_note"):
+        out.print(Text(data["routine_note"], style="yellow"))
     stage = data["stage"]
     heading = title or data["routine"]
     out.print(joined((heading, "bold"), f" · stage: {stage['name']}" if stage else ""))

@@ -55,6 +55,7 @@ def routine_section(store: Store, today: date) -> dict:
         "routine": progress.active.name,
         "progression": {k: prog[k] for k in ("decision", "stage", "reasons", "exercises", "easier", "flare")},
         "session_done": done,
+        "routine_note": progress.active.note,
     }
     out["topic"] = topic_section(store, today, progress)
     return out

@@ -96,7 +96,9 @@ def recover(home: Path, output: Path) -> "Salvage":
     if output.parent.resolve() == source.parent.resolve() and output.name in _SIDECARS:
         raise BackcareError(f"{output} is a name SQLite uses for the database's own journal; choose another name.")
     try:
-        return salvage(source, output)
+        from backcare.services.routines import ACTIVE_KEY, BUILTIN, builtin_name
+
+        return salvage(source, output, ACTIVE_KEY, frozenset({BUILTIN, builtin_name()}))
     except OSError as exc:
         raise BackcareError(f"backcare cannot write {output} ({exc.strerror or exc}); nothing was written.") from exc
     except sqlite3.Error as exc:

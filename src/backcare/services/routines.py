@@ -27,6 +27,17 @@ class ActiveRoutine:
     routine: Routine
     builtin: bool
     started: date | None
+    missing: str | None = None  # the routine the setting names when it is not stored (the built-in one is shown)
+
+    @property
+    def note(self) -> str | None:
+        """What to tell the person when their routine could not be found (None when it was)."""
+        if self.missing is None:
+            return None
+        return (
+            f"Your routine {self.missing!r} could not be found; showing the built-in routine. "
+            "Import it again with backcare routine import FILE."
+        )
 
 
 def _builtin() -> Routine:
@@ -60,13 +71,17 @@ def load(store: Store, name: str) -> tuple[Routine, bool]:
 
 def active_routine(store: Store) -> ActiveRoutine:
     name = store.get_setting(ACTIVE_KEY)
+    missing = None
+    if name is not None and not is_known(store, name):
+        missing, name = name, None  # e.g. a recovered database that lost its routines: never a dead end
     if name is None:
         routine, builtin = _builtin(), True
     else:
         routine, builtin = load(store, name)
     key = routine.name if builtin else name
     history = store.stage_history(key)
-    return ActiveRoutine(key, routine, builtin, history[0].day if history else None)  # type: ignore[arg-type]
+    started = history[0].day if history else None
+    return ActiveRoutine(key, routine, builtin, started, missing)  # type: ignore[arg-type]
 
 
 def current_settings(store: Store) -> Settings:
@@ -315,6 +330,7 @@ class Progress:
             "reasons": list(self.decision.reasons),
             "pain_limit": self.active.routine.settings_for(self.decision.stage).pain_limit,
             "exercises": self.exercises,
+            "routine_note": self.active.note,
         }
 
 

@@ -183,18 +183,20 @@ def counting(routine: Routine | None, session: Session) -> tuple[bool, str]:
     num, den = settings.min_session_share
     if not done:
         return False, "no exercise done"
+    if session.pain_during is None:
+        return False, f"{done} of {planned} done; no pain score"
     return counts, f"{done} of {planned} done; {num}/{den} needed"
 
 
-def listing(store: Store, today: date, days: int | None = None) -> list[dict]:
-    """The sessions (of every routine) newest first, within the last `days` days when given, each with
-    whether it counts towards moving on and why."""
+def listing(store: Store, today: date, days: int | None = None, limit: int = -1) -> list[dict]:
+    """The sessions (of every routine) newest first, within the last `days` days when given, at most `limit`
+    (-1: all; only those rows are read), each with whether it counts towards moving on and why."""
     from datetime import timedelta
 
     since = today - timedelta(days=days - 1) if days else None
     loaded: dict[str, Routine | None] = {}
     rows = []
-    for s in reversed(store.sessions(since=since)):
+    for s in reversed(store.sessions(since=since, last=limit)):
         if s.routine not in loaded:
             try:
                 loaded[s.routine] = routines.load(store, s.routine)[0]
@@ -203,6 +205,13 @@ def listing(store: Store, today: date, days: int | None = None) -> list[dict]:
         counts, why = counting(loaded[s.routine], s)
         rows.append({"id": s.id, **s.as_dict(), "counts": counts, "why": why})
     return rows
+
+
+def count(store: Store, today: date, days: int | None = None) -> int:
+    """How many sessions `listing` would give without a limit."""
+    from datetime import timedelta
+
+    return store.count_sessions(today - timedelta(days=days - 1) if days else None)
 
 
 def find(store: Store, session_id: str) -> Session:

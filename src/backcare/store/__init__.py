@@ -510,6 +510,12 @@ class Store:
         return [session_from_row(row) for row in self.conn.execute(sql, [*params, last])]
 
     @guarded
+    def count_sessions(self, since: date | None = None) -> int:
+        """How many sessions there are from `since` on (all when None), without reading them."""
+        lo = since.isoformat() if since else "0000-01-01"
+        return self.conn.execute("SELECT count(*) FROM sessions WHERE date >= ?", (lo,)).fetchone()[0]
+
+    @guarded
     def session(self, session_id: int) -> Session | None:
         row = self.conn.execute(f"SELECT {_SESSION_COLS} FROM sessions WHERE id = ?", (session_id,)).fetchone()
         return session_from_row(row) if row else None

@@ -28,14 +28,18 @@ class Salvage:
     rows: dict[str, int] = field(default_factory=dict)  # table -> rows copied
     unreadable: list[str] = field(default_factory=list)  # tables where some pages could not be read
     refused: dict[str, int] = field(default_factory=dict)  # table -> rows read but not valid (garbled)
+    dropped_active: str | None = None  # the active-routine setting left out: it named a routine that was lost
 
     @property
     def complete(self) -> bool:
         return not self.unreadable and not self.refused
 
 
-def salvage(source: Path, dest: Path) -> Salvage:
-    """Copy what can be read from `source` into the new file `dest` (which must not exist)."""
+def salvage(source: Path, dest: Path, active_key: str | None = None, builtin: frozenset[str] = frozenset()) -> Salvage:
+    """Copy what can be read from `source` into the new file `dest` (which must not exist).
+
+    The setting `active_key` is left out when it names a routine that is neither recovered nor in `builtin`,
+    so the copy opens on a routine that exists (and its export imports again)."""
     src = _open_source(source)
     try:
         try:
@@ -53,7 +57,7 @@ def salvage(source: Path, dest: Path) -> Salvage:
         tmp = dest.with_name(f".{dest.name}.{os.getpid()}.partial")
         _create_new(tmp)
         try:
-            result = _copy(src, tables, tmp, version)
+            result = _copy(src, tables, tmp, version, active_key, builtin)
             os.link(tmp, dest)  # never replaces a file that appeared meanwhile
         except FileExistsError:
             raise BackcareError(f"{dest} already exists; backcare does not overwrite files. Choose another name.")
@@ -82,7 +86,14 @@ def _create_new(path: Path) -> None:
     os.close(fd)
 
 
-def _copy(src: sqlite3.Connection, tables: set[str], tmp: Path, version: int) -> Salvage:
+def _copy(
+    src: sqlite3.Connection,
+    tables: set[str],
+    tmp: Path,
+    version: int,
+    active_key: str | None = None,
+    builtin: frozenset[str] = frozenset(),
+) -> Salvage:
     out = sqlite3.connect(tmp, isolation_level=None)
     try:
         out.execute("PRAGMA journal_mode = OFF")  # a scratch file until it is complete
@@ -112,6 +123,10 @@ def _copy(src: sqlite3.Connection, tables: set[str], tmp: Path, version: int) ->
             result.rows[table] = copied
             if refused:
                 result.refused[table] = refused
+        if active_key is not None:
+            result.dropped_active = _drop_dangling_setting(out, active_key, builtin)
+            if result.dropped_active is not None:
+                result.rows["settings"] = result.rows.get("settings", 1) - 1
         out.execute("COMMIT")
         problems = [r[0] for r in out.execute("PRAGMA integrity_check")]
         if problems != ["ok"]:
@@ -124,6 +139,17 @@ def _copy(src: sqlite3.Connection, tables: set[str], tmp: Path, version: int) ->
         return result
     finally:
         out.close()
+
+
+def _drop_dangling_setting(out: sqlite3.Connection, key: str, builtin: frozenset[str]) -> str | None:
+    """Delete the setting `key` when it names a routine that is not in the copy; returns the name it had."""
+    row = out.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+    if row is None or row[0] in builtin:
+        return None
+    if out.execute("SELECT 1 FROM routines WHERE name = ?", (row[0],)).fetchone() is not None:
+        return None
+    out.execute("DELETE FROM settings WHERE key = ?", (key,))
+    return row[0]
 
 
 def _common_columns(src: sqlite3.Connection, out: sqlite3.Connection, table: str) -> list[str]:
