@@ -498,6 +498,7 @@ def test_a_kill_at_any_write_of_a_checkin_that_grows_the_file_leaves_old_or_new(
 def test_a_kill_at_any_write_of_a_session_leaves_old_or_new(tmp_path):
     start = tmp_path / "start"
     seed(start, 10)
+    assert backcare(start, "safety", "--none").returncode == 0  # exercises are offered once the screen is answered
 
     def args(home):
         return ["session", "--done", "all", "--pain-during", "3"]

@@ -224,6 +224,7 @@ def test_early_answer_agrees_with_the_typer_app(cli, home, capsys, argv):
     if not (home / paths.DB_NAME).exists():
         assert cli("safety", "--none").exit_code == 0
     argv = [f"--home={home}" if w == "--home=" else w for w in argv]
+    paths._noted.clear()
     try:
         fast.answer_early(argv)
     except SystemExit as exc:
@@ -232,6 +233,7 @@ def test_early_answer_agrees_with_the_typer_app(cli, home, capsys, argv):
     else:
         capsys.readouterr()
         return
+    paths._noted.clear()  # each answer is its own run: a relative --home is noted once per run
     typer_run = cli(*argv)
     assert early == typer_run.exit_code, (argv, printed, typer_run.output)
     assert (printed.out + printed.err).strip() == typer_run.output.strip()
