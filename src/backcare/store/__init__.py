@@ -513,7 +513,7 @@ class Store:
     def count_sessions(self, since: date | None = None) -> int:
         """How many sessions there are from `since` on (all when None), without reading them."""
         lo = since.isoformat() if since else "0000-01-01"
-        return self.conn.execute("SELECT count(*) FROM sessions WHERE date >= ?", (lo,)).fetchone()[0]
+        return int(self.conn.execute("SELECT count(*) FROM sessions WHERE date >= ?", (lo,)).fetchone()[0])
 
     @guarded
     def session(self, session_id: int) -> Session | None:

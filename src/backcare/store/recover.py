@@ -149,7 +149,7 @@ def _drop_dangling_setting(out: sqlite3.Connection, key: str, builtin: frozenset
     if out.execute("SELECT 1 FROM routines WHERE name = ?", (row[0],)).fetchone() is not None:
         return None
     out.execute("DELETE FROM settings WHERE key = ?", (key,))
-    return row[0]
+    return str(row[0])
 
 
 def _common_columns(src: sqlite3.Connection, out: sqlite3.Connection, table: str) -> list[str]:
