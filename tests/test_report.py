@@ -246,7 +246,8 @@ def test_empty_home_still_makes_a_report(cli):
 @pytest.mark.parametrize(
     "args, code, fragment",
     [
-        (["--format", "pdf"], 2, "--format must be html or md"),
+        (["--format", "docx"], 2, "--format must be html or md"),
+        (["--format", "pdf"], 2, "print it to PDF"),
         (["-o", "/nonexistent-folder/x.html"], 1, "does not exist"),
     ],
 )
@@ -271,3 +272,17 @@ def test_unwritable_output_names_are_one_sentence(cli, tmp_path):
         result = cli("report", "-o", target)
         assert result.exit_code == 1
         assert result.output.startswith("Error: ") and result.output.count("\n") == 1
+
+
+def test_an_output_name_that_does_not_match_the_format_is_a_usage_error(cli, journey, tmp_path):
+    # Before, `report -o report.pdf` wrote HTML into a .pdf file and said it had written a report.
+    for name in ("report.pdf", "report.txt"):
+        result = cli("report", "-o", str(tmp_path / name))
+        assert result.exit_code == 2, result.output
+        assert not (tmp_path / name).exists()
+    assert "print it to PDF" in cli("report", "-o", str(tmp_path / "r.pdf")).output
+    assert cli("report", "--format", "pdf", "-o", str(tmp_path / "r.html")).exit_code == 2
+    # Given explicitly, the format wins over the name.
+    written = cli("report", "--format", "md", "-o", str(tmp_path / "notes.txt"))
+    assert written.exit_code == 0, written.output
+    assert (tmp_path / "notes.txt").read_text(encoding="utf-8").startswith("#")

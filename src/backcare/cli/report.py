@@ -6,9 +6,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from backcare.cli.state import fail_usage, state
+from backcare.cli.state import state
 
-FORMATS = ("html", "md")
 MAX_DAYS = 36500  # a hundred years: beyond this the dates leave the calendar
 
 
@@ -36,13 +35,9 @@ def report(
     days: Annotated[int, typer.Option("--days", "-n", metavar="N", min=1, max=MAX_DAYS, help="The last N days.")] = 90,
     force: Annotated[bool, typer.Option("--force", help="Overwrite the file if it exists.")] = False,
 ) -> None:
-    choice = (fmt or "").strip().lower() or None
-    if choice == "markdown":
-        choice = "md"
-    if choice is not None and choice not in FORMATS:
-        fail_usage(f"--format must be html or md, not {fmt!r}.")
-    if choice is None:
-        choice = "md" if output and output.lower().endswith((".md", ".markdown")) else "html"
+    from backcare.services.documents import choose_format
+
+    choice = choose_format(fmt, output)
     from backcare.clock import today
     from backcare.services import report as service
     from backcare.services.files import plan, write_output
