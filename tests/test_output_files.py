@@ -31,7 +31,7 @@ from tests.conftest import run_backcare
 
 # Each command with FILE standing for the file it is asked to write. `--force` wherever it exists.
 WRITERS = {
-    "report": ("report", "-o", "{file}", "--force"),
+    "report": ("report", "--format", "html", "-o", "{file}", "--force"),
     "export-json": ("export", "-o", "{file}", "--force"),
     "export-csv": ("export", "-f", "csv", "-o", "{file}", "--force"),
     "routine-export": ("routine", "export", "default", "-o", "{file}", "--force"),

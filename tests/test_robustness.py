@@ -183,7 +183,7 @@ def test_files_written_for_the_person_are_private_under_umask_000(cli, home, tmp
         pytest.param(("export", "--format", "json", "-o", "{db}"), id="export-json"),
         pytest.param(("export", "--format", "csv", "-o", "{db}"), id="export-csv"),
         pytest.param(("backup", "-o", "{db}"), id="backup"),
-        pytest.param(("report", "-o", "{db}"), id="report"),
+        pytest.param(("report", "--format", "html", "-o", "{db}"), id="report"),
         pytest.param(("routine", "export", "default", "-o", "{db}"), id="routine-export"),
         pytest.param(("routine", "new", "{db}"), id="routine-new"),
     ],

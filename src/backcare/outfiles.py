@@ -243,7 +243,8 @@ def _temp_name(path: Path) -> Path:
     return path.with_name(f".{path.name[:200]}.{os.getpid()}-{os.urandom(4).hex()}.tmp")
 
 
-def _sync_folder(folder: Path) -> None:
+def sync_folder(folder: Path) -> None:
+    """Make a new or renamed entry in `folder` durable (best effort: some file systems cannot)."""
     try:
         fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | _CLOEXEC)
     except OSError:
@@ -271,7 +272,7 @@ def commit(tmp: Path, path: Path, *, replace: bool) -> None:
             os.rename(tmp, path)
         else:
             os.unlink(tmp)
-    _sync_folder(path.parent)
+    sync_folder(path.parent)
 
 
 @contextmanager
@@ -399,7 +400,7 @@ def _write_unnamed_or_named(path: Path, replace: bool, content: Content) -> None
                     _copy_to_new(fd, tmp)
                 if tmp == path:
                     tmp = None
-                    _sync_folder(path.parent)
+                    sync_folder(path.parent)
                     return
             commit(tmp, path, replace=replace)
             tmp = None

@@ -210,7 +210,9 @@ class Store:
                     "upgrade was not started and nothing was changed. Check the free space and try again."
                 )
             os.rename(partial, dest)
-            _sync_dir(dest.parent)
+            from backcare.outfiles import sync_folder
+
+            sync_folder(dest.parent)
         except BaseException:
             _unlink_quietly(partial)
             raise
@@ -878,19 +880,6 @@ def _unlink_quietly(path: Path) -> None:
         path.unlink(missing_ok=True)
     except OSError:
         pass
-
-
-def _sync_dir(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 def _describe_os(exc: OSError, path: Path) -> str:

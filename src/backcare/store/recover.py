@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from backcare.errors import BackcareError
-from backcare.store import _is_corruption, _sync_dir, _unlink_quietly, migrations
+from backcare.outfiles import sync_folder
+from backcare.store import _is_corruption, _unlink_quietly, migrations
 
 LINEAR_PROBES = 256  # rowids tried one by one past an unreadable page, before the steps start doubling
 MAX_ROWID = 2**63 - 1
@@ -63,7 +64,7 @@ def salvage(source: Path, dest: Path, active_key: str | None = None, builtin: fr
             raise BackcareError(f"{dest} already exists; backcare does not overwrite files. Choose another name.")
         finally:
             _unlink_quietly(tmp)
-        _sync_dir(dest.parent)
+        sync_folder(dest.parent)
         result.path = dest
         return result
     finally:
