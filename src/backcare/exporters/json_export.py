@@ -56,6 +56,8 @@ SECTIONS = (
     "routines",
     "routine_images",
     "profile",
+    "measures",
+    "measure_responses",
     "settings",
 )
 HEADER = ("format", "version", "exported_at", "schema_version", "backcare_version")
@@ -891,6 +893,19 @@ def _profile(record: Any, state: _State, file: ImportFile) -> None:
         raise _Bad(f"it repeats field {name}")
 
 
+def _record_kind(section: str, record: Any, state: _State, file: ImportFile) -> None:
+    """The checks of a record kind kept in its own module (store/records/)."""
+    import importlib
+
+    kind = importlib.import_module(f"backcare.store.records.{section}")
+    try:
+        kind.check(record, state.today)
+    except ValueError as exc:
+        raise _Bad(str(exc)) from None
+    if not state.add(section, kind.key(record)):
+        raise _Bad(f"it repeats {kind.key(record)[:60]}")
+
+
 def _settings(value: Any) -> dict[str, str]:
     if not isinstance(value, dict):
         raise _Bad(f'"settings" must be an object, not {_kind(value)}')
@@ -916,4 +931,6 @@ _CHECKS: dict[str, Callable[[Any, _State, ImportFile], None]] = {
     "routines": _routine,
     "routine_images": _routine_image,
     "profile": _profile,
+    "measures": lambda record, state, file: _record_kind("measures", record, state, file),
+    "measure_responses": lambda record, state, file: _record_kind("measure_responses", record, state, file),
 }

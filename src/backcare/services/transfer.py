@@ -107,7 +107,8 @@ def report(result: MergeResult) -> list[str]:
             "setting": "setting",
         }
         lines.append(
-            f"Conflict: {what[conflict.kind]} {conflict.key} differs in {', '.join(conflict.fields)} ({verb})."
+            f"Conflict: {what.get(conflict.kind, conflict.kind)} {conflict.key} differs in "
+            f"{', '.join(conflict.fields)} ({verb})."
         )
     hidden = len(result.conflicts) - MAX_CONFLICT_LINES
     if hidden > 0:

@@ -248,6 +248,16 @@ def m008_profile_and_routine_images(db: sqlite3.Connection) -> None:
     )
 
 
+@migration
+def m009_outcome_measures(db: sqlite3.Connection) -> None:
+    """Outcome measures: the questionnaires a clinic imported, and each take of a measure (answers and score).
+    Each table belongs to its record module in store/records/."""
+    from backcare.store.records import measure_responses, measures
+
+    db.execute(measures.MIGRATION)
+    db.execute(measure_responses.MIGRATION)
+
+
 LATEST = len(MIGRATIONS)
 
 

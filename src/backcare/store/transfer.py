@@ -50,6 +50,8 @@ KINDS = (
     ("topics_read", "topic read", "topics read"),
     ("routine_images", "routine picture", "routine pictures"),
     ("profile", "profile field", "profile fields"),
+    ("measures", "measure", "measures"),
+    ("measure_responses", "measure response", "measure responses"),
     ("settings", "setting", "settings"),
 )
 
@@ -236,6 +238,7 @@ def _sections(store: Store) -> Iterator[tuple[str, Any]]:
             for row in _rows(db, "SELECT field, value, updated_at FROM profile ORDER BY field")
         ),
     )
+    yield from ((kind.SECTION, kind.export_rows(db)) for kind in _record_kinds())
     yield "settings", {row["key"]: row["value"] for row in _rows(db, "SELECT key, value FROM settings ORDER BY key")}
 
 
@@ -281,6 +284,8 @@ def merge(store: Store, records: Iterable[tuple[str, Any]], *, replace: bool = F
                 _merge_routine_image(db, record, result, replace)
             elif section == "profile":
                 _merge_profile(db, record, result, replace, stamp)
+            elif section in _RECORD_SECTIONS:
+                _merge_record(db, _RECORD_SECTIONS[section](), record, result, replace)
             elif section == "settings":
                 _merge_settings(db, record, result, replace)
         seen.drop()
@@ -593,6 +598,32 @@ def _merge_profile(db: sqlite3.Connection, p: dict[str, Any], result: MergeResul
                 "UPDATE profile SET value = ?, updated_at = ? WHERE field = ?",
                 (value, p.get("updated_at") or stamp, name),
             )
+
+
+def _record_kinds() -> tuple[Any, ...]:
+    """Record kinds kept in their own module (store/records/): table, export shape, checks and merge rule."""
+    from backcare.store.records import measure_responses, measures
+
+    return (measures, measure_responses)
+
+
+_RECORD_SECTIONS: dict[str, Callable[[], Any]] = {
+    "measures": lambda: _record_kinds()[0],
+    "measure_responses": lambda: _record_kinds()[1],
+}
+
+
+def _merge_record(
+    db: sqlite3.Connection, kind: Any, record: dict[str, Any], result: MergeResult, replace: bool
+) -> None:
+    outcome = kind.merge(db, record, replace=replace)
+    if outcome == "added":
+        result.added[kind.TABLE] += 1
+    elif outcome == "same":
+        result.same += 1
+    else:
+        changed = "file" if kind.TABLE == "measures" else "answers"
+        result.conflicts.append(Conflict(kind.LABELS[0], kind.key(record), (changed,)))
 
 
 def _merge_settings(db: sqlite3.Connection, settings: dict[str, str], result: MergeResult, replace: bool) -> None:
