@@ -16,7 +16,7 @@ from pathlib import Path
 from backcare.content.checks import Checker, got
 from backcare.content.problems import Problem, show, summarize
 from backcare.content.yamlsafe import BAD, MAX_BYTES, YNode
-from backcare.domain.measures import FORMAT, KINDS, METHODS, Band, Item, Measure, Named, Subscale
+from backcare.domain.measures import FORMAT, KINDS, METHODS, Band, Item, Measure, Named, Subscale, number
 
 SCHEMA_FILE = "measure.schema.json"
 TOP_KEYS = ("format", "id", "title", "instructions", "notice", "every_days", "loinc", "items", "named_items", "scoring")
@@ -359,7 +359,7 @@ class _Reader:
         method = c.choice(keys["method"], "scoring.method", METHODS) if "method" in keys else None
         important = self.number(keys["important_change"], "important_change") if "important_change" in keys else None
         if important is not None and important <= 0:
-            c.add(keys["important_change"], f"important_change must be more than 0 (got {show(important)})")
+            c.add(keys["important_change"], f"important_change must be more than 0 (got {number(important)})")
             important = None
         better = c.choice(keys["better"], "better", BETTER) if "better" in keys else None
         loinc = self.loinc(keys["loinc"], "scoring.loinc") if "loinc" in keys else None
@@ -422,15 +422,15 @@ class _Reader:
             if low is None or high is None or label is None:
                 continue
             if low > high:
-                c.add(keys["to"], f"a band must end at or after its start (from {show(low)} to {show(high)})")
+                c.add(keys["to"], f"a band must end at or after its start (from {number(low)} to {number(high)})")
                 continue
             band = Band(low, high, label)
             clash = next((b for b, where in out if band.low <= b.high and b.low <= band.high), None)
             if clash is not None:
                 c.add(
                     each,
-                    f"the band {show(label)} ({show(low)} to {show(high)}) overlaps the band {show(clash.label)} "
-                    f"({show(clash.low)} to {show(clash.high)}): a score must fall in one band only",
+                    f"the band {show(label)} ({number(low)} to {number(high)}) overlaps the band {show(clash.label)} "
+                    f"({number(clash.low)} to {number(clash.high)}): a score must fall in one band only",
                 )
                 continue
             out.append((band, each))
