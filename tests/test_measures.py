@@ -343,3 +343,95 @@ def test_a_bad_measure_record_in_an_import_is_refused_and_nothing_changes(cli, h
     assert result.exit_code == 1, result.output
     assert fragment in result.stderr and "Traceback" not in result.output
     assert other.json("measure", "history", "--json") == []
+
+
+# ------------------------------------------------------------------ where the scores show up
+
+
+def test_the_dashboard_shows_a_measure_when_it_is_due(cli, home):
+    assert cli("measure", "take", "confidence", "--answers", "5").exit_code == 0
+    assert cli.json("today", "--json")["measures_due"] == []
+    assert "Outcome measure due" not in cli("today").stdout
+    later = {"BACKCARE_TODAY": "2026-12-11"}  # 14 days on: the file's every_days
+    assert cli.json("today", "--json", env=later)["measures_due"] == [
+        {"id": "confidence", "title": "Confidence despite the pain", "last": "2026-11-27"}
+    ]
+    shown = cli("today", env=later).stdout
+    assert "Outcome measure due: Confidence despite the pain (last taken 2026-11-27)." in shown
+    assert "backcare measure take confidence" in shown
+    assert cli.json("today", "--json", env={"BACKCARE_TODAY": "2026-12-10"})["measures_due"] == []
+
+
+def test_trend_json_includes_the_scores_and_the_verdict(cli, home):
+    assert cli("checkin", "--pain", "5", "--stiffness", "4").exit_code == 0
+    assert (
+        cli(
+            "measure", "take", "psfs", "--activity", "Sitting", "--answers", "3", env={"BACKCARE_TODAY": "2026-11-01"}
+        ).exit_code
+        == 0
+    )
+    assert cli("measure", "take", "psfs", "--answers", "4").exit_code == 0
+    data = cli.json("trend", "--json")
+    assert data["measures"] == [
+        {
+            "id": "psfs",
+            "title": "Patient-Specific Functional Scale",
+            "scores": [
+                {"date": "2026-11-01", "score": 3.0, "band": None},
+                {"date": "2026-11-27", "score": 4.0, "band": None},
+            ],
+            "change": 1.0,
+            "important_change": 2.0,
+            "better": "higher",
+            "verdict": "no important change",
+        }
+    ]
+
+
+def test_the_report_has_an_outcome_measures_section(cli, home, tmp_path):
+    assert cli("checkin", "--pain", "5", "--stiffness", "4").exit_code == 0
+    assert (
+        cli(
+            "measure", "take", "psfs", "--activity", "Sitting", "--answers", "3", env={"BACKCARE_TODAY": "2026-11-01"}
+        ).exit_code
+        == 0
+    )
+    assert cli("measure", "take", "psfs", "--answers", "6").exit_code == 0
+    html = tmp_path / "r.html"
+    assert cli("report", "--format", "html", "-o", str(html)).exit_code == 0
+    text = html.read_text()
+    section = text[text.index('<section id="measures">') : text.index('<section id="notes">')]
+    assert "<h2>Outcome measures</h2>" in section
+    assert "Patient-Specific Functional Scale: from 3 on 2026-11-01 to 6 on 2026-11-27 (+3, 2 takes): better" in section
+    assert cli("report", "--format", "md", "-o", str(tmp_path / "r.md")).exit_code == 0
+    md = (tmp_path / "r.md").read_text().replace("\\", "")  # without Markdown's escapes
+    assert "## Outcome measures" in md and "(+3, 2 takes): better (important change 2, higher is better)" in md
+    assert md.index("## Outcome measures") < md.index("## Notes")
+
+
+def test_fhir_export_adds_a_questionnaire_response_and_a_score_observation(cli, home):
+    from fhir.resources.R4B.bundle import Bundle
+
+    assert cli("checkin", "--pain", "5", "--stiffness", "4").exit_code == 0
+    assert cli("measure", "import", str(EXAMPLE)).exit_code == 0
+    assert cli("measure", "take", "clinic-sample", "--answers", "1,1,2,0").exit_code == 0
+    assert cli("measure", "take", "psfs", "--activity", "Sitting", "--answers", "3").exit_code == 0
+    data = cli.json("export", "--format", "fhir")
+    validate = getattr(Bundle, "model_validate", None) or Bundle.parse_obj
+    validate(data)
+    kinds = [e["resource"]["resourceType"] for e in data["entry"]]
+    assert kinds.count("QuestionnaireResponse") == 2
+    responses = [e for e in data["entry"] if e["resource"]["resourceType"] == "QuestionnaireResponse"]
+    sample = next(e for e in responses if e["resource"]["questionnaire"].endswith("/clinic-sample"))
+    assert [i["answer"][0]["valueInteger"] for i in sample["resource"]["item"]] == [1, 1, 2, 0]
+    scores = [e for e in data["entry"] if e["resource"].get("derivedFrom")]
+    assert len(scores) == 2
+    sample_score = next(e for e in scores if e["resource"]["derivedFrom"][0]["reference"] == sample["fullUrl"])
+    assert sample_score["resource"]["valueQuantity"]["value"] == 8
+    assert sample_score["resource"]["code"]["coding"][0] == {
+        "system": "http://loinc.org",
+        "code": "12345-7",
+        "display": "Clinic sample questionnaire score",
+    }
+    psfs = next(e for e in responses if e["resource"]["questionnaire"].endswith("/psfs"))
+    assert psfs["resource"]["item"] == [{"linkId": "1", "text": "Sitting", "answer": [{"valueInteger": 3}]}]

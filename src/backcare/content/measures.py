@@ -260,8 +260,8 @@ class _Reader:
             return None
         out: list[Item] = []
         seen: dict[str, YNode] = {}
-        for number, item_node in enumerate(nodes, start=1):
-            item = self.item(item_node, number)
+        for position, item_node in enumerate(nodes, start=1):
+            item = self.item(item_node, position)
             if item is None:
                 continue
             first = seen.get(item.id)

@@ -49,6 +49,9 @@ def show(data: dict) -> None:
     streak = data["streak"]
     out.para(f"Streak: {streak} day{'s' if streak != 1 else ''} in a row." if streak else "Streak: start one today.")
     _routine(out, data)
+    for due in data.get("measures_due") or ():
+        out.para(f"Outcome measure due: {due['title']} (last taken {due['last']}).")
+        out.para(f"  Take it: backcare measure take {due['id']}")
     topic = data.get("topic")
     if topic:
         out.para(f"Topic of the day: {topic['title']}. {topic['summary']}")

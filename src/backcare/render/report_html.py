@@ -105,6 +105,7 @@ def render(report) -> str:  # report: backcare.services.report.Report
     parts.append("</div>")
     parts.append("</div>")
     parts += _tags(report)
+    parts += _measures(report)
     parts += _notes(report)
     parts += [
         "<footer>",
@@ -456,6 +457,20 @@ def _tags(report) -> list[str]:
         f"{tr.MIN_TAG_DAYS}. These are associations, not causes.</p>",
         "</section>",
     ]
+    return out
+
+
+def _measures(report) -> list[str]:
+    """Outcome measures taken in the period: first and latest score, the change and its verdict."""
+    out = ['<section id="measures">', "<h2>Outcome measures</h2>"]
+    lines = getattr(report, "measures", None) or []
+    if not lines:
+        out.append("<p>No outcome measures taken in this period.</p>")
+    else:
+        out.append("<ul>")
+        out += [f"<li>{escape(line.text)}</li>" for line in lines]
+        out.append("</ul>")
+    out.append("</section>")
     return out
 
 

@@ -185,6 +185,9 @@ def render(report) -> str:  # report: backcare.services.report.Report
             "These are associations, not causes.",
         ]
 
+    lines += ["", "## Outcome measures", ""]
+    measures = getattr(report, "measures", None) or []
+    lines += [f"- {md(line.text)}" for line in measures] or ["No outcome measures taken in this period."]
     lines += ["", "## Notes", ""]
     if report.notes:
         notes, earlier = report.listed_notes()

@@ -38,7 +38,19 @@ def build(store: Store, today: date) -> dict:
         "topic": None,
     }
     data.update(routine_section(store, today))
+    data["measures_due"] = measures_section(store, today)
     return data
+
+
+def measures_section(store: Store, today: date) -> list[dict]:
+    """Outcome measures whose next take is due (every_days after the last one); a broken one is skipped."""
+    from backcare.services import measures
+
+    try:
+        due = measures.due(store, today)
+    except ContentError:
+        return []
+    return [{"id": d.id, "title": d.title, "last": d.last.isoformat() if d.last else None} for d in due]
 
 
 def routine_section(store: Store, today: date) -> dict:

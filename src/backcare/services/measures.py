@@ -56,6 +56,34 @@ class MeasureLine:
     verdict: str
     band: str | None
 
+    @property
+    def text(self) -> str:
+        """In words: 'PSFS: from 4 on 2026-11-01 to 6.5 on 2026-11-29 (+2.5, 3 takes): better (important
+        change 2, higher is better)'."""
+        if self.takes < 2:
+            return f"{self.title}: {number(self.latest)} on {self.latest_day} (first score)"
+        sign = "+" if self.change > 0 else ""
+        return (
+            f"{self.title}: from {number(self.first)} on {self.first_day} to {number(self.latest)} on "
+            f"{self.latest_day} ({sign}{number(self.change)}, {self.takes} takes): {self.verdict} "
+            f"(important change {number(self.important_change)}, "
+            f"{'higher' if self.higher_is_better else 'lower'} is better)"
+        )
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "takes": self.takes,
+            "first": {"date": self.first_day.isoformat(), "score": self.first},
+            "latest": {"date": self.latest_day.isoformat(), "score": self.latest},
+            "change": self.change,
+            "important_change": self.important_change,
+            "better": "higher" if self.higher_is_better else "lower",
+            "verdict": self.verdict,
+            "band": self.band,
+        }
+
 
 @dataclass(frozen=True)
 class Due:
@@ -327,19 +355,6 @@ def report_lines(store: Store, since: date | None, until: date | None) -> list[M
             )
         )
     return out
-
-
-def line_text(line: MeasureLine) -> str:
-    """A report line in words: 'PSFS: 4 -> 6.5 (+2.5, 3 takes): better (important change 2)'."""
-    if line.takes < 2:
-        return f"{line.title}: {number(line.latest)} on {line.latest_day} (first score)"
-    sign = "+" if line.change > 0 else ""
-    return (
-        f"{line.title}: {number(line.first)} on {line.first_day} -> {number(line.latest)} on {line.latest_day} "
-        f"({sign}{number(line.change)}, {line.takes} takes): {line.verdict} "
-        f"(important change {number(line.important_change)}, "
-        f"{'higher' if line.higher_is_better else 'lower'} is better)"
-    )
 
 
 def trend_json(store: Store, since: date | None, until: date | None) -> list[dict[str, Any]]:

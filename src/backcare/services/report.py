@@ -29,6 +29,7 @@ class Report:
     safety_now: list[str] = field(default_factory=list)  # the safety notice as of the report's day
     clearances: list[Clearance] = field(default_factory=list)  # every clinician's clearance, oldest first
     profile: dict[str, str] = field(default_factory=dict)  # who the data belongs to (backcare profile)
+    measures: list = field(default_factory=list)  # outcome measures taken in the period (services.measures)
 
     @property
     def who(self) -> str:
@@ -71,6 +72,7 @@ class Report:
             "safety_now": list(self.safety_now),
             "clearances": [clearance_dict(c) for c in self.clearances],
             "profile": dict(self.profile),
+            "measures": [m.as_dict() for m in self.measures],
         }
 
 
@@ -107,4 +109,11 @@ def build(store: Store, today: date, days: int | None = trends.DEFAULT_DAYS) -> 
         safety_now=notice(safety.current(store, today)),
         clearances=store.clearances(),
         profile=store.profile(),
+        measures=_measures(store, start, end),
     )
+
+
+def _measures(store: Store, start: date, end: date) -> list:
+    from backcare.services.measures import report_lines
+
+    return report_lines(store, start, end)

@@ -50,7 +50,23 @@ def export_to(store: Store, fmt: str, out: TextIO) -> None:
         else:
             from backcare.exporters import fhir_export
 
-            fhir_export.write(out, tables["checkins"], timestamp=stamp)
+            fhir_export.write(
+                out,
+                tables["checkins"],
+                timestamp=stamp,
+                responses=tables["measure_responses"],
+                measures=_measure_codes(store),
+            )
+
+
+def _measure_codes(store: Store) -> dict[str, dict[str, Any]]:
+    """Each measure's title and LOINC codes, for the FHIR export."""
+    from backcare.services.measures import available
+
+    return {
+        e.measure.id: {"title": e.measure.title, "loinc": e.measure.loinc, "score_loinc": e.measure.score_loinc}
+        for e in available(store)
+    }
 
 
 # -- import --------------------------------------------------------------------------------------
