@@ -435,3 +435,10 @@ def test_fhir_export_adds_a_questionnaire_response_and_a_score_observation(cli, 
     }
     psfs = next(e for e in responses if e["resource"]["questionnaire"].endswith("/psfs"))
     assert psfs["resource"]["item"] == [{"linkId": "1", "text": "Sitting", "answer": [{"valueInteger": 3}]}]
+
+
+def test_a_report_without_measures_taken_has_no_measures_section(cli, home, tmp_path):
+    assert cli("checkin", "--pain", "5", "--stiffness", "4").exit_code == 0
+    html = tmp_path / "r.html"
+    assert cli("report", "--format", "html", "-o", str(html)).exit_code == 0
+    assert 'id="measures"' not in html.read_text()

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
 from backcare.cli.state import print_json, state
+
+if TYPE_CHECKING:
+    from backcare.domain.measures import Item, Measure
+    from backcare.store import Store
 
 measure_app = typer.Typer(no_args_is_help=True, rich_markup_mode=None)
 
@@ -155,7 +159,8 @@ def take(
         typer.echo(service.verdict_text(h))
 
 
-def _ask(store, measure, named):  # type: ignore[no-untyped-def]
+def _ask(store: Store, measure: Measure, named: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[int, ...]]:
+    """Ask at a terminal: the activities (the first time, for a measure of named ones), then each item."""
     from backcare.cli.prompts import ask
     from backcare.domain.measures import problem
     from backcare.errors import InvalidInput
@@ -181,10 +186,10 @@ def _ask(store, measure, named):  # type: ignore[no-untyped-def]
                 continue
             names.append(service.clean_activity(text, measure))
         named = tuple(names)
-    values = []
+    values: list[int] = []
     for n, item in enumerate(measure.questions(named), start=1):
 
-        def parse(text: str, item=item) -> int:  # type: ignore[no-untyped-def]
+        def parse(text: str, item: Item = item) -> int:
             try:
                 value = int(text.strip())
             except ValueError:

@@ -316,8 +316,12 @@ class ImportFile:
         latest_schema: int,
         check_routine: Callable[[str, str], None],
         max_bytes: int | None = None,
+        record_kinds: dict[str, Any] | None = None,
     ):
         self.path = path
+        # Record kinds kept in their own module (store/records/), given by the caller: section -> module
+        # with check(record, today) raising ValueError and key(record).
+        self.record_kinds = record_kinds or {}
         self.today = today
         self.latest_schema = latest_schema
         self.check_routine = check_routine
@@ -895,9 +899,9 @@ def _profile(record: Any, state: _State, file: ImportFile) -> None:
 
 def _record_kind(section: str, record: Any, state: _State, file: ImportFile) -> None:
     """The checks of a record kind kept in its own module (store/records/)."""
-    import importlib
-
-    kind = importlib.import_module(f"backcare.store.records.{section}")
+    kind = file.record_kinds.get(section)
+    if kind is None:
+        raise _Bad(f"it has a section this backcare cannot check ({_show_key(section)})")
     try:
         kind.check(record, state.today)
     except ValueError as exc:

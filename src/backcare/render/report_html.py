@@ -461,16 +461,14 @@ def _tags(report) -> list[str]:
 
 
 def _measures(report) -> list[str]:
-    """Outcome measures taken in the period: first and latest score, the change and its verdict."""
-    out = ['<section id="measures">', "<h2>Outcome measures</h2>"]
+    """Outcome measures taken in the period (first and latest score, the change and its verdict); no section
+    when none was taken."""
     lines = getattr(report, "measures", None) or []
     if not lines:
-        out.append("<p>No outcome measures taken in this period.</p>")
-    else:
-        out.append("<ul>")
-        out += [f"<li>{escape(line.text)}</li>" for line in lines]
-        out.append("</ul>")
-    out.append("</section>")
+        return []
+    out = ['<section id="measures">', "<h2>Outcome measures</h2>", "<ul>"]
+    out += [f"<li>{escape(line.text)}</li>" for line in lines]
+    out += ["</ul>", "</section>"]
     return out
 
 

@@ -185,9 +185,10 @@ def render(report) -> str:  # report: backcare.services.report.Report
             "These are associations, not causes.",
         ]
 
-    lines += ["", "## Outcome measures", ""]
     measures = getattr(report, "measures", None) or []
-    lines += [f"- {md(line.text)}" for line in measures] or ["No outcome measures taken in this period."]
+    if measures:  # outcome measures taken in the period
+        lines += ["", "## Outcome measures", ""]
+        lines += [f"- {md(line.text)}" for line in measures]
     lines += ["", "## Notes", ""]
     if report.notes:
         notes, earlier = report.listed_notes()

@@ -77,9 +77,40 @@ def read_import(path: Path, *, today: date) -> ImportFile:
     from backcare.exporters.json_export import ImportFile
     from backcare.store.migrations import LATEST
 
-    file = ImportFile(path, today=today, latest_schema=LATEST, check_routine=_check_routine)
+    file = ImportFile(
+        path, today=today, latest_schema=LATEST, check_routine=_check_routine, record_kinds=_record_kinds()
+    )
     file.check()
     return file
+
+
+def _record_kinds() -> dict[str, Any]:
+    """The record kinds kept in their own module, by export section, for the import checks. A measure's file
+    must also check out as `backcare measure check` would have it."""
+    from types import SimpleNamespace
+
+    from backcare.store.records import measure_responses, measures
+
+    def check_measure(record: Any, today: date) -> None:
+        measures.check(record, today)
+        _check_measure_source(record["id"], record["source"])
+
+    return {
+        measures.SECTION: SimpleNamespace(check=check_measure, key=measures.key),
+        measure_responses.SECTION: measure_responses,
+    }
+
+
+def _check_measure_source(ident: str, source: str) -> None:
+    from backcare.content.measures import check_measure_text
+    from backcare.domain.measures import FORMAT
+
+    checked = check_measure_text(source, "source")
+    if checked.measure is None:
+        problem = checked.problems[0]
+        raise ValueError(f"source is not a valid {FORMAT} file (line {problem.line}: {problem.message})")
+    if checked.measure.id != ident:
+        raise ValueError(f"source is the measure {checked.measure.id!r}, not {ident[:40]!r}")
 
 
 def _check_routine(name: str, source: str) -> None:
