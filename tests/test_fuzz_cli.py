@@ -178,8 +178,8 @@ def check_outcome(result, args: list[str]) -> None:
     assert result.exit_code in (0, 1, 2), f"{shown} exited {result.exit_code}: {result.output}"
     assert "Traceback" not in result.output, f"{shown} printed a traceback:\n{result.output}"
     if result.exit_code in (1, 2):
-        # `routine check` reports problems like a compiler, FILE:LINE:COL on standard output.
-        linter = "check" in args and "routine" in args
+        # `routine check` and `measure check` report problems like a compiler, FILE:LINE:COL on standard output.
+        linter = "check" in args and ("routine" in args or "measure" in args)
         assert result.stderr.strip() or (linter and result.stdout.strip()), (
             f"{shown} exited {result.exit_code} without a message on stderr (stdout: {result.stdout[:300]!r})"
         )
