@@ -442,3 +442,49 @@ def test_a_report_without_measures_taken_has_no_measures_section(cli, home, tmp_
     html = tmp_path / "r.html"
     assert cli("report", "--format", "html", "-o", str(html)).exit_code == 0
     assert 'id="measures"' not in html.read_text()
+
+
+ROUTINE_WITH_MEASURES = """\
+format: backcare-routine/1
+name: With measures
+measures:
+  - {id: psfs}
+  - {id: confidence, every_days: 7}
+stages:
+  - id: mobility
+    name: Ease into movement
+    exercises:
+      - {id: cat-camel}
+"""
+
+
+def test_a_routine_can_say_which_measures_are_due_and_how_often(cli, home, tmp_path):
+    path = tmp_path / "r.yaml"
+    path.write_text(ROUTINE_WITH_MEASURES)
+    assert cli("routine", "import", str(path)).exit_code == 0
+    due = cli.json("today", "--json")["measures_due"]
+    assert [(d["id"], d["last"]) for d in due] == [("confidence", None), ("psfs", None)]
+    assert "Outcome measure due: Patient-Specific Functional Scale (not taken yet)." in cli("today").stdout
+    assert cli("measure", "take", "confidence", "--answers", "6").exit_code == 0
+    assert cli("measure", "take", "psfs", "--activity", "Lifting", "--answers", "5").exit_code == 0
+    assert cli.json("today", "--json")["measures_due"] == []
+    week = cli.json("today", "--json", env={"BACKCARE_TODAY": "2026-12-04"})["measures_due"]
+    assert [d["id"] for d in week] == ["confidence"]  # the routine's every_days: 7; psfs keeps the file's 14
+
+
+def test_a_routine_listing_a_measure_twice_or_badly_is_located():
+    from backcare.content.routines import check_routine_text
+
+    text = ROUTINE_WITH_MEASURES.replace("{id: confidence, every_days: 7}", "{id: psfs, every_days: 0, often: 1}")
+    routine, problems = check_routine_text(text, "r.yaml")
+    assert routine is None
+    assert [f"{p.line}:{p.column}" for p in problems] == ["5:10", "5:28", "5:31"]
+    assert "listed twice" in problems[0].message and "every_days must be from 1 to 365" in problems[1].message
+    assert 'unknown key "often"' in problems[2].message
+
+
+def test_the_measure_format_documentation_example_checks_out():
+    text = (ROOT / "docs" / "measure-format.md").read_text(encoding="utf-8")
+    block = re.findall(r"```yaml\n(.*?)```", text, re.S)[0]
+    checked = check_measure_text(block, "docs")
+    assert checked.problems == [] and checked.measure.id == "clinic-sample"

@@ -38,6 +38,7 @@ TOP_KEYS = (
     "exercises",
     "stages",
     "images",  # pictures for the hand-out
+    "measures",  # outcome measures to take, and how often
 )
 TOP_REQUIRED = ("format", "name", "stages")
 STAGE_KEYS = ("id", "name", "exercises", "advance", "progression")
@@ -76,6 +77,9 @@ STAGE_EXERCISES = (1, 20)
 SESSIONS = (1, 100)
 DAYS = (1, 365)
 MAX_PAIN_DURING = (0, 10)
+MEASURES = (0, 10)
+MEASURE_KEYS = ("id", "every_days")
+EVERY_DAYS = (1, 365)
 
 __all__ = [
     "Checked",
@@ -282,6 +286,8 @@ class _RoutineChecker(Checker):
             fields["stages"] = self.stages(top["stages"], lib, custom)
         if "images" in top:
             fields["images"] = self.images(top["images"], set(lib) | self.custom_ids)
+        if "measures" in top:
+            fields["measures"] = self.measures(top["measures"])
         if self.problems:
             return None
         stages = tuple(
@@ -291,6 +297,28 @@ class _RoutineChecker(Checker):
             for stage in fields["stages"]
         )
         return Routine(**{**fields, "stages": stages})
+
+    def measures(self, node: YNode) -> tuple[tuple[str, int | None], ...] | None:
+        """`measures: [{id: psfs, every_days: 14}]`: outcome measures to take (every_days: how often, else
+        the measure file's own)."""
+        items = self.seq(node, "measures", *MEASURES, item="measure")
+        if items is None:
+            return None
+        out: list[tuple[str, int | None]] = []
+        seen: dict[str, YNode] = {}
+        for item in items:
+            keys = self.mapping(item, "a measure", MEASURE_KEYS, ("id",))
+            if keys is None or "id" not in keys:
+                continue
+            ident = self.ident(keys["id"], "measure id")
+            every = self.integer(keys["every_days"], "every_days", *EVERY_DAYS) if "every_days" in keys else None
+            if ident is not None and ident in seen:
+                self.add(keys["id"], f"measure {show(ident)} is listed twice (first at line {seen[ident].line})")
+                continue
+            if ident is not None:
+                seen[ident] = keys["id"]
+                out.append((ident, every))
+        return tuple(out)
 
     def images(self, node: YNode, known: set[str]) -> tuple[tuple[str, str], ...] | None:
         """`images: {exercise-id: picture.png}`: each id known, each path relative; with the routine file's

@@ -157,6 +157,7 @@ class Routine:
     settings: Settings = DEFAULT_SETTINGS
     review_date: date | None = None  # when the physio wants to see the person again (shown on the hand-out)
     images: tuple[tuple[str, str], ...] = ()  # (exercise id, picture path relative to the routine file)
+    measures: tuple[tuple[str, int | None], ...] = ()  # outcome measures to take: (id, every N days or None)
 
     def settings_for(self, stage_id: str) -> Settings:
         """The settings that apply in a stage: its own, else the routine's."""

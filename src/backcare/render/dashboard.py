@@ -50,7 +50,8 @@ def show(data: dict) -> None:
     out.para(f"Streak: {streak} day{'s' if streak != 1 else ''} in a row." if streak else "Streak: start one today.")
     _routine(out, data)
     for due in data.get("measures_due") or ():
-        out.para(f"Outcome measure due: {due['title']} (last taken {due['last']}).")
+        when = f"last taken {due['last']}" if due["last"] else "not taken yet"
+        out.para(f"Outcome measure due: {due['title']} ({when}).")
         out.para(f"  Take it: backcare measure take {due['id']}")
     topic = data.get("topic")
     if topic:

@@ -310,20 +310,35 @@ def verdict_text(h: History) -> str:
 
 
 def due(store: Store, today: date) -> list[Due]:
-    """Measures taken before whose next take is due (every_days after the last one), oldest first."""
+    """Measures whose next take is due: those the active routine lists (due at once when never taken; every
+    `every_days` the routine gives, else the measure file's) and any taken before (every_days after the last
+    take). A measure the routine names that is not built in or imported is left out."""
     entries = {e.measure.id: e.measure for e in available(store)}
     last: dict[str, date] = {}
     for take in takes(store):
         last[take.measure] = take.day
+    every: dict[str, int | None] = {mid: None for mid in last}
+    for mid, days in _routine_measures(store):
+        every[mid] = days
     out = []
-    for mid, day in sorted(last.items()):
+    for mid, days in sorted(every.items()):
         measure = entries.get(mid)
         if measure is None:
             continue
-        when = day + timedelta(days=measure.every_days)
+        day = last.get(mid)
+        when = today if day is None else day + timedelta(days=days or measure.every_days)
         if when <= today:
             out.append(Due(mid, measure.title, day, when))
     return out
+
+
+def _routine_measures(store: Store) -> tuple[tuple[str, int | None], ...]:
+    from backcare.services.routines import active_routine
+
+    try:
+        return active_routine(store).routine.measures
+    except (ContentError, InvalidInput):
+        return ()
 
 
 def report_lines(store: Store, since: date | None, until: date | None) -> list[MeasureLine]:
