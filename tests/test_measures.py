@@ -488,3 +488,41 @@ def test_the_measure_format_documentation_example_checks_out():
     block = re.findall(r"```yaml\n(.*?)```", text, re.S)[0]
     checked = check_measure_text(block, "docs")
     assert checked.problems == [] and checked.measure.id == "clinic-sample"
+
+
+@settings(max_examples=100, deadline=None)
+@given(measures_and_answers(), st.randoms(use_true_random=False), st.booleans())
+def test_answers_written_any_way_read_back_in_item_order(case, rnd, by_id):
+    from backcare.services.measures import parse_answers
+
+    measure, answers = case
+    pairs = [
+        (item.id if by_id else str(n), value) for n, (item, value) in enumerate(zip(measure.items, answers), start=1)
+    ]
+    rnd.shuffle(pairs)
+    assert parse_answers(",".join(f"{k}={v}" for k, v in pairs), measure.items) == answers
+    assert parse_answers(", ".join(str(v) for v in answers), measure.items) == answers
+
+
+@settings(max_examples=100, deadline=None)
+@given(measures_and_answers(), st.integers(0, 7), st.integers(-2000, 2000))
+def test_an_answer_out_of_range_is_a_usage_error_naming_the_item(case, index, wrong):
+    from backcare.errors import InvalidInput
+    from backcare.services.measures import parse_answers
+
+    measure, answers = case
+    index %= len(answers)
+    if wrong in measure.items[index].allowed():
+        return
+    bad = list(answers)
+    bad[index] = wrong
+    with pytest.raises(InvalidInput, match=f"item {index + 1} must be"):
+        parse_answers(",".join(map(str, bad)), measure.items)
+
+
+def test_measure_list_shows_each_measure_with_its_notice(cli, home):
+    assert cli("measure", "import", str(EXAMPLE)).exit_code == 0
+    text = cli("measure", "list").stdout
+    assert "psfs           Patient-Specific Functional Scale (built in; every 14 days)" in text
+    assert "Stratford" in text and "Free to use and adapt" in text
+    assert "clinic-sample  Clinic sample questionnaire (imported from clinic-sample.yaml; every 28 days)" in text

@@ -89,6 +89,7 @@ def list_(
     width = max(len(e.measure.id) for e in entries)
     for e in entries:
         typer.echo(f"{e.measure.id:<{width}}  {e.measure.title} ({e.origin}; every {e.measure.every_days} days)")
+        typer.echo(f"{'':<{width}}  {e.measure.notice}")
 
 
 @measure_app.command("take")
