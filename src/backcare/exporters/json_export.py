@@ -13,7 +13,7 @@ go record by record (memory stays flat however many years a home holds):
       ],
       "checkin_edits": [...], "sessions": [...], "stage_history": [...], "safety_screens": [...],
       "clearances": [...], "topics_read": [...], "routines": [...], "routine_images": [...], "profile": [...],
-      "settings": {...}
+      "measures": [...], "measure_responses": [...], "settings": {...}
     }
 
 It is ordinary JSON: any JSON reader (and older backcare versions) read it whole; backcare reads it
