@@ -362,15 +362,16 @@ def test_the_dashboard_shows_a_measure_when_it_is_due(cli, home):
     assert cli.json("today", "--json", env={"BACKCARE_TODAY": "2026-12-10"})["measures_due"] == []
 
 
-def test_trend_json_includes_the_scores_and_the_verdict(cli, home):
+def two_psfs_takes(cli, latest: int) -> None:
+    """A check-in today, a PSFS of one activity rated 3 on 1 November, and `latest` today."""
     assert cli("checkin", "--pain", "5", "--stiffness", "4").exit_code == 0
-    assert (
-        cli(
-            "measure", "take", "psfs", "--activity", "Sitting", "--answers", "3", env={"BACKCARE_TODAY": "2026-11-01"}
-        ).exit_code
-        == 0
-    )
-    assert cli("measure", "take", "psfs", "--answers", "4").exit_code == 0
+    early = {"BACKCARE_TODAY": "2026-11-01"}
+    assert cli("measure", "take", "psfs", "--activity", "Sitting", "--answers", "3", env=early).exit_code == 0
+    assert cli("measure", "take", "psfs", "--answers", str(latest)).exit_code == 0
+
+
+def test_trend_json_includes_the_scores_and_the_verdict(cli, home):
+    two_psfs_takes(cli, 4)
     data = cli.json("trend", "--json")
     assert data["measures"] == [
         {
@@ -389,14 +390,7 @@ def test_trend_json_includes_the_scores_and_the_verdict(cli, home):
 
 
 def test_the_report_has_an_outcome_measures_section(cli, home, tmp_path):
-    assert cli("checkin", "--pain", "5", "--stiffness", "4").exit_code == 0
-    assert (
-        cli(
-            "measure", "take", "psfs", "--activity", "Sitting", "--answers", "3", env={"BACKCARE_TODAY": "2026-11-01"}
-        ).exit_code
-        == 0
-    )
-    assert cli("measure", "take", "psfs", "--answers", "6").exit_code == 0
+    two_psfs_takes(cli, 6)
     html = tmp_path / "r.html"
     assert cli("report", "--format", "html", "-o", str(html)).exit_code == 0
     text = html.read_text()

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from backcare.content.checks import Checker, got
 from backcare.content.problems import Problem, show, summarize
-from backcare.content.yamlsafe import BAD, MAX_BYTES, YNode
+from backcare.content.yamlsafe import BAD, YNode
 from backcare.domain.measures import FORMAT, KINDS, METHODS, Band, Item, Measure, Named, Subscale, number
 
 SCHEMA_FILE = "measure.schema.json"
@@ -129,24 +129,9 @@ def bundled_measures() -> list[Measure]:
 
 
 def _read(path: Path, source: str) -> tuple[bytes | None, Problem | None]:
-    def problem(message: str) -> tuple[None, Problem]:
-        return None, Problem(source, 1, 1, message)
+    from backcare.content.routines import _read as read_content_file
 
-    try:
-        if path.is_dir():
-            return problem("this is a folder, not a measure file")
-        with path.open("rb") as handle:
-            size = os.fstat(handle.fileno()).st_size
-            if size > MAX_BYTES:
-                return problem(f"the file is too large ({size / 1024 / 1024:.1f} MB; the limit is 2 MB)")
-            data = handle.read(MAX_BYTES + 1)
-    except FileNotFoundError:
-        return problem("no such file")
-    except PermissionError:
-        return problem("cannot read the file: permission denied")
-    except OSError as exc:
-        return problem(f"cannot read the file: {exc.strerror or type(exc).__name__}")
-    return data, None
+    return read_content_file(path, source, "measure file")
 
 
 class _Reader:

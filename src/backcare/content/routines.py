@@ -205,19 +205,21 @@ def _or_raise(routine: Routine | None, problems: list[Problem]) -> Routine:
     return routine
 
 
-def _read(path: Path, source: str) -> tuple[bytes | None, Problem | None]:
+def _read(path: Path, source: str, what: str = "routine file") -> tuple[bytes | None, Problem | None]:
+    """The bytes of a content file (at most MAX_BYTES), or the one problem that stops it being read."""
+
     def problem(message: str) -> tuple[None, Problem]:
         return None, Problem(source, 1, 1, message)
 
     try:
         if path.is_dir():
-            return problem("this is a folder, not a routine file")
+            return problem(f"this is a folder, not a {what}")
         with path.open("rb") as handle:
             size = os.fstat(handle.fileno()).st_size
             if size > MAX_BYTES:
                 return problem(
                     f"the file is too large ({size / 1024 / 1024:.1f} MB; the limit is "
-                    f"{MAX_BYTES // 1024 // 1024} MB): a routine file is a few kilobytes"
+                    f"{MAX_BYTES // 1024 // 1024} MB): a {what} is a few kilobytes"
                 )
             data = handle.read(MAX_BYTES + 1)
     except FileNotFoundError:
@@ -225,7 +227,7 @@ def _read(path: Path, source: str) -> tuple[bytes | None, Problem | None]:
     except PermissionError:
         return problem("cannot read the file: permission denied")
     except IsADirectoryError:
-        return problem("this is a folder, not a routine file")
+        return problem(f"this is a folder, not a {what}")
     except OSError as exc:
         return problem(f"cannot read the file: {exc.strerror or type(exc).__name__}")
     return data, None
