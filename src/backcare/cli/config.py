@@ -9,7 +9,7 @@ import typer
 from backcare.cli.state import print_json, state
 
 config_app = typer.Typer(
-    help="Your settings, kept with your data: get KEY, set KEY VALUE, unset KEY, list.",
+    help="Your settings, kept with your data. get KEY, set KEY VALUE, unset KEY, list.",
     rich_markup_mode=None,
     no_args_is_help=True,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -37,7 +37,8 @@ def set_(
     key: KeyArg,
     value: Annotated[str, typer.Argument(metavar="VALUE", help="The new value, e.g. 5 for day-starts.")],
 ) -> None:
-    """Change a setting, e.g. 'backcare config set day-starts 5': check-ins before 05:00 count for the day before."""
+    """Change a setting. For example 'backcare config set day-starts 5': check-ins before 05:00 then count for
+    the day before."""
     from backcare.services import config
 
     entry = config.set_(state(ctx).store(), key, value)
