@@ -154,6 +154,7 @@ def root(
     from backcare import clock
 
     clock.use_day_starts(s.day_starts)  # "today" follows this data folder's day-rollover hour
+    ctx.call_on_close(lambda: clock.use_day_starts(None))  # and only for this run (tests run many in one process)
     if ctx.invoked_subcommand is None:
         from backcare.cli.today import today
 
