@@ -550,9 +550,10 @@ def default_start(first: date | None, end: date, days: int = DEFAULT_DAYS) -> da
 
 
 # -- sleep, stress and the other daily scores --------------------------------------------------
-# Each optional 0-10 score recorded with a check-in, with what its ends mean and the words for its low and high
-# days. Leg pain (0-10) joins here once the check-in records it; medicine days are counted by `medicine_days`-style
-# summaries next to these, not as a score.
+# Each optional 0-10 score recorded with a check-in (an attribute of CheckIn of the same name), with what its ends
+# mean and the words for its low and high days. Leg pain joins here as one more entry once the check-in records it
+# (e.g. "leg_pain": ("0 = none, 10 = worst imaginable", "little leg pain (0-4)", "more leg pain (6-10)")); medicine
+# days are a count of days, not a score, and belong next to these in the trend's "daily" section.
 SCORES: dict[str, tuple[str, str, str]] = {
     # name: (anchors, low days, high days)
     "sleep": ("0 = very poor, 10 = very good", "poor sleep (0-4)", "good sleep (6-10)"),
