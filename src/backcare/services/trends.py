@@ -100,8 +100,8 @@ def build(store: Store, today: date, days: int | None = DEFAULT_DAYS, *, from_fi
     earliest = date.min + timedelta(days=2 * tr.WINDOW)  # room for the 7-day window and the week's Monday
     earlier = None
     if from_first and days is not None:
-        first = store.checkins(until=end, limit=1)
-        started = tr.default_start(first[0].day if first else None, end, days)
+        oldest = store.checkins(until=end, limit=1)
+        started = tr.default_start(oldest[0].day if oldest else None, end, days)
         from_first = started > end - timedelta(days=days - 1)
         days = (end - started).days + 1
     if days is None:  # everything since the first check-in, up to ALL_MAX_DAYS
