@@ -6,7 +6,9 @@ from __future__ import annotations
 import os
 import sqlite3
 from collections.abc import Callable
+from typing import TypeVar
 
+T = TypeVar("T")
 DAY_STARTS_KEY = "day-starts"  # the day-rollover hour in the settings table (backcare.domain.config.DAY_STARTS)
 DB_NAME = "backcare.db"  # the same name as backcare.paths.DB_NAME (a test keeps them equal)
 BUSY_TIMEOUT_S = 1.0  # a prompt hook must not hang while another backcare writes
@@ -20,37 +22,40 @@ def read_due(home: str, day: str | Callable[[str | None], str]) -> tuple[bool, b
     """(a safety screen exists, a check-in for `day` exists) in the database in `home`; None when there is no
     database yet (a missing home). `day` may be a function of the stored day-starts setting (its text, or None)
     giving the day, so one connection answers both. A damaged, locked or unreadable file raises DueReadError."""
-    path = os.path.join(home, DB_NAME)
-    if not os.path.exists(path):
-        return None
-    conn = _connect(path)
-    try:
-        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-        if not isinstance(day, str):
-            day = day(_setting(conn, tables, DAY_STARTS_KEY))
+
+    def ask(conn: sqlite3.Connection, tables: set[str]) -> tuple[bool, bool]:
+        asked = day if isinstance(day, str) else day(_setting(conn, tables, DAY_STARTS_KEY))
         screened = "safety_screens" in tables and (
             conn.execute("SELECT 1 FROM safety_screens LIMIT 1").fetchone() is not None
         )
         checked = "checkins" in tables and (
-            conn.execute("SELECT 1 FROM checkins WHERE date = ?", (day,)).fetchone() is not None
+            conn.execute("SELECT 1 FROM checkins WHERE date = ?", (asked,)).fetchone() is not None
         )
-    except sqlite3.Error as exc:
-        raise DueReadError(_describe(exc, path)) from None
-    finally:
-        conn.close()
-    return screened, checked
+        return screened, checked
+
+    return _read(home, ask)
 
 
 def read_setting(home: str, key: str) -> str | None:
     """The stored text of one setting in the database in `home`, read-only (nothing is created, migrated or
     written); None when there is no database, no settings table yet, or the key is not set."""
+    return _read(home, lambda conn, tables: _setting(conn, tables, key))
+
+
+def _read(home: str, ask: Callable[[sqlite3.Connection, set[str]], T]) -> T | None:
+    """`ask(connection, table names)` on a read-only connection to the database in `home`; None when there is
+    no database; DueReadError (one sentence) when it cannot be read."""
     path = os.path.join(home, DB_NAME)
     if not os.path.exists(path):
         return None
-    conn = _connect(path)
+    uri = "file:" + _uri_path(os.path.abspath(path)) + "?mode=ro"
+    try:
+        conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+    except sqlite3.Error as exc:
+        raise DueReadError(_describe(exc, path)) from None
     try:
         tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-        return _setting(conn, tables, key)
+        return ask(conn, tables)
     except sqlite3.Error as exc:
         raise DueReadError(_describe(exc, path)) from None
     finally:
@@ -62,14 +67,6 @@ def _setting(conn: sqlite3.Connection, tables: set[str], key: str) -> str | None
         return None
     row = conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
     return str(row[0]) if row else None
-
-
-def _connect(path: str) -> sqlite3.Connection:
-    uri = "file:" + _uri_path(os.path.abspath(path)) + "?mode=ro"
-    try:
-        return sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S, isolation_level=None)
-    except sqlite3.Error as exc:
-        raise DueReadError(_describe(exc, path)) from None
 
 
 def _uri_path(path: str) -> str:
