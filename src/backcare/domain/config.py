@@ -3,7 +3,7 @@ Pure functions: the values are stored as text in the settings table (services/co
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable  # not typing: `backcare due` imports this module on every shell start
 
 from backcare.errors import InvalidInput
 
