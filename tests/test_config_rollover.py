@@ -4,7 +4,7 @@ command (the fast `due` included), and the output says which day it filed."""
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from hypothesis import given
@@ -168,4 +168,15 @@ def test_json_list_is_valid_for_every_key(cli):
     entries = json.loads(cli("config", "list", "--json").stdout)
     assert {e["key"] for e in entries} == set(config.KEYS)
     assert all(isinstance(e["value"], int) for e in entries)
-    assert date  # the module's dates are used above
+
+
+def test_settings_travel_with_an_export_and_import(cli, tmp_path):
+    assert cli("config", "set", "day-starts", "6").exit_code == 0
+    exported = tmp_path / "backup.json"
+    out = cli("export", "--format", "json", "--output", str(exported))
+    assert out.exit_code == 0, out.output
+    assert json.loads(exported.read_text())["settings"]["day-starts"] == "6"
+    other = tmp_path / "other"
+    imported = cli("--home", str(other), "import", str(exported))
+    assert imported.exit_code == 0, imported.output
+    assert cli("--home", str(other), "config", "get", "day-starts").stdout.strip() == "06:00"
