@@ -363,9 +363,10 @@ def test_the_dashboard_shows_a_measure_when_it_is_due(cli, home):
 
 
 def two_psfs_takes(cli, latest: int) -> None:
-    """A check-in today, a PSFS of one activity rated 3 on 1 November, and `latest` today."""
+    """Check-ins on 1 November and today, a PSFS of one activity rated 3 on 1 November, and `latest` today."""
     assert cli("checkin", "--pain", "5", "--stiffness", "4").exit_code == 0
     early = {"BACKCARE_TODAY": "2026-11-01"}
+    assert cli("checkin", "--pain", "6", "--stiffness", "5", env=early).exit_code == 0
     assert cli("measure", "take", "psfs", "--activity", "Sitting", "--answers", "3", env=early).exit_code == 0
     assert cli("measure", "take", "psfs", "--answers", str(latest)).exit_code == 0
 
