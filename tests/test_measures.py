@@ -521,3 +521,21 @@ def test_measure_list_shows_each_measure_with_its_notice(cli, home):
     assert "psfs           Patient-Specific Functional Scale (built in; every 14 days)" in text
     assert "Stratford" in text and "Free to use and adapt" in text
     assert "clinic-sample  Clinic sample questionnaire (imported from clinic-sample.yaml; every 28 days)" in text
+
+
+def test_a_different_take_of_the_same_day_is_a_conflict_that_keeps_yours(cli, home, tmp_path, today):
+    from tests.conftest import Cli
+
+    assert cli("measure", "take", "confidence", "--answers", "4").exit_code == 0
+    out = tmp_path / "export.json"
+    assert cli("export", "--format", "json", "-o", str(out)).exit_code == 0
+    other = Cli(tmp_path / "other")
+    assert other("measure", "take", "confidence", "--answers", "8").exit_code == 0
+    result = other("import", str(out))
+    assert result.exit_code == 0, result.output
+    assert f"Conflict: measure response confidence {today} differs in answers (kept yours)." in result.stdout
+    assert responses(tmp_path / "other") == [("confidence", today.isoformat(), 8.0)]
+    replaced = other("import", "--replace", str(out))  # with --replace the file's take wins
+    assert replaced.exit_code == 0, replaced.output
+    assert "replaced by the file's version" in replaced.stdout
+    assert responses(tmp_path / "other") == [("confidence", today.isoformat(), 4.0)]
