@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from backcare.content.checks import Checker, got
@@ -115,17 +116,18 @@ def bundled_measure_ids() -> list[str]:
     return sorted(item.name[: -len(".yaml")] for item in folder.iterdir() if item.name.endswith(".yaml"))
 
 
-def bundled_measures() -> list[Measure]:
-    """The built-in measures, checked (a broken one is a packaging bug: ContentError)."""
+@cache
+def bundled_measures() -> tuple[Measure, ...]:
+    """The built-in measures, checked once per run (a broken one is a packaging bug: ContentError)."""
     from backcare.content.data import data_file, data_label
 
-    return [
+    return tuple(
         load_measure_text(
             data_file("measures", f"{name}.yaml").read_bytes().decode("utf-8-sig"),
             data_label("measures", f"{name}.yaml"),
         )
         for name in bundled_measure_ids()
-    ]
+    )
 
 
 def _read(path: Path, source: str) -> tuple[bytes | None, Problem | None]:
