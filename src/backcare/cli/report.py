@@ -73,12 +73,19 @@ def report(
     data = service.build(store, day, days, start=start, end=end)
     name = output or f"backcare-report-{day.isoformat()}.{choice}"
     target = plan(name, force=force, protect=store.path, what="report file")
+    content: str | bytes
     if choice == "html":
-        from backcare.render.report_html import render
+        from backcare.render.report_html import render as html
+
+        content = html(data)
     elif choice == "pdf":
-        from backcare.render.report_pdf import render
+        from backcare.render.report_pdf import render as pdf
+
+        content = pdf(data)
     else:
-        from backcare.render.report_md import render
-    write_output(target, render(data))
+        from backcare.render.report_md import render as md
+
+        content = md(data)
+    write_output(target, content)
     if target.path is not None:
         typer.echo(f"Report written to {target.path.absolute()}")

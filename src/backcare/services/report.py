@@ -334,9 +334,7 @@ def alerts(screens: list[Screen], stages: list[StageEvent], sessions: list, now:
         if e.decision == "stop":
             reasons = " ".join(e.reasons)
             out.append(
-                f"Safety stop on {_day(e.day)}: the routine was paused"
-                + (f" ({reasons})" if reasons else "")
-                + "."
+                f"Safety stop on {_day(e.day)}: the routine was paused" + (f" ({reasons})" if reasons else "") + "."
             )
     high = [s for s in sessions if contact_physio(s.pain_during, limit)]
     if high:
