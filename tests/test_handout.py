@@ -200,10 +200,8 @@ def test_output_file_rules(cli, tmp_path, home):
     again = cli("routine", "print", "-o", str(target), env=TODAY)
     assert again.exit_code == 1 and "--force" in again.output
     assert cli("routine", "print", "-o", str(target), "--force", env=TODAY).exit_code == 0
-    pdf = cli("routine", "print", "-o", str(tmp_path / "h.pdf"), env=TODAY)
-    assert pdf.exit_code == 2 and "print it to PDF" in pdf.output
-    assert not (tmp_path / "h.pdf").exists()
-    assert cli("routine", "print", "--format", "pdf", "-o", "-").exit_code == 2
+    pdf = cli("routine", "print", "-o", str(tmp_path / "h.pdf"), env=TODAY)  # the format from the extension
+    assert pdf.exit_code == 0 and (tmp_path / "h.pdf").read_bytes().startswith(b"%PDF-")
     odd = cli("routine", "print", "-o", str(tmp_path / "h.txt"))
     assert odd.exit_code == 2 and not (tmp_path / "h.txt").exists()
     assert cli("routine", "print", "--format", "md", "-o", str(tmp_path / "h.txt"), env=TODAY).exit_code == 0

@@ -77,7 +77,7 @@ footer { margin-top: 4mm; color: #555; font-size: 8pt; border-top: 1px solid #bb
   .picture { max-height: 28mm; }
   table.ticks { font-size: 8pt; margin-top: 1mm; } .ticks th, .ticks td { padding: 0.3mm 1.5mm; }
   .ticks td.tick { height: 4mm; }
-  .stage.dense { font-size: 6.8pt; } .stage.denser { font-size: 6.2pt; }
+  .stage[data-print="dense"] { font-size: 6.8pt; } .stage[data-print="denser"] { font-size: 6.2pt; }
   footer { margin-top: 1mm; padding-top: 0.5mm; font-size: 7pt; }
 }
 """
@@ -173,8 +173,10 @@ def density(stage: dict, data: dict, *, first: bool) -> str:
 
 def _stage(stage: dict, data: dict, *, first: bool) -> list[str]:
     e = clean
-    cls = " ".join(filter(None, ["stage", "first" if first else "", density(stage, data, first=first)]))
-    out = [f'<section class="{cls}" id="stage-{e(stage["id"])}">']
+    cls = "stage first" if first else "stage"
+    size = density(stage, data, first=first)
+    extra = f' data-print="{size}"' if size else ""
+    out = [f'<section class="{cls}" id="stage-{e(stage["id"])}"{extra}>']
     head = f"Stage {stage['number']} of {data['stage_count']}: {stage['name']}"
     now = '<span class="current">You are here</span>' if stage.get("current") else ""
     out.append(f'<div class="stage-head"><h2>{e(head)}</h2>{now}</div>')

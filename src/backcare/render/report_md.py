@@ -10,15 +10,16 @@ from backcare.textsafe import inert
 
 SPARKS = "▁▂▃▄▅▆▇█"
 MAX_WEEKS = 26  # rows of the weekly table (the most recent weeks)
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|>~-])")
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]|~])")  # anywhere in a line
+_MD_LEADING = re.compile(r"^(#+|[>+-]|\d+[.)])(?=\s|$)")  # only where a line starts (headings, quotes, lists)
 
 
 def md(text: str) -> str:
     """Person's text made inert: controls and bidi characters made visible, HTML-escaped (Markdown viewers render
     raw HTML) and Markdown-escaped, one line."""
     text = inert(text, newlines=True).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    text = _MD_SPECIAL.sub(r"\\\1", text)
-    return " ".join(text.split())
+    text = _MD_SPECIAL.sub(r"\\\1", " ".join(text.split()))
+    return _MD_LEADING.sub(lambda m: m.group(1)[:-1] + "\\" + m.group(1)[-1], text)
 
 
 def sparkline(values: list[float | None]) -> str:
@@ -49,7 +50,7 @@ def render(report) -> str:  # report: backcare.services.report.Report
             lines += ["", "---", "", "# Details"]
             details = True
         if not any(isinstance(b, page.Alert) for b in sec.blocks):
-            lines += ["", f"## {md(sec.title)}"]
+            lines += ["", f"## {sec.title}"]
         for block in sec.blocks:
             lines += ["", *_block(block, report)]
     lines += ["", "---", "", md(page.footer())]
@@ -64,7 +65,7 @@ def _block(block, report) -> list[str]:
     if isinstance(block, page.Items):
         return [f"- {md(x)}" for x in block.items]
     if isinstance(block, page.Alert):
-        return [f"## ⚠ {md(block.title)}", "", *[f"> - **{md(x)}**" for x in block.lines]]
+        return [f"## {block.title}", "", *[f"> - **{md(x)}**" for x in block.lines]]
     if isinstance(block, page.Bars):
         return ["```text", f"pain during  {sparkline([float(v) for v in block.values])}", "```", md(block.label) + "."]
     if isinstance(block, page.Chart):
