@@ -156,7 +156,7 @@ def test_html_structure_is_complete_and_self_contained(cli, journey):
     assert not {"link", "img", "iframe", "object", "embed", "base", "form"} & set(page.tags)
     assert not [k for k, _ in page.attrs if k in ("src", "href") or k.startswith("on")]
     assert "http://" not in text and "https://" not in text and "url(" not in text
-    assert "@page { size: A4; margin: 12mm; }" in text
+    assert "@page { size: A4; margin: 9mm 12mm; }" in text
     assert page.chart.get("polyline", 0) >= 2
 
 

@@ -21,27 +21,27 @@ CHART_COLUMNS = 180  # beyond this many days the chart shows weekly (or multi-we
 MAX_WEEKS = 26  # rows of the weekly table (the most recent weeks)
 
 CSS = """
-@page { size: A4; margin: 12mm; }
+@page { size: A4; margin: 9mm 12mm; }
 * { box-sizing: border-box; }
 html { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
-body { font: 9.5pt/1.3 "Helvetica Neue", Arial, "Liberation Sans", sans-serif; color: #1a1a1a;
+body { font: 9.5pt/1.26 "Helvetica Neue", Arial, "Liberation Sans", sans-serif; color: #1a1a1a;
        max-width: 186mm; margin: 10mm auto; padding: 0 4mm; }
-h1 { font-size: 15pt; margin: 0 0 0.5mm; }
-h2 { font-size: 10.5pt; margin: 2.2mm 0 0.8mm; padding-bottom: 0.3mm; border-bottom: 1px solid #bbb;
+h1 { font-size: 1.58em; margin: 0 0 0.5mm; }
+h2 { font-size: 1.1em; margin: 1.8mm 0 0.6mm; padding-bottom: 0.3mm; border-bottom: 1px solid #bbb;
      break-after: avoid; page-break-after: avoid; }
 p { margin: 0.7mm 0; }
-.meta { color: #444; font-size: 8.5pt; }
-.who { font-size: 11pt; font-weight: bold; margin: 0.5mm 0; }
-.muted { color: #555; font-size: 8.5pt; }
+.meta { color: #444; font-size: 0.9em; }
+.who { font-size: 1.16em; font-weight: bold; margin: 0.5mm 0; }
+.muted { color: #555; font-size: 0.9em; }
 .lead { font-weight: 600; }
 .better { color: #1b6e20; font-weight: 600; } .worse { color: #a33b00; font-weight: 600; }
 .alert { border: 2.5px solid #a30000; background: #fdecea; padding: 1.5mm 3mm; margin: 2.5mm 0;
          break-inside: avoid; page-break-inside: avoid; }
 .alert h2 { color: #a30000; border: none; margin: 0 0 0.5mm; }
 .alert li { font-weight: 600; }
-table { border-collapse: collapse; width: 100%; font-size: 8.8pt; }
+table { border-collapse: collapse; width: 100%; font-size: 0.93em; }
 th, td { text-align: left; padding: 0.3mm 1.5mm; border-bottom: 1px solid #e2e2e2; vertical-align: top; }
-th { background: #f1f1f1; font-weight: 600; font-size: 8.5pt; }
+th { background: #f1f1f1; font-weight: 600; }
 tbody th { background: none; }
 td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
 thead { display: table-header-group; }
@@ -49,15 +49,16 @@ tr { break-inside: avoid; page-break-inside: avoid; }
 .halves { display: grid; grid-template-columns: 1fr 1fr; gap: 4mm; align-items: start; }
 svg { width: 100%; height: auto; display: block; }
 svg.bars { max-height: 16mm; }
-.legend { font-size: 8pt; color: #333; margin-top: 0.5mm; }
+.legend { font-size: 0.84em; color: #333; margin-top: 0.5mm; }
 .key { display: inline-block; width: 7mm; height: 0; vertical-align: middle; margin: 0 1mm 0 3mm; }
 ul { margin: 0.5mm 0; padding-left: 5mm; }
 li { margin: 0.3mm 0; }
 .details { break-before: page; page-break-before: always; }
 .details section { break-inside: auto; }
 #chart { break-inside: avoid; page-break-inside: avoid; }
-footer { margin-top: 2.5mm; border-top: 1px solid #bbb; padding-top: 1mm; color: #555; font-size: 8pt; }
-@media print { body { margin: 0; padding: 0; max-width: none; } }
+footer { margin-top: 1.5mm; border-top: 1px solid #bbb; padding-top: 0.5mm; color: #555; font-size: 0.74em; }
+@media print { body { margin: 0; padding: 0; max-width: none; }
+  main[data-print="dense"] { font-size: 8.6pt; } main[data-print="denser"] { font-size: 7.6pt; } }
 """
 
 
@@ -83,7 +84,7 @@ def render(report) -> str:  # report: backcare.services.report.Report
         f"<style>{CSS}</style>",
         "</head>",
         "<body>",
-        '<main class="first">',
+        f'<main class="first"{_density(report)}>',
         "<header>",
         f"<h1>{e(title)}</h1>",
     ]
@@ -115,6 +116,19 @@ def render(report) -> str:  # report: backcare.services.report.Report
     return inert("\n".join(parts) + "\n", newlines=True)
 
 
+FIRST_PAGE_LINES = 66  # lines of body text that fit the first A4 page at the normal size (measured in Chromium)
+
+
+def _density(report) -> str:
+    """A smaller print size for a first page that would not fit one A4 page at the normal size."""
+    from backcare.render.report_page import first_page_lines
+
+    lines = first_page_lines(report)
+    if lines <= FIRST_PAGE_LINES:
+        return ""
+    return ' data-print="dense"' if lines <= FIRST_PAGE_LINES * 1.12 else ' data-print="denser"'
+
+
 def _block(block, report) -> list[str]:
     from backcare.render import report_page as page
 
@@ -140,7 +154,7 @@ def _block(block, report) -> list[str]:
     if isinstance(block, page.Bars):
         return [bars_svg(block.values, block.limit, block.label)]
     if isinstance(block, page.Table):
-        if block.halves and len(block.rows) > 6:
+        if block.halves and len(block.rows) > 4:
             half = (len(block.rows) + 1) // 2
             return [
                 '<div class="halves">',

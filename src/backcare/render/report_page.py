@@ -109,6 +109,27 @@ def sections(report) -> list[Section]:
     ]
 
 
+def first_page_lines(report) -> float:
+    """About how many lines of body text the first page takes, to choose a smaller print size when it is long:
+    headings, wrapped paragraphs (about 110 characters a line), table rows (a two-halves table takes half)."""
+    total = 4.0 + (1 if report.who else 0) + 2  # title, who, period, footer
+    for sec in sections(report):
+        if sec.details:
+            continue
+        total += 1.6
+        for b in sec.blocks:
+            if isinstance(b, Para):
+                total += -(-len(b.text) // 110)
+            elif isinstance(b, (Items, Alert)):
+                total += sum(-(-len(x) // 100) for x in (b.items if isinstance(b, Items) else b.lines)) + 1
+            elif isinstance(b, Table):
+                rows = -(-len(b.rows) // 2) if b.halves and len(b.rows) > 4 else len(b.rows)
+                total += 1 + rows * 1.05
+            elif isinstance(b, Bars):
+                total += 5
+    return total
+
+
 def footer() -> str:
     return (
         "Self-reported data from backcare, a self-care companion; it does not diagnose. "

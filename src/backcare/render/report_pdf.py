@@ -87,7 +87,7 @@ def _block(block, report, st) -> list:
             ),
         ]
     if isinstance(block, page.Table):
-        if block.halves and len(block.rows) > 6:
+        if block.halves and len(block.rows) > 4:
             out = []
             for at in range(0, len(block.rows), 2 * HALF_ROWS):  # a nested table cannot split across pages
                 chunk = block.rows[at : at + 2 * HALF_ROWS]
