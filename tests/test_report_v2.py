@@ -61,19 +61,24 @@ def _type_in(home: Path, days: int) -> None:
 
 
 @pytest.fixture(scope="module")
-def homes(tmp_path_factory) -> dict[int, Path]:
-    out = {}
-    for days in (20, 90):
-        home = tmp_path_factory.mktemp(f"typed-{days}") / "home"
-        _type_in(home, days)
-        out[days] = home
-    return out
+def homes(tmp_path_factory):
+    """Typed-in homes by number of days, each typed once per module (when first asked for)."""
+    made: dict[int, Path] = {}
+
+    def get(days: int) -> Path:
+        if days not in made:
+            made[days] = tmp_path_factory.mktemp(f"typed-{days}") / "home"
+            _type_in(made[days], days)
+        return made[days]
+
+    return get
 
 
-@pytest.fixture(params=[20, 90])
+# 90 days take about 150 commands to type: with the slow tests (CI runs them all)
+@pytest.fixture(params=[20, pytest.param(90, marks=pytest.mark.slow)])
 def typed(request, homes, home) -> int:
     """The test's home holds a copy of `days` days typed in through the command line."""
-    shutil.copytree(homes[request.param], home)
+    shutil.copytree(homes(request.param), home)
     return request.param
 
 
@@ -263,6 +268,7 @@ def _print(html: Path, tmp_path: Path) -> Path:
     return pdf
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(CHROMIUM is None, reason="headless Chromium is not installed")
 def test_printed_html_report_fits_its_first_page_on_one_a4_page(cli, typed, tmp_path):
     html = tmp_path / "report.html"
