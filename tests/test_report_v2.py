@@ -322,3 +322,18 @@ def test_exercise_counts_add_up(pairs):
     assert sum(c.done for c in counts) == sum(len(s.done) for s in sessions)
     assert sum(c.skipped for c in counts) == sum(len(s.skipped) for s in sessions)
     assert [c.done for c in counts] == sorted((c.done for c in counts), reverse=True)
+
+
+def test_pdf_hand_out_embeds_png_pictures(cli, tmp_path):
+    from pypdf import PdfReader
+    from test_handout import _png, _routine_with_images
+
+    folder = tmp_path / "from-physio"
+    folder.mkdir()
+    (folder / "cat.png").write_bytes(_png(40, 20))
+    routine = _routine_with_images(folder, {"cat-camel": "cat.png"})
+    assert cli("routine", "import", str(routine)).exit_code == 0
+    out = tmp_path / "h.pdf"
+    assert cli("routine", "print", "--all", "-o", str(out), env=TODAY).exit_code == 0
+    pages = PdfReader(str(out)).pages
+    assert sum(len(p.images) for p in pages) == sum("Cat-camel" in (p.extract_text() or "") for p in pages) >= 1

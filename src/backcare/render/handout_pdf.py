@@ -104,6 +104,9 @@ def _card(card: dict, n: int, st) -> tuple[object, int]:
         Paragraph(text(f"{n}. {card['name']}"), st["h3"]),
         Paragraph(text(card["dose"]), st["dose"]),
     ]
+    picture = _picture(card.get("image") or "")
+    if picture is not None:
+        parts.append(picture)
     if card.get("summary"):
         parts.append(Paragraph(f"<i>{text(card['summary'])}</i>", st["body"]))
     for i, step in enumerate(card.get("steps") or [], start=1):
@@ -131,3 +134,20 @@ def _card(card: dict, n: int, st) -> tuple[object, int]:
     cost = 120 + sum(len(x) for key in ("steps", "cues", "cautions") for x in card.get(key) or ())
     cost += len(card.get("summary") or "") + len(card.get("note") or "")
     return box, cost
+
+
+def _picture(uri: str, width: float = 150.0, height: float = 90.0):
+    """A PNG or JPEG picture (a data: address from the hand-out data) scaled to fit; None for SVG or none."""
+    import base64
+    import io
+
+    for kind in ("data:image/png;base64,", "data:image/jpeg;base64,"):
+        if uri.startswith(kind):
+            from reportlab.lib.utils import ImageReader
+            from reportlab.platypus import Image
+
+            raw = base64.b64decode(uri[len(kind) :])
+            w, h = ImageReader(io.BytesIO(raw)).getSize()
+            scale = min(width / w, height / h, 1.0) if w and h else 1.0
+            return Image(io.BytesIO(raw), width=w * scale, height=h * scale)
+    return None
