@@ -50,7 +50,7 @@ def print_(
     if choice == "pdf":
         from backcare.services.documents import pdf_support
 
-        pdf_support()
+        pdf_support(output)
     day = today()
     store = state(ctx).store()
     data = handout.build(store, day, name, stage, all_stages)

@@ -68,7 +68,7 @@ def report(
     if choice == "pdf":
         from backcare.services.documents import pdf_support
 
-        pdf_support()
+        pdf_support(output)
     store = state(ctx).store()
     data = service.build(store, day, days, start=start, end=end)
     name = output or f"backcare-report-{day.isoformat()}.{choice}"

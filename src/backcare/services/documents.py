@@ -38,11 +38,16 @@ def choose_format(fmt: str | None, output: str | None) -> str:
     return EXTENSIONS[suffix]
 
 
-def pdf_support() -> None:
-    """Raise BackcareError (exit 1) with one sentence when the optional PDF library is not installed."""
+def pdf_support(output: str | None = None) -> None:
+    """Raise InvalidInput (exit 2) for PDF to a terminal, BackcareError (exit 1) with one sentence when the
+    optional PDF library is not installed."""
     import importlib.util
+    import sys
 
     from backcare.errors import BackcareError
+
+    if output == "-" and sys.stdout.isatty():
+        raise InvalidInput("A PDF is not for the terminal: give a file name with -o, or send it to a file (> x.pdf).")
 
     try:
         found = importlib.util.find_spec("reportlab") is not None
