@@ -269,7 +269,8 @@ def test_clean_leaves_no_markup_or_invisible_characters(text):
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
 
 
-def _printed_pages(src: Path, tmp_path: Path) -> int:
+def print_to_pdf(src: Path, tmp_path: Path) -> Path:
+    """The page printed by headless Chromium (A4 from the page's own CSS), as a PDF beside it."""
     assert CHROMIUM is not None
     pdf = src.with_suffix(".pdf")
     subprocess.run(
@@ -279,7 +280,11 @@ def _printed_pages(src: Path, tmp_path: Path) -> int:
         timeout=180,
         env={**os.environ, "HOME": str(tmp_path)},
     )
-    data = pdf.read_bytes()
+    return pdf
+
+
+def _printed_pages(src: Path, tmp_path: Path) -> int:
+    data = print_to_pdf(src, tmp_path).read_bytes()
     assert b"/MediaBox [0 0 594.95" in data or b"/MediaBox [0 0 595" in data  # A4
     return data.count(b"/Type /Page") - data.count(b"/Type /Pages")
 

@@ -3,11 +3,11 @@ through the command line; the period it covers; the PDF (page count and text) an
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import subprocess
 import sys
+from collections import Counter
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -113,13 +113,8 @@ def test_first_page_answers_in_order_and_the_numbers_match_what_was_typed(cli, h
     doses = re.findall(r"<td>([^<]+)</td><td>([^<]+)</td>", text.split('id="programme"')[1].split("</section>")[0])
     assert doses and all(f"{dose}" in handout and name in handout for name, dose in doses)
     # adherence: sessions done / planned, and per exercise done / skipped, as stored
-    done: dict[str, int] = {}
-    skipped: dict[str, int] = {}
-    for s in sessions:
-        for x in s.done:
-            done[x] = done.get(x, 0) + 1
-        for x in s.skipped:
-            skipped[x] = skipped.get(x, 0) + 1
+    done = Counter(x for s in sessions for x in s.done)
+    skipped = Counter(x for s in sessions for x in s.skipped)
     adherence = page.text("adherence")
     assert re.search(r"Sessions done / planned: \d+ / \d+ \(\d+ %\)", adherence)
     from backcare.content import library
@@ -255,25 +250,14 @@ def test_without_the_pdf_extra_pdf_is_one_sentence_and_nothing_is_written(cli, t
     assert cli("report", "-o", str(tmp_path / "x.html"), env=TODAY).exit_code == 0  # HTML still works
 
 
-def _print(html: Path, tmp_path: Path) -> Path:
-    assert CHROMIUM is not None
-    pdf = html.with_suffix(".pdf")
-    subprocess.run(
-        [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer", f"--print-to-pdf={pdf}"]
-        + [html.as_uri()],
-        capture_output=True,
-        timeout=180,
-        env={**os.environ, "HOME": str(tmp_path)},
-    )
-    return pdf
-
-
 @pytest.mark.slow
 @pytest.mark.skipif(CHROMIUM is None, reason="headless Chromium is not installed")
 def test_printed_html_report_fits_its_first_page_on_one_a4_page(cli, typed, tmp_path):
     html = tmp_path / "report.html"
     assert cli("report", "-o", str(html), env=TODAY).exit_code == 0
-    pages = [" ".join(p.split()) for p in _pdf_pages(_print(html, tmp_path))]
+    from test_handout import print_to_pdf
+
+    pages = [" ".join(p.split()) for p in _pdf_pages(print_to_pdf(html, tmp_path))]
     assert len(pages) >= 2
     assert "Outcome measures" in pages[0] and "Self-reported data from backcare" in pages[0]
     assert pages[1].startswith("Details") and "Outcome measures" not in pages[1]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from backcare import __version__
 from backcare.render.handout_html import DAYS, pain_guidance
-from backcare.render.pdf import build, frame_size, styles, text
+from backcare.render.pdf import build, frame_size, side_by_side, styles, text
 
 
 def render(data: dict) -> bytes:
@@ -53,7 +53,6 @@ def _stage(stage: dict, data: dict, st, width: float) -> list:
         out.append(Paragraph(text("In this stage: " + pain_guidance(stage["pain_limit"])), st["body"]))
     cards = [_card(card, n, st) for n, card in enumerate(stage["exercises"], start=1)]
     gap = 8
-    col = (width - gap) / 2
     # fill the two columns by length so they end at about the same height
     left: list = []
     right: list = []
@@ -62,17 +61,7 @@ def _stage(stage: dict, data: dict, st, width: float) -> list:
         side = 0 if size[0] <= size[1] else 1
         (left if side == 0 else right).extend([card, Spacer(1, 5)])
         size[side] += cost
-    grid = Table([[left, "", right]], colWidths=[col, gap, col])
-    grid.setStyle(
-        TableStyle(
-            [
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-            ]
-        )
-    )
-    out.append(grid)
+    out.append(side_by_side(left, right, width, gap))
     out.append(Spacer(1, 4))
     out.append(Paragraph(text("Tick each exercise when you have done it. Week starting: ____________"), st["lead"]))
     rows = [["Exercise", *DAYS]] + [

@@ -132,3 +132,21 @@ def frame_size() -> tuple[float, float]:
     from reportlab.lib.units import mm
 
     return A4[0] - 24 * mm - 12, A4[1] - 26 * mm - 12
+
+
+def side_by_side(left: object, right: object, width: float, gap: float):
+    """Two flowables (or lists of them) in two top-aligned columns of equal width."""
+    from reportlab.platypus import Table, TableStyle
+
+    col = (width - gap) / 2
+    grid = Table([[left, "", right]], colWidths=[col, gap, col])
+    grid.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+            ]
+        )
+    )
+    return grid

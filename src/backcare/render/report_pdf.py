@@ -6,7 +6,7 @@ from __future__ import annotations
 from backcare import __version__
 from backcare.domain import trends as tr
 from backcare.render import report_page as page
-from backcare.render.pdf import build, frame_size, styles, text
+from backcare.render.pdf import build, frame_size, side_by_side, styles, text
 from backcare.render.report_format import day_label as _d
 
 PAIN = "#b3261e"
@@ -95,17 +95,7 @@ def _block(block, report, st) -> list:
                 gap = 10
                 left = _table(block, chunk[:half], at, (width - gap) / 2, st)
                 right = _table(block, chunk[half:], at + half, (width - gap) / 2, st)
-                outer = Table([[left, "", right]], colWidths=[(width - gap) / 2, gap, (width - gap) / 2])
-                outer.setStyle(
-                    TableStyle(
-                        [
-                            ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                            ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                            ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-                        ]
-                    )
-                )
-                out.append(outer)
+                out.append(side_by_side(left, right, width, gap))
             return out
         return [_table(block, block.rows, 0, width, st)]
     raise TypeError(type(block).__name__)
