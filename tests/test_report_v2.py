@@ -132,7 +132,10 @@ def test_first_page_answers_in_order_and_the_numbers_match_what_was_typed(cli, h
     bars = text.split('<svg class="bars"', 1)[1].split("</svg>", 1)[0]
     assert bars.count("<rect") == len(pains)
     unsettled = [c.day for c in checkins if c.settled is False]
-    assert f"had not settled by the next morning on {len(unsettled)} days" in page.text("exercise-pain")
+    n = len(unsettled)
+    assert f"had not settled by the next morning on {n} day{'s' if n != 1 else ''}: " in page.text("exercise-pain")
+    over = sum(p > 5 for p in pains)
+    assert f"last {pains[-1]}; {over} above the limit of 5/10." in page.text("exercise-pain")
     # sleep and stress, with their anchors
     wellbeing = page.text("wellbeing")
     sleep = [c.sleep for c in checkins if c.sleep is not None]

@@ -234,7 +234,7 @@ def _exercise_pain(report) -> Section:
             Para(
                 f"Rated in {len(rated)} of {len(report.sessions)} sessions: mean {sum(values) / len(values):.1f}, "
                 f"highest {max(values)} ({_ds(report, rated[values.index(max(values))].day)}), "
-                f"last {values[-1]}; above the limit of {limit}/10 in {over}."
+                f"last {values[-1]}; {over} above the limit of {limit}/10."
             )
         )
         blocks.append(Bars(values, limit, "Pain during each session, oldest first"))
@@ -243,9 +243,9 @@ def _exercise_pain(report) -> Section:
     if report.unsettled:
         days = ", ".join(_ds(report, d) for d in report.unsettled[-8:])
         more = f" and {len(report.unsettled) - 8} earlier" if len(report.unsettled) > 8 else ""
-        blocks.append(
-            Para(f"Soreness had not settled by the next morning on {len(report.unsettled)} days: {days}{more}.")
-        )
+        n = len(report.unsettled)
+        what = "1 day" if n == 1 else f"{n} days"
+        blocks.append(Para(f"Soreness had not settled by the next morning on {what}: {days}{more}."))
     else:
         blocks.append(Para("No day with soreness that had not settled by the next morning."))
     return Section("exercise-pain", "Pain during exercise", blocks)

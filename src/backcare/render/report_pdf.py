@@ -110,25 +110,38 @@ def _table(block, rows: list[list[str]], offset: int, width: float, st):
     text_cols = [j for j in range(ncols) if j not in numeric]
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
-    font, size = st["cellb"].fontName, st["cellb"].fontSize
-    num_w = {j: max(24.0, max(stringWidth(w, font, size) for w in block.head[j].split()) + 9) for j in numeric}
-    rest = width - sum(num_w.values())
-    widths = [num_w[j] if j in numeric else rest / max(len(text_cols), 1) for j in range(ncols)]
-    if not block.head[0] and len(text_cols) == 2:  # the row names get more room than the verdict
-        widths[text_cols[0]] = rest * 0.55
-        widths[text_cols[1]] = rest * 0.45
+    bold, size = st["cellb"].fontName, st["cellb"].fontSize
 
-    def cell(value: str, j: int, bold: bool = False) -> object:
+    def fit(j: int) -> float:
+        """Wide enough for the column's longest value and the longest word of its heading."""
+        words = [stringWidth(w, bold, size) for w in block.head[j].split()]
+        cells = [stringWidth(row[j], bold, size) for row in rows]
+        return max(20.0, *words, *cells) + 8
+
+    need = [fit(j) for j in range(ncols)]
+    if sum(need) > width:  # too narrow for every value on one line: share the width in proportion
+        widths = [w * width / sum(need) for w in need]
+    else:  # numbers as wide as they need, the text columns share the rest
+        rest = width - sum(need[j] for j in numeric)
+        widths = [need[j] if j in numeric else rest / max(len(text_cols), 1) for j in range(ncols)]
+        if not block.head[0] and len(text_cols) == 2:  # the row names get more room than the verdict
+            widths[text_cols[0]] = rest * 0.55
+            widths[text_cols[1]] = rest * 0.45
+
+    def cell(value: str, j: int, bold: bool = False, colour: str | None = None) -> object:
         style = st["cellb"] if bold else st["cell"]
+        shown = f'<font color="{colour}">{text(value)}</font>' if colour else text(value)
         if j in numeric:
-            return Paragraph(f'<para alignment="right">{text(value)}</para>', style)
-        return Paragraph(text(value), style)
+            return Paragraph(f'<para alignment="right">{shown}</para>', style)
+        return Paragraph(shown, style)
 
     data = [[cell(h, j, True) for j, h in enumerate(block.head)]]
     for i, row in enumerate(rows, start=offset):
-        data.append(
-            [cell(x, j, bold=(j == 0 and not block.head[0]) or (i, j) in block.styles) for j, x in enumerate(row)]
-        )
+        line = []
+        for j, x in enumerate(row):
+            style = block.styles.get((i, j))
+            line.append(cell(x, j, (j == 0 and not block.head[0]) or style is not None, COLOURS.get(style or "")))
+        data.append(line)
     table = Table(data, colWidths=widths, repeatRows=1)
     commands = [
         ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee")),
