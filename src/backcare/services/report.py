@@ -196,11 +196,12 @@ def period(
         return start, last, None
     if days is not None:
         return last - timedelta(days=days - 1), last, None
-    first_day = last - timedelta(days=trends.DEFAULT_DAYS - 1)
+    from backcare.domain.trends import default_start
+
     rows = store.checkins(until=last, limit=1)  # the first check-in ever
-    if rows and rows[0].day > first_day:
-        return rows[0].day, last, rows[0].day
-    return first_day, last, None
+    first_day = default_start(rows[0].day if rows else None, last, trends.DEFAULT_DAYS)
+    cut = first_day > last - timedelta(days=trends.DEFAULT_DAYS - 1)
+    return first_day, last, first_day if cut else None
 
 
 def build(
@@ -251,13 +252,9 @@ def _build(store: Store, today: date, t: trends.Trend, cut_at: date | None) -> R
     )
 
 
-WELLBEING_ANCHORS = {
-    "sleep": "0 = very poor, 10 = very good sleep",
-    "stress": "0 = none, 10 = extreme stress",
-}
-
-
 def wellbeing(checkins: list, metric: str, window: int = 7) -> Wellbeing:
+    from backcare.domain.trends import SCORES
+
     values = [getattr(c, metric) for c in checkins if getattr(c, metric) is not None]
 
     def mean(xs: list[int]) -> float | None:
@@ -266,7 +263,7 @@ def wellbeing(checkins: list, metric: str, window: int = 7) -> Wellbeing:
     w = min(window, len(values) // 2)
     return Wellbeing(
         metric,
-        WELLBEING_ANCHORS[metric],
+        f"{SCORES[metric][0]} {metric}",  # "0 = very poor, 10 = very good sleep"
         len(values),
         mean(values),
         mean(values[:w]) if w else None,
