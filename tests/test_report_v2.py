@@ -324,3 +324,19 @@ def test_pdf_hand_out_embeds_png_pictures(cli, tmp_path):
     assert cli("routine", "print", "--all", "-o", str(out), env=TODAY).exit_code == 0
     pages = PdfReader(str(out)).pages
     assert sum(len(p.images) for p in pages) == sum("Cat-camel" in (p.extract_text() or "") for p in pages) >= 1
+
+
+def test_a_pdf_is_not_written_to_a_terminal(monkeypatch):
+    import io
+
+    from backcare.errors import InvalidInput
+    from backcare.services.documents import pdf_support
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    monkeypatch.setattr(sys, "stdout", Terminal())
+    with pytest.raises(InvalidInput, match="A PDF is not for the terminal"):
+        pdf_support("-")
+    pdf_support("report.pdf")  # a file is fine, terminal or not
