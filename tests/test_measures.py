@@ -392,15 +392,27 @@ def test_trend_json_includes_the_scores_and_the_verdict(cli, home):
 
 def test_the_report_has_an_outcome_measures_section(cli, home, tmp_path):
     two_psfs_takes(cli, 6)
+    assert cli("measure", "take", "confidence", "--answers", "7").exit_code == 0
     html = tmp_path / "r.html"
     assert cli("report", "--format", "html", "-o", str(html)).exit_code == 0
     text = html.read_text()
     section = text[text.index('<section id="measures">') : text.index('<section id="notes">')]
     assert "<h2>Outcome measures</h2>" in section
-    assert "Patient-Specific Functional Scale: from 3 on 2026-11-01 to 6 on 2026-11-27 (+3, 2 takes): better" in section
+    rows = re.findall(r"<tr>(.*?)</tr>", section)
+    cells = [re.findall(r"<td[^>]*>(.*?)</td>", row) for row in rows[1:]]
+    assert cells == [
+        ["Confidence despite the pain (important change 2, higher is better)", "7", "27 Nov", "–", "–"],
+        [
+            "Patient-Specific Functional Scale (important change 2, higher is better)",
+            "6",
+            "27 Nov",
+            "+3.0",
+            "important improvement",
+        ],
+    ]
     assert cli("report", "--format", "md", "-o", str(tmp_path / "r.md")).exit_code == 0
-    md = (tmp_path / "r.md").read_text().replace("\\", "")  # without Markdown's escapes
-    assert "## Outcome measures" in md and "(+3, 2 takes): better (important change 2, higher is better)" in md
+    md = (tmp_path / "r.md").read_text()
+    assert "| Patient-Specific Functional Scale (important change 2, higher is better) | 6 | 27 Nov | +3.0 |" in md
     assert md.index("## Outcome measures") < md.index("## Notes")
 
 
@@ -432,11 +444,13 @@ def test_fhir_export_adds_a_questionnaire_response_and_a_score_observation(cli, 
     assert psfs["resource"]["item"] == [{"linkId": "1", "text": "Sitting", "answer": [{"valueInteger": 3}]}]
 
 
-def test_a_report_without_measures_taken_has_no_measures_section(cli, home, tmp_path):
+def test_a_report_without_measures_taken_says_so(cli, home, tmp_path):
     assert cli("checkin", "--pain", "5", "--stiffness", "4").exit_code == 0
     html = tmp_path / "r.html"
     assert cli("report", "--format", "html", "-o", str(html)).exit_code == 0
-    assert 'id="measures"' not in html.read_text()
+    text = html.read_text()
+    section = text[text.index('<section id="measures">') : text.index('<section id="notes">')]
+    assert "No outcome measures recorded." in section
 
 
 ROUTINE_WITH_MEASURES = """\

@@ -56,34 +56,6 @@ class MeasureLine:
     verdict: str
     band: str | None
 
-    @property
-    def text(self) -> str:
-        """In words: 'PSFS: from 4 on 2026-11-01 to 6.5 on 2026-11-29 (+2.5, 3 takes): better (important
-        change 2, higher is better)'."""
-        if self.takes < 2:
-            return f"{self.title}: {number(self.latest)} on {self.latest_day} (first score)"
-        sign = "+" if self.change > 0 else ""
-        return (
-            f"{self.title}: from {number(self.first)} on {self.first_day} to {number(self.latest)} on "
-            f"{self.latest_day} ({sign}{number(self.change)}, {self.takes} takes): {self.verdict} "
-            f"(important change {number(self.important_change)}, "
-            f"{'higher' if self.higher_is_better else 'lower'} is better)"
-        )
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "title": self.title,
-            "takes": self.takes,
-            "first": {"date": self.first_day.isoformat(), "score": self.first},
-            "latest": {"date": self.latest_day.isoformat(), "score": self.latest},
-            "change": self.change,
-            "important_change": self.important_change,
-            "better": "higher" if self.higher_is_better else "lower",
-            "verdict": self.verdict,
-            "band": self.band,
-        }
-
 
 @dataclass(frozen=True)
 class Due:

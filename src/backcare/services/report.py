@@ -252,6 +252,9 @@ def _build(store: Store, today: date, t: trends.Trend, cut_at: date | None) -> R
     )
 
 
+VERDICT_WORDS = {"better": "important improvement", "worse": "important worsening"}
+
+
 def outcome_measures(store: Store, start: date, end: date) -> list[MeasureLine]:
     """Each outcome measure taken in the period: its latest score, the change since its first score there, and
     the verdict against the measure's own important change."""
@@ -264,7 +267,7 @@ def outcome_measures(store: Store, start: date, end: date) -> list[MeasureLine]:
             line.latest,
             line.latest_day,
             line.change if line.takes > 1 else None,
-            line.verdict if line.takes > 1 else "",
+            VERDICT_WORDS.get(line.verdict, line.verdict) if line.takes > 1 else "",
             f"important change {number(line.important_change)}, {'higher' if line.higher_is_better else 'lower'} "
             "is better",
         )
