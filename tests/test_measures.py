@@ -401,18 +401,18 @@ def test_the_report_has_an_outcome_measures_section(cli, home, tmp_path):
     rows = re.findall(r"<tr>(.*?)</tr>", section)
     cells = [re.findall(r"<td[^>]*>(.*?)</td>", row) for row in rows[1:]]
     assert cells == [
-        ["Confidence despite the pain (important change 2, higher is better)", "7", "27 Nov", "–", "–"],
+        ["Confidence despite the pain (MCID 2, higher is better)", "7", "27 Nov", "–", "–"],
         [
-            "Patient-Specific Functional Scale (important change 2, higher is better)",
+            "Patient-Specific Functional Scale (MCID 2, higher is better)",
             "6",
             "27 Nov",
             "+3.0",
-            "important improvement",
+            "improved",
         ],
     ]
     assert cli("report", "--format", "md", "-o", str(tmp_path / "r.md")).exit_code == 0
     md = (tmp_path / "r.md").read_text()
-    assert "| Patient-Specific Functional Scale (important change 2, higher is better) | 6 | 27 Nov | +3.0 |" in md
+    assert "| Patient-Specific Functional Scale (MCID 2, higher is better) | 6 | 27 Nov | +3.0 | improved |" in md
     assert md.index("## Outcome measures") < md.index("## Notes")
 
 
@@ -553,3 +553,15 @@ def test_a_different_take_of_the_same_day_is_a_conflict_that_keeps_yours(cli, ho
     assert replaced.exit_code == 0, replaced.output
     assert "replaced by the file's version" in replaced.stdout
     assert responses(tmp_path / "other") == [("confidence", today.isoformat(), 4.0)]
+
+
+def test_the_pdf_report_carries_the_measure_scores(cli, home, tmp_path):
+    pypdf = pytest.importorskip("pypdf")
+    pytest.importorskip("reportlab")
+    two_psfs_takes(cli, 6)
+    out = tmp_path / "r.pdf"
+    assert cli("report", "--format", "pdf", "-o", str(out)).exit_code == 0
+    text = " ".join((page.extract_text() or "") for page in pypdf.PdfReader(out).pages)
+    words = " ".join(text.split())
+    assert "Outcome measures" in words and "Patient-Specific Functional Scale" in words
+    assert "+3.0 improved" in words

@@ -252,7 +252,7 @@ def _build(store: Store, today: date, t: trends.Trend, cut_at: date | None) -> R
     )
 
 
-VERDICT_WORDS = {"better": "important improvement", "worse": "important worsening"}
+VERDICT_WORDS = {"better": "improved", "worse": "worse", "no important change": "no important change"}
 
 
 def outcome_measures(store: Store, start: date, end: date) -> list[MeasureLine]:
@@ -268,8 +268,7 @@ def outcome_measures(store: Store, start: date, end: date) -> list[MeasureLine]:
             line.latest_day,
             line.change if line.takes > 1 else None,
             VERDICT_WORDS.get(line.verdict, line.verdict) if line.takes > 1 else "",
-            f"important change {number(line.important_change)}, {'higher' if line.higher_is_better else 'lower'} "
-            "is better",
+            f"MCID {number(line.important_change)}, {'higher' if line.higher_is_better else 'lower'} is better",
         )
         for line in report_lines(store, start, end)
     ]
