@@ -185,6 +185,22 @@ def test_a_tampered_stored_routine_cache_is_not_trusted(tmp_path, monkeypatch):
     assert stored.load_stored_routine(text, "stored routine") == good and calls == [1]
 
 
+def test_a_cache_entry_is_used_only_for_the_very_same_text(tmp_path, monkeypatch):
+    import shutil
+
+    from backcare.content import cache, stored
+
+    folder = tmp_path / "c"
+    monkeypatch.setenv("BACKCARE_CACHE_DIR", str(folder))
+    text = (ROUTINES / "ok" / "desk-worker.yaml").read_text(encoding="utf-8")
+    other = text.replace("name: Desk worker, recurrent low back pain", "name: Another routine")
+    stored.load_stored_routine(text, "stored routine")
+    # an entry under the other text's key (as a checksum collision would make it) holds the first text's routine
+    entry = folder / f"{stored.CACHE_NAME}-{stored.key(text)}{cache.SUFFIX}"
+    shutil.copy2(entry, folder / f"{stored.CACHE_NAME}-{stored.key(other)}{cache.SUFFIX}")
+    assert stored.load_stored_routine(other, "stored routine").name == "Another routine"
+
+
 @given(st.dates())
 def test_dates_survive_the_cache(day):
     from backcare.content import cache
