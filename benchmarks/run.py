@@ -408,7 +408,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="1 round x 5 pairs, 1- and 10-year homes")
     parser.add_argument("--rounds", type=int, help="repeat the whole set of daily commands (default 3)")
-    parser.add_argument("--pairs", type=int, help="paired runs per command and round (default 15)")
+    parser.add_argument("--pairs", type=int, help="paired runs per command and round (default 10)")
     parser.add_argument("--warmup", type=int, default=2, help="untimed paired runs first (default 2)")
     parser.add_argument("--years", type=int, nargs="+", help="large-history sizes (default 1 10 50)")
     parser.add_argument("--large-runs", type=int, help="runs per large-history command and size (default 3)")
@@ -417,7 +417,7 @@ def main() -> int:
     parser.add_argument("--out", type=Path, help="write every run as JSON here (default benchmarks/results/)")
     args = parser.parse_args()
     args.rounds = args.rounds or (1 if args.quick else 3)
-    args.pairs = args.pairs or (5 if args.quick else 15)
+    args.pairs = args.pairs or (5 if args.quick else 10)
     args.years = args.years or ([1, 10] if args.quick else [1, 10, 50])
     args.large_runs = args.large_runs or (1 if args.quick else 3)
     if args.quick:
