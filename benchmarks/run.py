@@ -1,7 +1,7 @@
 #!/usr/bin/env python
 """Whole `backcare` processes, timed side by side with two baselines built and measured in the same run.
 
-    python benchmarks/run.py            # 3 rounds x 15 paired runs per command, 1/10/50-year homes (~5 min)
+    python benchmarks/run.py            # 3 rounds x 10 paired runs per command, 1/10/50-year homes
     python benchmarks/run.py --quick    # 1 round x 5 paired runs, 1/10-year homes (about a minute)
     python benchmarks/run.py --rounds 2 --pairs 20 --years 1 10 50 --out /tmp/bench.json --only today learn
 
@@ -404,6 +404,53 @@ def _span(values: list[float]) -> str:
     return f"{min(values):.2f}" if len(values) == 1 else f"{min(values):.2f}-{max(values):.2f}"
 
 
+def markdown(files: list[Path]) -> str:
+    """The README's tables from saved runs: per command, each run's median ratio with its q1-q3 (all rounds
+    pooled) and the range of the per-round medians."""
+    runs = [json.loads(f.read_text(encoding="utf-8")) for f in files]
+    heads = " | ".join(f"run {i + 1}: x Typer app (q1-q3) | x pass" for i in range(len(runs)))
+    lines = [f"| command | baseline | {heads} | peak MiB |", "|---|---|" + "---:|---:|" * len(runs) + "---:|"]
+    for name in runs[0]["daily"]:
+        cells = [f"`{name}`", runs[0]["daily"][name]["baseline"]]
+        for data in runs:
+            d = data["daily"].get(name)
+            if d is None:
+                cells += ["", ""]
+                continue
+            pooled = [r for rnd in d["rounds"] for r in rnd]
+            by_pass = summary([c / p for p, _, c, _ in pooled])
+            if d["baseline"] == "none":
+                cells.append("-")
+            else:
+                by_typer = summary([c / t for _, t, c, _ in pooled])
+                per_round = [statistics.median(c / t for _, t, c, _ in rnd) for rnd in d["rounds"]]
+                cells.append(f"**{by_typer['median']:.2f}** ({by_typer['q1']:.2f}-{by_typer['q3']:.2f};"
+                             f" rounds {_span(per_round)})")  # fmt: skip
+            cells.append(f"{by_pass['median']:.2f} ({by_pass['q1']:.2f}-{by_pass['q3']:.2f})")
+        cells.append(f"{runs[0]['daily'][name].get('peak_mib', 0):.1f}")
+        lines.append("| " + " | ".join(cells) + " |")
+    lines += ["", "| command | " + " | ".join(f"run {i + 1}: median ms at 1 / 10 / 50 years" for i in range(len(runs)))
+              + " | ms per 1,000 days (runs) | peak MiB at 50 years (runs) |",
+              "|---|" + "---:|" * (len(runs) + 2)]  # fmt: skip
+    for name in LARGE:
+        cells = [f"`{name}`"]
+        slopes, peaks = [], []
+        for data in runs:
+            large = data["large"]
+            sizes = sorted(large, key=int)
+            ms = [statistics.median(large[s]["commands"][name]["seconds"]) * 1000 for s in sizes
+                  if name in large[s]["commands"]]  # fmt: skip
+            cells.append(" / ".join(f"{v:.0f}" for v in ms))
+            slopes.append(slope([(large[s]["days"], v) for s, v in zip(sizes, ms)]))
+            peaks.append(max(large[sizes[-1]]["commands"][name]["peak_mib"]))
+        cells.append(" / ".join(f"{v:.1f}" for v in slopes))
+        cells.append(" / ".join(f"{v:.1f}" for v in peaks))
+        lines.append("| " + " | ".join(cells) + " |")
+    meta = [f"run {i + 1}: {d['meta']['when']}, commit {d['meta']['commit']}, {d['meta']['seconds']:.0f} s, load"
+            f" after {', '.join(f'{x:.1f}' for x in d['meta']['load_after'])}" for i, d in enumerate(runs)]  # fmt: skip
+    return "\n".join(lines + [""] + meta)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="1 round x 5 pairs, 1- and 10-year homes")
@@ -415,7 +462,13 @@ def main() -> int:
     parser.add_argument("--only", nargs="+", help="only commands whose name contains one of these words")
     parser.add_argument("--no-large", action="store_true", help="skip the large histories")
     parser.add_argument("--out", type=Path, help="write every run as JSON here (default benchmarks/results/)")
+    parser.add_argument(
+        "--markdown", type=Path, nargs="+", metavar="JSON", help="print the README tables of saved runs"
+    )
     args = parser.parse_args()
+    if args.markdown:
+        print(markdown(args.markdown))
+        return 0
     args.rounds = args.rounds or (1 if args.quick else 3)
     args.pairs = args.pairs or (5 if args.quick else 10)
     args.years = args.years or ([1, 10] if args.quick else [1, 10, 50])

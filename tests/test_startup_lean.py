@@ -264,3 +264,18 @@ def test_blocks_of_a_topic():
         (None, "End."),
     ]
     assert json.dumps([b.runs for b in prose.blocks("- one **two**")]) == '[[["one ", false], ["two", true]]]'
+
+
+def test_bundled_topics_use_only_what_the_small_renderer_shows():
+    # Paragraphs, "- " and "1. " lists and **bold**: a heading, link, code, quote, table or emphasis would be
+    # shown as written, so the bundled topics must not use them.
+    from backcare.content.education import topics
+
+    for topic in topics():
+        for line in topic.body.splitlines():
+            text = line.strip()
+            assert not re.match(r"(#|>|```|\||[*+] )", text), (topic.id, line)
+            assert "`" not in text and "](" not in text and "__" not in text, (topic.id, line)
+            bare = text.replace("**", "")
+            assert not re.search(r"(?<![\w*])[*_]\S", bare.removeprefix("- ")), (topic.id, line)
+            assert text.count("**") % 2 == 0, (topic.id, line)
