@@ -45,7 +45,7 @@ PASS_RATIO = 8.0  # ... and at most this many times `python -c pass`
 VERSION_RATIO = 2.0
 PEAK_MIB = 60.0  # 50 years: every export and import
 
-# The one-command Typer apps (baselines). Each is a whole Typer app with one command, as `typer.run` makes it.
+# The one-command Typer app (the baseline): a whole Typer app with one command, configured as backcare's.
 BASELINE = r'''
 import sqlite3, sys
 import typer
@@ -78,7 +78,9 @@ def main(pain: int = typer.Option(3, "--pain"), note: str = typer.Option("", "--
     Console(highlight=False).print(table)
 
 
-typer.run(main)
+app = typer.Typer(rich_markup_mode=None)  # as backcare's: plain help, no Rich formatting of --help
+app.command()(main)
+app()
 '''
 
 # name -> (argv, baseline kind, home kind, cache, moves the day on each run)
