@@ -479,6 +479,7 @@ def main() -> int:
         args.warmup = min(args.warmup, 1)
 
     started = time.time()
+    commit = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True)
     scratch = Path(tempfile.mkdtemp(prefix="backcare-bench-"))
     try:
         bench = Bench(scratch, args)
@@ -516,9 +517,7 @@ def main() -> int:
         "python": platform.python_version(),
         "machine": platform.platform(),
         "cpus": os.cpu_count(),
-        "commit": subprocess.run(
-            ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True
-        ).stdout.strip(),  # fmt: skip
+        "commit": commit.stdout.strip(),  # when the run started
         "args": {k: v for k, v in vars(args).items() if k != "out"},
     }
     out = args.out or ROOT / "benchmarks" / "results" / f"{time.strftime('%Y%m%d-%H%M%S')}-{platform.node()}.json"
