@@ -25,7 +25,7 @@ def fill(cli, *, days: int = 6, clinic_id: str = "P-17") -> None:
     """A few days of check-ins (one edited, one deleted, one losing its sleep score), two sessions (one deleted)."""
     today = clock.today()
     assert cli("profile", "--clinic-id", clinic_id).exit_code == 0
-    for n in range(days):
+    for n in range(max(days, 4)):
         day = (today - timedelta(days=n)).isoformat()
         result = cli("checkin", "--date", day, "--pain", str(n % 10), "--stiffness", "3", "--sleep", "7", "--note", "x")
         assert result.exit_code == 0, result.output

@@ -26,7 +26,7 @@ import textwrap
 import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any, TextIO
+from typing import Any, TextIO, TypeVar
 
 from backcare.exporters.fhir_export import BACKCARE_SYSTEM, CATEGORY_SYSTEM, METRICS, UCUM
 
@@ -234,9 +234,12 @@ def bundle(target: Target, entries: Iterable[dict[str, Any]], *, timestamp: str)
     }
 
 
-def batches(entries: Iterable[dict[str, Any]], size: int = BATCH) -> Iterator[list[dict[str, Any]]]:
+T = TypeVar("T")
+
+
+def batches(entries: Iterable[T], size: int = BATCH) -> Iterator[list[T]]:
     """The entries in lists of at most `size - 1` (each Bundle also carries the Patient entry)."""
-    batch: list[dict[str, Any]] = []
+    batch: list[T] = []
     for entry in entries:
         batch.append(entry)
         if len(batch) >= size - 1:
