@@ -70,7 +70,7 @@ def sync(
         )
         return
     if result.sent == 0:
-        typer.echo(f"Nothing new to send: {server} has all {result.unchanged} records as they are.")
+        typer.echo(f"Nothing new to send: {server} already accepted all {result.unchanged} records as they are.")
         return
     t = result.bundles
     typer.echo(
