@@ -28,9 +28,9 @@ METRICS: dict[str, tuple[str, str, str, str]] = {
         BACKCARE_SYSTEM,
         "sleep-quality",
         "Sleep quality",
-        "Sleep quality last night, 0-10 self-rated (10 = very good)",
+        "Sleep quality last night, 0-10 self-rated (0 = very poor, 10 = very good)",
     ),
-    "stress": (BACKCARE_SYSTEM, "stress", "Stress", "Stress, 0-10 self-rated (10 = very high)"),
+    "stress": (BACKCARE_SYSTEM, "stress", "Stress", "Stress, 0-10 self-rated (0 = none, 10 = extreme)"),
 }
 
 
