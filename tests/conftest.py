@@ -263,9 +263,11 @@ def _register_ci_profile() -> None:
     from hypothesis.errors import InvalidArgument
 
     try:
-        settings.get_profile("ci")  # hypothesis 6.131 and later bring their own
+        settings.get_profile("ci")  # recent hypothesis brings its own, loaded when CI is set
     except InvalidArgument:
         settings.register_profile("ci", derandomize=True, deadline=None, database=None)
+        if os.environ.get("CI"):
+            settings.load_profile("ci")
 
 
 _register_ci_profile()
@@ -286,8 +288,8 @@ def _fewer_examples(item) -> None:
 def pytest_collection_modifyitems(config, items):
     from hypothesis import settings
 
-    profile = getattr(settings, "get_current_profile_name", lambda: "default")()
-    if profile != "ci":
+    current = getattr(settings, "get_current_profile_name", None)
+    if not (current() == "ci" if current else os.environ.get("CI")):
         for item in items:
             _fewer_examples(item)
     # The slow tests (each one up to a minute) start first, so that on several workers none of them is left to
