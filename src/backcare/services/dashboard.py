@@ -31,6 +31,8 @@ def build(store: Store, today: date) -> dict:
         "stiffness": todays.stiffness if todays else None,
         "last_7_days": week,
         "streak": streak.current_streak(all_days, today),
+        "days_in_last_7": streak.days_in_last(all_days, today),
+        "backfill": backfill_section(all_days, today),
         "safety": safety_summary(gate),
         "routine": None,
         "progression": None,
@@ -39,6 +41,14 @@ def build(store: Store, today: date) -> dict:
     }
     data.update(routine_section(store, today))
     return data
+
+
+def backfill_section(days: list[date], today: date) -> dict | None:
+    """Yesterday's missing check-in and the exact command that fills it in; None when nothing is missing."""
+    missed = streak.backfill_day(days, today)
+    if missed is None:
+        return None
+    return {"date": missed.isoformat(), "command": f"backcare checkin --date {missed.isoformat()}"}
 
 
 def routine_section(store: Store, today: date) -> dict:
