@@ -175,13 +175,12 @@ def check_outcome(result, args: list[str]) -> None:
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         tb = "".join(traceback.format_exception(result.exception))
         pytest.fail(f"{shown} raised {type(result.exception).__name__}: {result.exception}\n{tb}")
-    # `due` exits 3 when no safety screen is recorded yet (its documented answer for a shell prompt hook).
-    allowed = (0, 1, 2, 3) if "due" in args else (0, 1, 2)
+    allowed = (0, 1, 2, 3) if "due" in args else (0, 1, 2)  # due: 3 = no safety screen yet, as documented
     assert result.exit_code in allowed, f"{shown} exited {result.exit_code}: {result.output}"
     assert "Traceback" not in result.output, f"{shown} printed a traceback:\n{result.output}"
     if result.exit_code in (1, 2):
-        # `routine check` and `measure check` report problems like a compiler, FILE:LINE:COL on standard output.
-        linter = "check" in args and ("routine" in args or "measure" in args)
+        # `routine check` reports problems like a compiler, FILE:LINE:COL on standard output.
+        linter = "check" in args and "routine" in args
         assert result.stderr.strip() or (linter and result.stdout.strip()), (
             f"{shown} exited {result.exit_code} without a message on stderr (stdout: {result.stdout[:300]!r})"
         )

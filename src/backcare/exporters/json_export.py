@@ -58,6 +58,7 @@ SECTIONS = (
     "profile",
     "measures",
     "measure_responses",
+    "fhir_sync",
     "settings",
 )
 HEADER = ("format", "version", "exported_at", "schema_version", "backcare_version")
@@ -897,7 +898,7 @@ def _profile(record: Any, state: _State, file: ImportFile) -> None:
         raise _Bad(f"it repeats field {name}")
 
 
-def _record_kind(section: str, record: Any, state: _State, file: ImportFile) -> None:
+def _given_kind(section: str, record: Any, state: _State, file: ImportFile) -> None:
     """The checks of a record kind kept in its own module (store/records/)."""
     kind = file.record_kinds.get(section)
     if kind is None:
@@ -923,6 +924,16 @@ def _settings(value: Any) -> dict[str, str]:
     return value
 
 
+def _record_kind(section: str, record: Any, state: _State) -> None:
+    """A record kind that checks its own import records (store/records/<kind>.py)."""
+    import importlib
+
+    try:
+        importlib.import_module(f"backcare.store.records.{section}").check(record, state.today)
+    except ValueError as exc:
+        raise _Bad(str(exc)) from None
+
+
 _CHECKS: dict[str, Callable[[Any, _State, ImportFile], None]] = {
     "checkins": _checkin,
     "checkin_edits": _edit,
@@ -935,6 +946,7 @@ _CHECKS: dict[str, Callable[[Any, _State, ImportFile], None]] = {
     "routines": _routine,
     "routine_images": _routine_image,
     "profile": _profile,
-    "measures": lambda record, state, file: _record_kind("measures", record, state, file),
-    "measure_responses": lambda record, state, file: _record_kind("measure_responses", record, state, file),
+    "measures": lambda record, state, file: _given_kind("measures", record, state, file),
+    "measure_responses": lambda record, state, file: _given_kind("measure_responses", record, state, file),
+    "fhir_sync": lambda record, state, file: _record_kind("fhir_sync", record, state),
 }

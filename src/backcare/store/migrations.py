@@ -249,7 +249,15 @@ def m008_profile_and_routine_images(db: sqlite3.Connection) -> None:
 
 
 @migration
-def m009_outcome_measures(db: sqlite3.Connection) -> None:
+def m009_fhir_sync(db: sqlite3.Connection) -> None:
+    """The sync log: what each FHIR server accepted (`backcare sync`)."""
+    from backcare.store.records import fhir_sync
+
+    db.execute(fhir_sync.MIGRATION)
+
+
+@migration
+def m010_outcome_measures(db: sqlite3.Connection) -> None:
     """Outcome measures: the questionnaires a clinic imported, and each take of a measure (answers and score).
     Each table belongs to its record module in store/records/."""
     from backcare.store.records import measure_responses, measures

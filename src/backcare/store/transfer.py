@@ -32,6 +32,7 @@ from backcare.store import (
     session_from_row,
     session_values,
 )
+from backcare.store.records import fhir_sync
 
 if TYPE_CHECKING:
     from backcare.domain.progress import Session
@@ -52,6 +53,7 @@ KINDS = (
     ("profile", "profile field", "profile fields"),
     ("measures", "measure", "measures"),
     ("measure_responses", "measure response", "measure responses"),
+    ("fhir_sync", *fhir_sync.LABELS),
     ("settings", "setting", "settings"),
 )
 
@@ -239,6 +241,7 @@ def _sections(store: Store) -> Iterator[tuple[str, Any]]:
         ),
     )
     yield from ((kind.SECTION, kind.export_rows(db)) for kind in _record_kinds())
+    yield fhir_sync.SECTION, fhir_sync.export_rows(db)
     yield "settings", {row["key"]: row["value"] for row in _rows(db, "SELECT key, value FROM settings ORDER BY key")}
 
 
@@ -286,10 +289,22 @@ def merge(store: Store, records: Iterable[tuple[str, Any]], *, replace: bool = F
                 _merge_profile(db, record, result, replace, stamp)
             elif section in _RECORD_SECTIONS:
                 _merge_record(db, _RECORD_SECTIONS[section](), record, result, replace)
+            elif section == fhir_sync.SECTION:
+                _count(result, section, fhir_sync.merge(db, record), record["server"] + " " + record["record"])
             elif section == "settings":
                 _merge_settings(db, record, result, replace)
         seen.drop()
     return result
+
+
+def _count(result: MergeResult, kind: str, outcome: str, key: str) -> None:
+    """Count a record kind's merge outcome ("added", "same" or "conflict")."""
+    if outcome == "added":
+        result.added[kind] += 1
+    elif outcome == "same":
+        result.same += 1
+    else:
+        result.conflicts.append(Conflict(kind, key, ("digest",)))
 
 
 class _Seen:
