@@ -285,13 +285,15 @@ def due(store: Store, today: date) -> list[Due]:
     """Measures whose next take is due: those the active routine lists (due at once when never taken; every
     `every_days` the routine gives, else the measure file's) and any taken before (every_days after the last
     take). A measure the routine names that is not built in or imported is left out."""
-    entries = {e.measure.id: e.measure for e in available(store)}
     last: dict[str, date] = {}
     for take in takes(store):
         last[take.measure] = take.day
     every: dict[str, int | None] = {mid: None for mid in last}
     for mid, days in _routine_measures(store):
         every[mid] = days
+    if not every:  # nothing to read the measure files for (the dashboard stays free of YAML)
+        return []
+    entries = {e.measure.id: e.measure for e in available(store)}
     out = []
     for mid, days in sorted(every.items()):
         measure = entries.get(mid)
