@@ -13,7 +13,26 @@ CORE = ("pain", "stiffness")
 SCORES = ("pain", "stiffness", "sleep", "stress")
 MAX_NOTE = 2000
 MAX_TAGS = 20
+MAX_MEDS = 20
+MAX_MED = 80
+LEG_SIDES = ("left", "right", "both")
 _TAG = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
+
+# What 0 and 10 mean on each scale: one place, so the prompt, --help, every table and every export agree.
+# Sleep is the one scale where 10 is good.
+ANCHORS = {
+    "pain": ("no pain", "worst imaginable"),
+    "stiffness": ("none", "worst imaginable"),
+    "sleep": ("very poor", "very good"),
+    "stress": ("none", "extreme"),
+    "leg_pain": ("none", "worst imaginable"),
+}
+
+
+def scale(name: str) -> str:
+    """'0 = very poor, 10 = very good' for sleep; the same words wherever a scale is shown."""
+    low, high = ANCHORS[name]
+    return f"0 = {low}, 10 = {high}"
 
 
 @dataclass(frozen=True)
@@ -26,6 +45,9 @@ class CheckIn:
     note: str | None = None
     tags: tuple[str, ...] = field(default_factory=tuple)
     settled: bool | None = None
+    leg_pain: int | None = None
+    leg_side: str | None = None
+    meds: tuple[str, ...] = field(default_factory=tuple)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -37,7 +59,28 @@ class CheckIn:
             "tags": list(self.tags),
             "note": self.note,
             "settled": self.settled,
+            "leg_pain": self.leg_pain,
+            "leg_side": self.leg_side,
+            "meds": list(self.meds),
         }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> CheckIn:
+        """The inverse of as_dict; an older record without leg pain or medicines reads as none recorded."""
+        settled = d.get("settled")
+        return cls(
+            date.fromisoformat(d["date"]),
+            d["pain"],
+            d["stiffness"],
+            d.get("sleep"),
+            d.get("stress"),
+            d.get("note"),
+            tuple(d.get("tags") or ()),
+            None if settled is None else bool(settled),
+            d.get("leg_pain"),
+            d.get("leg_side"),
+            tuple(d.get("meds") or ()),
+        )
 
 
 def parse_score(raw: object, name: str) -> int | None:
@@ -91,6 +134,46 @@ def parse_tags(raw: list[str] | tuple[str, ...] | None) -> tuple[str, ...] | Non
     return tuple(tags) or None
 
 
+def parse_leg(pain: int | None, side: str | None) -> tuple[int | None, str | None]:
+    """Leg pain and the side it is on. A side needs leg pain above 0; leg pain may come without a side."""
+    if side is None:
+        return pain, None
+    text = str(side).strip().lower()
+    if text not in LEG_SIDES:
+        raise InvalidInput(f"The leg side must be left, right or both, not {_shown(str(side).strip())}.")
+    if pain is None:
+        raise InvalidInput("A leg side goes with leg pain: pass --leg-pain N (1-10) too.")
+    if pain == 0:
+        raise InvalidInput("Leg pain 0 means no leg pain, so it has no side: leave out --leg-side.")
+    return pain, text
+
+
+def parse_meds(raw: list[str] | tuple[str, ...] | None) -> tuple[str, ...] | None:
+    """Medicine names as typed (spaces tidied), each listed once whatever its case; None when not given."""
+    if not raw:
+        return None
+    meds: list[str] = []
+    for item in raw:
+        text = " ".join(str(item).split())
+        if not text:
+            continue
+        if not text.isprintable():
+            raise InvalidInput("A medicine name cannot hold control characters: type it as plain text.")
+        if len(text) > MAX_MED:
+            raise InvalidInput(f"A medicine can be at most {MAX_MED} characters (this one has {len(text)}).")
+        if text.casefold() not in (m.casefold() for m in meds):
+            meds.append(text)
+    if len(meds) > MAX_MEDS:
+        raise InvalidInput(f"A check-in can have at most {MAX_MEDS} medicines.")
+    return tuple(meds) or None
+
+
+def same_spelling(meds: tuple[str, ...], known: list[str] | tuple[str, ...]) -> tuple[str, ...]:
+    """Each medicine spelt as it was the last time it was recorded ("Ibuprofen 400mg" for "ibuprofen 400MG")."""
+    by_key = {m.casefold(): m for m in reversed(known)}
+    return tuple(by_key.get(m.casefold(), m) for m in meds)
+
+
 def parse_note(raw: str | None) -> str | None:
     if raw is None:
         return None
@@ -111,13 +194,30 @@ def build(
     note: str | None = None,
     tags: tuple[str, ...] | None = None,
     settled: bool | None = None,
+    leg_pain: int | None = None,
+    leg_side: str | None = None,
+    meds: tuple[str, ...] | None = None,
 ) -> CheckIn:
-    """The check-in to store: given values win, values not given keep what the day already had."""
+    """The check-in to store: given values win, values not given keep what the day already had.
+
+    New leg pain replaces the side too (leg pain 0 has no side)."""
     if previous is None:
         missing = [name for name, value in (("pain", pain), ("stiffness", stiffness)) if value is None]
         if missing:
             raise InvalidInput(f"A new check-in needs {' and '.join(missing)}.")
-        return CheckIn(day, pain, stiffness, sleep, stress, note, tags or (), settled)  # type: ignore[arg-type]
+        return CheckIn(
+            day,
+            pain,  # type: ignore[arg-type]
+            stiffness,  # type: ignore[arg-type]
+            sleep,
+            stress,
+            note,
+            tags or (),
+            settled,
+            leg_pain,
+            leg_side if leg_pain else None,
+            meds or (),
+        )
     updates: dict[str, Any] = {
         key: value
         for key, value in (
@@ -128,16 +228,19 @@ def build(
             ("note", note),
             ("tags", tags),
             ("settled", settled),
+            ("meds", meds),
         )
         if value is not None
     }
+    if leg_pain is not None:
+        updates["leg_pain"], updates["leg_side"] = leg_pain, leg_side if leg_pain else None
     return replace(previous, **updates)
 
 
 def changes(old: CheckIn, new: CheckIn) -> list[tuple[str, object, object]]:
     """(field, before, after) for every field that differs."""
     out = []
-    for name in (*SCORES, "tags", "note", "settled"):
+    for name in (*SCORES, "tags", "note", "settled", "leg_pain", "leg_side", "meds"):
         before, after = getattr(old, name), getattr(new, name)
         if before != after:
             out.append((name, before, after))

@@ -614,7 +614,19 @@ def _stamp(record: dict, name: str, required: bool = True) -> None:
 
 # records ----------------------------------------------------------------------------------------
 
-CHECKIN_KEYS = ("date", "pain", "stiffness", "sleep", "stress", "tags", "note", "settled")
+CHECKIN_KEYS = (
+    "date",
+    "pain",
+    "stiffness",
+    "sleep",
+    "stress",
+    "tags",
+    "note",
+    "settled",
+    "leg_pain",
+    "leg_side",
+    "meds",
+)
 CHECKIN_STAMPS = ("recorded_at", "updated_at")
 
 
@@ -646,7 +658,32 @@ def _checkin_values(record: Any, today: date, keys: tuple[str, ...]) -> dict:
             raise _Bad(_rule(exc.message)) from None
     if record.get("settled") is not None:
         _bool(record["settled"], "settled")
+    _checkin_leg_and_meds(record)
     return record
+
+
+def _checkin_leg_and_meds(record: dict) -> None:
+    """Leg pain, its side and the medicines, by the rules of `backcare checkin` (absent in older exports)."""
+    from backcare.domain.checkin import MAX_MEDS, parse_leg, parse_meds
+
+    _optional_score(record, "leg_pain")
+    side = record.get("leg_side")
+    if side is not None:
+        _text(side, "leg_side")
+        if not record.get("leg_pain"):
+            raise _Bad("leg_side must be null unless leg_pain is above 0")
+    meds = _list(record.get("meds", []), "meds", MAX_MEDS)
+    if not all(isinstance(med, str) for med in meds):
+        raise _Bad("meds must be a list of text")
+    try:
+        parse_leg(record.get("leg_pain"), side)
+        normal = parse_meds(meds) or ()
+    except InvalidInput as exc:
+        raise _Bad(_rule(exc.message)) from None
+    if side is not None and side != side.strip().lower():
+        raise _Bad('leg_side must be "left", "right" or "both"')
+    if tuple(meds) != normal:
+        raise _Bad("meds must be listed once each, with single spaces, as backcare stores them")
 
 
 def _checkin(record: Any, state: _State, file: ImportFile) -> None:

@@ -280,17 +280,9 @@ class Store:
             new = make(previous)
             stamp = now_utc()
             if previous is None:
-                db.execute(
-                    "INSERT INTO checkins (date, pain, stiffness, sleep, stress, note, tags, settled, recorded_at,"
-                    " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (*_checkin_values(new), stamp, stamp),
-                )
+                db.execute(INSERT_CHECKIN, (*_checkin_values(new), stamp, stamp))
             elif new != previous:
-                db.execute(
-                    "UPDATE checkins SET pain = ?, stiffness = ?, sleep = ?, stress = ?, note = ?, tags = ?,"
-                    " settled = ?, updated_at = ? WHERE date = ?",
-                    (*_checkin_values(new)[1:], stamp, day.isoformat()),
-                )
+                db.execute(UPDATE_CHECKIN, (*_checkin_values(new)[1:], stamp, day.isoformat()))
                 _add_edit(db, day, "update", previous.as_dict(), new.as_dict(), stamp)
         return previous, new
 
@@ -319,6 +311,21 @@ class Store:
         sql = f"SELECT {_CHECKIN_COLS} FROM checkins WHERE date >= ? ORDER BY date DESC LIMIT ?"
         lo = since.isoformat() if since else "0000-01-01"
         return [_checkin(row) for row in self.conn.execute(sql, (lo, limit))]
+
+    @guarded
+    def recent_checkin_words(self, column: str, days: int = 365, most: int = 9) -> list[str]:
+        """The person's recent tags or medicines (column "tags" or "meds"), most recently used first."""
+        if column not in ("tags", "meds"):
+            raise ValueError(column)
+        sql = f"SELECT {column} FROM checkins WHERE {column} != '[]' ORDER BY date DESC LIMIT ?"
+        found: dict[str, None] = {}
+        for (text,) in self.conn.execute(sql, (days,)):
+            for word in json.loads(text):
+                if word.casefold() not in (w.casefold() for w in found):
+                    found[word] = None
+                if len(found) >= most:
+                    return list(found)
+        return list(found)
 
     @guarded
     def count_checkins(self, since: date | None = None) -> int:
@@ -656,7 +663,23 @@ class Store:
         return int(self.conn.execute("PRAGMA user_version").fetchone()[0])
 
 
-_CHECKIN_COLS = "date, pain, stiffness, sleep, stress, note, tags, settled"
+_CHECKIN_NAMES = (
+    "date",
+    "pain",
+    "stiffness",
+    "sleep",
+    "stress",
+    "note",
+    "tags",
+    "settled",
+    "leg_pain",
+    "leg_side",
+    "meds",
+)
+_CHECKIN_COLS = ", ".join(_CHECKIN_NAMES)
+_CHECKIN_MARKS = ", ".join("?" * (len(_CHECKIN_NAMES) + 2))
+INSERT_CHECKIN = f"INSERT INTO checkins ({_CHECKIN_COLS}, recorded_at, updated_at) VALUES ({_CHECKIN_MARKS})"
+UPDATE_CHECKIN = f"UPDATE checkins SET {' = ?, '.join(_CHECKIN_NAMES[1:])} = ?, updated_at = ? WHERE date = ?"
 _SESSION_FIELDS = "date, started, routine, stage, done, skipped, exercises, pain_during, effort"
 _SESSION_COLS = f"id, {_SESSION_FIELDS}"
 INSERT_SESSION = f"INSERT INTO sessions ({_SESSION_FIELDS}, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
@@ -694,7 +717,7 @@ def _ids(text: str) -> tuple[str, ...]:
 
 
 def _checkin(row: Sequence[Any]) -> CheckIn:
-    d, pain, stiffness, sleep, stress, note, tags, settled = row
+    d, pain, stiffness, sleep, stress, note, tags, settled, leg_pain, leg_side, meds = row
     return CheckIn(
         date.fromisoformat(d),
         pain,
@@ -704,6 +727,9 @@ def _checkin(row: Sequence[Any]) -> CheckIn:
         note,
         _ids(tags),
         None if settled is None else bool(settled),
+        leg_pain,
+        leg_side,
+        _ids(meds),
     )
 
 
@@ -716,7 +742,20 @@ def _screen(row: tuple[str, str, int | None]) -> Screen:
 
 def _checkin_values(c: CheckIn) -> tuple[Any, ...]:
     settled = None if c.settled is None else int(c.settled)
-    return (c.day.isoformat(), c.pain, c.stiffness, c.sleep, c.stress, c.note, json.dumps(list(c.tags)), settled)
+    tags, meds = json.dumps(list(c.tags)), json.dumps(list(c.meds))
+    return (
+        c.day.isoformat(),
+        c.pain,
+        c.stiffness,
+        c.sleep,
+        c.stress,
+        c.note,
+        tags,
+        settled,
+        c.leg_pain,
+        c.leg_side,
+        meds,
+    )
 
 
 def _insert_stage_event(db: sqlite3.Connection, event: StageEvent) -> None:

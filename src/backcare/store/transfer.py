@@ -19,13 +19,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from backcare.domain.checkin import CheckIn
 from backcare.errors import BackcareError, StoreError
 from backcare.store import (
     _CHECKIN_COLS,
     _SESSION_COLS,
+    INSERT_CHECKIN,
     INSERT_SESSION,
+    UPDATE_CHECKIN,
     Store,
     _checkin,
+    _checkin_values,
     describe,
     guarded,
     now_utc,
@@ -36,7 +40,7 @@ from backcare.store import (
 if TYPE_CHECKING:
     from backcare.domain.progress import Session
 
-CHECKIN_FIELDS = ("pain", "stiffness", "sleep", "stress", "tags", "note", "settled")
+CHECKIN_FIELDS = ("pain", "stiffness", "sleep", "stress", "tags", "note", "settled", "leg_pain", "leg_side", "meds")
 
 # What each count of a merge is called in the summary, in the order it is shown.
 KINDS = (
@@ -332,30 +336,14 @@ class _Seen:
 
 
 def _checkin_row(c: dict[str, Any]) -> tuple[Any, ...]:
-    settled = None if c.get("settled") is None else int(c["settled"])
-    return (
-        c["pain"],
-        c["stiffness"],
-        c.get("sleep"),
-        c.get("stress"),
-        c.get("note"),
-        json.dumps(list(c.get("tags") or [])),
-        settled,
-    )
+    """The stored columns of an export's check-in record, after its date (an older record has no leg pain or
+    medicines: none recorded)."""
+    return _checkin_values(CheckIn.from_dict(c))[1:]
 
 
 def _checkin_public(c: dict[str, Any]) -> dict[str, Any]:
     """The same shape as CheckIn.as_dict(), used for edit history entries."""
-    return {
-        "date": c["date"],
-        "pain": c["pain"],
-        "stiffness": c["stiffness"],
-        "sleep": c.get("sleep"),
-        "stress": c.get("stress"),
-        "tags": list(c.get("tags") or []),
-        "note": c.get("note"),
-        "settled": c.get("settled"),
-    }
+    return CheckIn.from_dict(c).as_dict()
 
 
 def _merge_checkin(db: sqlite3.Connection, c: dict[str, Any], result: MergeResult, replace: bool, stamp: str) -> None:
@@ -364,11 +352,7 @@ def _merge_checkin(db: sqlite3.Connection, c: dict[str, Any], result: MergeResul
     row = db.execute(f"SELECT {_CHECKIN_COLS} FROM checkins WHERE date = ?", (day,)).fetchone()
     if row is None:
         recorded = c.get("recorded_at") or stamp
-        db.execute(
-            "INSERT INTO checkins (date, pain, stiffness, sleep, stress, note, tags, settled, recorded_at,"
-            " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (day, *_checkin_row(c), recorded, c.get("updated_at") or recorded),
-        )
+        db.execute(INSERT_CHECKIN, (day, *_checkin_row(c), recorded, c.get("updated_at") or recorded))
         result.added["checkins"] += 1
         return
     stored = _checkin(row).as_dict()
@@ -378,11 +362,7 @@ def _merge_checkin(db: sqlite3.Connection, c: dict[str, Any], result: MergeResul
         return
     result.conflicts.append(Conflict("checkin", day, differing))
     if replace:
-        db.execute(
-            "UPDATE checkins SET pain = ?, stiffness = ?, sleep = ?, stress = ?, note = ?, tags = ?,"
-            " settled = ?, updated_at = ? WHERE date = ?",
-            (*_checkin_row(c), stamp, day),
-        )
+        db.execute(UPDATE_CHECKIN, (*_checkin_row(c), stamp, day))
         db.execute(
             "INSERT INTO checkin_edits (date, action, before, after, at) VALUES (?, 'update', ?, ?, ?)",
             (day, json.dumps(stored), json.dumps(incoming), stamp),
