@@ -83,6 +83,25 @@ class CheckIn:
         )
 
 
+def more_words(c: CheckIn) -> str:
+    """The day's optional values in words, each scale with its direction: 'Sleep 8 (0 = very poor, 10 = very
+    good), stress 2 (0 = none, 10 = extreme), leg pain 5 on the left, medicines: ibuprofen 400mg.' ('' if none)."""
+    parts = [
+        f"{name} {getattr(c, key)} ({scale(key)})"
+        for key, name in (("sleep", "sleep"), ("stress", "stress"))
+        if getattr(c, key) is not None
+    ]
+    if c.leg_pain is not None:
+        side = {"left": " on the left", "right": " on the right", "both": " in both legs"}.get(c.leg_side or "", "")
+        parts.append(f"leg pain {c.leg_pain}{side}")
+    if c.meds:
+        parts.append("medicines: " + ", ".join(c.meds))
+    if not parts:
+        return ""
+    text = ", ".join(parts)
+    return text[0].upper() + text[1:] + "."
+
+
 def parse_score(raw: object, name: str) -> int | None:
     """A whole number 0-10, or None when not given. Accepts ints and digit strings only."""
     if raw is None:
@@ -172,6 +191,39 @@ def same_spelling(meds: tuple[str, ...], known: list[str] | tuple[str, ...]) -> 
     """Each medicine spelt as it was the last time it was recorded ("Ibuprofen 400mg" for "ibuprofen 400MG")."""
     by_key = {m.casefold(): m for m in reversed(known)}
     return tuple(by_key.get(m.casefold(), m) for m in meds)
+
+
+def numbered(offered: list[str] | tuple[str, ...]) -> str:
+    """'1) desk  2) gardening': the person's recent tags or medicines, to pick by number."""
+    return "  ".join(f"{i}) {item}" for i, item in enumerate(offered, start=1))
+
+
+def pick(text: str, offered: list[str] | tuple[str, ...], *, words: bool) -> list[str]:
+    """The items an answer names: numbers pick from `offered` (1 is the first), anything else is new.
+
+    Parts are separated by commas; with `words` (tags, one word each) spaces separate them too, otherwise a part
+    made only of numbers ("1 3") picks those and any other part is one new item ("ibuprofen 400mg").
+    """
+    chosen: list[str] = []
+    for part in text.split(","):
+        pieces = part.split()
+        if not pieces:
+            continue
+        if words or all(p.isdigit() for p in pieces):
+            items = pieces
+        else:
+            items = [" ".join(pieces)]
+        for item in items:
+            if item.isdigit():
+                number = int(item) if len(item) < 6 else 0
+                if not 1 <= number <= len(offered):
+                    if not offered:
+                        raise InvalidInput(f"There is nothing to pick by number yet: type {item!r} as words.")
+                    raise InvalidInput(f"Pick a number from 1 to {len(offered)}, not {_shown(item)}.")
+                item = offered[number - 1]
+            if item not in chosen:
+                chosen.append(item)
+    return chosen
 
 
 def parse_note(raw: str | None) -> str | None:

@@ -36,14 +36,21 @@ class Day(NamedTuple):  # a tuple: thousands are made per run, and tuples are ch
     stiffness: int | None
     pain_7d: float | None
     stiffness_7d: float | None
+    checkin: CheckIn | None = None  # the day's check-in, for its optional values
 
     def as_dict(self) -> dict[str, Any]:
+        c = self.checkin
         return {
             "date": self.day.isoformat(),
             "pain": self.pain,
             "stiffness": self.stiffness,
             "pain_7d": _r2(self.pain_7d),
             "stiffness_7d": _r2(self.stiffness_7d),
+            "sleep": c.sleep if c else None,
+            "stress": c.stress if c else None,
+            "leg_pain": c.leg_pain if c else None,
+            "leg_side": c.leg_side if c else None,
+            "medicines": list(c.meds) if c else [],
         }
 
 
@@ -80,12 +87,15 @@ def series(checkins: Iterable[CheckIn], start: date, end: date) -> list[Day]:
     n = (end - first).days + 1
     pain: list[int | None] = [None] * n
     stiffness: list[int | None] = [None] * n
+    rows: list[CheckIn | None] = [None] * n
     for c in checkins:
         i = (c.day - first).days
         if 0 <= i < n:
-            pain[i], stiffness[i] = c.pain, c.stiffness
+            pain[i], stiffness[i], rows[i] = c.pain, c.stiffness, c
     pain_7d, stiff_7d = trailing_mean(pain), trailing_mean(stiffness)
-    return [Day(first + timedelta(days=i), pain[i], stiffness[i], pain_7d[i], stiff_7d[i]) for i in range(lead, n)]
+    return [
+        Day(first + timedelta(days=i), pain[i], stiffness[i], pain_7d[i], stiff_7d[i], rows[i]) for i in range(lead, n)
+    ]
 
 
 # -- chart buckets -----------------------------------------------------------------------------
@@ -532,6 +542,81 @@ def tag_effects(checkins: Iterable[CheckIn], min_days: int = MIN_TAG_DAYS) -> li
             out.append(TagEffect(tag, k, s / k, n - k, (total - s) / (n - k)))
     out.sort(key=lambda t: (-abs(t.difference), t.tag))
     return out
+
+
+# -- sleep, stress, leg pain and medicines -------------------------------------------------------
+OPTIONAL_SCALES = ("sleep", "stress", "leg_pain")
+
+
+@dataclass(frozen=True)
+class Scale:
+    """One optional 0-10 scale over the period: on how many days it was recorded, and its mean."""
+
+    metric: str
+    days: int
+    mean: float | None
+
+    def as_dict(self) -> dict[str, Any]:
+        from backcare.domain.checkin import scale
+
+        return {"days": self.days, "mean": _r2(self.mean), "scale": scale(self.metric)}
+
+
+@dataclass(frozen=True)
+class Extras:
+    """Sleep, stress and leg pain over the period, and the days with any medicine (by name too)."""
+
+    checkins: int
+    scales: dict[str, Scale]
+    leg_pain_days: int  # days with leg pain above 0
+    medicine_days: int
+    medicines: list[tuple[str, int]]  # (medicine, days), most days first
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            **{m: s.as_dict() for m, s in self.scales.items()},
+            "leg_pain_days": self.leg_pain_days,
+            "medicine_days": self.medicine_days,
+            "medicines": [{"name": name, "days": days} for name, days in self.medicines],
+        }
+
+    def lines(self) -> list[str]:
+        """Plain sentences, each scale with what 0 and 10 mean; nothing for what was never recorded."""
+        from backcare.domain.checkin import scale
+
+        names = {"sleep": "Sleep quality", "stress": "Stress", "leg_pain": "Leg pain"}
+        out = [
+            f"{names[m]} averaged {s.mean:.1f} on {s.days} of {self.checkins} check-ins ({scale(m)})."
+            for m, s in self.scales.items()
+            if s.mean is not None
+        ]
+        if self.medicine_days:
+            named = ", ".join(f"{name} on {days}" for name, days in self.medicines[:5])
+            out.append(f"Medicines on {self.medicine_days} of {self.checkins} check-in days ({named}).")
+        return out
+
+
+def extras(checkins: Iterable[CheckIn]) -> Extras:
+    """One pass over the period's check-ins."""
+    sums = dict.fromkeys(OPTIONAL_SCALES, 0)
+    counts = dict.fromkeys(OPTIONAL_SCALES, 0)
+    n = leg_days = med_days = 0
+    per_med: dict[str, int] = {}
+    for c in checkins:
+        n += 1
+        for m in OPTIONAL_SCALES:
+            value = getattr(c, m)
+            if value is not None:
+                sums[m] += value
+                counts[m] += 1
+        leg_days += bool(c.leg_pain)
+        if c.meds:
+            med_days += 1
+            for med in c.meds:
+                per_med[med] = per_med.get(med, 0) + 1
+    scales = {m: Scale(m, counts[m], sums[m] / counts[m] if counts[m] else None) for m in OPTIONAL_SCALES}
+    medicines = sorted(per_med.items(), key=lambda item: (-item[1], item[0]))
+    return Extras(n, scales, leg_days, med_days, medicines)
 
 
 # -- helpers -----------------------------------------------------------------------------------

@@ -29,6 +29,8 @@ def show(data: dict) -> None:
 
     if data["checked_in"]:
         out.para(f"Today: checked in (pain {data['pain']}, stiffness {data['stiffness']}).")
+        if data.get("today_more"):
+            out.para(data["today_more"])
     else:
         out.para(messages.CHECKIN_HINT)
 

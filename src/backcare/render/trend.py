@@ -289,6 +289,13 @@ def show(trend, metric: str) -> None:  # trend: backcare.services.trends.Trend
     out.para("Sessions", "bold")
     out.para(trend.adherence.words)
 
+    extra = trend.extras.lines() if trend.extras else []
+    if extra:
+        out.para()
+        out.para("Sleep, stress, leg pain and medicines", "bold")
+        for line in extra:
+            out.para(line)
+
     out.para()
     out.para("Tags and pain", "bold")
     if trend.tags:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from backcare.domain import safety, streak
+from backcare.domain.checkin import more_words
 from backcare.domain.dates import human
 from backcare.errors import ContentError
 from backcare.store import Store
@@ -29,6 +30,7 @@ def build(store: Store, today: date) -> dict:
         "checked_in": todays is not None,
         "pain": todays.pain if todays else None,
         "stiffness": todays.stiffness if todays else None,
+        "today_more": more_words(todays) if todays else "",
         "last_7_days": week,
         "streak": streak.current_streak(all_days, today),
         "safety": safety_summary(gate),

@@ -51,6 +51,7 @@ class Trend:
     tags: list[tr.TagEffect]
     flares: list[fl.Flare]  # flare-ups that touch the period, by the routine's flare rule
     flare_rule: fl.Rule
+    extras: tr.Extras | None = None  # sleep, stress, leg pain and medicine days
 
     @property
     def n_days(self) -> int:
@@ -78,6 +79,7 @@ class Trend:
             "tags": [t.as_dict() for t in self.tags],
             "weeks": [w.as_dict() for w in self.weeks],
             "flares": [f.as_dict() for f in self.flares],
+            **(self.extras.as_dict() if self.extras else {}),
         }
 
 
@@ -122,6 +124,7 @@ def build(store: Store, today: date, days: int | None = DEFAULT_DAYS) -> Trend:
         tr.tag_effects(inside),
         flares,
         rule,
+        tr.extras(inside),
     )
 
 

@@ -313,13 +313,13 @@ class Store:
         return [_checkin(row) for row in self.conn.execute(sql, (lo, limit))]
 
     @guarded
-    def recent_checkin_words(self, column: str, days: int = 365, most: int = 9) -> list[str]:
+    def recent_checkin_words(self, column: str, rows: int = 365, most: int = 9) -> list[str]:
         """The person's recent tags or medicines (column "tags" or "meds"), most recently used first."""
         if column not in ("tags", "meds"):
             raise ValueError(column)
         sql = f"SELECT {column} FROM checkins WHERE {column} != '[]' ORDER BY date DESC LIMIT ?"
         found: dict[str, None] = {}
-        for (text,) in self.conn.execute(sql, (days,)):
+        for (text,) in self.conn.execute(sql, (rows,)):
             for word in json.loads(text):
                 if word.casefold() not in (w.casefold() for w in found):
                     found[word] = None

@@ -1,0 +1,366 @@
+"""The richer check-in: sleep and stress scales stated the same way everywhere, leg pain with its side, medicines
+remembered for reuse, and recent tags offered by number."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sqlite3
+from datetime import timedelta
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from backcare import clock
+from backcare.domain import checkin as ck
+from backcare.domain import trends as tr
+from backcare.errors import InvalidInput
+from backcare.paths import DB_NAME
+from backcare.store import Store
+from tests.conftest import Cli
+
+SLEEP = "0 = very poor, 10 = very good"
+STRESS = "0 = none, 10 = extreme"
+
+
+def stored(home):
+    store = Store.open(home)
+    try:
+        return store.checkins()
+    finally:
+        store.close()
+
+
+def at_terminal(cli, monkeypatch):
+    monkeypatch.setattr("backcare.cli.checkin.interactive", lambda: True)
+    assert cli("safety", "--none").exit_code == 0
+
+
+def flat(text: str) -> str:
+    """Output with its line wrapping undone."""
+    return " ".join(text.split())
+
+
+def days_ago(n: int) -> str:
+    return (clock.today() - timedelta(days=n)).isoformat()
+
+
+# -- sleep and stress: one direction in every output ------------------------------------------------
+
+
+def test_scale_words_come_from_one_place():
+    assert ck.scale("sleep") == SLEEP
+    assert ck.scale("stress") == STRESS
+
+
+def test_help_states_what_sleep_and_stress_0_and_10_mean(cli):
+    result = cli("checkin", "--help", env={"COLUMNS": "200"})
+    assert result.exit_code == 0
+    assert f"Sleep quality last night ({SLEEP})" in flat(result.stdout)
+    assert f"Stress today ({STRESS})" in flat(result.stdout)
+
+
+def test_prompt_states_sleep_as_10_very_good_and_never_10_worst_for_it(cli, home, monkeypatch):
+    at_terminal(cli, monkeypatch)
+    result = cli("checkin", input="4\n3\n8\n2\n\n\n\n\n")
+    assert result.exit_code == 0, result.output
+    assert f"Sleep quality last night ({SLEEP}; optional)" in result.stderr
+    assert f"Stress today ({STRESS}; optional)" in result.stderr
+    # the only scale line before this change said "10 = worst imaginable" for every question
+    assert "(0 = none, 10 = worst imaginable; Enter skips" not in result.stderr
+    [c] = stored(home)
+    assert (c.sleep, c.stress) == (8, 2)
+
+
+def test_history_table_says_what_sleep_and_stress_mean(cli):
+    cli("checkin", "-p", "3", "-s", "4", "--sleep", "8", "--stress", "2")
+    result = cli("history", env={"COLUMNS": "200"})
+    assert result.exit_code == 0
+    assert f"Sleep {SLEEP}; stress {STRESS}." in flat(result.stdout)
+
+
+def test_dashboard_shows_todays_sleep_and_stress_with_their_direction(cli):
+    cli("checkin", "-p", "3", "-s", "4", "--sleep", "8", "--stress", "2")
+    result = cli(env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    assert f"Sleep 8 ({SLEEP}), stress 2 ({STRESS})." in result.stdout
+
+
+def test_trend_shows_sleep_and_stress_with_their_direction(cli):
+    for n, (sleep, stress) in enumerate([(8, 2), (6, 4), (None, 6)]):
+        args = ["-p", "3", "-s", "4", "--date", days_ago(n)]
+        args += ["--sleep", str(sleep)] if sleep is not None else []
+        cli("checkin", *args, "--stress", str(stress))
+    data = cli.json("trend", "--json")
+    assert data["sleep"] == {"days": 2, "mean": 7.0, "scale": SLEEP}
+    assert data["stress"] == {"days": 3, "mean": 4.0, "scale": STRESS}
+    today = data["series"][-1]
+    assert (today["sleep"], today["stress"]) == (8, 2)
+    text = cli("trend", env={"COLUMNS": "200"}).stdout
+    assert f"Sleep quality averaged 7.0 on 2 of 3 check-ins ({SLEEP})." in text
+    assert f"Stress averaged 4.0 on 3 of 3 check-ins ({STRESS})." in text
+
+
+def test_fhir_text_states_the_same_directions(cli):
+    cli("checkin", "-p", "3", "-s", "4", "--sleep", "8", "--stress", "2", "--leg-pain", "5")
+    bundle = cli.json("export", "--format", "fhir")
+    texts = {e["resource"]["code"]["coding"][0]["code"]: e["resource"]["code"]["text"] for e in bundle["entry"]}
+    assert SLEEP in texts["sleep-quality"]
+    assert STRESS in texts["stress"]
+    assert ck.scale("leg_pain") in texts["leg-pain"]
+
+
+# -- leg pain ---------------------------------------------------------------------------------------
+
+
+def test_leg_pain_and_side_are_stored_and_shown(cli, home):
+    result = cli("checkin", "-p", "3", "-s", "4", "--leg-pain", "6", "--leg-side", "Left")
+    assert result.exit_code == 0, result.output
+    [c] = stored(home)
+    assert (c.leg_pain, c.leg_side) == (6, "left")
+    assert "6 left" in cli("history", env={"COLUMNS": "200"}).stdout
+    [row] = cli.json("history", "--json")
+    assert (row["leg_pain"], row["leg_side"]) == (6, "left")
+    data = cli.json("trend", "--json")
+    assert data["leg_pain"]["mean"] == 6.0 and data["leg_pain_days"] == 1
+    assert (data["series"][-1]["leg_pain"], data["series"][-1]["leg_side"]) == (6, "left")
+
+
+@pytest.mark.parametrize(
+    "args, words",
+    [
+        (["--leg-side", "left"], "--leg-pain"),
+        (["--leg-pain", "0", "--leg-side", "right"], "no side"),
+        (["--leg-pain", "4", "--leg-side", "up"], "left, right or both"),
+        (["--leg-pain", "11"], "0 to 10"),
+    ],
+)
+def test_leg_usage_errors_exit_2_and_store_nothing(cli, home, args, words):
+    result = cli("checkin", "-p", "3", "-s", "4", *args)
+    assert result.exit_code == 2, result.output
+    assert words in result.stderr and "Traceback" not in result.output
+    assert stored(home) == []
+
+
+def test_new_leg_pain_of_0_clears_the_side(cli, home):
+    cli("checkin", "-p", "3", "-s", "4", "--leg-pain", "6", "--leg-side", "both")
+    assert cli("checkin", "--leg-pain", "0").exit_code == 0
+    [c] = stored(home)
+    assert (c.leg_pain, c.leg_side) == (0, None)
+
+
+def test_interactive_asks_about_the_leg_after_a_yes(cli, home, monkeypatch):
+    at_terminal(cli, monkeypatch)
+    result = cli("checkin", input="4\n3\n\n\ny\n7\nright\n\n\n\n")
+    assert result.exit_code == 0, result.output
+    assert "Any pain down the leg today?" in result.stderr
+    [c] = stored(home)
+    assert (c.leg_pain, c.leg_side) == (7, "right")
+
+
+def test_interactive_no_leg_pain_stores_none(cli, home, monkeypatch):
+    at_terminal(cli, monkeypatch)
+    result = cli("checkin", input="4\n3\n\n\nn\n\n\n\n")
+    assert result.exit_code == 0, result.output
+    [c] = stored(home)
+    assert (c.leg_pain, c.leg_side) == (None, None)
+
+
+def test_interactive_asks_leg_pain_straight_away_after_recent_leg_pain(cli, home, monkeypatch):
+    cli("checkin", "-p", "3", "-s", "4", "--leg-pain", "5", "--date", days_ago(2))
+    at_terminal(cli, monkeypatch)
+    result = cli("checkin", input="4\n3\n\n\n2\n\n\n\n\n")
+    assert result.exit_code == 0, result.output
+    assert "Any pain down the leg today?" not in result.stderr
+    assert "Pain down the leg today (0 = none, 10 = worst imaginable)" in result.stderr
+    assert stored(home)[-1].leg_pain == 2
+
+
+@given(pain=st.integers(0, 10), side=st.sampled_from([None, "left", "right", "both", "LEFT", "up", ""]))
+def test_parse_leg_rule(pain, side):
+    try:
+        got = ck.parse_leg(pain, side)
+    except InvalidInput:
+        assert side is not None and (pain == 0 or side.strip().lower() not in ck.LEG_SIDES)
+    else:
+        assert got == (pain, None if side is None else side.lower())
+        assert got[1] is None or got[0] > 0
+
+
+# -- medicines --------------------------------------------------------------------------------------
+
+
+def test_medicines_are_stored_once_each_and_keep_their_first_spelling(cli, home):
+    cli("checkin", "-p", "3", "-s", "4", "--med", "Ibuprofen 400mg", "--date", days_ago(1))
+    result = cli("checkin", "-p", "3", "-s", "4", "--med", "ibuprofen  400MG", "--med", "IBUPROFEN 400mg")
+    assert result.exit_code == 0, result.output
+    assert [c.meds for c in stored(home)] == [("Ibuprofen 400mg",), ("Ibuprofen 400mg",)]
+    data = cli.json("trend", "--json")
+    assert data["medicine_days"] == 2
+    assert data["medicines"] == [{"name": "Ibuprofen 400mg", "days": 2}]
+
+
+def test_a_medicine_with_control_characters_is_refused(cli, home):
+    result = cli("checkin", "-p", "3", "-s", "4", "--med", "ibu\x1b[2Jprofen")
+    assert result.exit_code == 2
+    assert "control characters" in result.stderr
+    assert stored(home) == []
+
+
+def test_an_imported_medicine_is_shown_inert(cli, home, tmp_path):
+    record = {"date": days_ago(0), "pain": 3, "stiffness": 4, "meds": ["pill\u202eevil"]}
+    path = tmp_path / "in.json"
+    path.write_text(json.dumps({"format": "backcare-export", "version": 1, "checkins": [record]}))
+    result = cli("import", str(path))
+    # the import refuses what `checkin --med` refuses
+    assert result.exit_code == 1 and "control characters" in result.output
+    assert stored(home) == []
+
+
+def test_interactive_offers_recent_medicines_and_tags_by_number(cli, home, monkeypatch):
+    cli("checkin", "-p", "3", "-s", "4", "--med", "paracetamol 1g", "-t", "gardening", "--date", days_ago(2))
+    cli("checkin", "-p", "3", "-s", "4", "--med", "ibuprofen 400mg", "-t", "desk", "--date", days_ago(1))
+    at_terminal(cli, monkeypatch)
+    result = cli("checkin", input="4\n3\n\n\n\n2, naproxen 250mg\n1 2 long-drive\n\n")
+    assert result.exit_code == 0, result.output
+    assert "1) ibuprofen 400mg  2) paracetamol 1g" in result.stderr
+    assert "1) desk  2) gardening" in result.stderr
+    assert "pick numbers or type new ones" in result.stderr
+    c = stored(home)[-1]
+    assert c.meds == ("paracetamol 1g", "naproxen 250mg")
+    assert c.tags == ("desk", "gardening", "long-drive")
+
+
+def test_a_number_that_is_not_offered_is_asked_again(cli, home, monkeypatch):
+    cli("checkin", "-p", "3", "-s", "4", "-t", "desk", "--date", days_ago(1))
+    at_terminal(cli, monkeypatch)
+    result = cli("checkin", input="4\n3\n\n\n\n\n5\n1\n\n")
+    assert result.exit_code == 0, result.output
+    assert "Pick a number from 1 to 1" in result.stderr
+    assert stored(home)[-1].tags == ("desk",)
+
+
+@given(
+    offered=st.lists(st.from_regex(r"[a-z]{1,8}", fullmatch=True), unique=True, max_size=9),
+    picks=st.lists(st.integers(1, 9), max_size=5),
+)
+def test_pick_by_number_names_the_offered_items(offered, picks):
+    picks = [p for p in picks if p <= len(offered)]
+    got = ck.pick(" ".join(map(str, picks)), offered, words=True)
+    assert got == list(dict.fromkeys(offered[p - 1] for p in picks))
+
+
+@given(st.lists(st.text(min_size=1, max_size=30), max_size=8))
+def test_parse_meds_is_idempotent_and_unique_by_case(raw):
+    try:
+        meds = ck.parse_meds(raw)
+    except InvalidInput:
+        return
+    if meds is None:
+        return
+    assert ck.parse_meds(list(meds)) == meds
+    assert len({m.casefold() for m in meds}) == len(meds)
+
+
+# -- exports and imports ------------------------------------------------------------------------------
+
+
+def test_new_fields_round_trip_through_json_and_appear_in_csv_and_fhir(cli, home, tmp_path):
+    cli("checkin", "-p", "3", "-s", "4", "--leg-pain", "6", "--leg-side", "right", "--med", "=cmd|x", "--med", "b")
+    cli("checkin", "-p", "2", "-s", "2", "--date", days_ago(1))
+    out = tmp_path / "all.json"
+    assert cli("export", "-o", str(out)).exit_code == 0
+    records = json.loads(out.read_text())["checkins"]
+    assert (records[-1]["leg_pain"], records[-1]["leg_side"], records[-1]["meds"]) == (6, "right", ["=cmd|x", "b"])
+    target = Cli(tmp_path / "other")
+    result = target("import", str(out))
+    assert result.exit_code == 0, result.output
+    assert stored(tmp_path / "other") == stored(home)
+    assert target("import", str(out)).exit_code == 0  # again: everything is the same, no conflicts
+    assert "no conflicts" in target("import", str(out)).stdout
+
+    rows = list(csv.DictReader(io.StringIO(cli("export", "--format", "csv").stdout, newline="")))
+    assert (rows[-1]["leg_pain"], rows[-1]["leg_side"], rows[-1]["meds"]) == ("6", "right", "'=cmd|x;b")
+    assert (rows[0]["leg_pain"], rows[0]["leg_side"], rows[0]["meds"]) == ("", "", "")
+
+    bundle = cli.json("export", "--format", "fhir")
+    [leg] = [e["resource"] for e in bundle["entry"] if e["resource"]["code"]["coding"][0]["code"] == "leg-pain"]
+    assert leg["valueQuantity"]["value"] == 6 and leg["bodySite"] == {"text": "right leg"}
+    assert leg["code"]["coding"][0]["system"] != "http://loinc.org"
+
+
+def test_fhir_with_leg_pain_validates_against_r4b(cli):
+    from fhir.resources.R4B.bundle import Bundle
+
+    cli("checkin", "-p", "3", "-s", "4", "--leg-pain", "6", "--leg-side", "both")
+    data = cli.json("export", "--format", "fhir")
+    validate = getattr(Bundle, "model_validate", None) or Bundle.parse_obj
+    assert len(validate(data).entry) == 3
+
+
+def test_an_older_export_without_the_new_fields_still_imports(cli, home, tmp_path):
+    old = {
+        "format": "backcare-export",
+        "version": 1,
+        "checkins": [{"date": days_ago(1), "pain": 3, "stiffness": 4, "sleep": 7, "stress": 2, "tags": ["desk"]}],
+    }
+    path = tmp_path / "old.json"
+    path.write_text(json.dumps(old))
+    result = cli("import", str(path))
+    assert result.exit_code == 0, result.output
+    [c] = stored(home)
+    assert (c.leg_pain, c.leg_side, c.meds, c.sleep) == (None, None, (), 7)
+    assert "no conflicts" in cli("import", str(path)).stdout
+
+
+@pytest.mark.parametrize(
+    "extra, words",
+    [
+        ({"leg_side": "left"}, "leg_side"),
+        ({"leg_pain": 0, "leg_side": "left"}, "leg_side"),
+        ({"leg_pain": 3, "leg_side": "up"}, "left, right or both"),
+        ({"leg_pain": 12}, "leg_pain"),
+        ({"meds": "ibuprofen"}, "meds must be a list"),
+        ({"meds": ["a", "A"]}, "meds"),
+    ],
+)
+def test_a_bad_new_field_in_an_import_exits_1_and_changes_nothing(cli, home, tmp_path, extra, words):
+    cli("checkin", "-p", "2", "-s", "2", "--date", days_ago(3))
+    record = {"date": days_ago(1), "pain": 3, "stiffness": 4, **extra}
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps({"format": "backcare-export", "version": 1, "checkins": [record]}))
+    before = stored(home)
+    result = cli("import", str(path))
+    assert result.exit_code == 1, result.output
+    assert words in result.output and "Traceback" not in result.output
+    assert stored(home) == before
+
+
+def test_a_database_from_before_keeps_its_check_ins(home):
+    from backcare.store import migrations
+
+    home.mkdir(parents=True)
+    db = sqlite3.connect(home / DB_NAME, isolation_level=None)
+    migrations.apply(db, upto=migrations.LATEST - 1)
+    db.execute(
+        "INSERT INTO checkins (date, pain, stiffness, sleep, stress, note, tags, recorded_at, updated_at)"
+        " VALUES ('2026-01-05', 3, 4, 7, 2, 'fine', '[\"desk\"]', 'x', 'x')"
+    )
+    db.close()
+    [c] = stored(home)
+    assert (c.pain, c.sleep, c.tags, c.leg_pain, c.leg_side, c.meds) == (3, 7, ("desk",), None, None, ())
+
+
+def test_extras_count_only_what_was_recorded():
+    day = clock.today()
+    rows = [
+        ck.CheckIn(day, 3, 3, sleep=6, leg_pain=0, meds=("a",)),
+        ck.CheckIn(day + timedelta(days=1), 3, 3, stress=4, leg_pain=5, leg_side="left", meds=("a", "b")),
+        ck.CheckIn(day + timedelta(days=2), 3, 3),
+    ]
+    got = tr.extras(rows)
+    assert (got.scales["sleep"].days, got.scales["stress"].mean, got.scales["leg_pain"].mean) == (1, 4.0, 2.5)
+    assert (got.leg_pain_days, got.medicine_days, got.medicines) == (1, 2, [("a", 2), ("b", 1)])
+    assert tr.extras([]).lines() == []
