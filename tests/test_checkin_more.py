@@ -55,6 +55,15 @@ def test_scale_words_come_from_one_place():
     assert ck.scale("stress") == STRESS
 
 
+def test_readme_states_the_same_scales():
+    from pathlib import Path
+
+    readme = flat((Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8"))
+    assert f"Sleep quality: {SLEEP}" in readme
+    assert f"Stress: {STRESS}." in readme
+    assert "Pain, stiffness and leg pain: 0 = none, 10 = worst imaginable." in readme
+
+
 def test_help_states_what_sleep_and_stress_0_and_10_mean(cli):
     result = cli("checkin", "--help", env={"COLUMNS": "200"})
     assert result.exit_code == 0
@@ -209,7 +218,7 @@ def test_a_medicine_with_control_characters_is_refused(cli, home):
     assert stored(home) == []
 
 
-def test_an_imported_medicine_is_shown_inert(cli, home, tmp_path):
+def test_an_import_with_control_characters_in_a_medicine_is_refused(cli, home, tmp_path):
     record = {"date": days_ago(0), "pain": 3, "stiffness": 4, "meds": ["pill\u202eevil"]}
     path = tmp_path / "in.json"
     path.write_text(json.dumps({"format": "backcare-export", "version": 1, "checkins": [record]}))
