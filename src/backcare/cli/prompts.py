@@ -133,17 +133,8 @@ def ask_yes_no(question: str) -> bool:
 
 
 def ask_settled() -> bool | None:
-    from backcare.domain.safety import parse_yes_no
-
-    def parse(text: str) -> bool | None:
-        if not text.strip():
-            return None
-        answer = parse_yes_no(text)
-        if answer is None:
-            raise InvalidInput("Please answer y (yes), n (no), or press Enter to skip.")
-        return answer
-
-    return ask("Did any soreness from yesterday's session settle by this morning? [y/n]", parse, default="")
+    question = "Did any soreness from yesterday's session settle by this morning? [y/n]"
+    return ask(question, _yes_no_or_skip, default="")
 
 
 def run_safety_screen(store: Store, day: date, *, only_current: bool = False, why: str | None = None) -> None:

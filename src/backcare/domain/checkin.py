@@ -10,6 +10,20 @@ from typing import Any
 from backcare.errors import InvalidInput
 
 CORE = ("pain", "stiffness")
+# The fields of a check-in record (as_dict, the JSON export, the edit history), in order
+RECORD_KEYS = (
+    "date",
+    "pain",
+    "stiffness",
+    "sleep",
+    "stress",
+    "tags",
+    "note",
+    "settled",
+    "leg_pain",
+    "leg_side",
+    "meds",
+)
 SCORES = ("pain", "stiffness", "sleep", "stress")
 MAX_NOTE = 2000
 MAX_TAGS = 20
@@ -292,7 +306,7 @@ def build(
 def changes(old: CheckIn, new: CheckIn) -> list[tuple[str, object, object]]:
     """(field, before, after) for every field that differs."""
     out = []
-    for name in (*SCORES, "tags", "note", "settled", "leg_pain", "leg_side", "meds"):
+    for name in (*SCORES, *RECORD_KEYS[5:]):
         before, after = getattr(old, name), getattr(new, name)
         if before != after:
             out.append((name, before, after))

@@ -37,6 +37,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, TextIO
 
+from backcare.domain.checkin import RECORD_KEYS
 from backcare.errors import BackcareError, InvalidInput
 
 FORMAT = "backcare-export"
@@ -614,19 +615,7 @@ def _stamp(record: dict, name: str, required: bool = True) -> None:
 
 # records ----------------------------------------------------------------------------------------
 
-CHECKIN_KEYS = (
-    "date",
-    "pain",
-    "stiffness",
-    "sleep",
-    "stress",
-    "tags",
-    "note",
-    "settled",
-    "leg_pain",
-    "leg_side",
-    "meds",
-)
+CHECKIN_KEYS = RECORD_KEYS
 CHECKIN_STAMPS = ("recorded_at", "updated_at")
 
 

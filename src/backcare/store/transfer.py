@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from backcare.domain.checkin import CheckIn
+from backcare.domain.checkin import RECORD_KEYS, CheckIn
 from backcare.errors import BackcareError, StoreError
 from backcare.store import (
     _CHECKIN_COLS,
@@ -40,7 +40,7 @@ from backcare.store import (
 if TYPE_CHECKING:
     from backcare.domain.progress import Session
 
-CHECKIN_FIELDS = ("pain", "stiffness", "sleep", "stress", "tags", "note", "settled", "leg_pain", "leg_side", "meds")
+CHECKIN_FIELDS = RECORD_KEYS[1:]
 
 # What each count of a merge is called in the summary, in the order it is shown.
 KINDS = (
