@@ -373,3 +373,36 @@ def test_extras_count_only_what_was_recorded():
     assert (got.scales["sleep"].days, got.scales["stress"].mean, got.scales["leg_pain"].mean) == (1, 4.0, 2.5)
     assert (got.leg_pain_days, got.medicine_days, got.medicines) == (1, 2, [("a", 2), ("b", 1)])
     assert tr.extras([]).lines() == []
+
+
+LEG_ROUTINE = """format: backcare-routine/1
+name: Sciatica plan
+leg_symptoms: {flag}
+stages:
+  - id: gentle
+    name: Gentle
+    exercises:
+      - {{id: cat-camel, sets: 2, reps: 10}}
+"""
+
+
+def test_a_routine_that_says_leg_symptoms_matter_gets_leg_pain_asked_every_day(cli, home, tmp_path, monkeypatch):
+    path = tmp_path / "sciatica.yaml"
+    path.write_text(LEG_ROUTINE.format(flag="true"))
+    result = cli("routine", "import", str(path))
+    assert result.exit_code == 0, result.output
+    at_terminal(cli, monkeypatch)
+    result = cli("checkin", input="4\n3\n\n\n3\nboth\n\n\n\n")
+    assert result.exit_code == 0, result.output
+    assert "Any pain down the leg today?" not in result.stderr
+    assert "Pain down the leg today (0 = none, 10 = worst imaginable)" in result.stderr
+    [c] = stored(home)
+    assert (c.leg_pain, c.leg_side) == (3, "both")
+
+
+def test_leg_symptoms_in_a_routine_must_be_true_or_false(cli, tmp_path):
+    path = tmp_path / "sciatica.yaml"
+    path.write_text(LEG_ROUTINE.format(flag='"yes"'))
+    result = cli("routine", "check", str(path))
+    assert result.exit_code == 1
+    assert f"{path}:3:15: leg_symptoms must be true or false" in result.output

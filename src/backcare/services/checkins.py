@@ -24,7 +24,8 @@ class Recorded:
 
 class Offers:
     """What the interactive check-in offers: recent tags and medicines to pick by number, and whether to ask
-    about leg pain straight away (the person reported some in the last two weeks)."""
+    about leg pain straight away (the routine says leg symptoms matter, or the person reported some leg pain in
+    the last two weeks)."""
 
     __slots__ = ("tags", "meds", "leg_first")
 
@@ -37,8 +38,18 @@ LEG_LOOKBACK_DAYS = 14
 
 def offers(store: Store, day: date) -> Offers:
     recent = store.checkins(since=day - timedelta(days=LEG_LOOKBACK_DAYS), until=day)
-    leg_first = any(c.leg_pain for c in recent)
+    leg_first = any(c.leg_pain for c in recent) or _routine_asks_about_legs(store)
     return Offers(store.recent_checkin_words("tags"), store.recent_checkin_words("meds"), leg_first)
+
+
+def _routine_asks_about_legs(store: Store) -> bool:
+    from backcare.errors import ContentError
+    from backcare.services.routines import active_routine
+
+    try:
+        return active_routine(store).routine.leg_symptoms
+    except ContentError:
+        return False
 
 
 def record(store: Store, day: date, **values: object) -> Recorded:
