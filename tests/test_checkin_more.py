@@ -406,3 +406,17 @@ def test_leg_symptoms_in_a_routine_must_be_true_or_false(cli, tmp_path):
     result = cli("routine", "check", str(path))
     assert result.exit_code == 1
     assert f"{path}:3:15: leg_symptoms must be true or false" in result.output
+
+
+def test_an_older_export_merged_into_a_home_with_leg_pain_and_medicines_keeps_them(cli, home, tmp_path):
+    day = days_ago(1)
+    cli("checkin", "-p", "3", "-s", "4", "--leg-pain", "5", "--leg-side", "left", "--med", "ibuprofen", "-d", day)
+    old = {"format": "backcare-export", "version": 1, "checkins": [{"date": day, "pain": 3, "stiffness": 4}]}
+    path = tmp_path / "old.json"
+    path.write_text(json.dumps(old))
+    for extra in ([], ["--replace"]):
+        result = cli("import", str(path), *extra)
+        assert result.exit_code == 0, result.output
+        assert "no conflicts" in result.stdout
+    [c] = stored(home)
+    assert (c.leg_pain, c.leg_side, c.meds) == (5, "left", ("ibuprofen",))

@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from backcare.domain.progress import Session
 
 CHECKIN_FIELDS = RECORD_KEYS[1:]
+LATER_FIELDS = ("leg_pain", "leg_side", "meds")  # not in exports made before check-ins had them
 
 # What each count of a merge is called in the summary, in the order it is shown.
 KINDS = (
@@ -348,7 +349,6 @@ def _checkin_public(c: dict[str, Any]) -> dict[str, Any]:
 
 def _merge_checkin(db: sqlite3.Connection, c: dict[str, Any], result: MergeResult, replace: bool, stamp: str) -> None:
     day = c["date"]
-    incoming = _checkin_public(c)
     row = db.execute(f"SELECT {_CHECKIN_COLS} FROM checkins WHERE date = ?", (day,)).fetchone()
     if row is None:
         recorded = c.get("recorded_at") or stamp
@@ -356,6 +356,9 @@ def _merge_checkin(db: sqlite3.Connection, c: dict[str, Any], result: MergeResul
         result.added["checkins"] += 1
         return
     stored = _checkin(row).as_dict()
+    if not any(k in c for k in LATER_FIELDS):  # an export from before leg pain and medicines says nothing of them
+        c = {**c, **{k: stored[k] for k in LATER_FIELDS}}
+    incoming = _checkin_public(c)
     differing = tuple(f for f in CHECKIN_FIELDS if stored[f] != incoming[f])
     if not differing:
         result.same += 1
