@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from typing import Any
 
@@ -28,16 +28,24 @@ class CheckIn:
     settled: bool | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        return {
-            "date": self.day.isoformat(),
-            "pain": self.pain,
-            "stiffness": self.stiffness,
-            "sleep": self.sleep,
-            "stress": self.stress,
-            "tags": list(self.tags),
-            "note": self.note,
-            "settled": self.settled,
-        }
+        """The check-in as plain values (its export shape): every field, in order, the day as "date"."""
+        out: dict[str, Any] = {"date": self.day.isoformat()}
+        for name in FIELDS:
+            value = getattr(self, name)
+            out[name] = list(value) if isinstance(value, tuple) else value
+        return out
+
+
+def _shown_order() -> tuple[str, ...]:
+    """The fields after the day, in the order they are exported and shown: as declared, but the tags before the
+    note (as backcare has always written them)."""
+    names = [f.name for f in fields(CheckIn)[1:]]
+    names.remove("tags")
+    names.insert(names.index("note"), "tags")
+    return tuple(names)
+
+
+FIELDS = _shown_order()
 
 
 def parse_score(raw: object, name: str) -> int | None:
@@ -100,44 +108,22 @@ def parse_note(raw: str | None) -> str | None:
     return note or None
 
 
-def build(
-    day: date,
-    *,
-    previous: CheckIn | None,
-    pain: int | None,
-    stiffness: int | None,
-    sleep: int | None = None,
-    stress: int | None = None,
-    note: str | None = None,
-    tags: tuple[str, ...] | None = None,
-    settled: bool | None = None,
-) -> CheckIn:
-    """The check-in to store: given values win, values not given keep what the day already had."""
+def build(day: date, *, previous: CheckIn | None, **values: Any) -> CheckIn:
+    """The check-in to store: given values (pain, stiffness, ... any field of CheckIn) win, values not given
+    (None) keep what the day already had."""
+    given = {key: value for key, value in values.items() if value is not None}
     if previous is None:
-        missing = [name for name, value in (("pain", pain), ("stiffness", stiffness)) if value is None]
+        missing = [name for name in CORE if given.get(name) is None]
         if missing:
             raise InvalidInput(f"A new check-in needs {' and '.join(missing)}.")
-        return CheckIn(day, pain, stiffness, sleep, stress, note, tags or (), settled)  # type: ignore[arg-type]
-    updates: dict[str, Any] = {
-        key: value
-        for key, value in (
-            ("pain", pain),
-            ("stiffness", stiffness),
-            ("sleep", sleep),
-            ("stress", stress),
-            ("note", note),
-            ("tags", tags),
-            ("settled", settled),
-        )
-        if value is not None
-    }
-    return replace(previous, **updates)
+        return CheckIn(day, **given)
+    return replace(previous, **given)
 
 
 def changes(old: CheckIn, new: CheckIn) -> list[tuple[str, object, object]]:
     """(field, before, after) for every field that differs."""
     out = []
-    for name in (*SCORES, "tags", "note", "settled"):
+    for name in FIELDS:
         before, after = getattr(old, name), getattr(new, name)
         if before != after:
             out.append((name, before, after))
