@@ -50,7 +50,7 @@ VERSION = 1
 MAX_BYTES = 200 * 1024 * 1024
 MAX_RECORD = 8 * 1024 * 1024  # one record, as text (a routine file is at most 2 MB)
 CHUNK = 256 * 1024
-SECTIONS = NAMES  # the record kinds of store/records, in export order
+SECTIONS = NAMES  # the record kinds of store/records, in export order (the reader asks the registry itself)
 HEADER = ("format", "version", "exported_at", "schema_version", "backcare_version")
 
 
@@ -224,13 +224,14 @@ def _no_lone_surrogates(value: Any) -> None:
             _no_lone_surrogates(item)
 
 
-def _events(reader: _Reader) -> Iterator[tuple[str, Any, bool]]:
+def _events(reader: _Reader, lists: Iterable[str]) -> Iterator[tuple[str, Any, bool]]:
     """(key, value, may_hold_surrogates) for each top-level member; list sections one record at a time as
     (section, (index, record), ...)."""
     if reader.peek() != "{":
         reader.value()  # not JSON, or JSON nested absurdly deep: say so
         raise _Bad(f'it is not a backcare export (it has no "format": "{FORMAT}")')
     reader.pos += 1
+    lists = frozenset(lists)
     seen: set[str] = set()
     if reader.peek() == "}":
         reader.pos += 1
@@ -245,7 +246,7 @@ def _events(reader: _Reader) -> Iterator[tuple[str, Any, bool]]:
                 raise _Bad(f"the key {_show_key(key)} appears twice in the same object")
             seen.add(key)
             reader.take(":", "expecting ':' delimiter")
-            if key in SECTIONS and key != "settings" and reader.peek() == "[":
+            if key in lists and reader.peek() == "[":
                 reader.pos += 1
                 index = 0
                 if reader.peek() == "]":
@@ -263,7 +264,7 @@ def _events(reader: _Reader) -> Iterator[tuple[str, Any, bool]]:
                 yield key, None, False  # the section is complete
             else:
                 value, odd = reader.value()
-                if key in SECTIONS and key != "settings":
+                if key in lists:
                     raise _Bad(f'"{key}" must be a list, not {_kind(value)}')
                 yield key, value, odd
             if reader.peek() == ",":
@@ -335,18 +336,19 @@ class ImportFile:
         fh, copy = self._open()
         from backcare.store.records import by_section
 
-        kinds = by_section()
+        kinds = by_section()  # the record kinds in export order
+        order = {section: n for n, section in enumerate(kinds)}
+        lists = [section for section, kind in kinds.items() if not kind.is_object]
         with fh, closing(_State(self.today, self.check_routine)) as state:
             header: dict[str, Any] = {}
             settings: dict[str, str] = {}
-            for key, value, odd in _events(_Reader(fh, self.max_bytes, copy)):
-                if key in SECTIONS and key != "settings":
+            for key, value, odd in _events(_Reader(fh, self.max_bytes, copy), lists):
+                if key in lists:
                     if "version" not in header:  # the header comes first in every export backcare writes
                         raise _Bad(f'it is not a backcare export (it has no "format": "{FORMAT}" at the start)')
-                    order = SECTIONS.index(key)
-                    if order < state.section:
+                    if order[key] < state.section:
                         raise _Bad(f'its "{key}" comes after a section that follows it in every backcare export')
-                    state.section = order
+                    state.section = order[key]
                     if value is None:
                         continue
                     index, record = value
@@ -367,7 +369,7 @@ class ImportFile:
                     except ValueError as exc:
                         raise _Bad(str(exc)) from None
                     settings = value
-                    state.section = len(SECTIONS)
+                    state.section = len(order)
                 elif key == "format":
                     if value != FORMAT:
                         raise _Bad(f'it is not a backcare export (it has no "format": "{FORMAT}")')

@@ -20,6 +20,7 @@ TABLE = "routines"
 LABELS = ("routine file", "routine files")
 MIGRATION = ("m003_routines_and_sessions", "m006_routine_versions")
 COLUMNS = ("name", "origin", "imported_at", "source")
+ALSO_TABLES = ("routine_versions",)  # kept with the routine, not exported
 VERSION_COLUMNS = ("routine", "version", "source", "origin", "imported_at")
 PUT = f"INSERT OR REPLACE INTO {TABLE} (name, source, origin, imported_at) VALUES (?, ?, ?, ?)"
 
