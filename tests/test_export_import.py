@@ -519,15 +519,15 @@ def test_a_bad_file_into_an_empty_home_writes_nothing(cli, home, tmp_path):
 
 
 def test_a_database_error_mid_import_rolls_everything_back(cli, filled, export_file, tmp_path, monkeypatch):
-    from backcare.store import transfer as store_transfer
-
     path, *_ = edited_copy(export_file, tmp_path)
     before = sha(filled / DB_NAME)
 
     def boom(*args, **kwargs):
         raise sqlite3.OperationalError("disk I/O error")
 
-    monkeypatch.setattr(store_transfer, "_merge_settings", boom)  # the last step: everything else was written
+    from backcare.store.records import settings
+
+    monkeypatch.setattr(settings, "merge_in", boom)  # the last step: everything else was written
     result = cli("import", str(path))
     assert result.exit_code == 1
     assert "Traceback" not in result.output

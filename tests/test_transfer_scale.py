@@ -186,16 +186,16 @@ def century(cli) -> int:
 
 
 def _count_rows_read(monkeypatch) -> list[int]:
-    import backcare.store as store_module
+    import backcare.store.records.checkins as store_module
 
-    real = store_module._checkin
+    real = store_module.from_row
     calls = [0]
 
     def counting(row):
         calls[0] += 1
         return real(row)
 
-    monkeypatch.setattr(store_module, "_checkin", counting)
+    monkeypatch.setattr(store_module, "from_row", counting)
     return calls
 
 

@@ -83,7 +83,7 @@ def checkin(
     }
     s = state(ctx)
     store = s.store()
-    existing = store.get_checkin(when)
+    existing = checkins.on(store, when)
     missing = [name for name in ck.CORE if values[name] is None]
     at_terminal = interactive()
     if missing and existing is None and not at_terminal:

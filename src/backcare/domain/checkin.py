@@ -3,27 +3,13 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from typing import Any
 
 from backcare.errors import InvalidInput
 
 CORE = ("pain", "stiffness")
-# The fields of a check-in record (as_dict, the JSON export, the edit history), in order
-RECORD_KEYS = (
-    "date",
-    "pain",
-    "stiffness",
-    "sleep",
-    "stress",
-    "tags",
-    "note",
-    "settled",
-    "leg_pain",
-    "leg_side",
-    "meds",
-)
 SCORES = ("pain", "stiffness", "sleep", "stress")
 MAX_NOTE = 2000
 MAX_TAGS = 20
@@ -64,37 +50,24 @@ class CheckIn:
     meds: tuple[str, ...] = field(default_factory=tuple)
 
     def as_dict(self) -> dict[str, Any]:
-        return {
-            "date": self.day.isoformat(),
-            "pain": self.pain,
-            "stiffness": self.stiffness,
-            "sleep": self.sleep,
-            "stress": self.stress,
-            "tags": list(self.tags),
-            "note": self.note,
-            "settled": self.settled,
-            "leg_pain": self.leg_pain,
-            "leg_side": self.leg_side,
-            "meds": list(self.meds),
-        }
+        """The check-in as plain values (its export shape): every field, in order, the day as "date"."""
+        out: dict[str, Any] = {"date": self.day.isoformat()}
+        for name in FIELDS:
+            value = getattr(self, name)
+            out[name] = list(value) if isinstance(value, tuple) else value
+        return out
 
-    @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> CheckIn:
-        """The inverse of as_dict; an older record without leg pain or medicines reads as none recorded."""
-        settled = d.get("settled")
-        return cls(
-            date.fromisoformat(d["date"]),
-            d["pain"],
-            d["stiffness"],
-            d.get("sleep"),
-            d.get("stress"),
-            d.get("note"),
-            tuple(d.get("tags") or ()),
-            None if settled is None else bool(settled),
-            d.get("leg_pain"),
-            d.get("leg_side"),
-            tuple(d.get("meds") or ()),
-        )
+
+def _shown_order() -> tuple[str, ...]:
+    """The fields after the day, in the order they are exported and shown: as declared, but the tags before the
+    note (as backcare has always written them)."""
+    names = [f.name for f in fields(CheckIn)[1:]]
+    names.remove("tags")
+    names.insert(names.index("note"), "tags")
+    return tuple(names)
+
+
+FIELDS = _shown_order()
 
 
 def more_words(c: CheckIn) -> str:
@@ -249,64 +222,24 @@ def parse_note(raw: str | None) -> str | None:
     return note or None
 
 
-def build(
-    day: date,
-    *,
-    previous: CheckIn | None,
-    pain: int | None,
-    stiffness: int | None,
-    sleep: int | None = None,
-    stress: int | None = None,
-    note: str | None = None,
-    tags: tuple[str, ...] | None = None,
-    settled: bool | None = None,
-    leg_pain: int | None = None,
-    leg_side: str | None = None,
-    meds: tuple[str, ...] | None = None,
-) -> CheckIn:
-    """The check-in to store: given values win, values not given keep what the day already had.
-
-    New leg pain replaces the side too (leg pain 0 has no side)."""
+def build(day: date, *, previous: CheckIn | None, **values: Any) -> CheckIn:
+    """The check-in to store: given values (pain, stiffness, ... any field of CheckIn) win, values not given
+    (None) keep what the day already had. New leg pain replaces the side too (leg pain 0 has no side)."""
+    given = {key: value for key, value in values.items() if value is not None}
+    if given.get("leg_pain") is not None:
+        given["leg_side"] = values.get("leg_side") if given["leg_pain"] else None
     if previous is None:
-        missing = [name for name, value in (("pain", pain), ("stiffness", stiffness)) if value is None]
+        missing = [name for name in CORE if given.get(name) is None]
         if missing:
             raise InvalidInput(f"A new check-in needs {' and '.join(missing)}.")
-        return CheckIn(
-            day,
-            pain,  # type: ignore[arg-type]
-            stiffness,  # type: ignore[arg-type]
-            sleep,
-            stress,
-            note,
-            tags or (),
-            settled,
-            leg_pain,
-            leg_side if leg_pain else None,
-            meds or (),
-        )
-    updates: dict[str, Any] = {
-        key: value
-        for key, value in (
-            ("pain", pain),
-            ("stiffness", stiffness),
-            ("sleep", sleep),
-            ("stress", stress),
-            ("note", note),
-            ("tags", tags),
-            ("settled", settled),
-            ("meds", meds),
-        )
-        if value is not None
-    }
-    if leg_pain is not None:
-        updates["leg_pain"], updates["leg_side"] = leg_pain, leg_side if leg_pain else None
-    return replace(previous, **updates)
+        return CheckIn(day, **given)
+    return replace(previous, **given)
 
 
 def changes(old: CheckIn, new: CheckIn) -> list[tuple[str, object, object]]:
     """(field, before, after) for every field that differs."""
     out = []
-    for name in (*SCORES, *RECORD_KEYS[5:]):
+    for name in FIELDS:
         before, after = getattr(old, name), getattr(new, name)
         if before != after:
             out.append((name, before, after))

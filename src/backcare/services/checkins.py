@@ -82,6 +82,11 @@ def session_day_before(store: Store, day: date) -> bool:
     return any(s.day == before and s.completed for s in store.sessions(since=before))
 
 
+def on(store: Store, day: date) -> ck.CheckIn | None:
+    """The day's check-in, or None when there is none yet."""
+    return store.get_checkin(day)
+
+
 def existing(store: Store, day: date) -> ck.CheckIn:
     """The day's check-in; a one-sentence error when there is none."""
     found = store.get_checkin(day)
