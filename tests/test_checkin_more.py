@@ -420,3 +420,36 @@ def test_an_older_export_merged_into_a_home_with_leg_pain_and_medicines_keeps_th
         assert "no conflicts" in result.stdout
     [c] = stored(home)
     assert (c.leg_pain, c.leg_side, c.meds) == (5, "left", ("ibuprofen",))
+
+
+def test_a_check_in_at_a_real_terminal_offers_tags_and_medicines_by_number(home):
+    """Through a pseudo-terminal, as a person types it."""
+    from datetime import date
+
+    from backcare.domain.safety import all_clear
+    from tests.test_sessions_pty import DAY, Terminal
+
+    store = Store.open(home)
+    try:
+        store.record_screen(all_clear(date.fromisoformat(DAY)))
+        day = date.fromisoformat(DAY) - timedelta(days=1)
+        store.update_checkin(day, lambda _: ck.CheckIn(day, 3, 3, tags=("desk", "walk"), meds=("ibuprofen 400mg",)))
+    finally:
+        store.close()
+    t = Terminal(home, "checkin")
+    t.answer("(0 = no pain, 10 = worst imaginable): ", b"4\r")
+    t.answer("Stiffness (0 = none, 10 = worst imaginable): ", b"3\r")
+    t.answer(f"Sleep quality last night ({SLEEP}; optional): ", b"9\r")
+    t.answer(f"Stress today ({STRESS}; optional): ", b"1\r")
+    t.answer("Any pain down the leg today? [y/n, Enter for no]: ", b"y\r")
+    t.answer("Pain down the leg today (0 = none, 10 = worst imaginable): ", b"5\r")
+    t.answer("Which leg: left, right or both? (Enter skips): ", b"left\r")
+    t.expect("1) ibuprofen 400mg")
+    t.answer("pick numbers or type new ones (optional): ", b"1\r")
+    t.expect("1) desk  2) walk")
+    t.answer("pick numbers or type new ones (optional): ", b"2 gardening\r")
+    t.answer("A short note (optional): ", b"\r")
+    assert t.finish() == 0, t.text
+    c = stored(home)[-1]
+    assert (c.pain, c.sleep, c.stress, c.leg_pain, c.leg_side) == (4, 9, 1, 5, "left")
+    assert (c.meds, c.tags) == (("ibuprofen 400mg",), ("walk", "gardening"))
