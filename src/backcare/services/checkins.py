@@ -58,7 +58,7 @@ def record(store: Store, day: date, **values: object) -> Recorded:
     meds = values.get("meds")
     if meds:
         values["meds"] = ck.same_spelling(meds, store.recent_checkin_words("meds", most=200))  # type: ignore[arg-type]
-    previous, new = store.update_checkin(day, lambda prev: ck.build(day, previous=prev, **values))  # type: ignore[arg-type]
+    previous, new = store.update_checkin(day, lambda prev: ck.build(day, previous=prev, **values))
     return Recorded(new, previous)
 
 
