@@ -24,7 +24,7 @@ class Recorded:
 
 def record(store: Store, day: date, **values: object) -> Recorded:
     """Create or update the day's check-in in one transaction."""
-    previous, new = store.update_checkin(day, lambda prev: ck.build(day, previous=prev, **values))  # type: ignore[arg-type]
+    previous, new = store.update_checkin(day, lambda prev: ck.build(day, previous=prev, **values))
     return Recorded(new, previous)
 
 

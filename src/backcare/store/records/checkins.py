@@ -127,7 +127,8 @@ def check_values(record: Any, today: date, extra: tuple[str, ...] = ()) -> dict[
     from backcare.domain.checkin import MAX_TAGS, parse_note, parse_tags
     from backcare.errors import InvalidInput
 
-    record = checks.fields(record, ("date", *COLUMNS, *extra), ("date", *REQUIRED))
+    checked: dict[str, Any] = checks.fields(record, ("date", *COLUMNS, *extra), ("date", *REQUIRED))
+    record = checked
     checks.day(record["date"], "date", today)
     for name, kind in COLUMNS.items():
         value = record.get(name)
@@ -153,7 +154,7 @@ def check_values(record: Any, today: date, extra: tuple[str, ...] = ()) -> dict[
                 raise checks.Bad(checks.rule(exc.message)) from None
         elif kind == "flag" and value is not None:
             checks.bool_(value, name)
-    return record
+    return checked
 
 
 def check(record: Any, today: date) -> None:
