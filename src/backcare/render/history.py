@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rich.table import Table
 
-from backcare.domain.checkin import CheckIn, scale
+from backcare.domain.checkin import SCORES, CheckIn, scale
 from backcare.domain.dates import human
 from backcare.render.console import console, shown
 
@@ -21,9 +21,10 @@ def show(rows: list[CheckIn], days: int | None) -> None:
     table.add_column("Date", no_wrap=True)
     table.add_column("Pain", justify="right")
     table.add_column("Stiff", justify="right")
+    extra = SCORES[2:]  # the other 0-10 scores (sleep, stress ...), one column each
     if not narrow:
-        table.add_column("Sleep", justify="right")
-        table.add_column("Stress", justify="right")
+        for name in extra:
+            table.add_column(name.title(), justify="right")
         if legs:
             table.add_column("Leg", no_wrap=True)
         if meds:
@@ -35,7 +36,7 @@ def show(rows: list[CheckIn], days: int | None) -> None:
     for c in rows:
         cells: list = [c.day.isoformat() if narrow else human(c.day), str(c.pain), str(c.stiffness)]
         if not narrow:
-            cells += [_opt(c.sleep), _opt(c.stress)]
+            cells += [_opt(getattr(c, name)) for name in extra]
             if legs:
                 cells.append(_leg(c))
             if meds:

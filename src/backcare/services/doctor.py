@@ -63,7 +63,7 @@ class Inspection:
 
 
 def inspect(home: Path) -> Inspection:
-    where = {"data_dir": str(home), "database": str(home / DB_NAME), "latest_schema_version": LATEST}
+    where: dict[str, Any] = {"data_dir": str(home), "database": str(home / DB_NAME), "latest_schema_version": LATEST}
     try:
         store = Store.open(home, verify=False)
     except StoreError as exc:

@@ -17,7 +17,7 @@ from backcare.errors import BackcareError, StoreError
 from backcare.paths import DB_NAME, ensure_private_dir
 from backcare.store import migrations
 from backcare.store.records import checkins as checkin_rows
-from backcare.store.records.base import now_utc
+from backcare.store.records.base import now_utc as now_utc
 
 if TYPE_CHECKING:
     from backcare.domain.edits import Edit

@@ -92,7 +92,7 @@ def kind(module: ModuleType) -> RecordKind:
     return RecordKind(
         module.SECTION,
         module.TABLE,
-        tuple(labels) if labels else None,  # type: ignore[arg-type]
+        (str(labels[0]), str(labels[1])) if labels else None,
         module,
         check,
         merge,

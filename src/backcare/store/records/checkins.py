@@ -148,7 +148,8 @@ def check_values(record: Any, today: date, extra: tuple[str, ...] = ()) -> dict[
     from backcare.domain.checkin import MAX_TAGS, parse_note, parse_tags
     from backcare.errors import InvalidInput
 
-    record = checks.fields(record, ("date", *COLUMNS, *extra), ("date", *REQUIRED))
+    checked: dict[str, Any] = checks.fields(record, ("date", *COLUMNS, *extra), ("date", *REQUIRED))
+    record = checked
     checks.day(record["date"], "date", today)
     for name, kind in COLUMNS.items():
         value = record.get(name)
@@ -179,7 +180,7 @@ def check_values(record: Any, today: date, extra: tuple[str, ...] = ()) -> dict[
         elif kind == "meds":
             _check_meds(record.get(name, []), name)
     _check_leg(record)
-    return record
+    return checked
 
 
 def _check_leg(record: dict[str, Any]) -> None:

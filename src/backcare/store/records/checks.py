@@ -52,7 +52,7 @@ def rule(message: str) -> str:
     return message.rstrip(".")
 
 
-def fields(record: Any, known: tuple[str, ...], required: tuple[str, ...]) -> dict:
+def fields(record: Any, known: tuple[str, ...], required: tuple[str, ...]) -> dict[str, Any]:
     if not isinstance(record, dict):
         raise Bad(f"it must be an object, not {kind(record)}")
     unknown = sorted(set(record) - set(known))
@@ -78,7 +78,7 @@ def score(value: Any, name: str) -> None:
         raise Bad(rule(exc.message)) from None
 
 
-def optional_score(record: dict, name: str) -> None:
+def optional_score(record: dict[str, Any], name: str) -> None:
     if record.get(name) is not None:
         score(record[name], name)
 
@@ -122,7 +122,7 @@ def bool_(value: Any, name: str) -> None:
         raise Bad(f"{name} must be true or false, not {kind(value)}")
 
 
-def list_(value: Any, name: str, limit: int | None = None) -> list:
+def list_(value: Any, name: str, limit: int | None = None) -> list[Any]:
     if not isinstance(value, list):
         raise Bad(f"{name} must be a list, not {kind(value)}")
     if limit is not None and len(value) > limit:
@@ -130,7 +130,7 @@ def list_(value: Any, name: str, limit: int | None = None) -> list:
     return value
 
 
-def stamp(record: dict, name: str, required: bool = True) -> None:
+def stamp(record: dict[str, Any], name: str, required: bool = True) -> None:
     if record.get(name) is None and not required:
         return
     short(record.get(name), name, MAX_STAMP)

@@ -119,7 +119,7 @@ def export_rows(db: sqlite3.Connection) -> Iterator[dict[str, Any]]:
 
 # -- import ----------------------------------------------------------------------------------------------------
 def check_values(record: Any, today: date, extra: tuple[str, ...] = ()) -> dict[str, Any]:
-    record = checks.fields(record, (*COLUMNS, *extra), ("date", "routine", "stage"))
+    checked = checks.fields(record, (*COLUMNS, *extra), ("date", "routine", "stage"))
     checks.day(record["date"], "date", today)
     checks.short(record["routine"], "routine")
     checks.short(record["stage"], "stage")
@@ -132,7 +132,7 @@ def check_values(record: Any, today: date, extra: tuple[str, ...] = ()) -> dict[
         _exercise(item)
     checks.optional_score(record, "pain_during")
     checks.optional_score(record, "effort")
-    return record
+    return checked
 
 
 def _exercise(value: Any) -> None:
