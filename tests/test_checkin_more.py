@@ -103,13 +103,15 @@ def test_trend_shows_sleep_and_stress_with_their_direction(cli):
         args += ["--sleep", str(sleep)] if sleep is not None else []
         cli("checkin", *args, "--stress", str(stress))
     data = cli.json("trend", "--json")
-    assert data["sleep"] == {"days": 2, "mean": 7.0, "scale": SLEEP}
-    assert data["stress"] == {"days": 3, "mean": 4.0, "scale": STRESS}
+    sleep, stress = data["daily"]["sleep"], data["daily"]["stress"]
+    assert (sleep["days"], sleep["mean"], sleep["scale"]) == (2, 7.0, SLEEP)
+    assert (stress["days"], stress["mean"], stress["scale"]) == (3, 4.0, STRESS)
     today = data["series"][-1]
     assert (today["sleep"], today["stress"]) == (8, 2)
-    text = cli("trend", env={"COLUMNS": "200"}).stdout
-    assert f"Sleep quality averaged 7.0 on 2 of 3 check-ins ({SLEEP})." in text
-    assert f"Stress averaged 4.0 on 3 of 3 check-ins ({STRESS})." in text
+    text = flat(cli("trend", env={"COLUMNS": "200"}).stdout)
+    assert f"Sleep: recorded on 2 days, average 7.0, last 2 recorded 7.0 ({SLEEP})." in text
+    assert f"Stress: recorded on 3 days, average 4.0, last 3 recorded 4.0 ({STRESS})." in text
+    assert "Leg pain" not in text and "Medicines" not in text  # never recorded: not shown
 
 
 def test_fhir_text_states_the_same_directions(cli):
@@ -133,7 +135,10 @@ def test_leg_pain_and_side_are_stored_and_shown(cli, home):
     [row] = cli.json("history", "--json")
     assert (row["leg_pain"], row["leg_side"]) == (6, "left")
     data = cli.json("trend", "--json")
-    assert data["leg_pain"]["mean"] == 6.0 and data["leg_pain_days"] == 1
+    leg = data["daily"]["leg_pain"]
+    assert (leg["days"], leg["mean"], leg["scale"]) == (1, 6.0, ck.scale("leg_pain"))
+    text = flat(cli("trend", env={"COLUMNS": "200"}).stdout)
+    assert "Leg pain: recorded on 1 day, average 6.0" in text
     assert (data["series"][-1]["leg_pain"], data["series"][-1]["leg_side"]) == (6, "left")
 
 
@@ -207,8 +212,10 @@ def test_medicines_are_stored_once_each_and_keep_their_first_spelling(cli, home)
     assert result.exit_code == 0, result.output
     assert [c.meds for c in stored(home)] == [("Ibuprofen 400mg",), ("Ibuprofen 400mg",)]
     data = cli.json("trend", "--json")
-    assert data["medicine_days"] == 2
-    assert data["medicines"] == [{"name": "Ibuprofen 400mg", "days": 2}]
+    meds = data["daily"]["medicines"]
+    assert (meds["days"], meds["by_name"]) == (2, [{"name": "Ibuprofen 400mg", "days": 2}])
+    text = flat(cli("trend", env={"COLUMNS": "200"}).stdout)
+    assert "Medicines: on 2 of 2 check-in days (Ibuprofen 400mg on 2)." in text
 
 
 def test_a_medicine_with_control_characters_is_refused(cli, home):
@@ -362,17 +369,20 @@ def test_a_database_from_before_keeps_its_check_ins(home):
     assert (c.pain, c.sleep, c.tags, c.leg_pain, c.leg_side, c.meds) == (3, 7, ("desk",), None, None, ())
 
 
-def test_extras_count_only_what_was_recorded():
+def test_leg_pain_and_medicine_days_count_only_what_was_recorded():
     day = clock.today()
     rows = [
         ck.CheckIn(day, 3, 3, sleep=6, leg_pain=0, meds=("a",)),
         ck.CheckIn(day + timedelta(days=1), 3, 3, stress=4, leg_pain=5, leg_side="left", meds=("a", "b")),
         ck.CheckIn(day + timedelta(days=2), 3, 3),
     ]
-    got = tr.extras(rows)
-    assert (got.scales["sleep"].days, got.scales["stress"].mean, got.scales["leg_pain"].mean) == (1, 4.0, 2.5)
-    assert (got.leg_pain_days, got.medicine_days, got.medicines) == (1, 2, [("a", 2), ("b", 1)])
-    assert tr.extras([]).lines() == []
+    leg = tr.score_summary(rows, "leg_pain")
+    assert (leg.days, leg.mean) == (2, 2.5)
+    assert leg.words.startswith("Leg pain: recorded on 2 days")
+    assert tr.score_summary(rows[2:], "leg_pain").words.startswith("Leg pain: not recorded in this period (--leg-pain")
+    meds = tr.medicine_days(rows)
+    assert (meds.days, meds.checkins, meds.by_name) == (2, 3, [("a", 2), ("b", 1)])
+    assert tr.medicine_days(rows[2:]).days == 0
 
 
 LEG_ROUTINE = """format: backcare-routine/1

@@ -65,6 +65,8 @@ class Dashboard:
     topic: dict[str, Any] | None = None
     routine_note: str | None = None
     routine_problem: str | None = None  # a stored routine that cannot be read: said, not fatal
+    days_in_last_7: int | None = None  # days with a check-in among the last 7
+    backfill: dict[str, str] | None = None  # yesterday missed: its date and the exact command that fills it in
     today_more: str = ""  # today's sleep, stress, leg pain and medicines in words, each scale with its direction
 
     def as_dict(self) -> dict[str, Any]:

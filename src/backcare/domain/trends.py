@@ -5,7 +5,11 @@
 - baseline vs now compares the first 7 check-ins (of the routine, if it started later) with the last 7, and
   classifies the change with the minimal clinically important change for a 0-10 rating: 2 points or 30 %
   (Ostelo et al., Spine 2008;33(1):90-94);
-- tag effects are associations between a tag and the day's pain, never causes.
+- tag effects are associations between a tag and the day's pain, never causes;
+- the default window is the last 90 days, or less when the first check-in is more recent (a 20-day diary is
+  shown as 20 days, and adherence counts from then, never empty weeks before the start);
+- sleep and stress (and other daily scores as they are recorded) are summarised, and set against pain in the
+  same careful way as tags: ASSOCIATION_RULE below.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, NamedTuple
 
-from backcare.domain.checkin import CheckIn
+from backcare.domain.checkin import CheckIn, scale
 
 WINDOW = 7  # days in the trailing mean
 BASELINE_CHECKINS = 7  # check-ins in the baseline and in the "now" window
@@ -544,79 +548,164 @@ def tag_effects(checkins: Iterable[CheckIn], min_days: int = MIN_TAG_DAYS) -> li
     return out
 
 
-# -- sleep, stress, leg pain and medicines -------------------------------------------------------
-OPTIONAL_SCALES = ("sleep", "stress", "leg_pain")
+# -- the default window ------------------------------------------------------------------------
+DEFAULT_DAYS = 90
+
+
+def default_start(first: date | None, end: date, days: int = DEFAULT_DAYS) -> date:
+    """The first day of the default window ending on `end`: `days` days back, or the first check-in when that is
+    more recent (so a new diary is not squeezed into empty weeks). `first` None: no check-in yet."""
+    start = end - timedelta(days=days - 1)
+    return max(start, first) if first is not None and first <= end else start
+
+
+# -- sleep, stress and the other daily scores --------------------------------------------------
+# Each optional 0-10 score recorded with a check-in (an attribute of CheckIn of the same name), with what its ends
+# mean and the words for its low and high days. Leg pain joins here as one more entry once the check-in records it
+# (e.g. "leg_pain": ("0 = none, 10 = worst imaginable", "little leg pain (0-4)", "more leg pain (6-10)")); medicine
+# days are a count of days, not a score, and belong next to these in the trend's "daily" section.
+SCORES: dict[str, tuple[str, str, str]] = {
+    # name: (anchors, low days, high days); the anchors are the check-in's own (domain.checkin.scale)
+    "sleep": (scale("sleep"), "poor sleep (0-4)", "good sleep (6-10)"),
+    "stress": (scale("stress"), "low stress (0-4)", "high stress (6-10)"),
+    "leg_pain": (scale("leg_pain"), "little leg pain (0-4)", "more leg pain (6-10)"),
+}
+ASSOCIATED = ("sleep", "stress")  # the scores whose high and low days are compared with pain
+LOW_MAX = 4  # a score of 0-4 is a low day, 6-10 a high day; a 5 sits between and is left out of the comparison
+HIGH_MIN = 6
+MIN_SIDE_DAYS = MIN_TAG_DAYS  # an association is shown only with at least this many days on each side
+ASSOCIATION_RULE = (
+    f"Associations compare your average pain on days with and without something (a tag; a low or high sleep or "
+    f"stress score: {LOW_MAX} or less vs {HIGH_MIN} or more). They are shown only with at least {MIN_SIDE_DAYS} "
+    "days on each side, and they show what goes together, not what causes what."
+)
 
 
 @dataclass(frozen=True)
-class Scale:
-    """One optional 0-10 scale over the period: on how many days it was recorded, and its mean."""
+class ScoreSummary:
+    """One daily score over the period: how many days have it, its mean, and the mean of its last 7 entries."""
 
-    metric: str
+    name: str
     days: int
     mean: float | None
+    recent: float | None
 
-    def as_dict(self) -> dict[str, Any]:
-        from backcare.domain.checkin import scale
-
-        return {"days": self.days, "mean": _r2(self.mean), "scale": scale(self.metric)}
-
-
-@dataclass(frozen=True)
-class Extras:
-    """Sleep, stress and leg pain over the period, and the days with any medicine (by name too)."""
-
-    checkins: int
-    scales: dict[str, Scale]
-    leg_pain_days: int  # days with leg pain above 0
-    medicine_days: int
-    medicines: list[tuple[str, int]]  # (medicine, days), most days first
+    @property
+    def words(self) -> str:
+        anchors = SCORES[self.name][0]
+        label, flag = self.name.replace("_", " ").capitalize(), self.name.replace("_", "-")
+        if not self.days:
+            return f"{label}: not recorded in this period (--{flag} N, {anchors})."
+        return (
+            f"{label}: recorded on {self.days} day{'s' if self.days != 1 else ''}, average "
+            f"{self.mean:.1f}, last {min(self.days, WINDOW)} recorded {self.recent:.1f} ({anchors})."
+        )
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            **{m: s.as_dict() for m, s in self.scales.items()},
-            "leg_pain_days": self.leg_pain_days,
-            "medicine_days": self.medicine_days,
-            "medicines": [{"name": name, "days": days} for name, days in self.medicines],
+            "days": self.days,
+            "mean": _r2(self.mean),
+            "recent": _r2(self.recent),
+            "scale": SCORES[self.name][0],
+            "words": self.words,
         }
 
-    def lines(self) -> list[str]:
-        """Plain sentences, each scale with what 0 and 10 mean; nothing for what was never recorded."""
-        from backcare.domain.checkin import scale
 
-        names = {"sleep": "Sleep quality", "stress": "Stress", "leg_pain": "Leg pain"}
-        out = [
-            f"{names[m]} averaged {s.mean:.1f} on {s.days} of {self.checkins} check-ins ({scale(m)})."
-            for m, s in self.scales.items()
-            if s.mean is not None
-        ]
-        if self.medicine_days:
-            named = ", ".join(f"{name} on {days}" for name, days in self.medicines[:5])
-            out.append(f"Medicines on {self.medicine_days} of {self.checkins} check-in days ({named}).")
-        return out
+def score_summary(checkins: Iterable[CheckIn], name: str) -> ScoreSummary:
+    """The score `name` (an attribute of CheckIn) over check-ins sorted oldest first; days without it are gaps."""
+    values = [v for v in (getattr(c, name) for c in checkins) if v is not None]
+    last = values[-WINDOW:]
+    return ScoreSummary(
+        name,
+        len(values),
+        sum(values) / len(values) if values else None,
+        sum(last) / len(last) if last else None,
+    )
 
 
-def extras(checkins: Iterable[CheckIn]) -> Extras:
-    """One pass over the period's check-ins."""
-    sums = dict.fromkeys(OPTIONAL_SCALES, 0)
-    counts = dict.fromkeys(OPTIONAL_SCALES, 0)
-    n = leg_days = med_days = 0
+@dataclass(frozen=True)
+class ScoreAssociation:
+    """Mean pain on a score's high days vs its low days (an association, never a cause)."""
+
+    name: str
+    high_days: int
+    high_pain: float
+    low_days: int
+    low_pain: float
+
+    @property
+    def difference(self) -> float:
+        return self.high_pain - self.low_pain
+
+    @property
+    def words(self) -> str:
+        _, low, high = SCORES[self.name]
+        return (
+            f"On days with {high} your pain averaged {self.high_pain:.1f} ({self.high_days} days) vs "
+            f"{self.low_pain:.1f} with {low} ({self.low_days} days); this shows an association, not a cause."
+        )
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "score": self.name,
+            "high_days": self.high_days,
+            "high_pain": round(self.high_pain, 2),
+            "low_days": self.low_days,
+            "low_pain": round(self.low_pain, 2),
+            "difference": round(self.difference, 2),
+            "words": self.words,
+        }
+
+
+def score_associations(
+    checkins: Iterable[CheckIn], names: Iterable[str] = tuple(SCORES), min_days: int = MIN_SIDE_DAYS
+) -> list[ScoreAssociation]:
+    """For each score: mean pain on its high days (HIGH_MIN-10) vs its low days (0-LOW_MAX), only when both sides
+    have at least `min_days` days. Largest differences first."""
+    rows = list(checkins)
+    out = []
+    for name in names:
+        high = [c.pain for c in rows if (v := getattr(c, name)) is not None and v >= HIGH_MIN]
+        low = [c.pain for c in rows if (v := getattr(c, name)) is not None and v <= LOW_MAX]
+        if len(high) >= min_days and len(low) >= min_days:
+            out.append(ScoreAssociation(name, len(high), sum(high) / len(high), len(low), sum(low) / len(low)))
+    out.sort(key=lambda a: (-abs(a.difference), a.name))
+    return out
+
+
+@dataclass(frozen=True)
+class MedicineDays:
+    """The days in the period with any medicine recorded, and each medicine's days (most first)."""
+
+    days: int
+    checkins: int
+    by_name: list[tuple[str, int]]
+
+    @property
+    def words(self) -> str:
+        if not self.days:
+            return 'Medicines: none recorded in this period (--med "NAME DOSE").'
+        named = ", ".join(f"{name} on {days}" for name, days in self.by_name[:5])
+        return f"Medicines: on {self.days} of {self.checkins} check-in days ({named})."
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "days": self.days,
+            "by_name": [{"name": name, "days": days} for name, days in self.by_name],
+            "words": self.words,
+        }
+
+
+def medicine_days(checkins: Iterable[CheckIn]) -> MedicineDays:
+    n = with_meds = 0
     per_med: dict[str, int] = {}
     for c in checkins:
         n += 1
-        for m in OPTIONAL_SCALES:
-            value = getattr(c, m)
-            if value is not None:
-                sums[m] += value
-                counts[m] += 1
-        leg_days += bool(c.leg_pain)
         if c.meds:
-            med_days += 1
+            with_meds += 1
             for med in c.meds:
                 per_med[med] = per_med.get(med, 0) + 1
-    scales = {m: Scale(m, counts[m], sums[m] / counts[m] if counts[m] else None) for m in OPTIONAL_SCALES}
-    medicines = sorted(per_med.items(), key=lambda item: (-item[1], item[0]))
-    return Extras(n, scales, leg_days, med_days, medicines)
+    return MedicineDays(with_meds, n, sorted(per_med.items(), key=lambda item: (-item[1], item[0])))
 
 
 # -- helpers -----------------------------------------------------------------------------------

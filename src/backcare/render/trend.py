@@ -227,6 +227,8 @@ def show(trend, metric: str) -> None:  # trend: backcare.services.trends.Trend
             "further back.",
             "yellow",
         )
+    if getattr(trend, "from_first", False):
+        out.para(f"Since your first check-in on {_long(trend.start)} ({trend.n_days} days).")
     chart = build_chart(trend.days, width, metric)
     out.para(chart.title, "bold")
     for row in chart.rows:
@@ -289,13 +291,6 @@ def show(trend, metric: str) -> None:  # trend: backcare.services.trends.Trend
     out.para("Sessions", "bold")
     out.para(trend.adherence.words)
 
-    extra = trend.extras.lines() if trend.extras else []
-    if extra:
-        out.para()
-        out.para("Sleep, stress, leg pain and medicines", "bold")
-        for line in extra:
-            out.para(line)
-
     out.para()
     out.para("Tags and pain", "bold")
     if trend.tags:
@@ -306,4 +301,23 @@ def show(trend, metric: str) -> None:  # trend: backcare.services.trends.Trend
             f"No tag was on at least {tr.MIN_TAG_DAYS} days and missing from at least {tr.MIN_TAG_DAYS} others "
             "in this period. Tag your check-ins (e.g. --tag long-drive) to see what goes with your pain."
         )
+    _daily_scores(out, trend)
     out.flush()
+
+
+def _daily_scores(out: Out, trend) -> None:
+    """Sleep and stress (and the other daily scores), and how pain differs on their high and low days."""
+    # leg pain and medicines only once the person records them: most people have neither
+    summaries = [s for s in getattr(trend, "scores", {}).values() if s.days or s.name in tr.ASSOCIATED]
+    medicines = getattr(trend, "medicines", None)
+    medicines = medicines if medicines is not None and medicines.days else None
+    more = len(summaries) > len(tr.ASSOCIATED) or medicines is not None
+    out.para()
+    out.para("Sleep, stress, leg pain and medicines" if more else "Sleep and stress", "bold")
+    for summary in summaries:
+        out.para(summary.words)
+    if medicines is not None:
+        out.para(medicines.words)
+    for association in getattr(trend, "associations", []):
+        out.para(association.words)
+    out.para(tr.ASSOCIATION_RULE, "dim")

@@ -35,9 +35,19 @@ def build(store: Store, today: date) -> Dashboard:
         today_more=more_words(todays) if todays else "",
         last_7_days=week,
         streak=streak.current_streak(all_days, today),
+        days_in_last_7=streak.days_in_last(all_days, today),
+        backfill=backfill_section(all_days, today),
         safety=safety_summary(gate),
     )
     return routine_section(store, today, base)
+
+
+def backfill_section(days: list[date], today: date) -> dict[str, str] | None:
+    """Yesterday's missing check-in and the exact command that fills it in; None when nothing is missing."""
+    missed = streak.backfill_day(days, today)
+    if missed is None:
+        return None
+    return {"date": missed.isoformat(), "command": f"backcare checkin --date {missed.isoformat()}"}
 
 
 def routine_section(store: Store, today: date, base: Dashboard) -> Dashboard:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from backcare.domain import flares as fl
@@ -11,7 +11,7 @@ from backcare.domain.checkin import CheckIn
 from backcare.domain.routine import Routine
 from backcare.store import Store
 
-DEFAULT_DAYS = 90
+DEFAULT_DAYS = tr.DEFAULT_DAYS
 ALL_MAX_DAYS = 7305  # --all shows at most the last 20 years (a check-in dated 0026 by a typo must not mean 2000)
 
 
@@ -51,7 +51,10 @@ class Trend:
     tags: list[tr.TagEffect]
     flares: list[fl.Flare]  # flare-ups that touch the period, by the routine's flare rule
     flare_rule: fl.Rule
-    extras: tr.Extras | None = None  # sleep, stress, leg pain and medicine days
+    scores: dict[str, tr.ScoreSummary] = field(default_factory=dict)  # sleep, stress, leg pain
+    associations: list[tr.ScoreAssociation] = field(default_factory=list)  # pain on high vs low score days
+    from_first: bool = False  # the default window starts at the first check-in (under DEFAULT_DAYS of diary)
+    medicines: tr.MedicineDays | None = None  # days with any medicine, and by name
 
     @property
     def n_days(self) -> int:
@@ -79,14 +82,31 @@ class Trend:
             "tags": [t.as_dict() for t in self.tags],
             "weeks": [w.as_dict() for w in self.weeks],
             "flares": [f.as_dict() for f in self.flares],
-            **(self.extras.as_dict() if self.extras else {}),
+            "from_first_checkin": self.from_first,
+            # Daily scores besides pain and stiffness, by name, and the days with any medicine
+            "daily": {
+                **{name: summary.as_dict() for name, summary in self.scores.items()},
+                **({"medicines": self.medicines.as_dict()} if self.medicines else {}),
+            },
+            "associations": {
+                "rule": tr.ASSOCIATION_RULE,
+                "tags": [t.as_dict() for t in self.tags],
+                "scores": [a.as_dict() for a in self.associations],
+            },
         }
 
 
-def build(store: Store, today: date, days: int | None = DEFAULT_DAYS) -> Trend:
+def build(store: Store, today: date, days: int | None = DEFAULT_DAYS, *, from_first: bool = False) -> Trend:
+    """The trend over the last `days` days (None: everything); `from_first`: start at the first check-in when
+    that is more recent (the default window, tr.default_start)."""
     end = today
     earliest = date.min + timedelta(days=2 * tr.WINDOW)  # room for the 7-day window and the week's Monday
     earlier = None
+    if from_first and days is not None:
+        oldest = store.checkins(until=end, limit=1)
+        started = tr.default_start(oldest[0].day if oldest else None, end, days)
+        from_first = started > end - timedelta(days=days - 1)
+        days = (end - started).days + 1
     if days is None:  # everything since the first check-in, up to ALL_MAX_DAYS
         rows = store.checkins(until=end)
         first = rows[0].day if rows else end
@@ -124,7 +144,10 @@ def build(store: Store, today: date, days: int | None = DEFAULT_DAYS) -> Trend:
         tr.tag_effects(inside),
         flares,
         rule,
-        tr.extras(inside),
+        {name: tr.score_summary(inside, name) for name in tr.SCORES},
+        tr.score_associations(inside, tr.ASSOCIATED),
+        from_first,
+        tr.medicine_days(inside),
     )
 
 

@@ -371,6 +371,11 @@ class Store:
         with self.write() as db:
             settings.put(db, key, value)
 
+    @guarded
+    def delete_setting(self, key: str) -> None:
+        with self.write() as db:
+            db.execute("DELETE FROM settings WHERE key = ?", (key,))
+
     # -- topics ------------------------------------------------------------------------------
     @guarded
     def mark_read(self, topic: str, day: date) -> None:
