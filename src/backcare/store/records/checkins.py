@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -145,7 +145,7 @@ def export_rows(db: sqlite3.Connection) -> Iterator[dict[str, Any]]:
 # -- import ----------------------------------------------------------------------------------------------------
 def check_values(record: Any, today: date, extra: tuple[str, ...] = ()) -> dict[str, Any]:
     """The rules of `backcare checkin` (domain.checkin) for one check-in's values."""
-    from backcare.domain.checkin import MAX_TAGS, parse_note, parse_tags
+    from backcare.domain.checkin import MAX_MEDS, MAX_TAGS, parse_meds, parse_note, parse_tags
     from backcare.errors import InvalidInput
 
     checked: dict[str, Any] = checks.fields(record, ("date", *COLUMNS, *extra), ("date", *REQUIRED))
@@ -158,15 +158,7 @@ def check_values(record: Any, today: date, extra: tuple[str, ...] = ()) -> dict[
         elif kind == "score":
             checks.optional_score(record, name)
         elif kind == "tags":
-            tags = checks.list_(record.get(name, []), name, MAX_TAGS)
-            if not all(isinstance(tag, str) for tag in tags):
-                raise checks.Bad(f"{name} must be a list of text")
-            try:
-                normal = parse_tags(tags) or ()
-            except InvalidInput as exc:
-                raise checks.Bad(checks.rule(exc.message)) from None
-            if tuple(tags) != normal:
-                raise checks.Bad(f"{name} must be lower-case, each listed once, as backcare stores them")
+            _check_words(record.get(name, []), name, MAX_TAGS, parse_tags, "lower-case, each listed once")
         elif kind == "note" and value is not None:
             checks.text(value, name)
             try:
@@ -178,7 +170,7 @@ def check_values(record: Any, today: date, extra: tuple[str, ...] = ()) -> dict[
         elif kind == "side" and value is not None:
             checks.text(value, name)
         elif kind == "meds":
-            _check_meds(record.get(name, []), name)
+            _check_words(record.get(name, []), name, MAX_MEDS, parse_meds, "listed once each, with single spaces")
     _check_leg(record)
     return checked
 
@@ -201,19 +193,19 @@ def _check_leg(record: dict[str, Any]) -> None:
         raise checks.Bad('leg_side must be "left", "right" or "both"')
 
 
-def _check_meds(value: Any, name: str) -> None:
-    from backcare.domain.checkin import MAX_MEDS, parse_meds
+def _check_words(value: Any, name: str, most: int, parse: Callable[[list[str]], Any], how: str) -> None:
+    """A list of tags or medicines: text, by the check-in's own rule (`parse`), written as backcare stores it."""
     from backcare.errors import InvalidInput
 
-    meds = checks.list_(value, name, MAX_MEDS)
-    if not all(isinstance(med, str) for med in meds):
+    items = checks.list_(value, name, most)
+    if not all(isinstance(item, str) for item in items):
         raise checks.Bad(f"{name} must be a list of text")
     try:
-        normal = parse_meds(meds) or ()
+        normal = parse(items) or ()
     except InvalidInput as exc:
         raise checks.Bad(checks.rule(exc.message)) from None
-    if tuple(meds) != normal:
-        raise checks.Bad(f"{name} must be listed once each, with single spaces, as backcare stores them")
+    if tuple(items) != normal:
+        raise checks.Bad(f"{name} must be {how}, as backcare stores them")
 
 
 def check(record: Any, today: date) -> None:
