@@ -160,7 +160,9 @@ def test_leg_usage_errors_exit_2_and_store_nothing(cli, home, args, words):
 
 def test_new_leg_pain_of_0_clears_the_side(cli, home):
     cli("checkin", "-p", "3", "-s", "4", "--leg-pain", "6", "--leg-side", "both")
-    assert cli("checkin", "--leg-pain", "0").exit_code == 0
+    result = cli("checkin", "--leg-pain", "0", "--med", "ibuprofen")
+    assert result.exit_code == 0
+    assert "leg pain 6 -> 0, leg side 'both' -> none, medicines none -> ibuprofen." in result.stdout
     [c] = stored(home)
     assert (c.leg_pain, c.leg_side) == (0, None)
 

@@ -260,4 +260,7 @@ def describe_changes(diff: list[tuple[str, object, object]]) -> str:
             return repr(value[:27] + "...")
         return str(value) if not isinstance(value, str) else repr(value)
 
-    return ", ".join(f"{name} {show(before)} -> {show(after)}" for name, before, after in diff)
+    def label(name: str) -> str:
+        return {"meds": "medicines"}.get(name, name.replace("_", " "))
+
+    return ", ".join(f"{label(name)} {show(before)} -> {show(after)}" for name, before, after in diff)
