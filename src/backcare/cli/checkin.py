@@ -15,9 +15,20 @@ Score = Optional[str]
 def checkin(
     ctx: typer.Context,
     pain: Annotated[
-        Score, typer.Option("--pain", "-p", metavar="0-10", help="Average back pain over the last 24 hours.")
+        Score,
+        typer.Option(
+            "--pain",
+            "-p",
+            metavar="0-10",
+            help="Average back pain over the last 24 hours (0 = no pain, 10 = worst imaginable).",
+        ),
     ] = None,
-    stiffness: Annotated[Score, typer.Option("--stiffness", "-s", metavar="0-10", help="Back stiffness today.")] = None,
+    stiffness: Annotated[
+        Score,
+        typer.Option(
+            "--stiffness", "-s", metavar="0-10", help="Back stiffness today (0 = none, 10 = worst imaginable)."
+        ),
+    ] = None,
     sleep: Annotated[
         Score,
         typer.Option("--sleep", metavar="0-10", help="Sleep quality last night (0 = very poor, 10 = very good)."),
