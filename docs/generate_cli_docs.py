@@ -15,6 +15,7 @@ def help_pages() -> list[tuple[str, str]]:
     from typer.testing import CliRunner
 
     from backcare.cli.app import COMMANDS, app
+    from backcare.cli.config import config_app
     from backcare.cli.remind import remind_app
     from backcare.cli.routine import routine_app
     from backcare.cli.sessions import sessions_app
@@ -32,6 +33,9 @@ def help_pages() -> list[tuple[str, str]]:
         if name == "remind":
             for cmd in remind_app.registered_commands:
                 pages.append((f"backcare remind {cmd.name}", ["remind", cmd.name]))
+        if name == "config":
+            for cmd in config_app.registered_commands:
+                pages.append((f"backcare config {cmd.name}", ["config", cmd.name]))
     out = []
     for title, args in pages:
         result = runner.invoke(app, [*args, "--help"], terminal_width=100, env={"COLUMNS": "100"})

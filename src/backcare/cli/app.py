@@ -92,6 +92,12 @@ COMMANDS: list[tuple[str, str, str, str]] = [
         "remind_app",
         "A daily reminder when the check-in is not done: on --at HH:MM, off, status, or a shell hook.",
     ),
+    (
+        "config",
+        "config",
+        "config_app",
+        "Your settings, kept with your data. get KEY, set KEY VALUE, unset KEY, list (e.g. day-starts).",
+    ),
     ("history", "history", "history", "Past check-ins, newest first."),
     ("trend", "trend", "trend", "Pain and stiffness over time. A chart, baseline vs now, weeks, sessions and tags."),
     ("report", "report", "report", "A one-page report for your physio or doctor. HTML (default) or Markdown."),
@@ -145,6 +151,10 @@ def root(
     s = state(ctx)
     s.home_option = home
     s.debug = debug or s.debug
+    from backcare import clock
+
+    clock.use_day_starts(s.day_starts)  # "today" follows this data folder's day-rollover hour
+    ctx.call_on_close(lambda: clock.use_day_starts(None))  # and only for this run (tests run many in one process)
     if ctx.invoked_subcommand is None:
         from backcare.cli.today import today
 

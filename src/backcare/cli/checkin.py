@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Optional
 
 import typer
@@ -83,6 +84,9 @@ def checkin(
 
     result = checkins.record(store, when, **values)
     c = result.checkin
+    rollover = filed_note(when)
+    if rollover:
+        typer.echo(rollover)
     if result.previous is None:
         typer.echo(f"Checked in for {human(when)}: pain {c.pain}, stiffness {c.stiffness}.")
     elif result.diff:
@@ -94,6 +98,18 @@ def checkin(
         typer.echo(f"{human(when)} already had exactly these values; nothing changed.")
     if c.pain >= 8 and checkins.unusually_high(store, when):
         typer.echo("A high-pain day. Be kind to yourself: see your flare-up plan with 'backcare learn flare-up-plan'.")
+
+
+def filed_note(when: date) -> str | None:
+    """'Filed for Sat 28 Nov (before 04:00 counts as the day before).' when the clock is before the day-rollover
+    hour and the check-in went to that day before; None otherwise."""
+    from backcare import clock
+
+    rolled = clock.rolled_back()
+    if rolled is None or rolled[0] != when:
+        return None
+    day, hour = rolled
+    return f"Filed for {day:%a} {day.day} {day:%b} (before {hour:02d}:00 counts as the day before)."
 
 
 def _parse_settled(raw: str | None) -> bool | None:

@@ -53,16 +53,22 @@ def due(home_option: str | None, *, quiet: bool) -> tuple[int, str]:
     """(exit code, the line to print or ''): 0 today's check-in is done, 1 it is not (no data folder yet counts as
     not done; data that cannot be read too, and the line then starts with 'Error:'), 2 a bad BACKCARE_TODAY,
     3 a database without any safety screen yet."""
-    from backcare.clock import today
+    from backcare import clock
+    from backcare.domain.config import DAY_STARTS, stored_value
     from backcare.errors import InvalidInput
 
-    try:
-        day = today().isoformat()
-    except InvalidInput as exc:
-        return 2, "" if quiet else f"Error: {exc.message}"
+    asked: list[str] = []
+
+    def day_for(stored: str | None) -> str:  # the day, once the stored day-rollover hour is known
+        asked.append(clock.today(stored_value(DAY_STARTS, stored)).isoformat())
+        return asked[0]
+
     reader = _store_reader()
     try:
-        found = reader.read_due(data_home(home_option), day)
+        found = reader.read_due(data_home(home_option), day_for)
+        day = asked[0] if asked else day_for(None)  # no database yet: the default hour
+    except InvalidInput as exc:
+        return 2, "" if quiet else f"Error: {exc.message}"
     except reader.DueReadError as exc:
         return 1, "" if quiet else f"Error: {exc}"
     screened, checked = found if found is not None else (True, False)  # no data yet: simply not done

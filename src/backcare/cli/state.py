@@ -28,6 +28,14 @@ class State:
 
         return resolve_home(self.home_option)
 
+    def day_starts(self) -> int:
+        """The day-rollover hour of the data folder in use (the clock asks, once, when it first needs it)."""
+        from backcare.services import config
+
+        if self._store is not None:
+            return config.day_starts(self._store)
+        return config.day_starts_in(str(self.home))
+
     def store(self) -> "Store":
         if self._store is None:
             from backcare.store import Store

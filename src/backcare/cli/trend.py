@@ -17,7 +17,13 @@ def trend(
     days: Annotated[
         Optional[int],
         typer.Option(
-            "--days", "-n", metavar="N", min=1, max=MAX_DAYS, help="The last N days (default: 90).", show_default=False
+            "--days",
+            "-n",
+            metavar="N",
+            min=1,
+            max=MAX_DAYS,
+            help="The last N days (default: 90, or since the first check-in).",
+            show_default=False,
         ),
     ] = None,
     all_days: Annotated[
@@ -34,7 +40,9 @@ def trend(
     from backcare.clock import today
     from backcare.services import trends
 
-    data = trends.build(state(ctx).store(), today(), None if all_days else (days or trends.DEFAULT_DAYS))
+    data = trends.build(
+        state(ctx).store(), today(), None if all_days else (days or trends.DEFAULT_DAYS), from_first=not days
+    )
     if json_output:
         print_json({**data.as_dict(), "metric": choice})
         return

@@ -15,6 +15,14 @@ class DayScores:
 
 
 @dataclass(frozen=True)
+class Backfill:
+    """Yesterday's missing check-in and the exact command that fills it in."""
+
+    date: str
+    command: str
+
+
+@dataclass(frozen=True)
 class SafetySummary:
     """The safety state for the dashboard: the notice lines (shown as they are) and the re-check schedule."""
 
@@ -58,6 +66,8 @@ class Dashboard:
     stiffness: int | None
     last_7_days: list[DayScores]
     streak: int
+    days_in_last_7: int
+    backfill: Backfill | None
     safety: SafetySummary
     routine: str | None = None
     progression: Progression | None = None

@@ -5,7 +5,11 @@
 - baseline vs now compares the first 7 check-ins (of the routine, if it started later) with the last 7, and
   classifies the change with the minimal clinically important change for a 0-10 rating: 2 points or 30 %
   (Ostelo et al., Spine 2008;33(1):90-94);
-- tag effects are associations between a tag and the day's pain, never causes.
+- tag effects are associations between a tag and the day's pain, never causes;
+- the default window is the last 90 days, or less when the first check-in is more recent (a 20-day diary is
+  shown as 20 days, and adherence counts from then, never empty weeks before the start);
+- sleep and stress (and other daily scores as they are recorded) are summarised, and set against pain in the
+  same careful way as tags: ASSOCIATION_RULE below.
 """
 
 from __future__ import annotations
@@ -531,6 +535,128 @@ def tag_effects(checkins: Iterable[CheckIn], min_days: int = MIN_TAG_DAYS) -> li
         if k >= min_days and n - k >= min_days:
             out.append(TagEffect(tag, k, s / k, n - k, (total - s) / (n - k)))
     out.sort(key=lambda t: (-abs(t.difference), t.tag))
+    return out
+
+
+# -- the default window ------------------------------------------------------------------------
+DEFAULT_DAYS = 90
+
+
+def default_start(first: date | None, end: date, days: int = DEFAULT_DAYS) -> date:
+    """The first day of the default window ending on `end`: `days` days back, or the first check-in when that is
+    more recent (so a new diary is not squeezed into empty weeks). `first` None: no check-in yet."""
+    start = end - timedelta(days=days - 1)
+    return max(start, first) if first is not None and first <= end else start
+
+
+# -- sleep, stress and the other daily scores --------------------------------------------------
+# Each optional 0-10 score recorded with a check-in (an attribute of CheckIn of the same name), with what its ends
+# mean and the words for its low and high days. Leg pain joins here as one more entry once the check-in records it
+# (e.g. "leg_pain": ("0 = none, 10 = worst imaginable", "little leg pain (0-4)", "more leg pain (6-10)")); medicine
+# days are a count of days, not a score, and belong next to these in the trend's "daily" section.
+SCORES: dict[str, tuple[str, str, str]] = {
+    # name: (anchors, low days, high days)
+    "sleep": ("0 = very poor, 10 = very good", "poor sleep (0-4)", "good sleep (6-10)"),
+    "stress": ("0 = none, 10 = extreme", "low stress (0-4)", "high stress (6-10)"),
+}
+LOW_MAX = 4  # a score of 0-4 is a low day, 6-10 a high day; a 5 sits between and is left out of the comparison
+HIGH_MIN = 6
+MIN_SIDE_DAYS = MIN_TAG_DAYS  # an association is shown only with at least this many days on each side
+ASSOCIATION_RULE = (
+    f"Associations compare your average pain on days with and without something (a tag; a low or high sleep or "
+    f"stress score: {LOW_MAX} or less vs {HIGH_MIN} or more). They are shown only with at least {MIN_SIDE_DAYS} "
+    "days on each side, and they show what goes together, not what causes what."
+)
+
+
+@dataclass(frozen=True)
+class ScoreSummary:
+    """One daily score over the period: how many days have it, its mean, and the mean of its last 7 entries."""
+
+    name: str
+    days: int
+    mean: float | None
+    recent: float | None
+
+    @property
+    def words(self) -> str:
+        anchors = SCORES[self.name][0]
+        if not self.days:
+            return f"{self.name.capitalize()}: not recorded in this period (--{self.name} N, {anchors})."
+        return (
+            f"{self.name.capitalize()}: recorded on {self.days} day{'s' if self.days != 1 else ''}, average "
+            f"{self.mean:.1f}, last {min(self.days, WINDOW)} recorded {self.recent:.1f} ({anchors})."
+        )
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "days": self.days,
+            "mean": _r2(self.mean),
+            "recent": _r2(self.recent),
+            "scale": SCORES[self.name][0],
+            "words": self.words,
+        }
+
+
+def score_summary(checkins: Iterable[CheckIn], name: str) -> ScoreSummary:
+    """The score `name` (an attribute of CheckIn) over check-ins sorted oldest first; days without it are gaps."""
+    values = [v for v in (getattr(c, name) for c in checkins) if v is not None]
+    last = values[-WINDOW:]
+    return ScoreSummary(
+        name,
+        len(values),
+        sum(values) / len(values) if values else None,
+        sum(last) / len(last) if last else None,
+    )
+
+
+@dataclass(frozen=True)
+class ScoreAssociation:
+    """Mean pain on a score's high days vs its low days (an association, never a cause)."""
+
+    name: str
+    high_days: int
+    high_pain: float
+    low_days: int
+    low_pain: float
+
+    @property
+    def difference(self) -> float:
+        return self.high_pain - self.low_pain
+
+    @property
+    def words(self) -> str:
+        _, low, high = SCORES[self.name]
+        return (
+            f"On days with {high} your pain averaged {self.high_pain:.1f} ({self.high_days} days) vs "
+            f"{self.low_pain:.1f} with {low} ({self.low_days} days); this shows an association, not a cause."
+        )
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "score": self.name,
+            "high_days": self.high_days,
+            "high_pain": round(self.high_pain, 2),
+            "low_days": self.low_days,
+            "low_pain": round(self.low_pain, 2),
+            "difference": round(self.difference, 2),
+            "words": self.words,
+        }
+
+
+def score_associations(
+    checkins: Iterable[CheckIn], names: Iterable[str] = tuple(SCORES), min_days: int = MIN_SIDE_DAYS
+) -> list[ScoreAssociation]:
+    """For each score: mean pain on its high days (HIGH_MIN-10) vs its low days (0-LOW_MAX), only when both sides
+    have at least `min_days` days. Largest differences first."""
+    rows = list(checkins)
+    out = []
+    for name in names:
+        high = [c.pain for c in rows if (v := getattr(c, name)) is not None and v >= HIGH_MIN]
+        low = [c.pain for c in rows if (v := getattr(c, name)) is not None and v <= LOW_MAX]
+        if len(high) >= min_days and len(low) >= min_days:
+            out.append(ScoreAssociation(name, len(high), sum(high) / len(high), len(low), sum(low) / len(low)))
+    out.sort(key=lambda a: (-abs(a.difference), a.name))
     return out
 
 

@@ -47,14 +47,25 @@ def show(data: Dashboard) -> None:
     out.para("Last 7 days", "bold")
     for line in table_lines(header, rows, align="lrlrl" if wide else "lrr"):
         out.row([(line, "")])
-    streak = data.streak
-    out.para(f"Streak: {streak} day{'s' if streak != 1 else ''} in a row." if streak else "Streak: start one today.")
+    out.para(streak_line(data.streak, data.days_in_last_7))
+    backfill = data.backfill
+    if backfill:
+        day = date.fromisoformat(backfill.date)
+        out.para(f"Missed {day:%a} {day.day} {day:%b}? Fill it in: {backfill.command}")
     _routine(out, data)
     topic = data.topic
     if topic:
         out.para(f"Topic of the day: {topic['title']}. {topic['summary']}")
         out.para(f"  Read it: backcare learn {topic['id']}")
     out.flush()
+
+
+def streak_line(run: int, recent: int | None) -> str:
+    """'Streak: 3 days in a row · 5 of the last 7 days.' (the count left out when not given)."""
+    if not run and not recent:
+        return "Streak: start one today."
+    days = f"{run} day{'s' if run != 1 else ''} in a row" if run else "no run of days yet"
+    return f"Streak: {days}." if recent is None else f"Streak: {days} · {recent} of the last 7 days."
 
 
 def _notice(out: Out, safety: SafetySummary) -> None:

@@ -227,6 +227,8 @@ def show(trend, metric: str) -> None:  # trend: backcare.services.trends.Trend
             "further back.",
             "yellow",
         )
+    if getattr(trend, "from_first", False):
+        out.para(f"Since your first check-in on {_long(trend.start)} ({trend.n_days} days).")
     chart = build_chart(trend.days, width, metric)
     out.para(chart.title, "bold")
     for row in chart.rows:
@@ -299,4 +301,16 @@ def show(trend, metric: str) -> None:  # trend: backcare.services.trends.Trend
             f"No tag was on at least {tr.MIN_TAG_DAYS} days and missing from at least {tr.MIN_TAG_DAYS} others "
             "in this period. Tag your check-ins (e.g. --tag long-drive) to see what goes with your pain."
         )
+    _daily_scores(out, trend)
     out.flush()
+
+
+def _daily_scores(out: Out, trend) -> None:
+    """Sleep and stress (and the other daily scores), and how pain differs on their high and low days."""
+    out.para()
+    out.para("Sleep and stress", "bold")
+    for summary in getattr(trend, "scores", {}).values():
+        out.para(summary.words)
+    for association in getattr(trend, "associations", []):
+        out.para(association.words)
+    out.para(tr.ASSOCIATION_RULE, "dim")

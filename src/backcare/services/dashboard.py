@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from backcare.domain import safety, streak
-from backcare.domain.dashboard import Dashboard, DayScores, Progression, SafetySummary, Stage
+from backcare.domain.dashboard import Backfill, Dashboard, DayScores, Progression, SafetySummary, Stage
 from backcare.domain.dates import human
 from backcare.errors import ContentError
 from backcare.store import Store
@@ -33,9 +33,19 @@ def build(store: Store, today: date) -> Dashboard:
         stiffness=todays.stiffness if todays else None,
         last_7_days=week,
         streak=streak.current_streak(all_days, today),
+        days_in_last_7=streak.days_in_last(all_days, today),
+        backfill=backfill_section(all_days, today),
         safety=safety_summary(gate),
     )
     return routine_section(store, today, base)
+
+
+def backfill_section(days: list[date], today: date) -> Backfill | None:
+    """Yesterday's missing check-in and the exact command that fills it in; None when nothing is missing."""
+    missed = streak.backfill_day(days, today)
+    if missed is None:
+        return None
+    return Backfill(missed.isoformat(), f"backcare checkin --date {missed.isoformat()}")
 
 
 def routine_section(store: Store, today: date, base: Dashboard) -> Dashboard:

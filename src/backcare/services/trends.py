@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from backcare.domain import flares as fl
@@ -11,7 +11,7 @@ from backcare.domain.checkin import CheckIn
 from backcare.domain.routine import Routine
 from backcare.store import Store
 
-DEFAULT_DAYS = 90
+DEFAULT_DAYS = tr.DEFAULT_DAYS
 ALL_MAX_DAYS = 7305  # --all shows at most the last 20 years (a check-in dated 0026 by a typo must not mean 2000)
 
 
@@ -51,6 +51,9 @@ class Trend:
     tags: list[tr.TagEffect]
     flares: list[fl.Flare]  # flare-ups that touch the period, by the routine's flare rule
     flare_rule: fl.Rule
+    scores: dict[str, tr.ScoreSummary] = field(default_factory=dict)  # sleep, stress (leg pain joins tr.SCORES)
+    associations: list[tr.ScoreAssociation] = field(default_factory=list)  # pain on high vs low score days
+    from_first: bool = False  # the default window starts at the first check-in (under DEFAULT_DAYS of diary)
 
     @property
     def n_days(self) -> int:
@@ -78,13 +81,29 @@ class Trend:
             "tags": [t.as_dict() for t in self.tags],
             "weeks": [w.as_dict() for w in self.weeks],
             "flares": [f.as_dict() for f in self.flares],
+            "from_first_checkin": self.from_first,
+            # Daily scores besides pain and stiffness, by name (leg pain joins once recorded; medicine days
+            # will sit next to them as a count of days).
+            "daily": {name: summary.as_dict() for name, summary in self.scores.items()},
+            "associations": {
+                "rule": tr.ASSOCIATION_RULE,
+                "tags": [t.as_dict() for t in self.tags],
+                "scores": [a.as_dict() for a in self.associations],
+            },
         }
 
 
-def build(store: Store, today: date, days: int | None = DEFAULT_DAYS) -> Trend:
+def build(store: Store, today: date, days: int | None = DEFAULT_DAYS, *, from_first: bool = False) -> Trend:
+    """The trend over the last `days` days (None: everything); `from_first`: start at the first check-in when
+    that is more recent (the default window, tr.default_start)."""
     end = today
     earliest = date.min + timedelta(days=2 * tr.WINDOW)  # room for the 7-day window and the week's Monday
     earlier = None
+    if from_first and days is not None:
+        oldest = store.checkins(until=end, limit=1)
+        started = tr.default_start(oldest[0].day if oldest else None, end, days)
+        from_first = started > end - timedelta(days=days - 1)
+        days = (end - started).days + 1
     if days is None:  # everything since the first check-in, up to ALL_MAX_DAYS
         rows = store.checkins(until=end)
         first = rows[0].day if rows else end
@@ -122,6 +141,9 @@ def build(store: Store, today: date, days: int | None = DEFAULT_DAYS) -> Trend:
         tr.tag_effects(inside),
         flares,
         rule,
+        {name: tr.score_summary(inside, name) for name in tr.SCORES},
+        tr.score_associations(inside),
+        from_first,
     )
 
 

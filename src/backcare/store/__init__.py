@@ -366,6 +366,13 @@ class Store:
         with self.write() as db:
             settings.put(db, key, value)
 
+    @guarded
+    def delete_setting(self, key: str) -> None:
+        from backcare.store.records import settings
+
+        with self.write() as db:
+            settings.delete(db, key)
+
     # -- topics ------------------------------------------------------------------------------
     @guarded
     def mark_read(self, topic: str, day: date) -> None:
