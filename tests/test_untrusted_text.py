@@ -488,6 +488,8 @@ def test_dashboard_with_hostile_routine_text(capsys):
         stiffness=None,
         last_7_days=[],
         streak=0,
+        days_in_last_7=0,
+        backfill=None,
         safety=safety,
         routine=f"R {CLEAR}",
         progression=Progression(
@@ -605,6 +607,8 @@ def test_any_text_renders_inertly(note, tag, name):
             stiffness=None,
             last_7_days=[],
             streak=0,
+            days_in_last_7=0,
+            backfill=None,
             safety=SafetySummary("clear", None, [], [], None, None, [], None, None, False, None),
             routine=name,
             progression=Progression("hold", Stage(tag, tag), [note], [{"name": name, "dose": tag}], False, False),

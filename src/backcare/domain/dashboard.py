@@ -15,6 +15,14 @@ class DayScores:
 
 
 @dataclass(frozen=True)
+class Backfill:
+    """Yesterday's missing check-in and the exact command that fills it in."""
+
+    date: str
+    command: str
+
+
+@dataclass(frozen=True)
 class SafetySummary:
     """The safety state for the dashboard: the notice lines (shown as they are) and the re-check schedule."""
 
@@ -58,6 +66,8 @@ class Dashboard:
     stiffness: int | None
     last_7_days: list[DayScores]
     streak: int
+    days_in_last_7: int
+    backfill: Backfill | None
     safety: SafetySummary
     routine: str | None = None
     progression: Progression | None = None
@@ -65,8 +75,6 @@ class Dashboard:
     topic: dict[str, Any] | None = None
     routine_note: str | None = None
     routine_problem: str | None = None  # a stored routine that cannot be read: said, not fatal
-    days_in_last_7: int | None = None  # days with a check-in among the last 7
-    backfill: dict[str, str] | None = None  # yesterday missed: its date and the exact command that fills it in
     today_more: str = ""  # today's sleep, stress, leg pain and medicines in words, each scale with its direction
 
     def as_dict(self) -> dict[str, Any]:

@@ -52,8 +52,8 @@ def show(data: Dashboard) -> None:
     out.para(streak_line(data.streak, data.days_in_last_7))
     backfill = data.backfill
     if backfill:
-        day = date.fromisoformat(backfill["date"])
-        out.para(f"Missed {day:%a} {day.day} {day:%b}? Fill it in: {backfill['command']}")
+        day = date.fromisoformat(backfill.date)
+        out.para(f"Missed {day:%a} {day.day} {day:%b}? Fill it in: {backfill.command}")
     _routine(out, data)
     topic = data.topic
     if topic:

@@ -7,7 +7,7 @@ from typing import Any
 
 from backcare.domain import safety, streak
 from backcare.domain.checkin import more_words
-from backcare.domain.dashboard import Dashboard, DayScores, Progression, SafetySummary, Stage
+from backcare.domain.dashboard import Backfill, Dashboard, DayScores, Progression, SafetySummary, Stage
 from backcare.domain.dates import human
 from backcare.errors import ContentError
 from backcare.store import Store
@@ -42,12 +42,12 @@ def build(store: Store, today: date) -> Dashboard:
     return routine_section(store, today, base)
 
 
-def backfill_section(days: list[date], today: date) -> dict[str, str] | None:
+def backfill_section(days: list[date], today: date) -> Backfill | None:
     """Yesterday's missing check-in and the exact command that fills it in; None when nothing is missing."""
     missed = streak.backfill_day(days, today)
     if missed is None:
         return None
-    return {"date": missed.isoformat(), "command": f"backcare checkin --date {missed.isoformat()}"}
+    return Backfill(missed.isoformat(), f"backcare checkin --date {missed.isoformat()}")
 
 
 def routine_section(store: Store, today: date, base: Dashboard) -> Dashboard:

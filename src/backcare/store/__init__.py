@@ -373,8 +373,10 @@ class Store:
 
     @guarded
     def delete_setting(self, key: str) -> None:
+        from backcare.store.records import settings
+
         with self.write() as db:
-            db.execute("DELETE FROM settings WHERE key = ?", (key,))
+            settings.delete(db, key)
 
     # -- topics ------------------------------------------------------------------------------
     @guarded

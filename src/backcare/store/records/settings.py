@@ -33,6 +33,10 @@ def put(db: sqlite3.Connection, key: str, value: str) -> None:
     db.execute(f"INSERT OR REPLACE INTO {TABLE} (key, value) VALUES (?, ?)", (key, value))
 
 
+def delete(db: sqlite3.Connection, key: str) -> None:
+    db.execute(f"DELETE FROM {TABLE} WHERE key = ?", (key,))
+
+
 def export_rows(db: sqlite3.Connection) -> dict[str, str]:
     return {row["key"]: row["value"] for row in query(db, f"SELECT key, value FROM {TABLE} ORDER BY key")}
 
