@@ -11,7 +11,8 @@ checks. A kind IS its module; it exposes:
     check(record, today) -> None               raises ValueError("one clear clause") for a bad import record
     merge(db, record) -> "added"|"same"|"conflict"
 
-and may add `check_in_file(record, state)` (checks against the rest of the file: repeats, a routine the file
+and may add `KEY` and `COMPARED` (the fields that name a record and those a conflict is about, for the import's
+conflict lines), `check_in_file(record, state)` (checks against the rest of the file: repeats, a routine the file
 holds) and `merge_in(ctx, record)` (a merge that needs the import's context: --replace, its time stamp, keys seen,
 conflict details) in place of `check` and `merge`. `kind(module)` adapts any such module to `RecordKind`, so a new
 kind registers with one line in `NAMES`.
@@ -49,7 +50,8 @@ NAMES: tuple[str, ...] = (
     "routines",
     "routine_images",
     "profile",
-    "settings",
+    "fhir_sync",
+    "settings",  # an object, not a list: it stays last
 )
 # What the import summary always shows, even at 0 (the rest only when something was added).
 ALWAYS_COUNTED = ("checkins", "sessions")
@@ -84,8 +86,10 @@ def kind(module: ModuleType) -> RecordKind:
             outcome: str | Iterable[str] = module.merge_in(ctx, record)
             return outcome
         plain: str = module.merge(ctx.db, record)
-        if plain == "conflict":
-            ctx.conflict(module.LABELS[0] if getattr(module, "LABELS", None) else module.SECTION, "", ())
+        if plain == "conflict":  # KEY: the record's fields that name it; COMPARED: those that differed
+            key = " ".join(str(record.get(name)) for name in getattr(module, "KEY", ()))
+            label = module.LABELS[0] if getattr(module, "LABELS", None) else module.SECTION
+            ctx.conflict(label, key, tuple(getattr(module, "COMPARED", ())))
         return plain
 
     labels = getattr(module, "LABELS", None)

@@ -2,7 +2,7 @@
 
 Columns: `date` (the key), one column per CheckIn field (`COLUMNS`, the same names as the dataclass and the
 export), `recorded_at` and `updated_at`. Created by m001_checkins; `settled` added by m003_routines_and_sessions;
-`leg_pain`, `leg_side` and `meds` by m009_checkin_leg_pain_and_medicines.
+`leg_pain`, `leg_side` and `meds` by m010_checkin_leg_pain_and_medicines.
 A field is declared once in `COLUMNS` with its type; the codec, the SQL, the export shape, the merge comparison
 and the import checks all follow from that line.
 """
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 SECTION = "checkins"
 TABLE = "checkins"
 LABELS = ("check-in", "check-ins")
-MIGRATION = ("m001_checkins", "m003_routines_and_sessions", "m009_checkin_leg_pain_and_medicines")
+MIGRATION = ("m001_checkins", "m003_routines_and_sessions", "m010_checkin_leg_pain_and_medicines")
 
 # field -> its type: "score" (0-10 or null; pain and stiffness are required), "note", "tags", "flag" (yes/no),
 # "side" (left, right, both or null; only with leg pain above 0), "meds" (a list of medicine names).
