@@ -90,7 +90,12 @@ def write(out: TextIO, checkins: Iterable[dict], *, timestamp: str) -> None:
             if value is None:
                 continue
             out.write(sep)
-            out.write(template % (full_url(day, metric), json.dumps(day), _number(value)))
+            side = c.get("leg_side") if metric == "leg_pain" else None
+            if side:  # the side as bodySite: rare, so written the plain way
+                entry = {"fullUrl": full_url(day, metric), "resource": observation(day, metric, value, side)}
+                out.write(textwrap.indent(json.dumps(entry, indent=2, ensure_ascii=False), "    "))
+            else:
+                out.write(template % (full_url(day, metric), json.dumps(day), _number(value)))
             sep = ",\n"
     if sep == ",\n":  # FHIR forbids empty arrays: no "entry" at all when there is nothing
         out.write("\n  ]")
