@@ -340,3 +340,29 @@ def test_a_pdf_is_not_written_to_a_terminal(monkeypatch):
     with pytest.raises(InvalidInput, match="A PDF is not for the terminal"):
         pdf_support("-")
     pdf_support("report.pdf")  # a file is fine, terminal or not
+
+
+def test_pdf_report_shows_a_chinese_or_japanese_name_in_a_font_that_has_it(cli, tmp_path):
+    # finding: the PDF drew a CJK name as empty boxes (the Latin font has no such glyphs), and the text could
+    # not be read back from the page
+    assert cli("profile", "--name", "李小龙 たなか", "--clinician", "Dr 王").exit_code == 0
+    assert cli("checkin", "-p", "4", "-s", "3", "--note", "腰痛 after gardening").exit_code == 0
+    out = tmp_path / "report.pdf"
+    result = cli("report", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    words = " ".join(" ".join(_pdf_pages(out)).split())
+    for shown in ("李小龙", "たなか", "Dr 王", "腰痛 after gardening"):
+        assert shown in words, shown
+
+
+def test_pdf_text_puts_cjk_in_a_font_that_has_the_glyphs():
+    from reportlab.pdfbase import pdfmetrics
+
+    from backcare.render.pdf import text
+
+    markup = text("Eve <b> 李小龙 & ok")
+    assert "&lt;b&gt;" in markup and "&amp;" in markup
+    spans = re.findall(r'<font name="([^"]+)">([^<]*)</font>', markup)
+    assert [run for _font, run in spans] == ["李小龙"]
+    assert "李" not in re.sub(r"<font [^>]*>[^<]*</font>", "", markup)
+    assert pdfmetrics.getFont(spans[0][0]).stringWidth("李小龙", 9) > 0
