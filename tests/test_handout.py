@@ -403,3 +403,26 @@ def test_the_physios_note_on_an_exercise_is_on_its_card(cli):
     assert "5 min walk" in page.doses
     md = cli("routine", "print", "--format", "md", "-o", "-", env=TODAY).stdout
     assert "**From your physio:** Tuck your tail under before you lean forward." in md
+
+
+def test_handout_carries_the_safety_stop_at_the_top_while_a_red_flag_stands(cli, tmp_path):
+    # finding: with a red flag standing (no exercises offered) the hand-out still printed the exercises with no
+    # word of the stop, so the paper said "do these" while the app said "see a doctor first"
+    stop = "Contact your doctor or an urgent care service today"
+    assert cli("safety", "--yes-to", "night-pain", env=TODAY).exit_code == 0
+    page = _html(cli)
+    assert page.order[0] == "alert", page.order
+    assert stop in page.text and "night" in page.text
+    assert page.text.index(stop) < page.text.index("Stage 1 of 3")
+    md = cli("routine", "print", "-o", "-", "--format", "md", env=TODAY)
+    assert md.exit_code == 0 and stop in md.output
+    assert md.output.index(stop) < md.output.index("## Stage 1 of 3")
+    out = tmp_path / "h.pdf"
+    assert cli("routine", "print", "-o", str(out), env=TODAY).exit_code == 0
+    from pypdf import PdfReader
+
+    first = " ".join((PdfReader(str(out)).pages[0].extract_text() or "").split())
+    assert stop in first and first.index(stop) < first.index("Stage 1 of 3")
+    # once the screen is all 'no' again the box goes
+    assert cli("safety", "--none", env=TODAY).exit_code == 0
+    assert stop not in _html(cli).text

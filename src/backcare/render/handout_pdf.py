@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from backcare import __version__
 from backcare.render.handout_html import DAYS, pain_guidance
-from backcare.render.pdf import build, frame_size, side_by_side, styles, text
+from backcare.render.pdf import alert_box, build, frame_size, side_by_side, styles, text
 
 
 def render(data: dict) -> bytes:
@@ -16,6 +16,8 @@ def render(data: dict) -> bytes:
     head: list = [Paragraph(text(data["title"]), st["h1"])]
     if data.get("who"):
         head.append(Paragraph(text(data["who"]), st["lead"]))
+    if data.get("safety"):
+        head.append(alert_box(data["safety_title"], data["safety"], st, width))
     meta = ([f"From: {data['author']}"] if data.get("author") else []) + [f"About {data['per_week']} sessions a week"]
     head.append(Paragraph(text(" · ".join(meta)), st["muted"]))
     if data.get("review_date"):

@@ -197,3 +197,25 @@ def side_by_side(left: object, right: object, width: float, gap: float):
         )
     )
     return grid
+
+
+def alert_box(title: str, lines: list[str], st: dict, width: float):
+    """A red flag or safety stop, in a red box that cannot be missed (the report and the hand-out)."""
+    from reportlab.lib import colors
+    from reportlab.platypus import Paragraph, Table, TableStyle
+
+    inner = [Paragraph(text(title), st["alerth"])]
+    inner += [Paragraph(text(x), st["alert"], bulletText="•") for x in lines]
+    box = Table([[inner]], colWidths=[width])
+    box.setStyle(
+        TableStyle(
+            [
+                ("BOX", (0, 0), (-1, -1), 2.2, colors.HexColor("#a30000")),
+                ("BACKGROUND", (0, 0), (-1, -1), colors.HexColor("#fdecea")),
+                ("LEFTPADDING", (0, 0), (-1, -1), 8),
+                ("TOPPADDING", (0, 0), (-1, -1), 5),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
+            ]
+        )
+    )
+    return box
