@@ -366,3 +366,15 @@ def test_pdf_text_puts_cjk_in_a_font_that_has_the_glyphs():
     assert [run for _font, run in spans] == ["李小龙"]
     assert "李" not in re.sub(r"<font [^>]*>[^<]*</font>", "", markup)
     assert pdfmetrics.getFont(spans[0][0]).stringWidth("李小龙", 9) > 0
+
+
+def test_a_one_day_report_says_1_day_not_1_days(cli):
+    # finding: the first day's report read "(1 days; ...)" and "Check-ins on 1 of 1 days"
+    assert cli("checkin", "-p", "5", "-s", "4", "--note", "first").exit_code == 0
+    for fmt in ("md", "html"):
+        result = cli("report", "-o", "-", "--format", fmt)
+        assert result.exit_code == 0, result.output
+        assert "1 days" not in result.stdout
+        assert "(1 day;" in result.stdout and "Check-ins on 1 of 1 day (100 %)" in result.stdout
+    result = cli("report", "-o", "-", "--format", "md", "--days", "2")
+    assert "(2 days)" in result.stdout and "Check-ins on 1 of 2 days (50 %)" in result.stdout
