@@ -378,3 +378,14 @@ def test_a_one_day_report_says_1_day_not_1_days(cli):
         assert "(1 day;" in result.stdout and "Check-ins on 1 of 1 day (100 %)" in result.stdout
     result = cli("report", "-o", "-", "--format", "md", "--days", "2")
     assert "(2 days)" in result.stdout and "Check-ins on 1 of 2 days (50 %)" in result.stdout
+
+
+def test_an_output_name_ending_in_a_slash_is_a_folder_not_a_file(cli, tmp_path):
+    # finding: -o out.pdf/ (a folder that does not exist) quietly wrote a file named out.pdf
+    out = tmp_path / "out"
+    out.mkdir()
+    for cmd in (["report"], ["routine", "print"]):
+        result = cli(*cmd, "-o", f"{out}/x.pdf/")
+        assert result.exit_code == 1, result.output
+        assert "folder" in result.output and "Traceback" not in result.output
+        assert list(out.iterdir()) == []
