@@ -138,7 +138,10 @@ def _picture(uri: str, width: float = 150.0, height: float = 90.0):
             from reportlab.platypus import Image
 
             raw = base64.b64decode(uri[len(kind) :])
-            w, h = ImageReader(io.BytesIO(raw)).getSize()
+            try:
+                w, h = ImageReader(io.BytesIO(raw)).getSize()
+            except Exception:  # a damaged picture stored before pictures were checked whole: leave it out
+                return None
             scale = min(width / w, height / h, 1.0) if w and h else 1.0
             return Image(io.BytesIO(raw), width=w * scale, height=h * scale)
     return None
