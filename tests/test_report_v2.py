@@ -389,3 +389,22 @@ def test_an_output_name_ending_in_a_slash_is_a_folder_not_a_file(cli, tmp_path):
         assert result.exit_code == 1, result.output
         assert "folder" in result.output and "Traceback" not in result.output
         assert list(out.iterdir()) == []
+
+
+def test_a_clearance_in_the_period_is_in_the_box_at_the_top_next_to_the_flag_it_clears(cli):
+    # finding: a history red flag and its safety stop stood in the box at the top, while the clinician's
+    # clearance that lifted them was only on the details pages, so page one read as if exercise were still paused
+    first = {"BACKCARE_TODAY": "2026-11-01"}
+    assert cli("safety", "--yes-to", "past-cancer", env=first).exit_code == 0
+    assert cli("checkin", "-p", "4", "-s", "3", "--note", "", env=first).exit_code == 0
+    cleared = {"BACKCARE_TODAY": "2026-11-20"}
+    assert cli("safety", "clear", "--by", "Dr Okafor", "--note", "scan clear", env=cleared).exit_code == 0
+    result = cli("report", "-o", "-", "--format", "md", env=TODAY)
+    assert result.exit_code == 0, result.output
+    box = result.stdout.split("## Red flags and safety stops", 1)[1].split("\n## ", 1)[0]
+    assert "Red-flag history on 1 Nov 2026" in box
+    assert "Cleared by Dr Okafor on 20 Nov 2026 (scan clear), for: Have you ever had cancer?" in box
+    # a clearance before the period is not news on page one
+    later = cli("report", "-o", "-", "--format", "md", "--from", "2026-11-21", env=TODAY)
+    box = later.stdout.split("## Red flags and safety stops", 1)[1].split("\n## ", 1)[0]
+    assert "Cleared by" not in box
