@@ -11,7 +11,7 @@ from backcare.errors import BackcareError
 from backcare.exporters import FORMATS
 from backcare.store import Store, now_utc
 from backcare.store import transfer as store_transfer
-from backcare.store.transfer import KINDS, MergeResult
+from backcare.store.transfer import MergeResult, summary_kinds
 
 if TYPE_CHECKING:
     from backcare.exporters.json_export import ImportFile
@@ -78,30 +78,14 @@ def read_import(path: Path, *, today: date) -> ImportFile:
     from backcare.store.migrations import LATEST
 
     file = ImportFile(
-        path, today=today, latest_schema=LATEST, check_routine=_check_routine, record_kinds=_record_kinds()
+        path, today=today, latest_schema=LATEST, check_routine=_check_routine, check_measure=_check_measure_source
     )
     file.check()
     return file
 
 
-def _record_kinds() -> dict[str, Any]:
-    """The record kinds kept in their own module, by export section, for the import checks. A measure's file
-    must also check out as `backcare measure check` would have it."""
-    from types import SimpleNamespace
-
-    from backcare.store.records import measure_responses, measures
-
-    def check_measure(record: Any, today: date) -> None:
-        measures.check(record, today)
-        _check_measure_source(record["id"], record["source"])
-
-    return {
-        measures.SECTION: SimpleNamespace(check=check_measure, key=measures.key),
-        measure_responses.SECTION: measure_responses,
-    }
-
-
 def _check_measure_source(ident: str, source: str) -> None:
+    """The rules of `backcare measure import` for a measure file in an export: it checks out, under its own id."""
     from backcare.content.measures import check_measure_text
     from backcare.domain.measures import FORMAT
 
@@ -145,26 +129,17 @@ def report(result: MergeResult) -> list[str]:
     lines = []
     verb = "replaced by the file's version" if result.replaced else "kept yours"
     for conflict in result.conflicts[:MAX_CONFLICT_LINES]:
-        what = {
-            "checkin": "check-in",
-            "session": "session",
-            "routine": "routine file",
-            "profile": "profile",
-            "routine picture": "routine picture",
-            "setting": "setting",
-            "fhir_sync": "record sent to a FHIR server",
-        }
-        lines.append(
-            f"Conflict: {what.get(conflict.kind, conflict.kind)} {conflict.key} differs in "
-            f"{', '.join(conflict.fields)} ({verb})."
-        )
+        fields = f" differs in {', '.join(conflict.fields)}" if conflict.fields else " differs"
+        lines.append(f"Conflict: {conflict.kind} {conflict.key}{fields} ({verb}).")
     hidden = len(result.conflicts) - MAX_CONFLICT_LINES
     if hidden > 0:
         lines.append(f"... and {hidden} more conflicts.")
     parts = []
-    for kind, one, many in KINDS:
+    from backcare.store.records import ALWAYS_COUNTED
+
+    for kind, one, many in summary_kinds():
         n = result.added[kind]
-        if n or kind in ("checkins", "sessions"):
+        if n or kind in ALWAYS_COUNTED:
             parts.append(f"{n} {one if n == 1 else many}")
     summary = "Imported " + ", ".join(parts)
     n = len(result.conflicts)

@@ -257,7 +257,15 @@ def m009_fhir_sync(db: sqlite3.Connection) -> None:
 
 
 @migration
-def m010_outcome_measures(db: sqlite3.Connection) -> None:
+def m010_checkin_leg_pain_and_medicines(db: sqlite3.Connection) -> None:
+    """Leg pain (0-10) and its side, and the medicines taken that day (a JSON list of names), with each check-in."""
+    db.execute("ALTER TABLE checkins ADD COLUMN leg_pain INTEGER CHECK (leg_pain BETWEEN 0 AND 10)")
+    db.execute("ALTER TABLE checkins ADD COLUMN leg_side TEXT CHECK (leg_side IN ('left', 'right', 'both'))")
+    db.execute("ALTER TABLE checkins ADD COLUMN meds TEXT NOT NULL DEFAULT '[]'")
+
+
+@migration
+def m011_outcome_measures(db: sqlite3.Connection) -> None:
     """Outcome measures: the questionnaires a clinic imported, and each take of a measure (answers and score).
     Each table belongs to its record module in store/records/."""
     from backcare.store.records import measure_responses, measures

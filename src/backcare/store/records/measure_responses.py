@@ -26,6 +26,8 @@ CREATE TABLE measure_responses (
     PRIMARY KEY (measure, date)
 )
 """
+KEY = ("measure", "date")  # what names a record in a conflict line
+COMPARED = ("answers",)
 FIELDS = ("measure", "date", "answers", "score", "subscales", "band", "at")
 COLUMNS = ", ".join(FIELDS)
 ANSWER_KEYS = ("item", "text", "value")
@@ -182,3 +184,17 @@ def merge(db: sqlite3.Connection, record: dict[str, Any], *, replace: bool = Fal
     if replace:
         add(db, record)
     return "conflict"
+
+
+def check_in_file(record: Any, state: Any) -> None:
+    check(record, state.today)
+    if not state.add(SECTION, key(record)):
+        raise ValueError(f"it repeats {key(record)[:60]}")
+
+
+def merge_in(ctx: Any, record: dict[str, Any]) -> str:
+    """merge() with the import's --replace, its conflicts named by KEY."""
+    outcome = merge(ctx.db, record, replace=ctx.replace)
+    if outcome == "conflict":
+        ctx.conflict(LABELS[0], key(record), ("file",) if SECTION == "measures" else ("answers",))
+    return outcome

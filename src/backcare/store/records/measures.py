@@ -22,6 +22,8 @@ CREATE TABLE measures (
     imported_at TEXT NOT NULL
 )
 """
+KEY = ("id",)  # what names a record in a conflict line
+COMPARED = ("source",)
 FIELDS = ("id", "source", "origin", "imported_at")
 MAX_SOURCE = 2 * 1024 * 1024
 MAX_SHORT = 4096
@@ -95,3 +97,22 @@ def merge(db: sqlite3.Connection, record: dict[str, Any], *, replace: bool = Fal
     if replace:
         save(db, record["id"], record["source"], record.get("origin"), record["imported_at"])
     return "conflict"
+
+
+def check_in_file(record: Any, state: Any) -> None:
+    """check(), then the file it holds must check out as `backcare measure import` would have it (the import
+    gives that rule: content files are read above the store), and no id may repeat."""
+    check(record, state.today)
+    check_measure = getattr(state, "check_measure", None)
+    if check_measure is not None:
+        check_measure(record["id"], record["source"])
+    if not state.add(SECTION, key(record)):
+        raise ValueError(f"it repeats measure {key(record)[:40]}")
+
+
+def merge_in(ctx: Any, record: dict[str, Any]) -> str:
+    """merge() with the import's --replace, its conflicts named by KEY."""
+    outcome = merge(ctx.db, record, replace=ctx.replace)
+    if outcome == "conflict":
+        ctx.conflict(LABELS[0], key(record), ("file",) if SECTION == "measures" else ("answers",))
+    return outcome
