@@ -88,11 +88,11 @@ def check(record: Any, today: date) -> None:
 def merge(db: sqlite3.Connection, record: dict[str, Any], *, replace: bool = False) -> str:
     """Add a measure that is not stored; "same" when it is stored as written; "conflict" when another
     file is stored under the id (kept, unless `replace`)."""
-    row = db.execute("SELECT source FROM measures WHERE id = ?", (record["id"],)).fetchone()
+    row = _cursor(db).execute("SELECT source FROM measures WHERE id = ?", (record["id"],)).fetchone()
     if row is None:
         save(db, record["id"], record["source"], record.get("origin"), record["imported_at"])
         return "added"
-    if row[0] == record["source"]:
+    if row["source"] == record["source"]:
         return "same"
     if replace:
         save(db, record["id"], record["source"], record.get("origin"), record["imported_at"])
