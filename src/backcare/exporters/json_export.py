@@ -901,7 +901,22 @@ def _settings(value: Any) -> dict[str, str]:
             raise _Bad(f"setting {_show_key(key)} must be text, not {_kind(item)}")
         if len(item) > MAX_SETTING:
             raise _Bad(f"setting {_show_key(key)} must be at most {MAX_SETTING} characters")
+        _known_setting(key, item)
     return value
+
+
+def _known_setting(key: str, item: str) -> None:
+    """A setting `backcare config` knows (day-starts) must hold a value it accepts, so an import never stores one
+    that every command would then quietly ignore."""
+    from backcare.domain import config
+
+    spec = config.KEYS.get(key)
+    if spec is None:
+        return
+    try:
+        spec.parse(item)
+    except InvalidInput as exc:
+        raise _Bad(f"its setting {exc.message.rstrip('.')}") from None
 
 
 _CHECKS: dict[str, Callable[[Any, _State, ImportFile], None]] = {

@@ -1,0 +1,61 @@
+"""Findings from trying the daily-habit work as a patient, a physio and an attacker: a bad day-rollover hour in an
+imported file or an edited database, and the start time of a session logged after midnight."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from backcare.domain import config
+from backcare.errors import InvalidInput
+
+
+def _export_with_day_starts(cli, tmp_path, value: str):
+    assert cli("config", "set", "day-starts", "6").exit_code == 0
+    exported = tmp_path / "backup.json"
+    assert cli("export", "--format", "json", "--output", str(exported)).exit_code == 0
+    data = json.loads(exported.read_text())
+    data["settings"]["day-starts"] = value
+    exported.write_text(json.dumps(data))
+    return exported
+
+
+@pytest.mark.parametrize("value", ["99", "late", "4\x1b[31m", "-1", ""])
+def test_an_import_with_a_bad_day_starts_is_refused_and_nothing_changes(cli, tmp_path, open_store, value):
+    exported = _export_with_day_starts(cli, tmp_path, value)
+    other = tmp_path / "other"
+    assert cli("--home", str(other), "config", "set", "day-starts", "5").exit_code == 0
+    imported = cli("--home", str(other), "import", "--replace", str(exported))
+    assert imported.exit_code == 1, imported.output
+    assert "Traceback" not in imported.output
+    assert "day-starts" in imported.output and "0 to 23" in imported.output
+    assert "\x1b" not in imported.output
+    assert len(imported.output.strip().splitlines()) == 1
+    assert open_store(other).get_setting("day-starts") == "5"  # nothing stored was changed
+    fresh = tmp_path / "fresh"
+    assert cli("--home", str(fresh), "import", str(exported)).exit_code == 1
+    assert open_store(fresh).get_setting("day-starts") is None
+
+
+def test_config_says_when_a_stored_day_starts_is_not_valid(cli, home, open_store):
+    open_store(home).set_setting("day-starts", "late")  # an edited database
+    got = cli.json("config", "get", "day-starts", "--json")
+    assert got["value"] == config.DAY_STARTS_DEFAULT
+    assert got["default"] is True  # the default is what applies, and the output says so
+    listed = cli("config", "list")
+    assert listed.exit_code == 0, listed.output
+    assert "day-starts = 04:00 (default)" in listed.stdout
+    assert "'late' is not valid" in listed.stdout
+
+
+@given(st.text(max_size=12))
+def test_stored_value_is_always_a_valid_hour(stored):
+    value = config.stored_value(config.DAY_STARTS, stored)
+    assert 0 <= value <= 23
+    try:
+        assert config.parse_hour(stored) == value
+    except InvalidInput:
+        assert value == config.DAY_STARTS_DEFAULT
