@@ -4,6 +4,7 @@ imported file or an edited database, and the start time of a session logged afte
 from __future__ import annotations
 
 import json
+from datetime import datetime
 
 import pytest
 from hypothesis import given
@@ -59,3 +60,18 @@ def test_stored_value_is_always_a_valid_hour(stored):
         assert config.parse_hour(stored) == value
     except InvalidInput:
         assert value == config.DAY_STARTS_DEFAULT
+
+
+@pytest.mark.real_today
+def test_a_session_after_midnight_keeps_its_real_start_time(cli, monkeypatch):
+    """Filed for the day before (the rollover hour), but it began at 01:30 on the 29th, not on the 28th."""
+    monkeypatch.setenv("BACKCARE_NOW", "2026-11-29T01:30")
+    assert cli("safety", "--none").exit_code == 0
+    logged = cli("session", "--done", "all", "--pain-during", "2")
+    assert logged.exit_code == 0, logged.output
+    assert "Sat 28 Nov 2026" in logged.stdout
+    [session] = cli.json("export")["sessions"]
+    assert session["date"] == "2026-11-28"
+    assert datetime.fromisoformat(session["started"]).replace(tzinfo=None) == datetime(2026, 11, 29, 1, 30)
+    listed = cli("sessions")
+    assert "2026-11-28" in listed.stdout and "01:30" in listed.stdout
