@@ -75,3 +75,42 @@ def test_a_session_after_midnight_keeps_its_real_start_time(cli, monkeypatch):
     assert datetime.fromisoformat(session["started"]).replace(tzinfo=None) == datetime(2026, 11, 29, 1, 30)
     listed = cli("sessions")
     assert "2026-11-28" in listed.stdout and "01:30" in listed.stdout
+
+
+# -- associations: a difference too small to matter is not called an association ----------------
+@given(
+    st.integers(1, 60),
+    st.floats(0, 10, allow_nan=False),
+    st.integers(1, 60),
+    st.floats(0, 10, allow_nan=False),
+)
+def test_association_words_claim_a_link_only_for_a_clear_difference(n_with, with_mean, n_without, without_mean):
+    from backcare.domain import trends
+
+    shown = abs(int(f"{with_mean:.1f}".replace(".", "")) - int(f"{without_mean:.1f}".replace(".", "")))  # tenths
+    for words in (
+        trends.TagEffect("long-drive", n_with, with_mean, n_without, without_mean).words,
+        trends.ScoreAssociation("stress", n_with, with_mean, n_without, without_mean).words,
+    ):
+        if shown >= 10:
+            assert "this shows an association, not a cause" in words
+        else:
+            assert "this shows an association" not in words
+            assert "no clear association" in words
+
+
+def test_trend_does_not_call_a_tenth_of_a_point_an_association(cli):
+    assert cli("safety", "--none").exit_code == 0
+    # 6 high-stress days and 6 low-stress days with pain averaging 5.0 and 5.17
+    for n, (pain, stress) in enumerate([(5, 8)] * 6 + [(5, 2)] * 5 + [(6, 2)]):
+        day = f"2026-11-{n + 10:02d}"
+        done = cli("checkin", "--pain", str(pain), "--stiffness", "3", "--stress", str(stress), "--note", "", "-d", day)
+        assert done.exit_code == 0, done.output
+    shown = cli("trend")
+    assert shown.exit_code == 0, shown.output
+    text = " ".join(shown.stdout.split())
+    assert "On days with high stress (6-10) your pain averaged 5.0 (6 days) vs 5.2" in text
+    assert "this shows an association" not in text
+    assert "no clear association" in text
+    [scored] = cli.json("trend", "--json")["associations"]["scores"]
+    assert "no clear association" in scored["words"]
