@@ -4,7 +4,7 @@ imported file or an edited database, and the start time of a session logged afte
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 import pytest
 from hypothesis import given
@@ -114,3 +114,25 @@ def test_trend_does_not_call_a_tenth_of_a_point_an_association(cli):
     assert "no clear association" in text
     [scored] = cli.json("trend", "--json")["associations"]["scores"]
     assert "no clear association" in scored["words"]
+
+
+@pytest.mark.real_today
+def test_the_calendar_date_after_midnight_is_refused_naming_the_day_it_still_is(cli, monkeypatch):
+    """At 01:30 on the 29th it is still the 28th for backcare; typing the 29th must say which day today is."""
+    monkeypatch.setenv("BACKCARE_NOW", "2026-11-29T01:30")
+    assert cli("safety", "--none").exit_code == 0
+    refused = cli("checkin", "--pain", "3", "--stiffness", "2", "--note", "", "--date", "2026-11-29")
+    assert refused.exit_code == 2
+    assert "Traceback" not in refused.output
+    assert "today, Sat 28 Nov 2026" in refused.output
+    assert cli.json("export")["checkins"] == []
+
+
+@given(st.dates(min_value=date(1900, 1, 1), max_value=date(2999, 12, 31)), st.integers(1, 400))
+def test_a_future_day_is_refused_naming_today(now, ahead):
+    from backcare.domain.dates import check_day, human
+
+    day = now + timedelta(days=ahead)
+    with pytest.raises(InvalidInput) as refused:
+        check_day(day, now=now)
+    assert human(now) in refused.value.message and day.isoformat() in refused.value.message
