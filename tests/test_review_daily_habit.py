@@ -136,3 +136,22 @@ def test_a_future_day_is_refused_naming_today(now, ahead):
     with pytest.raises(InvalidInput) as refused:
         check_day(day, now=now)
     assert human(now) in refused.value.message and day.isoformat() in refused.value.message
+
+
+@pytest.mark.parametrize("stored", [b"5", b"\xff\x00"])
+def test_a_day_starts_stored_as_bytes_does_not_stop_any_command(cli, home, open_store, stored):
+    """An edited database can hold a BLOB where backcare wrote text: the default applies and every command runs."""
+    import sqlite3
+
+    assert cli("safety", "--none").exit_code == 0
+    assert cli("checkin", "--pain", "3", "--stiffness", "2", "--note", "").exit_code == 0
+    conn = sqlite3.connect(home / "backcare.db")
+    with conn:
+        conn.execute("INSERT OR REPLACE INTO settings (key, value) VALUES ('day-starts', ?)", (stored,))
+    conn.close()
+    for args in (("today",), ("config", "list"), ("config", "get", "day-starts"), ("trend",), ("due",)):
+        ran = cli(*args)
+        assert ran.exit_code == 0, (args, ran.output)
+        assert "unexpected problem" not in ran.output
+    got = cli.json("config", "get", "day-starts", "--json")
+    assert got["value"] == config.DAY_STARTS_DEFAULT and got["default"] is True and got["not_valid"]

@@ -389,7 +389,7 @@ class Store:
     @guarded
     def get_setting(self, key: str) -> str | None:
         row = self.conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
-        return row[0] if row else None
+        return str(row[0]) if row else None  # as text even when an edited database holds a number or bytes
 
     @guarded
     def set_setting(self, key: str, value: str) -> None:
