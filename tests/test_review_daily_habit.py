@@ -155,3 +155,21 @@ def test_a_day_starts_stored_as_bytes_does_not_stop_any_command(cli, home, open_
         assert "unexpected problem" not in ran.output
     got = cli.json("config", "get", "day-starts", "--json")
     assert got["value"] == config.DAY_STARTS_DEFAULT and got["default"] is True and got["not_valid"]
+
+
+def test_a_person_back_after_months_away_is_pointed_at_their_earlier_diary(cli, today):
+    """Check-ins long before the last 90 days: the trend says where the diary is, not 'no check-ins yet'."""
+    assert cli("safety", "--none").exit_code == 0
+    first = today - timedelta(days=200)
+    for n in range(3):
+        day = (first + timedelta(days=n)).isoformat()
+        assert cli("checkin", "--pain", "4", "--stiffness", "3", "--note", "", "--date", day).exit_code == 0
+    shown = cli("trend")
+    assert shown.exit_code == 0, shown.output
+    text = " ".join(shown.stdout.split())
+    assert "yet" not in text
+    assert f"your last one was on {first + timedelta(days=2):%d %b %Y}".replace(" on 0", " on ") in text
+    assert "backcare trend --all" in text
+    data = cli.json("trend", "--json")
+    assert data["checkins"] == 0 and data["last_checkin_before"] == (first + timedelta(days=2)).isoformat()
+    assert cli.json("trend", "--json", "--all")["checkins"] == 3

@@ -214,6 +214,14 @@ def _num(x: float | None) -> str:
 def show(trend, metric: str) -> None:  # trend: backcare.services.trends.Trend
     out = Out()
     width = out.width
+    last = getattr(trend, "last_before", None)
+    if not trend.checkins and last is not None:
+        out.para(
+            f"No check-ins between {_long(trend.start)} and {_long(trend.end)}; your last one was on {_long(last)}. "
+            "'backcare trend --all' shows your whole diary, and 'backcare checkin' starts again today."
+        )
+        out.flush()
+        return
     if not trend.checkins:
         out.para(f"No check-ins between {_long(trend.start)} and {_long(trend.end)} yet, so there is no trend to show.")
         out.para("Run: backcare checkin")
