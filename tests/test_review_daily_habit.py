@@ -173,3 +173,25 @@ def test_a_person_back_after_months_away_is_pointed_at_their_earlier_diary(cli, 
     data = cli.json("trend", "--json")
     assert data["checkins"] == 0 and data["last_checkin_before"] == (first + timedelta(days=2)).isoformat()
     assert cli.json("trend", "--json", "--all")["checkins"] == 3
+
+
+def test_due_with_a_blank_home_option_is_refused_like_every_other_command(bc, home):
+    """`--home "$DIR"` with DIR unset must not quietly answer for the default data folder."""
+    assert bc("safety", "--none").returncode == 0
+    other = bc("--home", "", "where")
+    assert other.returncode == 2 and "--home is blank" in other.stderr
+    for args in (("--home", "", "due"), ("--home=", "due"), ("--home", " ", "due")):
+        due = bc(*args)
+        assert due.returncode == 2, (args, due.stdout, due.stderr)
+        assert "--home is blank" in due.stderr and due.stdout == ""
+        assert "Traceback" not in due.stderr
+    quiet = bc("--home", "", "due", "--quiet")
+    assert quiet.returncode == 2 and quiet.stdout == "" and quiet.stderr == ""
+
+
+def test_fast_data_home_refuses_a_blank_option():
+    from backcare.cli.fast import data_home
+
+    for blank in ("", " ", "\t"):
+        with pytest.raises(InvalidInput):
+            data_home(blank)
