@@ -195,3 +195,16 @@ def test_fast_data_home_refuses_a_blank_option():
     for blank in ("", " ", "\t"):
         with pytest.raises(InvalidInput):
             data_home(blank)
+
+
+def test_a_missed_day_after_a_long_run_does_not_say_no_run_yet(cli, today):
+    """After weeks of check-ins and one missed day, 'no run of days yet' would deny the weeks before."""
+    assert cli("safety", "--none").exit_code == 0
+    for back in range(2, 23):  # a 21-day run that ended the day before yesterday; today not done yet
+        day = (today - timedelta(days=back)).isoformat()
+        assert cli("checkin", "-p", "3", "-s", "3", "--note", "", "--date", day).exit_code == 0
+    shown = cli("today")
+    assert shown.exit_code == 0, shown.output
+    assert "yet ·" not in shown.stdout
+    assert "Streak: no current run · 5 of the last 7 days." in shown.stdout
+    assert f"backcare checkin --date {(today - timedelta(days=1)).isoformat()}" in shown.stdout
