@@ -208,3 +208,11 @@ def test_a_missed_day_after_a_long_run_does_not_say_no_run_yet(cli, today):
     assert "yet ·" not in shown.stdout
     assert "Streak: no current run · 5 of the last 7 days." in shown.stdout
     assert f"backcare checkin --date {(today - timedelta(days=1)).isoformat()}" in shown.stdout
+
+
+def test_the_trend_on_the_first_day_says_1_day(cli):
+    assert cli("safety", "--none").exit_code == 0
+    assert cli("checkin", "--pain", "2", "--stiffness", "2", "--note", "").exit_code == 0
+    shown = cli("trend")
+    assert shown.exit_code == 0, shown.output
+    assert "(1 day)." in shown.stdout and "1 days" not in shown.stdout

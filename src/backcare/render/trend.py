@@ -236,7 +236,8 @@ def show(trend, metric: str) -> None:  # trend: backcare.services.trends.Trend
             "yellow",
         )
     if getattr(trend, "from_first", False):
-        out.para(f"Since your first check-in on {_long(trend.start)} ({trend.n_days} days).")
+        days = f"{trend.n_days} day{'s' if trend.n_days != 1 else ''}"
+        out.para(f"Since your first check-in on {_long(trend.start)} ({days}).")
     chart = build_chart(trend.days, width, metric)
     out.para(chart.title, "bold")
     for row in chart.rows:
@@ -247,7 +248,7 @@ def show(trend, metric: str) -> None:  # trend: backcare.services.trends.Trend
     out.para()
     out.para("Baseline vs now", "bold")
     made = len(trend.checkins)
-    out.para(f"{made} check-in{'s' if made != 1 else ''} in {trend.n_days} days.")
+    out.para(f"{made} check-in{'s' if made != 1 else ''} in {trend.n_days} day{'s' if trend.n_days != 1 else ''}.")
     b, r = trend.baseline, trend.recent
     _short = _short_date if trend.start.year == trend.end.year else _long
     if b and r:
