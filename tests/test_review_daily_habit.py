@@ -216,3 +216,20 @@ def test_the_trend_on_the_first_day_says_1_day(cli):
     shown = cli("trend")
     assert shown.exit_code == 0, shown.output
     assert "(1 day)." in shown.stdout and "1 days" not in shown.stdout
+
+
+@pytest.mark.real_today
+def test_a_pinned_clock_that_rolls_back_before_1900_is_refused(cli, bc, monkeypatch):
+    """1900-01-01 at 01:00 is still 31 Dec 1899 for backcare: a day no export could bring back in."""
+    monkeypatch.delenv("BACKCARE_TODAY", raising=False)
+    env = {"BACKCARE_NOW": "1900-01-01T01:00"}
+    checked = cli("checkin", "--pain", "1", "--stiffness", "1", "--note", "", env=env)
+    assert checked.exit_code == 2 and "BACKCARE_NOW" in checked.output and "1899-12-31" in checked.output
+    due = bc("due", env=env)
+    assert due.returncode == 2 and "BACKCARE_NOW" in due.stderr and "Traceback" not in due.stderr
+    assert (
+        cli(
+            "checkin", "--pain", "1", "--stiffness", "1", "--note", "", env={"BACKCARE_NOW": "1900-01-01T05:00"}
+        ).exit_code
+        == 0
+    )
