@@ -233,3 +233,14 @@ def test_a_pinned_clock_that_rolls_back_before_1900_is_refused(cli, bc, monkeypa
         ).exit_code
         == 0
     )
+
+
+@pytest.mark.parametrize("written", ["06:00", "06", " 6"])
+def test_an_imported_day_starts_written_another_way_is_the_same_setting(cli, tmp_path, open_store, written):
+    exported = _export_with_day_starts(cli, tmp_path, written)  # this home holds day-starts 6
+    imported = cli("import", str(exported))
+    assert imported.exit_code == 0, imported.output
+    assert "no conflicts" in imported.output and "differs" not in imported.output
+    fresh = tmp_path / "fresh"
+    assert cli("--home", str(fresh), "import", str(exported)).exit_code == 0
+    assert open_store(fresh).get_setting("day-starts") == "6"  # stored as config set stores it

@@ -901,20 +901,23 @@ def _settings(value: Any) -> dict[str, str]:
             raise _Bad(f"setting {_show_key(key)} must be text, not {_kind(item)}")
         if len(item) > MAX_SETTING:
             raise _Bad(f"setting {_show_key(key)} must be at most {MAX_SETTING} characters")
-        _known_setting(key, item)
+        known = _known_setting(key, item)
+        if known is not None:
+            value[key] = known
     return value
 
 
-def _known_setting(key: str, item: str) -> None:
+def _known_setting(key: str, item: str) -> str | None:
     """A setting `backcare config` knows (day-starts) must hold a value it accepts, so an import never stores one
-    that every command would then quietly ignore."""
+    that every command would then quietly ignore; returns it as `config set` stores it ('06:00' -> '6'), so the
+    same value written another way is no conflict. None for any other setting."""
     from backcare.domain import config
 
     spec = config.KEYS.get(key)
     if spec is None:
-        return
+        return None
     try:
-        spec.parse(item)
+        return str(spec.parse(item))
     except InvalidInput as exc:
         raise _Bad(f"its setting {exc.message.rstrip('.')}") from None
 
