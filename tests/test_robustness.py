@@ -273,6 +273,17 @@ def test_an_export_imports_back_without_the_network(cli, home, tmp_path, no_netw
     assert stored_checkins(other) == stored_checkins(home)
 
 
+def test_a_fhir_transaction_and_a_sync_dry_run_stay_off_the_network(cli, home, tmp_path, no_network):
+    seed_checkins(home, 5)
+    assert cli("profile", "--clinic-id", "P-1").exit_code == 0
+    system = ("--patient-system", "https://clinic.example/ids")
+    result = cli("export", "-f", "fhir", "--bundle", "transaction", *system, "-o", str(tmp_path / "t.json"))
+    assert result.exit_code == 0, result.output
+    result = cli("sync", "--fhir-server", "https://clinic.example/fhir", "--dry-run", *system)
+    assert result.exit_code == 0, result.output
+    assert no_network == []
+
+
 # -- a crash in the middle of a big write ----------------------------------------------------------------------------
 def test_sigkill_inside_a_big_write_leaves_a_sound_database_without_any_of_it(tmp_path):
     home = tmp_path / "home"

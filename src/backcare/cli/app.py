@@ -117,6 +117,13 @@ COMMANDS: list[tuple[str, str, str, str]] = [
     ("export", "transfer", "export", "Export your data. json (everything), csv or fhir (FHIR R4)."),
     ("import", "transfer", "import_", "Import a JSON export. Restores it, or merges it without duplicating days."),
     ("backup", "transfer", "backup", "Back up the database. A consistent copy, safe while backcare runs."),
+    ("sync", "sync", "sync", "Send your data to your clinic's FHIR server. Only what changed; only when you run it."),
+    (
+        "clinic",
+        "clinic",
+        "clinic_app",
+        "For physios: every patient's figures from the clinic's FHIR server ('clinic panel', 'clinic patient ID').",
+    ),
     ("where", "where", "where", "Where your data lives. Schema version, counts and an integrity check."),
     ("doctor", "where", "where", "Same as 'where'. Data location, schema version, counts, integrity check."),
     (

@@ -36,8 +36,8 @@ def print_(
         Optional[str],
         typer.Option(
             "--format",
-            metavar="html|md",
-            help="html (default, prints on A4) or md; taken from -o's extension if not given.",
+            metavar="html|md|pdf",
+            help="html (default, prints on A4), md or pdf (needs backcare[pdf]); else from -o's extension.",
             show_default=False,
         ),
     ] = None,
@@ -47,13 +47,26 @@ def print_(
     from backcare.services import handout
 
     choice = handout.choose_format(fmt, output)
+    if choice == "pdf":
+        from backcare.services.documents import pdf_support
+
+        pdf_support(output)
     day = today()
     store = state(ctx).store()
     data = handout.build(store, day, name, stage, all_stages)
+    content: str | bytes
     if choice == "html":
-        from backcare.render.handout_html import render
+        from backcare.render.handout_html import render as html
+
+        content = html(data)
+    elif choice == "pdf":
+        from backcare.render.handout_pdf import render as pdf
+
+        content = pdf(data)
     else:
-        from backcare.render.handout_md import render
-    path = handout.write(output, choice, render(data), day, protect=store.path, force=force)
+        from backcare.render.handout_md import render as md
+
+        content = md(data)
+    path = handout.write(output, choice, content, day, protect=store.path, force=force)
     if path is not None:
         typer.echo(f"Hand-out written to {path.absolute()}")

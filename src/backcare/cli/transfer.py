@@ -11,6 +11,11 @@ import typer
 from backcare.cli.state import fail_usage, state
 
 
+class BundleType(str, enum.Enum):
+    collection = "collection"
+    transaction = "transaction"
+
+
 class Format(str, enum.Enum):
     json = "json"
     csv = "csv"
@@ -39,13 +44,45 @@ def export(
         ),
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite FILE if it exists.")] = False,
+    bundle: Annotated[
+        BundleType,
+        typer.Option(
+            "--bundle",
+            help="FHIR only. collection: a document for files; transaction: one patient's data as a FHIR server "
+            "stores it (needs --patient-system and a clinic id in the profile).",
+        ),
+    ] = BundleType.collection,
+    patient_system: Annotated[
+        Optional[str],
+        typer.Option(
+            "--patient-system",
+            metavar="URI",
+            help="FHIR transaction: the identifier system of the clinic's patient ids (remembered).",
+            show_default=False,
+        ),
+    ] = None,
+    include_safety: Annotated[
+        bool, typer.Option("--include-safety", help="FHIR transaction: include your safety-question answers.")
+    ] = False,
 ) -> None:
     from backcare.services import transfer
     from backcare.services.files import plan, write_output
 
+    transaction = bundle is BundleType.transaction
+    if fmt is not Format.fhir and (transaction or patient_system or include_safety):
+        fail_usage("--bundle, --patient-system and --include-safety go with --format fhir.")
+    if not transaction and (patient_system or include_safety):
+        fail_usage("--patient-system and --include-safety go with --bundle transaction.")
     store = state(ctx).store()
+    if transaction:
+        from backcare.services import fhir
+
+        who = fhir.target(store, patient_system, what="--bundle transaction")
     target = plan(output if output is not None else "-", force=force, protect=store.path, what="export file")
-    write_output(target, lambda out: transfer.export_to(store, fmt.value, out))
+    if transaction:
+        write_output(target, lambda out: fhir.export_transaction(store, out, who, include_safety=include_safety))
+    else:
+        write_output(target, lambda out: transfer.export_to(store, fmt.value, out))
     if target.path is None:
         return
     typer.echo(f"Exported {fmt.value.upper()} to {target} (readable by you only).", err=True)

@@ -119,6 +119,13 @@ def lookup(name: str, *args: Any) -> Any:
         return MISSING
 
 
+def remember(name: str, args: tuple, value: Any) -> None:
+    """Write `value` to the cache under `name` and args (for a caller that looked it up and built it itself)."""
+    entry = _entry(name, args)
+    if entry is not None:
+        _write(entry[0], (entry[1], to_plain(value)))
+
+
 def disk_cached(name: str) -> Callable[[Callable[..., T]], Callable[..., T]]:
     """Cache fn(*args) on disk under `name` and the args; a cache problem is never an error."""
 
@@ -129,9 +136,7 @@ def disk_cached(name: str) -> Callable[[Callable[..., T]], Callable[..., T]]:
             if value is not MISSING:
                 return value
             value = fn(*args)
-            entry = _entry(name, args)
-            if entry is not None:
-                _write(entry[0], (entry[1], to_plain(value)))
+            remember(name, args, value)
             return value
 
         return wrapper
@@ -163,8 +168,10 @@ def _write(path: Path, payload: tuple[Any, Any]) -> None:
 
 
 # -- plain data <-> content objects ---------------------------------------------------------------
-# A content object is written as a list [class name, field values...]; a real list as ["", items...].
-# Nothing else is a list, so reading back is unambiguous, and only the classes below can be made.
+# A content object is written as a list [class name, field values...]; a real list as ["", items...]; a date
+# (a routine's review date) as ["@date", "YYYY-MM-DD"]. Nothing else is a list, so reading back is unambiguous,
+# and only the classes below (and dates) can be made.
+DATE_TAG = "@date"
 
 
 @functools.cache
@@ -193,6 +200,8 @@ def to_plain(value: Any) -> Any:
         return ["", *(to_plain(v) for v in value)]
     if isinstance(value, dict):
         return {to_plain(k): to_plain(v) for k, v in value.items()}
+    if type(value).__name__ == "date" and type(value).__module__ == "datetime":
+        return [DATE_TAG, value.isoformat()]
     if dataclasses.is_dataclass(value) and not isinstance(value, type) and type(value).__name__ in _classes():
         return [type(value).__name__, *(to_plain(getattr(value, f.name)) for f in dataclasses.fields(value))]
     raise ValueError(f"cannot cache a {type(value).__name__}")
@@ -218,6 +227,10 @@ def _rebuild(tree: Any, classes: dict[str, tuple[type, tuple[str, ...]]]) -> Any
         items = [v if type(v) in _LEAVES else _rebuild(v, classes) for v in tree[1:]]
         if not tree[0]:
             return items
+        if tree[0] == DATE_TAG and len(items) == 1 and type(items[0]) is str:
+            from datetime import date
+
+            return date.fromisoformat(items[0])
         known = classes.get(tree[0])
         if known is not None and len(items) == len(known[1]):
             # as pickle does it: the values were checked when the cache was written, and this is 2.5x faster

@@ -28,9 +28,9 @@ METRICS: dict[str, tuple[str, str, str, str]] = {
         BACKCARE_SYSTEM,
         "sleep-quality",
         "Sleep quality",
-        "Sleep quality last night, 0-10 self-rated (10 = very good)",
+        "Sleep quality last night, 0-10 self-rated (0 = very poor, 10 = very good)",
     ),
-    "stress": (BACKCARE_SYSTEM, "stress", "Stress", "Stress, 0-10 self-rated (10 = very high)"),
+    "stress": (BACKCARE_SYSTEM, "stress", "Stress", "Stress, 0-10 self-rated (0 = none, 10 = extreme)"),
 }
 
 
@@ -59,14 +59,44 @@ def entries(checkins: Iterable[dict]) -> Iterator[dict[str, Any]]:
 
 
 def write(out: TextIO, checkins: Iterable[dict], *, timestamp: str) -> None:
-    """Write the Bundle to `out` entry by entry (memory stays flat however many days there are)."""
+    """Write the Bundle to `out` entry by entry (memory stays flat however many days there are).
+
+    The text is the same as `json.dumps(entry, indent=2)` indented by four spaces, but made from one template per
+    metric (Python's indented encoder is the slow pure-Python one: it took most of a 50-year export's time)."""
     head = {"resourceType": "Bundle", "type": "collection", "timestamp": timestamp}
     out.write(json.dumps(head, indent=2, ensure_ascii=False)[:-2])  # without the closing "\n}"
     sep = ',\n  "entry": [\n'
-    for entry in entries(checkins):
-        out.write(sep)
-        out.write(textwrap.indent(json.dumps(entry, indent=2, ensure_ascii=False), "    "))
-        sep = ",\n"
+    templates = _templates()
+    for c in checkins:
+        day = c["date"]
+        for metric, template in templates.items():
+            value = c.get(metric)
+            if value is None:
+                continue
+            out.write(sep)
+            out.write(template % (full_url(day, metric), json.dumps(day), _number(value)))
+            sep = ",\n"
     if sep == ",\n":  # FHIR forbids empty arrays: no "entry" at all when there is nothing
         out.write("\n  ]")
     out.write("\n}\n")
+
+
+def _number(value: Any) -> str:
+    return str(value) if type(value) is int else json.dumps(value)
+
+
+_URL, _DAY, _VALUE = "\x00url\x00", "\x00day\x00", "\x00value\x00"
+
+
+def _templates() -> dict[str, str]:
+    """Per metric, an entry as written by `json.dumps(indent=2)` and indented, with %s for the full URL, the day
+    (as JSON) and the value (as JSON)."""
+    out = {}
+    for metric in METRICS:
+        entry = {"fullUrl": _URL, "resource": observation(_DAY, metric, _VALUE)}  # type: ignore[arg-type]
+        text = textwrap.indent(json.dumps(entry, indent=2, ensure_ascii=False), "    ").replace("%", "%%")
+        for marker, slot in ((json.dumps(_URL), '"%s"'), (json.dumps(_DAY), "%s"), (json.dumps(_VALUE), "%s")):
+            assert text.count(marker) == 1
+            text = text.replace(marker, slot)
+        out[metric] = text
+    return out

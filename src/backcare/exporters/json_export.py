@@ -56,6 +56,7 @@ SECTIONS = (
     "routines",
     "routine_images",
     "profile",
+    "fhir_sync",
     "settings",
 )
 HEADER = ("format", "version", "exported_at", "schema_version", "backcare_version")
@@ -922,6 +923,16 @@ def _known_setting(key: str, item: str) -> str | None:
         raise _Bad(f"its setting {exc.message.rstrip('.')}") from None
 
 
+def _record_kind(section: str, record: Any, state: _State) -> None:
+    """A record kind that checks its own import records (store/records/<kind>.py)."""
+    import importlib
+
+    try:
+        importlib.import_module(f"backcare.store.records.{section}").check(record, state.today)
+    except ValueError as exc:
+        raise _Bad(str(exc)) from None
+
+
 _CHECKS: dict[str, Callable[[Any, _State, ImportFile], None]] = {
     "checkins": _checkin,
     "checkin_edits": _edit,
@@ -934,4 +945,5 @@ _CHECKS: dict[str, Callable[[Any, _State, ImportFile], None]] = {
     "routines": _routine,
     "routine_images": _routine_image,
     "profile": _profile,
+    "fhir_sync": lambda record, state, file: _record_kind("fhir_sync", record, state),
 }

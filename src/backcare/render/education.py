@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from rich.markdown import Markdown
 from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
@@ -54,7 +53,7 @@ def show_topic(topic: dict, *, first_time: bool) -> None:
     out.print(shown(topic["title"], style="bold"))
     out.print(shown(f"{topic['minutes']} min read · {topic['id']}", style="dim"))
     out.print()
-    out.print(Markdown(inert(topic["body"], newlines=True), hyperlinks=False))
+    _body(out, inert(topic["body"], newlines=True))
     out.print()
     out.print(Text("Key points", style="bold"))
     out.print(_hanging([("•", point) for point in topic["key_points"]]))
@@ -71,6 +70,36 @@ def show_topic(topic: dict, *, first_time: bool) -> None:
     out.print()
     note = "Marked as read." if first_time else f"You first read this on {topic['first_read']}."
     out.print(shown(f"{note} Next topic: backcare learn next"))
+
+
+def _body(out, body: str) -> None:
+    """Paragraphs, and lists with a hanging indent (one list's items together), a blank line between them."""
+    from backcare.render.prose import blocks
+
+    groups: list[Text | list[tuple[str, Text]]] = []
+    for block in blocks(body):
+        text = Text()
+        for piece, bold in block.runs:
+            text.append(piece, style="bold" if bold else "")
+        if block.marker is None:
+            groups.append(text)
+        elif groups and isinstance(groups[-1], list):
+            groups[-1].append((block.marker, text))
+        else:
+            groups.append([(block.marker, text)])
+    for index, group in enumerate(groups):
+        if index:
+            out.print()
+        out.print(_list(group) if isinstance(group, list) else group)
+
+
+def _list(items: list[tuple[str, Text]]) -> Padding:
+    grid = Table.grid(padding=(0, 1, 0, 0))
+    grid.add_column(no_wrap=True, justify="right")
+    grid.add_column(overflow="fold", ratio=1)
+    for marker, text in items:
+        grid.add_row(marker, text)
+    return Padding(grid, (0, 0, 0, 1))
 
 
 def _hanging(items: list[tuple[str, str]], style: str = "") -> Padding:

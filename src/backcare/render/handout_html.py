@@ -28,7 +28,7 @@ _INVISIBLE = {
 _NEUTRAL = {cp: "\ufffd" for cp in _INVISIBLE}
 
 CSS = """
-@page { size: A4; margin: 12mm; }
+@page { size: A4; margin: 10mm; }
 * { box-sizing: border-box; }
 body { font-family: "Helvetica Neue", Arial, sans-serif; font-size: 10pt; line-height: 1.35; color: #111;
   max-width: 190mm; margin: 0 auto; padding: 8mm; }
@@ -66,7 +66,20 @@ footer { margin-top: 4mm; color: #555; font-size: 8pt; border-top: 1px solid #bb
 .cards { column-count: 2; column-gap: 3mm; }
 .cards .card { display: inline-block; width: 100%; }
 .ticks th:first-child { text-align: left; }
-@media print { body { padding: 0; margin: 0; max-width: none; width: 186mm; font-size: 9pt; } }
+@media print {
+  body { padding: 0; margin: 0; max-width: none; width: 186mm; font-size: 7.5pt; line-height: 1.2; }
+  h1 { font-size: 14pt; } h2 { font-size: 11.5pt; margin-bottom: 1.5mm; } h3 { font-size: 9pt; }
+  .box { padding: 1mm 2mm; margin: 1mm 0 2mm 0; }
+  .cards { column-count: 3; column-gap: 2.5mm; }
+  .card { padding: 1.2mm 2mm; margin-bottom: 2mm; }
+  .card-head { display: block; } .dose { text-align: left; display: block; }
+  .card ol, .card ul { margin: 0.5mm 0 0.5mm 3mm; padding-left: 2mm; }
+  .picture { max-height: 28mm; }
+  table.ticks { font-size: 8pt; margin-top: 1mm; } .ticks th, .ticks td { padding: 0.3mm 1.5mm; }
+  .ticks td.tick { height: 4mm; }
+  .stage[data-print="dense"] { font-size: 6.8pt; } .stage[data-print="denser"] { font-size: 6.2pt; }
+  footer { margin-top: 1mm; padding-top: 0.5mm; font-size: 7pt; }
+}
 """
 
 
@@ -136,10 +149,34 @@ def render(data: dict) -> str:
     return "\n".join(parts) + "\n"
 
 
+# How much a printed A4 page holds at the normal print size, in characters of card text (a card and its tick row
+# count as CARD_COST more); measured with headless Chromium on the built-in routine's stages.
+PAGE_BUDGET = 5300
+CARD_COST = 150
+
+
+def density(stage: dict, data: dict, *, first: bool) -> str:
+    """'' when the stage fits one A4 page at the normal print size, else 'dense' or 'denser' (smaller type)."""
+    cost = sum(
+        CARD_COST
+        + len(" ".join([c["name"], c["dose"], c.get("summary") or "", c.get("note") or ""]))
+        + sum(len(x) for key in ("steps", "cues", "cautions", "equipment") for x in c.get(key) or ())
+        + (1200 if c.get("image") else 0)
+        for c in stage["exercises"]
+    )
+    if first:  # the page also carries the title, the routine's notes and the pain guidance
+        cost += 1300 + len(str(data.get("description") or ""))
+    if cost <= PAGE_BUDGET:
+        return ""
+    return "dense" if cost <= PAGE_BUDGET * 1.25 else "denser"
+
+
 def _stage(stage: dict, data: dict, *, first: bool) -> list[str]:
     e = clean
     cls = "stage first" if first else "stage"
-    out = [f'<section class="{cls}" id="stage-{e(stage["id"])}">']
+    size = density(stage, data, first=first)
+    extra = f' data-print="{size}"' if size else ""
+    out = [f'<section class="{cls}" id="stage-{e(stage["id"])}"{extra}>']
     head = f"Stage {stage['number']} of {data['stage_count']}: {stage['name']}"
     now = '<span class="current">You are here</span>' if stage.get("current") else ""
     out.append(f'<div class="stage-head"><h2>{e(head)}</h2>{now}</div>')

@@ -12,11 +12,7 @@ from html import escape as html_escape
 
 from backcare import __version__
 from backcare.domain import trends as tr
-from backcare.domain.safety import BY_ID
-from backcare.render.report_format import DECISIONS
 from backcare.render.report_format import day_label as _d
-from backcare.render.report_format import number as _n
-from backcare.render.report_format import short_day as _ds
 from backcare.textsafe import inert
 
 PAIN_COLOUR = "#b3261e"
@@ -25,44 +21,44 @@ CHART_COLUMNS = 180  # beyond this many days the chart shows weekly (or multi-we
 MAX_WEEKS = 26  # rows of the weekly table (the most recent weeks)
 
 CSS = """
-@page { size: A4; margin: 15mm; }
+@page { size: A4; margin: 9mm 12mm; }
 * { box-sizing: border-box; }
 html { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
-body { font: 10.5pt/1.4 "Helvetica Neue", Arial, "Liberation Sans", sans-serif; color: #1a1a1a;
-       max-width: 180mm; margin: 12mm auto; padding: 0 4mm; }
-h1 { font-size: 17pt; margin: 0 0 1mm; }
-h2 { font-size: 12pt; margin: 5mm 0 1.5mm; padding-bottom: 0.5mm; border-bottom: 1px solid #bbb;
+body { font: 9.5pt/1.26 "Helvetica Neue", Arial, "Liberation Sans", sans-serif; color: #1a1a1a;
+       max-width: 186mm; margin: 10mm auto; padding: 0 4mm; }
+h1 { font-size: 1.58em; margin: 0 0 0.5mm; }
+h2 { font-size: 1.1em; margin: 1.8mm 0 0.6mm; padding-bottom: 0.3mm; border-bottom: 1px solid #bbb;
      break-after: avoid; page-break-after: avoid; }
-p { margin: 1mm 0; }
-.meta { color: #444; font-size: 9.5pt; }
-.who { font-size: 11pt; font-weight: bold; margin: 1mm 0; }
-.muted { color: #555; font-size: 9pt; }
-.summary { display: grid; grid-template-columns: repeat(4, 1fr); gap: 2mm; margin: 3mm 0 1mm; }
-.figure { border: 1px solid #ccc; border-radius: 2mm; padding: 1.5mm 2.5mm; }
-.figure b { display: block; font-size: 13pt; }
-.figure small { display: block; color: #444; font-size: 8.5pt; }
-.better { color: #1b6e20; } .worse { color: #a33b00; }
-table { border-collapse: collapse; width: 100%; font-size: 9.5pt; }
-table.keep { break-inside: avoid; page-break-inside: avoid; }
-th, td { text-align: left; padding: 0.6mm 1.5mm; border-bottom: 1px solid #e2e2e2; vertical-align: top; }
-td.nw { white-space: nowrap; }
-th { font-size: 9pt; }
+p { margin: 0.7mm 0; }
+.meta { color: #444; font-size: 0.9em; }
+.who { font-size: 1.16em; font-weight: bold; margin: 0.5mm 0; }
+.muted { color: #555; font-size: 0.9em; }
+.lead { font-weight: 600; }
+.better { color: #1b6e20; font-weight: 600; } .worse { color: #a33b00; font-weight: 600; }
+.alert { border: 2.5px solid #a30000; background: #fdecea; padding: 1.5mm 3mm; margin: 2.5mm 0;
+         break-inside: avoid; page-break-inside: avoid; }
+.alert h2 { color: #a30000; border: none; margin: 0 0 0.5mm; }
+.alert li { font-weight: 600; }
+table { border-collapse: collapse; width: 100%; font-size: 0.93em; }
+th, td { text-align: left; padding: 0.3mm 1.5mm; border-bottom: 1px solid #e2e2e2; vertical-align: top; }
 th { background: #f1f1f1; font-weight: 600; }
+tbody th { background: none; }
 td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
 thead { display: table-header-group; }
 tr { break-inside: avoid; page-break-inside: avoid; }
-.cols { display: grid; grid-template-columns: 1fr 1fr; gap: 6mm; }
-.cols > section { break-inside: avoid; page-break-inside: avoid; }
-section { break-inside: auto; }
-.chart { break-inside: avoid; page-break-inside: avoid; }
+.halves { display: grid; grid-template-columns: 1fr 1fr; gap: 4mm; align-items: start; }
 svg { width: 100%; height: auto; display: block; }
-.legend { font-size: 8.5pt; color: #333; margin-top: 1mm; }
+svg.bars { max-height: 16mm; }
+.legend { font-size: 0.84em; color: #333; margin-top: 0.5mm; }
 .key { display: inline-block; width: 7mm; height: 0; vertical-align: middle; margin: 0 1mm 0 3mm; }
-.flag { color: #a30000; font-weight: 600; }
-ul { margin: 1mm 0; padding-left: 5mm; }
-li { margin: 0.5mm 0; }
-footer { margin-top: 5mm; border-top: 1px solid #bbb; padding-top: 1.5mm; color: #555; font-size: 8.5pt; }
-@media print { body { margin: 0; padding: 0; max-width: none; } }
+ul { margin: 0.5mm 0; padding-left: 5mm; }
+li { margin: 0.3mm 0; }
+.details { break-before: page; page-break-before: always; }
+.details section { break-inside: auto; }
+#chart { break-inside: avoid; page-break-inside: avoid; }
+footer { margin-top: 1.5mm; border-top: 1px solid #bbb; padding-top: 0.5mm; color: #555; font-size: 0.74em; }
+@media print { body { margin: 0; padding: 0; max-width: none; }
+  main[data-print="dense"] { font-size: 8.6pt; } main[data-print="denser"] { font-size: 7.6pt; } }
 """
 
 
@@ -72,126 +68,151 @@ def escape(text: str) -> str:
 
 
 def render(report) -> str:  # report: backcare.services.report.Report
+    from backcare.render import report_page as page
+
     t = report.trend
     e = escape
-    title = f"Back pain self-care report: {_d(t.start)} to {_d(t.end)}"
+    title, lines = page.header(report)
+    head = f"Back pain self-care report: {_d(t.start)} to {_d(t.end)}"
     parts: list[str] = [
         "<!DOCTYPE html>",
         '<html lang="en">',
         "<head>",
         '<meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{e(title)}</title>",
+        f"<title>{e(head)}</title>",
         f"<style>{CSS}</style>",
         "</head>",
         "<body>",
+        f'<main class="first"{_density(report)}>',
         "<header>",
-        "<h1>Back pain self-care report</h1>",
-        *([f'<p class="who">{e(report.who)}</p>'] if report.who else []),
-        f'<p class="meta">Period: <b>{_d(t.start)} to {_d(t.end)}</b> ({t.n_days} days). '
-        f"Made on {_d(report.generated)} by backcare {e(__version__)} from the person's own daily ratings "
-        "(0 = no pain or stiffness, 10 = the worst imaginable).</p>",
-        "</header>",
+        f"<h1>{e(title)}</h1>",
     ]
-    parts += _summary(report)
-    parts += _change(report)
-    parts += _chart_section(report)
-    parts.append('<div class="cols">')
-    parts += _weeks(report)
-    parts.append("<div>")
-    parts += _stages(report)
-    parts += _flares(report)
-    parts += _screens(report)
-    parts.append("</div>")
-    parts.append("</div>")
-    parts += _tags(report)
-    parts += _notes(report)
+    if report.who:
+        parts.append(f'<p class="who">{e(lines[0])}</p>')
+    parts.append(
+        f'<p class="meta">{e(lines[-1])} Made on {_d(report.generated)} by backcare {e(__version__)} from the '
+        "person's own ratings (pain and stiffness: 0 = none, 10 = the worst imaginable).</p>"
+    )
+    parts.append("</header>")
+    details_open = False
+    for sec in page.sections(report):
+        if sec.details and not details_open:
+            parts += [f"<footer>{e(page.footer())}</footer>", "</main>", '<div class="details">']
+            parts.append('<p class="meta">Details</p>')
+            details_open = True
+        cls = ' class="alert-section"' if sec.id == "alerts" else ""
+        parts.append(f'<section id="{sec.id}"{cls}>')
+        if not any(isinstance(b, page.Alert) for b in sec.blocks):
+            parts.append(f"<h2>{e(sec.title)}</h2>")
+        for block in sec.blocks:
+            parts += _block(block, report)
+        parts.append("</section>")
     parts += [
-        "<footer>",
-        "Self-reported data from backcare, a self-care companion; it does not diagnose. "
-        f"Change threshold: {e(tr.MCID_SOURCE)} (2 points or 30 % on a 0-10 rating). "
-        "Tag comparisons are associations, not causes.",
-        "</footer>",
+        "</div>" if details_open else f"<footer>{e(page.footer())}</footer></main>",
         "</body>",
         "</html>",
     ]
     return inert("\n".join(parts) + "\n", newlines=True)
 
 
-def _summary(report) -> list[str]:
-    t = report.trend
-    made = len(t.checkins)
-    figures = [(f"{made} of {t.n_days}", f"days with a check-in ({round(100 * made / t.n_days)} %)")]
-    for m in tr.METRICS:
-        c = t.changes[m]
-        if c.recent is not None:
-            cls = ""
-            if c.meaningful:
-                cls = ' class="better"' if c.direction == "better" else ' class="worse"'
-            figures.append(
-                (
-                    f"<span{cls}>{c.recent:.1f}</span>",
-                    f"{m} now (baseline {c.baseline:.1f})",
-                )
-            )
-        else:
-            figures.append(("–", f"{m}: {tr.TOO_FEW}"))
-    a = t.adherence
-    if a.percent is not None:
-        figures.append((f"{a.done} of {a.planned}", f"planned sessions done ({a.percent:.0f} %)"))
-    else:
-        figures.append(("–", "no sessions planned"))
-    out = ['<section id="summary" class="summary">']
-    for big, small in figures:
-        out.append(f'<div class="figure"><b>{big}</b><small>{escape(small)}</small></div>')
-    out.append("</section>")
-    return out
+FIRST_PAGE_LINES = 66  # lines of body text that fit the first A4 page at the normal size (measured in Chromium)
 
 
-def _change(report) -> list[str]:
-    t = report.trend
-    out = ['<section id="change">', "<h2>Baseline vs now</h2>"]
-    b, r = t.baseline, t.recent
-    if not (b and r):
-        out.append(
-            f"<p>{escape(tr.TOO_FEW.capitalize())}: this needs at least {tr.MIN_CHECKINS} check-ins, with the "
-            f"first {tr.BASELINE_CHECKINS} and the last {tr.BASELINE_CHECKINS} not overlapping.</p>"
-        )
-        out.append("</section>")
-        return out
-    since = ""
-    if t.routine.started and b.first >= t.routine.started > t.start:
-        since = f" since the routine started on {_ds(report, t.routine.started)}"
-    out += [
-        '<table class="keep">',
-        '<thead><tr><th></th><th class="n">Baseline</th><th class="n">Now</th><th class="n">Change</th>'
-        '<th class="n">Per cent</th><th>Meaning</th></tr></thead>',
-        "<tbody>",
-    ]
-    for m in tr.METRICS:
-        c = t.changes[m]
-        pct = "–" if c.percent_whole is None else f"{c.percent_whole:+d} %"
-        verdict = c.verdict
-        cls = (
-            ' class="better"'
-            if c.meaningful and c.direction == "better"
-            else (' class="worse"' if c.meaningful and c.direction == "worse" else "")
-        )
-        out.append(
-            f'<tr><th>{m.capitalize()}</th><td class="n">{c.baseline:.1f}</td>'
-            f'<td class="n">{c.recent:.1f}</td><td class="n">{c.points:+.1f}</td>'
-            f'<td class="n">{pct}</td><td{cls}>{verdict}</td></tr>'
-        )
+def _density(report) -> str:
+    """A smaller print size for a first page that would not fit one A4 page at the normal size."""
+    from backcare.render.report_page import first_page_lines
+
+    lines = first_page_lines(report)
+    if lines <= FIRST_PAGE_LINES:
+        return ""
+    return ' data-print="dense"' if lines <= FIRST_PAGE_LINES * 1.12 else ' data-print="denser"'
+
+
+def _block(block, report) -> list[str]:
+    from backcare.render import report_page as page
+
+    e = escape
+    if isinstance(block, page.Para):
+        cls = f' class="{block.style}"' if block.style else ""
+        return [f"<p{cls}>{e(block.text)}</p>"]
+    if isinstance(block, page.Items):
+        return ["<ul>", *[f"<li>{e(x)}</li>" for x in block.items], "</ul>"]
+    if isinstance(block, page.Alert):
+        return [
+            '<div class="alert" role="alert">',
+            f"<h2>{e(block.title)}</h2>",
+            "<ul>",
+            *[f"<li>{e(x)}</li>" for x in block.lines],
+            "</ul>",
+            "</div>",
+        ]
+    if isinstance(block, page.Chart):
+        if not report.trend.checkins:
+            return ["<p>No check-ins in this period.</p>"]
+        return [chart_svg(report), f'<p class="legend">{_legend(report)}. Gaps are days without a check-in.</p>']
+    if isinstance(block, page.Bars):
+        return [bars_svg(block.values, block.limit, block.label)]
+    if isinstance(block, page.Table):
+        if block.halves and len(block.rows) > 4:
+            half = (len(block.rows) + 1) // 2
+            return [
+                '<div class="halves">',
+                *_table(block, block.rows[:half], 0),
+                *_table(block, block.rows[half:], half),
+                "</div>",
+            ]
+        return _table(block, block.rows, 0)
+    raise TypeError(type(block).__name__)
+
+
+def _table(block, rows: list[list[str]], offset: int) -> list[str]:
+    e = escape
+
+    def cell(tag: str, i: int, j: int, text: str) -> str:
+        classes = []
+        if j in block.numeric:
+            classes.append("n")
+        if tag == "td" and (i, j) in block.styles:
+            classes.append(block.styles[(i, j)])
+        cls = f' class="{" ".join(classes)}"' if classes else ""
+        return f"<{tag}{cls}>{e(text)}</{tag}>"
+
+    out = ["<table>", "<thead><tr>" + "".join(cell("th", -1, j, h) for j, h in enumerate(block.head)) + "</tr></thead>"]
+    out.append("<tbody>")
+    for i, row in enumerate(rows, start=offset):
+        first = f"<th>{e(row[0])}</th>" if not block.head[0] else cell("td", i, 0, row[0])
+        out.append("<tr>" + first + "".join(cell("td", i, j, x) for j, x in enumerate(row) if j) + "</tr>")
     out += ["</tbody>", "</table>"]
-    out.append(
-        f'<p class="muted">Baseline: mean of the first {b.checkins} check-ins{escape(since)} '
-        f"({_ds(report, b.first)} to {_ds(report, b.last)}); now: mean of the last {r.checkins} "
-        f"({_ds(report, r.first)} to {_ds(report, r.last)}). "
-        f"{escape(tr.mcid_note())}</p>"
-    )
-    out += [f"<p>{escape(t.changes[m].words)}</p>" for m in tr.METRICS]
-    out.append("</section>")
     return out
+
+
+def bars_svg(values: list[int], limit: int, label: str) -> str:
+    """One bar per session (0-10), the pain limit as a dashed line."""
+    w, h, left = 720, 70, 24
+    n = max(len(values), 1)
+    step = (w - left - 4) / n
+    bar = max(1.0, min(14.0, step * 0.7))
+    y = lambda v: 6 + (h - 12) * (1 - v / 10)  # noqa: E731
+    parts = [
+        f'<svg class="bars" viewBox="0 0 {w} {h}" role="img" aria-label="{escape(label)}">',
+        f'<line x1="{left}" y1="{y(0):.1f}" x2="{w - 4}" y2="{y(0):.1f}" stroke="#999" stroke-width="0.8"/>',
+        f'<text x="{left - 4}" y="{y(10) + 4:.1f}" font-size="10" text-anchor="end" fill="#444">10</text>',
+        f'<text x="{left - 4}" y="{y(0) + 1:.1f}" font-size="10" text-anchor="end" fill="#444">0</text>',
+    ]
+    for i, v in enumerate(values):
+        x = left + step * i + (step - bar) / 2
+        colour = PAIN_COLOUR if v > limit else "#8a8a8a"
+        parts.append(f'<rect x="{x:.1f}" y="{y(v):.1f}" width="{bar:.1f}" height="{y(0) - y(v):.1f}" fill="{colour}"/>')
+    parts.append(
+        f'<line x1="{left}" y1="{y(limit):.1f}" x2="{w - 4}" y2="{y(limit):.1f}" stroke="{PAIN_COLOUR}" '
+        'stroke-width="1" stroke-dasharray="5 3"/>'
+    )
+    parts.append("</svg>")
+    return (
+        "\n".join(parts) + f'\n<p class="legend">{escape(label)}; grey at or below the limit '
+        f"({limit}/10, dashed), red above it.</p>"
+    )
 
 
 # -- chart -------------------------------------------------------------------------------------
@@ -284,7 +305,7 @@ def chart_svg(report) -> str:
     return "\n".join(parts)
 
 
-def _chart_section(report) -> list[str]:
+def _legend(report) -> str:
     t = report.trend
     size = tr.bucket_size(len(t.days), CHART_COLUMNS)
     if size < tr.WINDOW:
@@ -305,172 +326,4 @@ def _chart_section(report) -> list[str]:
         )
     if report.flares and size == 1:
         legend += '<span class="key" style="height:3mm;background:#f6d6d2"></span>flare-up'
-    return [
-        '<section id="chart" class="chart">',
-        "<h2>Pain and stiffness</h2>",
-        chart_svg(report) if t.checkins else "<p>No check-ins in this period.</p>",
-        f'<p class="legend">{legend}. Gaps are days without a check-in.</p>',
-        "</section>",
-    ]
-
-
-# -- tables and lists --------------------------------------------------------------------------
-def _weeks(report) -> list[str]:
-    t = report.trend
-    out = [
-        '<section id="weeks">',
-        "<h2>Week by week</h2>",
-        "<table>",
-        '<thead><tr><th>ISO week</th><th class="n">Pain</th><th class="n">Stiffness</th>'
-        '<th class="n">Check-ins</th><th class="n">Sessions done / planned</th></tr></thead>',
-        "<tbody>",
-    ]
-    for w in t.weeks[-MAX_WEEKS:]:
-        out.append(
-            f'<tr><td class="nw">{w.label} <span class="muted">{_ds(report, w.monday)}</span></td>'
-            f'<td class="n">{_n(w.pain)}</td><td class="n">{_n(w.stiffness)}</td>'
-            f'<td class="n">{w.checkins}</td><td class="n">{w.sessions_cell(" / ", "–")}</td></tr>'
-        )
-    out += ["</tbody>", "</table>"]
-    if len(t.weeks) > MAX_WEEKS:
-        out.append(
-            f'<p class="muted">The last {MAX_WEEKS} of {len(t.weeks)} weeks; the chart and the figures '
-            "cover the whole period.</p>"
-        )
-    out.append(f'<p id="adherence"><b>Sessions:</b> {escape(t.adherence.words)}</p>')
-    name = t.routine.name
-    if name:
-        started = f", started {_d(t.routine.started)}" if t.routine.started else ""
-        out.append(
-            f'<p class="muted">Routine: {escape(name)} ({t.routine.per_week} sessions a week{started}). '
-            "A session counts when at least one exercise was done; part weeks are planned pro rata.</p>"
-        )
-    out.append("</section>")
-    return out
-
-
-def _stages(report) -> list[str]:
-    out = ['<section id="stages">', "<h2>Stage history</h2>"]
-    if report.stage_before:
-        b = report.stage_before
-        out.append(f"<p>At the start of the period: {escape(report.stage_name(b.stage))} (since {_d(b.day)}).</p>")
-    if not report.stages:
-        out.append("<p>No stage changes in this period.</p>")
-    else:
-        out.append("<ul>")
-        for ev in report.stages:
-            what = DECISIONS.get(ev.decision, ev.decision)
-            reasons = " ".join(ev.reasons)
-            out.append(
-                f"<li><b>{_ds(report, ev.day)}</b>: {escape(report.stage_name(ev.stage))} ({escape(what)})"
-                + (f" — {escape(reasons)}" if reasons else "")
-                + "</li>"
-            )
-        out.append("</ul>")
-    out.append("</section>")
-    return out
-
-
-def _flares(report) -> list[str]:
-    out = ['<section id="flares">', "<h2>Flare-ups</h2>"]
-    rule = report.flare_rule
-    if not report.flares:
-        out.append(f"<p>None ({escape(rule)}).</p>")
-    else:
-        shown, earlier = report.listed_flares()
-        if earlier:
-            out.append(f"<p>{len(report.flares)} in this period; the {len(shown)} most recent:</p>")
-        out.append("<ul>")
-        for f in shown:
-            when = _ds(report, f.first) if f.first == f.last else f"{_ds(report, f.first)} to {_ds(report, f.last)}"
-            out.append(f"<li><b>{when}</b>: peak pain {f.peak} ({f.days} day{'s' if f.days != 1 else ''})</li>")
-        out.append("</ul>")
-        out.append(f'<p class="muted">Counted as a flare-up: {escape(rule)}.</p>')
-    out.append("</section>")
-    return out
-
-
-def _screens(report) -> list[str]:
-    out = ['<section id="safety">', "<h2>Red-flag screens</h2>"]
-    screens = report.screens
-    if report.screen_before:
-        s = report.screen_before
-        result = "red flag" if s.any_yes else "all clear"
-        out.append(f"<p>None in this period; the last one, on {_d(s.day)}, was {result}.</p>")
-    elif not screens:
-        out.append("<p>No safety screen answered yet.</p>")
-    else:
-        shown, left_out = report.listed_screens()
-        out.append("<ul>")
-        for s in shown:
-            if s.any_yes:
-                items = "; ".join(escape(BY_ID[q].text if q in BY_ID else q) for q in s.flagged)
-                label = "red flag" if s.current_flags else "history"
-                out.append(f'<li><b>{_ds(report, s.day)}</b>: <span class="flag">{label}</span>: {items}</li>')
-            else:
-                out.append(f"<li><b>{_ds(report, s.day)}</b>: all clear</li>")
-        out.append("</ul>")
-        if left_out:
-            out.append(f'<p class="muted">And {left_out} earlier all-clear screens.</p>')
-    out += _safety_now(report)
-    out.append("</section>")
-    return out
-
-
-def _safety_now(report) -> list[str]:
-    """The safety notice as it stands (the same lines the person sees) and the clinicians' clearances."""
-    out: list[str] = []
-    if report.safety_now:
-        out.append('<p><b>Now:</b></p><ul class="flag">')
-        out += [f"<li>{escape(line)}</li>" for line in report.safety_now]
-        out.append("</ul>")
-    for c in report.clearances:
-        covers = "; ".join(escape(BY_ID[q].text if q in BY_ID else q) for q in c.covers)
-        note = f" ({escape(c.note)})" if c.note else ""
-        out.append(f"<p>Clearance: <b>{_d(c.day)}</b> by {escape(c.by)}{note}, for: {covers}</p>")
-    return out
-
-
-def _tags(report) -> list[str]:
-    tags = report.trend.tags
-    if not tags:
-        return []
-    out = [
-        '<section id="tags">',
-        "<h2>Tags and pain</h2>",
-        '<table class="keep">',
-        '<thead><tr><th>Tag</th><th class="n">Pain with</th><th class="n">Days</th>'
-        '<th class="n">Pain without</th><th class="n">Days</th><th class="n">Difference</th></tr></thead>',
-        "<tbody>",
-    ]
-    for t in tags:
-        out.append(
-            f'<tr><td>{escape(t.tag)}</td><td class="n">{t.with_mean:.1f}</td><td class="n">{t.with_days}</td>'
-            f'<td class="n">{t.without_mean:.1f}</td><td class="n">{t.without_days}</td>'
-            f'<td class="n">{t.difference:+.1f}</td></tr>'
-        )
-    out += [
-        "</tbody>",
-        "</table>",
-        f'<p class="muted">Tags on at least {tr.MIN_TAG_DAYS} days and missing from at least '
-        f"{tr.MIN_TAG_DAYS}. These are associations, not causes.</p>",
-        "</section>",
-    ]
-    return out
-
-
-def _notes(report) -> list[str]:
-    out = ['<section id="notes">', "<h2>Notes</h2>"]
-    if not report.notes:
-        out.append("<p>No notes in this period.</p>")
-    else:
-        shown, earlier = report.listed_notes()
-        if earlier:
-            out.append(f"<p>The {len(shown)} most recent of {len(report.notes)} notes.</p>")
-        out.append("<table>")
-        out.append("<tbody>")
-        for day, note in shown:
-            out.append(f'<tr><td style="white-space:nowrap">{_ds(report, day)}</td><td>{escape(note)}</td></tr>')
-        out.append("</tbody></table>")
-    out.append("</section>")
-    return out
+    return legend

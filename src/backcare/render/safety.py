@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
-from rich.panel import Panel
-from rich.text import Text
+from typing import TYPE_CHECKING
 
 from backcare import messages
 from backcare.domain.safety import SafetyState, describe_clearance, notice, notice_title
-from backcare.render.console import console
+
+if TYPE_CHECKING:
+    from rich.panel import Panel
+
+
+def console(stderr: bool = False):  # Rich is imported only where a notice is shown (start-up time)
+    from backcare.render.console import console as make
+
+    return make(stderr=stderr)
 
 
 def notice_panel(state: SafetyState) -> Panel:
     """The notice every command shows while something stands in the way of exercising."""
+    from rich.panel import Panel
+    from rich.text import Text
+
     style = "bold red" if state.stop else "bold yellow"
     return Panel(Text("\n\n".join(notice(state))), title=notice_title(state), border_style=style, style="bold")
 
@@ -21,23 +31,36 @@ def show_notice(state: SafetyState, *, stderr: bool = False) -> None:
 
 
 def show_screen_result(state: SafetyState) -> None:
-    """After a screen was recorded: the notice, or thanks for an all-clear."""
-    out = console()
+    """After a screen was recorded: the notice, or thanks for an all-clear.
+
+    The all-clear is plain lines without styling, printed without Rich (start-up time: this is the daily
+    `safety --none`); a clinician's name in a clearance is shown with its control characters made visible."""
     if state.blocked:
-        out.print(notice_panel(state))
+        console().print(notice_panel(state))
+        return
+    from backcare.textsafe import inert
+
+    day = state.last_screen.isoformat() if state.last_screen else ""
+    if state.history:
+        lines = [f"Safety check recorded for {day}: no current symptoms. Thank you."]
     else:
-        day = state.last_screen.isoformat() if state.last_screen else ""
-        if state.history:
-            out.print(f"Safety check recorded for {day}: no current symptoms. Thank you.")
-        else:
-            out.print(f"Safety check recorded for {day}: all answers 'no'. Thank you.")
-        if state.clearance is not None:
-            out.print(Text(describe_clearance(state.clearance)))
-        out.print(messages.NOT_A_DIAGNOSIS)
+        lines = [f"Safety check recorded for {day}: all answers 'no'. Thank you."]
+    if state.clearance is not None:
+        lines.append(inert(describe_clearance(state.clearance)))
+    lines.append(messages.NOT_A_DIAGNOSIS)
+    print("\n".join(lines))
 
 
 def show_session_advice(summary: str, advice: list[str]) -> None:
-    """A logged session's summary, then any advice to contact the physio (in bold)."""
+    """A logged session's summary, then any advice to contact the physio (in bold). Without advice the summary
+    is a plain line, printed without Rich (start-up time of the daily `session --done`)."""
+    if not advice:
+        from backcare.textsafe import inert
+
+        print(inert(summary, newlines=True))
+        return
+    from rich.text import Text
+
     out = console()
     out.print(Text(summary))
     for line in advice:

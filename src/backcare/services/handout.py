@@ -64,7 +64,7 @@ def build(
     }
 
 
-def write(output: str | None, fmt: str, text: str, today: date, *, protect: Path, force: bool) -> Path | None:
+def write(output: str | None, fmt: str, text: str | bytes, today: date, *, protect: Path, force: bool) -> Path | None:
     """Write the hand-out to `output` ('-': standard output, then None); never over an existing file without
     `force`, never over the database (the rule every output file follows)."""
     from backcare.services.files import write_private

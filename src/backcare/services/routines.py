@@ -63,10 +63,10 @@ def load(store: Store, name: str) -> tuple[Routine, bool]:
         close = get_close_matches(name, known, n=1)
         hint = f" Did you mean {close[0]!r}?" if close else " See 'backcare routine list'."
         raise InvalidInput(f"There is no routine called {name!r}.{hint}")
-    from backcare.content import load_routine_text
+    from backcare.content.stored import load_stored_routine
 
     # strict=False: a copy imported by an older backcare may have a non-final stage without `advance`.
-    return load_routine_text(source, f"stored routine {name!r}", strict=False), False
+    return load_stored_routine(source, f"stored routine {name!r}"), False
 
 
 def active_routine(store: Store) -> ActiveRoutine:

@@ -105,6 +105,7 @@ def report(result: MergeResult) -> list[str]:
             "profile": "profile",
             "routine picture": "routine picture",
             "setting": "setting",
+            "fhir_sync": "record sent to a FHIR server",
         }
         lines.append(
             f"Conflict: {what[conflict.kind]} {conflict.key} differs in {', '.join(conflict.fields)} ({verb})."

@@ -107,13 +107,13 @@ def build(store: Store, today: date, days: int | None = DEFAULT_DAYS, *, from_fi
         from_first = started > end - timedelta(days=days - 1)
         days = (end - started).days + 1
     if days is None:  # everything since the first check-in, up to ALL_MAX_DAYS
-        rows = store.checkins(until=end)
-        first = rows[0].day if rows else end
+        oldest = store.checkins(until=end, limit=1)  # only the first row: the rest is read for the window shown
+        first = oldest[0].day if oldest else end
         span = min(ALL_MAX_DAYS, max(1, (end - earliest).days + 1))
         start = max(first, end - timedelta(days=span - 1))
         if first < start:
             earlier = first
-            rows = [c for c in rows if c.day >= start - timedelta(days=tr.WINDOW - 1)]
+        rows = store.checkins(since=max(first, start - timedelta(days=tr.WINDOW - 1)), until=end)
     else:
         start = end - timedelta(days=min(days, max(1, (end - earliest).days + 1)) - 1)
         rows = store.checkins(since=start - timedelta(days=tr.WINDOW - 1), until=end)

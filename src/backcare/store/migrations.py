@@ -248,6 +248,14 @@ def m008_profile_and_routine_images(db: sqlite3.Connection) -> None:
     )
 
 
+@migration
+def m009_fhir_sync(db: sqlite3.Connection) -> None:
+    """The sync log: what each FHIR server accepted (`backcare sync`)."""
+    from backcare.store.records import fhir_sync
+
+    db.execute(fhir_sync.MIGRATION)
+
+
 LATEST = len(MIGRATIONS)
 
 

@@ -32,6 +32,7 @@ from backcare.store import (
     session_from_row,
     session_values,
 )
+from backcare.store.records import fhir_sync
 
 if TYPE_CHECKING:
     from backcare.domain.progress import Session
@@ -50,6 +51,7 @@ KINDS = (
     ("topics_read", "topic read", "topics read"),
     ("routine_images", "routine picture", "routine pictures"),
     ("profile", "profile field", "profile fields"),
+    ("fhir_sync", *fhir_sync.LABELS),
     ("settings", "setting", "settings"),
 )
 
@@ -236,6 +238,7 @@ def _sections(store: Store) -> Iterator[tuple[str, Any]]:
             for row in _rows(db, "SELECT field, value, updated_at FROM profile ORDER BY field")
         ),
     )
+    yield fhir_sync.SECTION, fhir_sync.export_rows(db)
     yield "settings", {row["key"]: row["value"] for row in _rows(db, "SELECT key, value FROM settings ORDER BY key")}
 
 
@@ -281,10 +284,22 @@ def merge(store: Store, records: Iterable[tuple[str, Any]], *, replace: bool = F
                 _merge_routine_image(db, record, result, replace)
             elif section == "profile":
                 _merge_profile(db, record, result, replace, stamp)
+            elif section == fhir_sync.SECTION:
+                _count(result, section, fhir_sync.merge(db, record), record["server"] + " " + record["record"])
             elif section == "settings":
                 _merge_settings(db, record, result, replace)
         seen.drop()
     return result
+
+
+def _count(result: MergeResult, kind: str, outcome: str, key: str) -> None:
+    """Count a record kind's merge outcome ("added", "same" or "conflict")."""
+    if outcome == "added":
+        result.added[kind] += 1
+    elif outcome == "same":
+        result.same += 1
+    else:
+        result.conflicts.append(Conflict(kind, key, ("digest",)))
 
 
 class _Seen:
