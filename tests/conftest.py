@@ -45,6 +45,31 @@ def _isolated_env(request, tmp_path_factory, monkeypatch, _session_cache_dir):
     monkeypatch.setenv("COLUMNS", "100")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _commands_built_once():
+    """Typer turns the app into Click commands on every in-process run (CliRunner.invoke), about 30 ms of reading
+    signatures each time; a process does it once. Tests run the same app thousands of times, so each app is turned
+    into its command once per test run. Apps built during a test (the one-command app) are new objects and are
+    turned afresh; the commands themselves keep no state between runs."""
+    import typer.testing
+
+    real = getattr(typer.testing, "_get_command", None)
+    if real is None:  # a Typer that converts differently: every run converts, as before
+        yield
+        return
+    built: dict[int, tuple[object, object]] = {}
+
+    def once(app):
+        kept = built.get(id(app))
+        if kept is None or kept[0] is not app:
+            kept = built[id(app)] = (app, real(app))
+        return kept[1]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(typer.testing, "_get_command", once)
+        yield
+
+
 class StoreTracker:
     """Wraps Store.open to remember every store opened, so that all of them can be closed at once."""
 
@@ -133,6 +158,45 @@ def bc(home):
     return run
 
 
+@pytest.fixture(scope="session")
+def home_template(tmp_path_factory):
+    """`home_template(name, build)`: a folder that `build(folder)` fills once per run (for example years of
+    check-ins, one commit each); tests copy it with `copy_home` and never change the template itself."""
+    built: dict[str, Path] = {}
+
+    def get(name: str, build) -> Path:
+        if name not in built:
+            folder = tmp_path_factory.mktemp(f"template-{name}") / "home"
+            build(folder)
+            built[name] = folder
+        return built[name]
+
+    return get
+
+
+def copy_home(template: Path, home: Path) -> Path:
+    """A private copy of a built home (the database and whatever lies beside it), for one test to change."""
+    import shutil
+
+    shutil.copytree(template, home, dirs_exist_ok=True)
+    return home
+
+
+@pytest.fixture(scope="session")
+def built_dist(tmp_path_factory) -> Path:
+    """The sdist and the wheel, built once per run for every test about the package (mark those tests
+    `xdist_group("dist")` so that on several workers they share this one build)."""
+    out = tmp_path_factory.mktemp("dist")
+    repo = Path(__file__).resolve().parents[1]
+    built = subprocess.run(
+        [sys.executable, "-m", "build", "--no-isolation", "--sdist", "--wheel", "--outdir", str(out), str(repo)],
+        capture_output=True,
+        text=True,
+    )
+    assert built.returncode == 0, built.stdout[-2000:] + built.stderr[-2000:]
+    return out
+
+
 class YamlWork:
     """Counts what the strict YAML reader does: parsers made and events read. Tests bound work by these counts
     (and by memory), never by the clock."""
@@ -167,3 +231,67 @@ class _CountingParser:
 @pytest.fixture
 def yaml_work(monkeypatch) -> YamlWork:
     return YamlWork(monkeypatch)
+
+
+# -- the run itself: parallel workers, longest tests first, fewer hypothesis examples in the fast loop ----------
+# `pytest` with no test files named (or a folder) runs on every core (pytest-xdist): the whole suite and the fast
+# loop (`pytest -m "not slow"`). Naming files (`pytest tests/test_x.py`) runs them in this one process, quicker for
+# a few files; `-n N` (or `-n 0`) always wins.
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the option
+def pytest_cmdline_main(config):
+    if not config.pluginmanager.hasplugin("xdist") or os.environ.get("PYTEST_XDIST_WORKER"):
+        return
+    option = config.option
+    whole = config.args_source != pytest.Config.ArgsSource.ARGS or any(
+        Path(arg.split("::")[0]).is_dir() for arg in config.args
+    )
+    if option.numprocesses is None and whole:
+        option.numprocesses = "auto"
+        if option.dist == "no":
+            option.dist = "loadgroup"  # tests marked xdist_group(name) share one worker (and its session fixtures)
+
+
+# Hypothesis tests run the examples their @settings ask for in CI (the "ci" profile, which hypothesis loads when
+# CI is set, or `--hypothesis-profile=ci`); elsewhere a quarter of them (never fewer than QUICK_MIN, and never
+# more than written), so the fast loop stays fast while every property still runs on many inputs.
+QUICK_SHARE = 4
+QUICK_MIN = 10
+
+
+def _register_ci_profile() -> None:
+    from hypothesis import settings
+    from hypothesis.errors import InvalidArgument
+
+    try:
+        settings.get_profile("ci")  # recent hypothesis brings its own, loaded when CI is set
+    except InvalidArgument:
+        settings.register_profile("ci", derandomize=True, deadline=None, database=None)
+        if os.environ.get("CI"):
+            settings.load_profile("ci")
+
+
+_register_ci_profile()
+
+
+def _fewer_examples(item) -> None:
+    from hypothesis import settings
+
+    test = getattr(getattr(item, "obj", None), "__func__", getattr(item, "obj", None))
+    chosen = getattr(test, "_hypothesis_internal_use_settings", None)
+    if getattr(test, "hypothesis", None) is None or chosen is None or getattr(test, "_backcare_quick", False):
+        return
+    quick = min(chosen.max_examples, max(QUICK_MIN, chosen.max_examples // QUICK_SHARE))
+    test._hypothesis_internal_use_settings = settings(chosen, max_examples=quick)
+    test._backcare_quick = True
+
+
+def pytest_collection_modifyitems(config, items):
+    from hypothesis import settings
+
+    current = getattr(settings, "get_current_profile_name", None)
+    if not (current() == "ci" if current else os.environ.get("CI")):
+        for item in items:
+            _fewer_examples(item)
+    # The slow tests (each one up to a minute) start first, so that on several workers none of them is left to
+    # run alone at the end; the order is otherwise kept, and is the same on every worker.
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)

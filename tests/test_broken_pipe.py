@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from backcare.store import Store
+from tests.conftest import copy_home
 
 
 def run_into_closed_pipe(home: Path, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
@@ -46,19 +47,21 @@ def test_a_checkin_into_a_closed_pipe_is_saved_and_succeeds(home):
 
 
 @pytest.fixture
-def filled(home) -> Path:
-    from datetime import date, timedelta
+def filled(home, home_template) -> Path:
+    def build(folder: Path) -> None:
+        from datetime import date, timedelta
 
-    from backcare.domain.checkin import CheckIn
+        from backcare.domain.checkin import CheckIn
 
-    store = Store.open(home)
-    try:
-        for n in range(400):
-            day = date(2025, 1, 1) + timedelta(days=n)
-            store.update_checkin(day, lambda _old, day=day: CheckIn(day, 3, 4, None, None, "a note " * 5, (), None))
-    finally:
-        store.close()
-    return home
+        store = Store.open(folder)
+        try:
+            for n in range(400):
+                day = date(2025, 1, 1) + timedelta(days=n)
+                store.update_checkin(day, lambda _old, day=day: CheckIn(day, 3, 4, None, None, "a note " * 5, (), None))
+        finally:
+            store.close()
+
+    return copy_home(home_template("400-days", build), home)
 
 
 @pytest.mark.parametrize(

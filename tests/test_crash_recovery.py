@@ -28,6 +28,7 @@ from hypothesis import strategies as st
 from backcare.domain.checkin import CheckIn
 from backcare.paths import DB_NAME
 from backcare.store import Store, migrations
+from tests.conftest import copy_home
 
 STRACE = shutil.which("strace")
 needs_strace = pytest.mark.skipif(STRACE is None, reason="strace is not installed (apt-get install -y strace)")
@@ -184,9 +185,10 @@ def scribble(path: Path, page: int) -> None:
 
 
 @pytest.fixture
-def damaged_home(home):
+def damaged_home(home, home_template):
     """Two years of check-ins (each run of the CLI has seen the file), then one page in the middle scribbled over."""
-    seed(home, 730, note="a note long enough to spread the rows over many pages " * 2)
+    note = "a note long enough to spread the rows over many pages " * 2
+    copy_home(home_template("two-years", lambda h: seed(h, 730, note=note)), home)
     assert backcare(home, "today").returncode == 0  # the file passed a check and was remembered as good
     db = home / DB_NAME
     leaves = table_leaves(db)

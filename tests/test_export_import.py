@@ -156,6 +156,9 @@ def test_csv_has_a_header_and_one_row_per_day(cli, filled):
         "settled",
         "session_done",
         "pain_during",
+        "leg_pain",
+        "leg_side",
+        "meds",
     ]
     store = Store.open(filled)
     checkins, sessions = store.checkins(), store.sessions()
@@ -163,7 +166,7 @@ def test_csv_has_a_header_and_one_row_per_day(cli, filled):
     days = {c.day.isoformat() for c in checkins} | {s.day.isoformat() for s in sessions}
     body = rows[1:]
     assert len(body) == len(days) and [r[0] for r in body] == sorted(days)
-    assert all(len(r) == 10 for r in body)
+    assert all(len(r) == 13 for r in body)
     by_day = {r[0]: r for r in body}
     for c in checkins:
         r = by_day[c.day.isoformat()]
@@ -193,7 +196,7 @@ def test_csv_guards_only_text_cells():
         },
         [{"done": ["x"], "pain_during": 3}],
     )
-    assert cells == ["2026-01-01", "0", "10", "", "2", "a;b-c", "'@SUM(A1:A9)", "no", "yes", "3"]
+    assert cells == ["2026-01-01", "0", "10", "", "2", "a;b-c", "'@SUM(A1:A9)", "no", "yes", "3", "", "", ""]
 
 
 # -- json ----------------------------------------------------------------------------------------
@@ -293,7 +296,7 @@ def test_fhir_bundle_validates_against_r4b(cli, filled):
     assert all(e["resource"]["code"]["coding"][0]["system"] != "http://loinc.org" for e in others)
     stiff = [e for e in others if e["resource"]["code"]["coding"][0]["code"] == "back-stiffness"]
     assert len(stiff) == len(checkins)
-    assert stiff[0]["resource"]["code"]["text"] == "Back stiffness, 0-10 self-rated"
+    assert stiff[0]["resource"]["code"]["text"] == "Back stiffness, 0-10 self-rated (0 = none, 10 = worst imaginable)"
     by_day = {c.day.isoformat(): c for c in checkins}
     for e in pains:
         assert e["resource"]["valueQuantity"]["value"] == by_day[e["resource"]["effectiveDateTime"]].pain
@@ -516,15 +519,15 @@ def test_a_bad_file_into_an_empty_home_writes_nothing(cli, home, tmp_path):
 
 
 def test_a_database_error_mid_import_rolls_everything_back(cli, filled, export_file, tmp_path, monkeypatch):
-    from backcare.store import transfer as store_transfer
-
     path, *_ = edited_copy(export_file, tmp_path)
     before = sha(filled / DB_NAME)
 
     def boom(*args, **kwargs):
         raise sqlite3.OperationalError("disk I/O error")
 
-    monkeypatch.setattr(store_transfer, "_merge_settings", boom)  # the last step: everything else was written
+    from backcare.store.records import settings
+
+    monkeypatch.setattr(settings, "merge_in", boom)  # the last step: everything else was written
     result = cli("import", str(path))
     assert result.exit_code == 1
     assert "Traceback" not in result.output

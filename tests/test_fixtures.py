@@ -49,3 +49,42 @@ def test_the_tracker_closes_every_store_it_saw(tmp_path):
     for store in stores:
         with pytest.raises(sqlite3.ProgrammingError):
             store.conn.execute("SELECT 1")
+
+
+def _counted(max_examples: int):
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    calls = []
+
+    @settings(max_examples=max_examples, database=None, derandomize=True)
+    @given(st.integers())
+    def prop(n):
+        calls.append(n)
+
+    return prop, calls
+
+
+@pytest.mark.parametrize(("asked", "quick"), [(300, 75), (40, 10), (20, 10), (5, 5)])
+def test_outside_ci_hypothesis_tries_a_quarter_of_the_examples_never_fewer_than_ten(asked, quick):
+    from types import SimpleNamespace
+
+    from tests import conftest
+
+    prop, calls = _counted(asked)
+    conftest._fewer_examples(SimpleNamespace(obj=prop))
+    conftest._fewer_examples(SimpleNamespace(obj=prop))  # a second parametrized case does not halve it again
+    prop()
+    assert len(calls) == quick
+
+
+def test_typer_turns_each_app_into_commands_once_and_runs_stay_independent(cli, tmp_path):
+    import typer.testing
+
+    from backcare.cli.app import app
+
+    assert typer.testing._get_command(app) is typer.testing._get_command(app)
+    assert cli("checkin", "-p", "3", "-s", "4").exit_code == 0
+    other = type(cli)(tmp_path / "other")
+    assert other.json("history", "--json") == []  # the same command, another home: nothing carried over
+    assert len(cli.json("history", "--json")) == 1

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 import venv
 from pathlib import Path
 
@@ -15,14 +14,9 @@ REPO = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module")
-def installed(tmp_path_factory):
+def installed(tmp_path_factory, built_dist):
     work = tmp_path_factory.mktemp("wheel")
-    subprocess.run(
-        [sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(work / "dist"), str(REPO)],
-        check=True,
-        capture_output=True,
-    )
-    [wheel] = (work / "dist").glob("backcare-*.whl")
+    [wheel] = built_dist.glob("backcare-*.whl")
     env_dir = work / "venv"
     venv.EnvBuilder(with_pip=True).create(env_dir)
     pip = subprocess.run(
@@ -39,6 +33,7 @@ def run(env_dir, *args, cwd, home):
 
 
 @pytest.mark.slow
+@pytest.mark.xdist_group("dist")
 def test_wheel_works_from_another_folder(installed, tmp_path):
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
@@ -60,6 +55,7 @@ def test_wheel_works_from_another_folder(installed, tmp_path):
 
 
 @pytest.mark.slow
+@pytest.mark.xdist_group("dist")
 def test_wheel_ships_the_data_files(installed, tmp_path):
     code = (
         "import importlib.resources as r; d = r.files('backcare') / 'data';print(sorted(p.name for p in d.iterdir()))"
@@ -72,6 +68,7 @@ def test_wheel_ships_the_data_files(installed, tmp_path):
 
 
 @pytest.mark.slow
+@pytest.mark.xdist_group("dist")
 def test_every_capability_works_from_the_wheel(installed, tmp_path):
     """Routine files, a session, education, trends, report and exports, from a folder outside the repo."""
     elsewhere = tmp_path / "elsewhere"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -17,8 +18,27 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 PYPROJECT = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
 
-# From the unpacked sdist, the whole fast suite runs (`-m "not slow"`, which has every test that reads files of
-# the source tree); the slow tests are left out there to keep this one within a few minutes.
+# From the unpacked sdist, the fast tests of every test file that reads the source tree outside src/ (docs, data,
+# examples, benchmarks, the test routines, README, LICENSE, pyproject.toml) run: they fail if the sdist lacks a
+# file they need. The rest of the suite reads only src/, which the wheel tests cover; the slow tests and the full
+# hypothesis example counts are left to the main run.
+READS_THE_TREE = re.compile(
+    r'(\b[A-Z][A-Z_]*|\])\s*/\s*"(docs|data|examples|tests)"|"(benchmarks|README\.md|LICENSE|pyproject\.toml)"'
+)
+
+
+def tree_readers(tests: Path) -> list[str]:
+    """The test files that read files of the source tree outside src/."""
+    return sorted(
+        f"tests/{p.name}" for p in tests.glob("test_*.py") if READS_THE_TREE.search(p.read_text(encoding="utf-8"))
+    )
+
+
+def test_the_sdist_run_covers_the_tests_that_read_docs_data_and_examples():
+    chosen = tree_readers(REPO / "tests")
+    for name in ("test_cli_docs.py", "test_education_content.py", "test_routine_files.py", "test_scenarios.py"):
+        assert f"tests/{name}" in chosen
+    assert "tests/test_trends_domain.py" not in chosen  # pure logic, nothing read from the tree
 
 
 def _requirement(reqs: list[str], name: str) -> str:
@@ -65,20 +85,14 @@ def test_the_sdist_includes_every_folder_the_tests_read():
     )
 
 
-# -- built for real (slow) --------------------------------------------------------------------------------------
-@pytest.fixture(scope="module")
-def dist(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("dist")
-    built = subprocess.run(
-        [sys.executable, "-m", "build", "--no-isolation", "--sdist", "--wheel", "--outdir", str(out), str(REPO)],
-        capture_output=True,
-        text=True,
-    )
-    assert built.returncode == 0, built.stdout[-2000:] + built.stderr[-2000:]
-    return out
+# -- built for real (slow; one build, shared with test_install.py) ----------------------------------------------
+@pytest.fixture
+def dist(built_dist) -> Path:
+    return built_dist
 
 
 @pytest.mark.slow
+@pytest.mark.xdist_group("dist")
 def test_twine_check_passes_on_the_wheel_and_the_sdist(dist):
     files = sorted(str(p) for p in dist.iterdir())
     assert len(files) == 2
@@ -90,6 +104,7 @@ def test_twine_check_passes_on_the_wheel_and_the_sdist(dist):
 
 
 @pytest.mark.slow
+@pytest.mark.xdist_group("dist")
 def test_the_wheel_carries_the_licence_and_metadata(dist):
     [wheel] = dist.glob("*.whl")
     with zipfile.ZipFile(wheel) as zf:
@@ -104,6 +119,7 @@ def test_the_wheel_carries_the_licence_and_metadata(dist):
 
 
 @pytest.mark.slow
+@pytest.mark.xdist_group("dist")
 def test_the_fast_suite_passes_from_the_unpacked_sdist(dist, tmp_path):
     [sdist] = dist.glob("*.tar.gz")
     with tarfile.open(sdist) as tar:
@@ -115,8 +131,11 @@ def test_the_fast_suite_passes_from_the_unpacked_sdist(dist, tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith("BACKCARE_")}
     env["PYTHONPATH"] = str(root / "src")  # the sdist's own code, ahead of the installed one
     env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
+    chosen = tree_readers(root / "tests")
+    assert chosen == tree_readers(REPO / "tests")
     result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider", "-m", "not slow"],
+        [sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider", "-m", "not slow", "-n", "0"]
+        + ["--hypothesis-profile=default", *chosen],
         cwd=root,
         env=env,
         capture_output=True,

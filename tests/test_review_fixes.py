@@ -291,27 +291,28 @@ def test_e_unscored_sessions_are_not_session_days_for_the_engine():
 
 # -- finding F: `sessions` on a year of data reads only what the table shows -------------------------
 def a_year_of_sessions(home, end: date) -> int:
-    from backcare.store import INSERT_SESSION, Store, now_utc, session_values
+    from backcare.store import Store, now_utc
+    from backcare.store.records import sessions
 
     store = Store.open(home)
     try:
         with store.write() as db:  # one transaction: test data, written the way add_session writes each row
             for i in range(365):
                 s = Session(end - timedelta(days=i), "Back to basics", "s1", ("cat-camel",), (), 2, 4)
-                db.executemany(INSERT_SESSION, [(*session_values(s), now_utc())] * 2)
+                db.executemany(sessions.INSERT, [{**sessions.values(s), "at": now_utc()}] * 2)
     finally:
         store.close()
     return 730
 
 
 def test_f_sessions_shows_the_last_30_days_and_reads_only_those_rows(cli, home, monkeypatch):
-    import backcare.store as store_module
+    import backcare.store.records.sessions as store_module
 
     end = START + timedelta(days=400)
     total = a_year_of_sessions(home, end)
     read = []
-    real = store_module.session_from_row
-    monkeypatch.setattr(store_module, "session_from_row", lambda row: read.append(1) or real(row))
+    real = store_module.from_row
+    monkeypatch.setattr(store_module, "from_row", lambda row: read.append(1) or real(row))
     env = {"BACKCARE_TODAY": end.isoformat()}
     result = ok(cli("sessions", env=env))
     assert len(read) == 60  # two a day for the last 30 days

@@ -132,6 +132,9 @@ def test_an_export_at_the_size_limit_re_imports(cli, tmp_path, monkeypatch):
                 "tags": ["walk"],
                 "note": "a note of some length " * 3,
                 "settled": None,
+                "leg_pain": None,
+                "leg_side": None,
+                "meds": [],
                 "recorded_at": STAMP,
                 "updated_at": STAMP,
             }
@@ -183,16 +186,16 @@ def century(cli) -> int:
 
 
 def _count_rows_read(monkeypatch) -> list[int]:
-    import backcare.store as store_module
+    import backcare.store.records.checkins as store_module
 
-    real = store_module._checkin
+    real = store_module.from_row
     calls = [0]
 
     def counting(row):
         calls[0] += 1
         return real(row)
 
-    monkeypatch.setattr(store_module, "_checkin", counting)
+    monkeypatch.setattr(store_module, "from_row", counting)
     return calls
 
 

@@ -476,24 +476,33 @@ def test_learn_topics_are_inert(capsys):
 
 
 def test_dashboard_with_hostile_routine_text(capsys):
+    from backcare.domain.dashboard import Dashboard, Progression, SafetySummary, Stage
     from backcare.render.dashboard import show
 
-    data = {
-        "date_label": "Fri 20 Mar",
-        "safety": {"status": "clear", "lines": [], "recheck_due": False, "next_recheck": None},
-        "checked_in": False,
-        "last_7_days": [],
-        "streak": 0,
-        "routine": f"R {CLEAR}",
-        "progression": {
-            "stage": {"name": f"S {TITLE}"},
-            "decision": "hold",
-            "reasons": [f"why {CLIPBOARD}"],
-            "exercises": [{"name": f"E {LINK}", "dose": f"D {RLO}"}],
-        },
-        "session_done": False,
-        "topic": {"id": "t", "title": "T \x9b", "summary": "S \x7f"},
-    }
+    safety = SafetySummary("clear", None, [], [], None, None, [], None, None, False, None)
+    data = Dashboard(
+        date="2026-03-20",
+        date_label="Fri 20 Mar",
+        checked_in=False,
+        pain=None,
+        stiffness=None,
+        last_7_days=[],
+        streak=0,
+        days_in_last_7=0,
+        backfill=None,
+        safety=safety,
+        routine=f"R {CLEAR}",
+        progression=Progression(
+            "hold",
+            Stage("s", f"S {TITLE}"),
+            [f"why {CLIPBOARD}"],
+            [{"name": f"E {LINK}", "dose": f"D {RLO}"}],
+            False,
+            False,
+        ),
+        session_done=False,
+        topic={"id": "t", "title": "T \x9b", "summary": "S \x7f"},
+    )
     show(data)
     out = capsys.readouterr().out
     assert not unsafe_characters(out), out
@@ -588,22 +597,24 @@ def test_any_text_renders_inertly(note, tag, name):
             description=note,
         )
         to_buffer().print(routine.exercise_card(ex, 1, 1, {"id": tag, "title": name}))
-        data = {
-            "date_label": "today",
-            "safety": {"status": "clear"},
-            "checked_in": False,
-            "last_7_days": [],
-            "streak": 0,
-            "routine": name,
-            "progression": {
-                "stage": {"name": tag},
-                "decision": "hold",
-                "reasons": [note],
-                "exercises": [{"name": name, "dose": tag}],
-            },
-            "session_done": False,
-            "topic": {"id": tag, "title": name, "summary": note},
-        }
+        from backcare.domain.dashboard import Dashboard, Progression, SafetySummary, Stage
+
+        data = Dashboard(
+            date=TODAY.isoformat(),
+            date_label="today",
+            checked_in=False,
+            pain=None,
+            stiffness=None,
+            last_7_days=[],
+            streak=0,
+            days_in_last_7=0,
+            backfill=None,
+            safety=SafetySummary("clear", None, [], [], None, None, [], None, None, False, None),
+            routine=name,
+            progression=Progression("hold", Stage(tag, tag), [note], [{"name": name, "dose": tag}], False, False),
+            session_done=False,
+            topic={"id": tag, "title": name, "summary": note},
+        )
         plain = io.StringIO()
         out = dashboard.Out(plain)
         out.colour = True

@@ -24,7 +24,7 @@ def today(
         first_run_safety(store, now)
     data = dashboard.build(store, now)
     if json_output:
-        print_json(data)
+        print_json(data.as_dict())
         return
     from backcare.render.dashboard import show
 

@@ -29,7 +29,6 @@ store something backcare could not have stored itself.
 from __future__ import annotations
 
 import json
-import math
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -37,32 +36,22 @@ from datetime import date
 from pathlib import Path
 from typing import Any, TextIO
 
-from backcare.errors import BackcareError, InvalidInput
+from backcare.errors import BackcareError
+from backcare.store.records import NAMES
+from backcare.store.records.checks import MAX_NAME, MAX_STAMP
+from backcare.store.records.checks import Bad as _Bad
+from backcare.store.records.checks import is_int as _is_int
+from backcare.store.records.checks import kind as _kind
+from backcare.store.records.checks import short as _short
+from backcare.store.records.checks import show_key as _show_key
 
 FORMAT = "backcare-export"
 VERSION = 1
 MAX_BYTES = 200 * 1024 * 1024
 MAX_RECORD = 8 * 1024 * 1024  # one record, as text (a routine file is at most 2 MB)
 CHUNK = 256 * 1024
-SECTIONS = (
-    "checkins",
-    "checkin_edits",
-    "sessions",
-    "session_edits",
-    "stage_history",
-    "safety_screens",
-    "clearances",
-    "topics_read",
-    "routines",
-    "routine_images",
-    "profile",
-    "fhir_sync",
-    "settings",
-)
+SECTIONS = NAMES  # the record kinds of store/records, in export order (the reader asks the registry itself)
 HEADER = ("format", "version", "exported_at", "schema_version", "backcare_version")
-MAX_NAME = 200
-MAX_STAMP = 64
-MAX_SETTING = 4096
 
 
 # -- writing -------------------------------------------------------------------------------------
@@ -95,10 +84,6 @@ def write(out: TextIO, header: dict[str, Any], sections: Iterable[tuple[str, Any
 
 
 # -- reading -------------------------------------------------------------------------------------
-
-
-class _Bad(Exception):
-    """What is wrong, as the end of a sentence."""
 
 
 class _Reader:
@@ -239,13 +224,14 @@ def _no_lone_surrogates(value: Any) -> None:
             _no_lone_surrogates(item)
 
 
-def _events(reader: _Reader) -> Iterator[tuple[str, Any, bool]]:
+def _events(reader: _Reader, lists: Iterable[str]) -> Iterator[tuple[str, Any, bool]]:
     """(key, value, may_hold_surrogates) for each top-level member; list sections one record at a time as
     (section, (index, record), ...)."""
     if reader.peek() != "{":
         reader.value()  # not JSON, or JSON nested absurdly deep: say so
         raise _Bad(f'it is not a backcare export (it has no "format": "{FORMAT}")')
     reader.pos += 1
+    lists = frozenset(lists)
     seen: set[str] = set()
     if reader.peek() == "}":
         reader.pos += 1
@@ -260,7 +246,7 @@ def _events(reader: _Reader) -> Iterator[tuple[str, Any, bool]]:
                 raise _Bad(f"the key {_show_key(key)} appears twice in the same object")
             seen.add(key)
             reader.take(":", "expecting ':' delimiter")
-            if key in SECTIONS and key != "settings" and reader.peek() == "[":
+            if key in lists and reader.peek() == "[":
                 reader.pos += 1
                 index = 0
                 if reader.peek() == "]":
@@ -278,7 +264,7 @@ def _events(reader: _Reader) -> Iterator[tuple[str, Any, bool]]:
                 yield key, None, False  # the section is complete
             else:
                 value, odd = reader.value()
-                if key in SECTIONS and key != "settings":
+                if key in lists:
                     raise _Bad(f'"{key}" must be a list, not {_kind(value)}')
                 yield key, value, odd
             if reader.peek() == ",":
@@ -348,25 +334,29 @@ class ImportFile:
         from contextlib import closing
 
         fh, copy = self._open()
-        with fh, closing(_State(self.today)) as state:
+        from backcare.store.records import by_section
+
+        kinds = by_section()  # the record kinds in export order
+        order = {section: n for n, section in enumerate(kinds)}
+        lists = [section for section, kind in kinds.items() if not kind.is_object]
+        with fh, closing(_State(self.today, self.check_routine)) as state:
             header: dict[str, Any] = {}
             settings: dict[str, str] = {}
-            for key, value, odd in _events(_Reader(fh, self.max_bytes, copy)):
-                if key in SECTIONS and key != "settings":
+            for key, value, odd in _events(_Reader(fh, self.max_bytes, copy), lists):
+                if key in lists:
                     if "version" not in header:  # the header comes first in every export backcare writes
                         raise _Bad(f'it is not a backcare export (it has no "format": "{FORMAT}" at the start)')
-                    order = SECTIONS.index(key)
-                    if order < state.section:
+                    if order[key] < state.section:
                         raise _Bad(f'its "{key}" comes after a section that follows it in every backcare export')
-                    state.section = order
+                    state.section = order[key]
                     if value is None:
                         continue
                     index, record = value
                     try:
                         if odd:
                             _no_lone_surrogates(record)
-                        _CHECKS[key](record, state, self)
-                    except _Bad as exc:
+                        kinds[key].check(record, state)
+                    except ValueError as exc:  # a kind's check says what is wrong as a clause
                         raise _Bad(f"{_where(key, index, record)}: {exc}") from None
                     state.counts[key] = index + 1
                     yield key, record
@@ -374,8 +364,12 @@ class ImportFile:
                 if odd:
                     _no_lone_surrogates(value)
                 if key == "settings":
-                    settings = _settings(value)
-                    state.section = len(SECTIONS)
+                    try:
+                        kinds[key].check(value, state)
+                    except ValueError as exc:
+                        raise _Bad(str(exc)) from None
+                    settings = value
+                    state.section = len(order)
                 elif key == "format":
                     if value != FORMAT:
                         raise _Bad(f'it is not a backcare export (it has no "format": "{FORMAT}")')
@@ -465,10 +459,14 @@ class _State:
     """What later records are checked against: keys already seen (in a private temporary SQLite file, so a
     hostile file of millions of distinct keys cannot fill memory), and edits waiting for their day."""
 
-    def __init__(self, today: date):
+    def __init__(self, today: date, check_routine: Callable[[str, str], None]):
         import sqlite3
 
         self.today = today
+        self.check_routine = check_routine  # the rules of `backcare routine import`
+        from backcare.content.images import MAX_IMAGE_BYTES
+
+        self.max_picture_chars = MAX_IMAGE_BYTES * 4 // 3 + 8
         self.counts: dict[str, int] = {}
         self.keys = sqlite3.connect("")  # "": a temporary database on disk, deleted when closed
         self.keys.execute("CREATE TABLE seen (kind TEXT, key TEXT, PRIMARY KEY (kind, key)) WITHOUT ROWID")
@@ -478,6 +476,18 @@ class _State:
     def add(self, kind: str, key: str) -> bool:
         """Remember `key`; False when it was seen before."""
         return self.keys.execute("INSERT OR IGNORE INTO seen VALUES (?, ?)", (kind, key)).rowcount == 1
+
+    def picture(self, path: str, data: bytes) -> str:
+        """The media type of a routine picture in the file, by its bytes; _Bad when it is not one backcare shows."""
+        from backcare.content.images import path_problem, sniff
+
+        why = path_problem(path)
+        if why is not None:
+            raise _Bad(why)
+        mime, why = sniff(data)
+        if mime is None:
+            raise _Bad(f"data: {why}")
+        return mime
 
     def has(self, kind: str, key: str) -> bool:
         return self.keys.execute("SELECT 1 FROM seen WHERE kind = ? AND key = ?", (kind, key)).fetchone() is not None
@@ -494,456 +504,3 @@ class _State:
         file.summary.counts = dict(self.counts)
         file.summary.active_routine = active
         file.summary.active_in_file = active is not None and self.has("routine", active)
-
-
-# field checks: each raises _Bad with a clause like 'pain must be ...' ---------------------------
-
-
-def _is_int(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-def _kind(value: Any) -> str:
-    """Describe a value without echoing what the file says."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value) if abs(value) < 10**9 else "a very large number"
-    if isinstance(value, float):
-        return f"{value:g}" if math.isfinite(value) and abs(value) < 10**9 else "a very large number"
-    if isinstance(value, str):
-        return "text"
-    if isinstance(value, list):
-        return "a list"
-    return "an object"
-
-
-def _show_key(key: str) -> str:
-    return repr(key) if len(key) <= 40 and key.isprintable() else "a long or unprintable key"
-
-
-def _rule(message: str) -> str:
-    """A domain rule's sentence as a clause."""
-    return message.rstrip(".")
-
-
-def _fields(record: Any, known: tuple[str, ...], required: tuple[str, ...]) -> dict:
-    if not isinstance(record, dict):
-        raise _Bad(f"it must be an object, not {_kind(record)}")
-    unknown = sorted(set(record) - set(known))
-    if unknown:
-        raise _Bad(f"it has a field backcare does not know ({_show_key(unknown[0])})")
-    for name in required:
-        if name not in record:
-            raise _Bad(f'it is missing "{name}"')
-    return record
-
-
-def _score(value: Any, name: str) -> None:
-    """A 0-10 score: a JSON whole number, then the check-in rule."""
-    from backcare.domain.checkin import parse_score
-
-    if not _is_int(value):
-        if isinstance(value, float) and value.is_integer() and 0 <= value <= 10:
-            raise _Bad(f"{name} must be a whole number from 0 to 10, not {value:g} written with a decimal point")
-        raise _Bad(f"{name} must be a whole number from 0 to 10, not {_kind(value)}")
-    try:
-        parse_score(value, name)
-    except InvalidInput as exc:
-        raise _Bad(_rule(exc.message)) from None
-
-
-def _optional_score(record: dict, name: str) -> None:
-    if record.get(name) is not None:
-        _score(record[name], name)
-
-
-def _day(value: Any, name: str, today: date) -> str:
-    """A day as backcare records it: YYYY-MM-DD, a real date, from 1900 and not after today."""
-    from backcare.domain.dates import check_day
-
-    if not isinstance(value, str) or len(value) != 10 or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-        raise _Bad(f"{name} must be a date written YYYY-MM-DD, not {_kind(value)}")
-    try:
-        day = date.fromisoformat(value)
-    except ValueError:
-        raise _Bad(f"{name} is not a real calendar date ({value})") from None
-    try:
-        check_day(day, now=today)
-    except InvalidInput as exc:
-        raise _Bad(f"{name} {_rule(exc.message)}") from None
-    return value
-
-
-def _short(value: Any, name: str, limit: int = MAX_NAME) -> str:
-    if not isinstance(value, str):
-        raise _Bad(f"{name} must be text, not {_kind(value)}")
-    if not value.strip():
-        raise _Bad(f"{name} must not be empty")
-    if len(value) > limit:
-        raise _Bad(f"{name} must be at most {limit} characters")
-    return value
-
-
-def _text(value: Any, name: str, limit: int | None = None) -> None:
-    if not isinstance(value, str):
-        raise _Bad(f"{name} must be text, not {_kind(value)}")
-    if limit is not None and len(value) > limit:
-        raise _Bad(f"{name} must be at most {limit} characters (this one has {len(value)})")
-
-
-def _bool(value: Any, name: str) -> None:
-    if not isinstance(value, bool):
-        raise _Bad(f"{name} must be true or false, not {_kind(value)}")
-
-
-def _list(value: Any, name: str, limit: int | None = None) -> list:
-    if not isinstance(value, list):
-        raise _Bad(f"{name} must be a list, not {_kind(value)}")
-    if limit is not None and len(value) > limit:
-        raise _Bad(f"{name} can have at most {limit} items")
-    return value
-
-
-def _stamp(record: dict, name: str, required: bool = True) -> None:
-    if record.get(name) is None and not required:
-        return
-    _short(record.get(name), name, MAX_STAMP)
-
-
-# records ----------------------------------------------------------------------------------------
-
-CHECKIN_KEYS = ("date", "pain", "stiffness", "sleep", "stress", "tags", "note", "settled")
-CHECKIN_STAMPS = ("recorded_at", "updated_at")
-
-
-def _checkin_values(record: Any, today: date, keys: tuple[str, ...]) -> dict:
-    """The rules of `backcare checkin` (domain.checkin) for one check-in's values."""
-    from backcare.domain.checkin import MAX_TAGS, SCORES, parse_note, parse_tags
-
-    record = _fields(record, keys, ("date", "pain", "stiffness"))
-    _day(record["date"], "date", today)
-    _score(record["pain"], "pain")
-    _score(record["stiffness"], "stiffness")
-    for name in SCORES[2:]:
-        _optional_score(record, name)
-    tags = _list(record.get("tags", []), "tags", MAX_TAGS)
-    if not all(isinstance(tag, str) for tag in tags):
-        raise _Bad("tags must be a list of text")
-    try:
-        normal = parse_tags(tags) or ()
-    except InvalidInput as exc:
-        raise _Bad(_rule(exc.message)) from None
-    if tuple(tags) != normal:
-        raise _Bad("tags must be lower-case, each listed once, as backcare stores them")
-    note = record.get("note")
-    if note is not None:
-        _text(note, "note")
-        try:
-            parse_note(note)
-        except InvalidInput as exc:
-            raise _Bad(_rule(exc.message)) from None
-    if record.get("settled") is not None:
-        _bool(record["settled"], "settled")
-    return record
-
-
-def _checkin(record: Any, state: _State, file: ImportFile) -> None:
-    record = _checkin_values(record, state.today, CHECKIN_KEYS + CHECKIN_STAMPS)
-    for name in CHECKIN_STAMPS:
-        _stamp(record, name, required=False)
-    day = record["date"]
-    if not state.add("checkin", day):
-        raise _Bad(f"it repeats date {day}")
-
-
-def _edit(record: Any, state: _State, file: ImportFile) -> None:
-    record = _fields(record, ("date", "action", "before", "after", "at"), ("date", "action", "before", "at"))
-    day = _day(record["date"], "date", state.today)
-    action = record["action"]
-    if action not in ("update", "delete"):
-        raise _Bad('action must be "update" or "delete"')
-    _stamp(record, "at")
-    for name in ("before", "after"):
-        value = record.get(name)
-        if value is None:
-            if name == "before" or action == "update":
-                raise _Bad(f"{name} must be the check-in {'before' if name == 'before' else 'after'} the {action}")
-            continue
-        try:
-            _checkin_values(value, state.today, CHECKIN_KEYS)
-        except _Bad as exc:
-            raise _Bad(f"{name}: {exc}") from None
-        if value["date"] != day:
-            raise _Bad(f"{name} is a check-in of another day ({value['date']})")
-    if action == "delete":
-        if record.get("after") is not None:
-            raise _Bad("after must be null for a delete")
-        state.unexplained.pop(day, None)  # an update, then the day was deleted
-    elif not state.has("checkin", day):
-        state.unexplained.setdefault(day, state.counts.get("checkin_edits", 0))
-
-
-def _ids(record: dict, name: str) -> None:
-    for item in _list(record.get(name, []), name):
-        _short(item, f"each of {name}")
-
-
-MAX_SESSION_EXERCISES = 200
-
-
-SESSION_KEYS = ("date", "started", "routine", "stage", "done", "skipped", "exercises", "pain_during", "effort")
-
-
-def _session(record: Any, state: _State, file: ImportFile) -> None:
-    """A session record (several a day are separate records, so none repeats another by key)."""
-    record = _session_values(record, state.today, SESSION_KEYS + ("at",))
-    _stamp(record, "at")
-
-
-def _session_values(record: Any, today: date, keys: tuple[str, ...]) -> dict:
-    record = _fields(record, keys, ("date", "routine", "stage"))
-    _day(record["date"], "date", today)
-    _short(record["routine"], "routine")
-    _short(record["stage"], "stage")
-    if record.get("started") is not None:
-        _short(record["started"], "started", MAX_STAMP)
-    _ids(record, "done")
-    _ids(record, "skipped")
-    for item in _list(record.get("exercises", []), "exercises", MAX_SESSION_EXERCISES):
-        _exercise(item)
-    _optional_score(record, "pain_during")
-    _optional_score(record, "effort")
-    return record
-
-
-def _exercise(value: Any) -> None:
-    """One exercise of a session: {"id", "status": done|partly|skipped, "sets_done", "dose"}."""
-    from backcare.domain.progress import DOSE_FIELDS, STATUSES
-
-    if not isinstance(value, dict):
-        raise _Bad(f"exercises must hold objects, not {_kind(value)}")
-    unknown = sorted(set(value) - {"id", "status", "sets_done", "dose"})
-    if unknown:
-        raise _Bad(f"it has an exercise with a field backcare does not know ({_show_key(unknown[0])})")
-    _short(value.get("id"), "each exercise's id")
-    if value.get("status") not in STATUSES:
-        raise _Bad(f"each exercise's status must be one of {', '.join(STATUSES)}")
-    sets = value.get("sets_done")
-    if sets is not None and (not _is_int(sets) or not 0 <= sets <= 99):
-        raise _Bad(f"each exercise's sets_done must be a whole number from 0 to 99, not {_kind(sets)}")
-    dose = value.get("dose")
-    if dose is None:
-        return
-    if not isinstance(dose, dict):
-        raise _Bad(f"each exercise's dose must be an object, not {_kind(dose)}")
-    extra = sorted(set(dose) - set(DOSE_FIELDS))
-    if extra:
-        raise _Bad(f"it has an exercise dose with a field backcare does not know ({_show_key(extra[0])})")
-    for key in ("sets", "reps", "hold_seconds"):
-        if dose.get(key) is not None and (not _is_int(dose[key]) or not 0 <= dose[key] < 10**6):
-            raise _Bad(f"each exercise's dose {key} must be a whole number, not {_kind(dose[key])}")
-    for key in ("side", "text"):
-        if dose.get(key) is not None:
-            _short(dose[key], f"each exercise's dose {key}")
-
-
-def _session_edit(record: Any, state: _State, file: ImportFile) -> None:
-    """A deleted session, kept in the session edit history."""
-    record = _fields(
-        record, ("session", "date", "action", "before", "at"), ("session", "date", "action", "before", "at")
-    )
-    number = record["session"]
-    if not _is_int(number) or not 0 <= number < 10**9:
-        raise _Bad(f"session must be a whole number from 0, not {_kind(number)}")
-    _day(record["date"], "date", state.today)
-    if record["action"] != "delete":
-        raise _Bad('action must be "delete"')
-    try:
-        before = _session_values(record["before"], state.today, SESSION_KEYS)
-    except _Bad as exc:
-        raise _Bad(f"before: {exc}") from None
-    if before["date"] != record["date"]:
-        raise _Bad(f"before is a session of another day ({before['date']})")
-    _stamp(record, "at")
-
-
-def _stage(record: Any, state: _State, file: ImportFile) -> None:
-    record = _fields(
-        record,
-        ("routine", "date", "stage", "decision", "reasons", "manual", "at"),
-        ("routine", "date", "stage", "decision", "at"),
-    )
-    _short(record["routine"], "routine")
-    _day(record["date"], "date", state.today)
-    _short(record["stage"], "stage")
-    _short(record["decision"], "decision")
-    for reason in _list(record.get("reasons", []), "reasons"):
-        _text(reason, "each of reasons", MAX_SETTING)
-    if "manual" in record:
-        _bool(record["manual"], "manual")
-    _stamp(record, "at")
-
-
-def _screen(record: Any, state: _State, file: ImportFile) -> None:
-    record = _fields(record, ("date", "answers", "seen_doctor", "at"), ("date", "answers", "at"))
-    if record.get("seen_doctor") is not None:
-        _bool(record["seen_doctor"], "seen_doctor")
-    _day(record["date"], "date", state.today)
-    answers = record["answers"]
-    if not isinstance(answers, dict):
-        raise _Bad(f"answers must be an object of question ids and true/false, not {_kind(answers)}")
-    from backcare.domain.safety import BY_ID
-
-    if not answers:
-        raise _Bad("answers must hold at least one answer")
-    for key, answer in answers.items():
-        if key not in BY_ID:
-            raise _Bad(f"answers has {_show_key(key)}, which is not a question of the safety screen")
-        if not isinstance(answer, bool):
-            raise _Bad("answers must map each question id to true or false")
-    _stamp(record, "at")
-
-
-def _clearance(record: Any, state: _State, file: ImportFile) -> None:
-    """A clinician's clearance of history answers (a past cancer, a fall), as `safety clear` records it."""
-    record = _fields(record, ("date", "by", "note", "covers", "at"), ("date", "by", "at"))
-    _day(record["date"], "date", state.today)
-    _short(record["by"], "by")
-    if record.get("note") is not None:
-        _text(record["note"], "note", MAX_SETTING)
-    from backcare.domain.safety import HISTORY_QUESTIONS
-
-    history = {q.id for q in HISTORY_QUESTIONS}
-    for item in _list(record.get("covers", []), "covers"):
-        if item not in history:
-            raise _Bad("covers must list history questions of the safety screen (past-cancer, trauma)")
-    _stamp(record, "at")
-
-
-def _topic(record: Any, state: _State, file: ImportFile) -> None:
-    record = _fields(record, ("topic", "first_read", "last_read"), ("topic", "first_read", "last_read"))
-    topic = _short(record["topic"], "topic")
-    first = _day(record["first_read"], "first_read", state.today)
-    last = _day(record["last_read"], "last_read", state.today)
-    if first > last:
-        raise _Bad("first_read is after last_read")
-    if not state.add("topic", topic):
-        raise _Bad(f"it repeats topic {topic}" if len(topic) <= 40 else "it repeats a topic")
-
-
-def _routine(record: Any, state: _State, file: ImportFile) -> None:
-    record = _fields(record, ("name", "origin", "imported_at", "source"), ("name", "imported_at", "source"))
-    name = _short(record["name"], "name")
-    if record.get("origin") is not None:
-        _text(record["origin"], "origin", MAX_SETTING)
-    _stamp(record, "imported_at")
-    _text(record["source"], "source")
-    try:
-        file.check_routine(name, record["source"])
-    except BackcareError as exc:
-        raise _Bad(_rule(exc.message)) from None
-    if not state.add("routine", name):
-        raise _Bad(f"it repeats name {name}" if len(name) <= 40 else "it repeats a routine")
-
-
-def _routine_image(record: Any, state: _State, file: ImportFile) -> None:
-    import base64
-    import binascii
-
-    from backcare.content.images import MAX_IMAGE_BYTES, path_problem, sniff
-
-    record = _fields(record, ("routine", "exercise", "path", "mime", "data"), ("routine", "exercise", "path", "data"))
-    routine = _short(record["routine"], "routine")
-    if not state.has("routine", routine):
-        raise _Bad("it is a picture of a routine the file does not hold")
-    exercise = _short(record["exercise"], "exercise")
-    why = path_problem(_short(record["path"], "path"))
-    if why is not None:
-        raise _Bad(why)
-    _text(record["data"], "data", MAX_IMAGE_BYTES * 4 // 3 + 8)
-    try:
-        data = base64.b64decode(record["data"], validate=True)
-    except (binascii.Error, ValueError):
-        raise _Bad("data must be base64 text") from None
-    mime, why = sniff(data)
-    if mime is None:
-        raise _Bad(f"data: {why}")
-    record["mime"] = mime  # by content, whatever the file says
-    if not state.add("routine_image", f"{routine}\n{exercise}"):
-        raise _Bad(f"it repeats the picture of {exercise}" if len(exercise) <= 40 else "it repeats a picture")
-
-
-def _profile(record: Any, state: _State, file: ImportFile) -> None:
-    from backcare.domain.profile import FIELDS, problem
-
-    record = _fields(record, ("field", "value", "updated_at"), ("field", "value"))
-    name = record["field"]
-    if name not in FIELDS:
-        raise _Bad(f"field must be one of {', '.join(FIELDS)}")
-    value = _short(record["value"], "value")
-    why = problem(value)
-    if why is not None:
-        raise _Bad(f"value {why}")
-    _stamp(record, "updated_at", required=False)
-    if not state.add("profile", name):
-        raise _Bad(f"it repeats field {name}")
-
-
-def _settings(value: Any) -> dict[str, str]:
-    if not isinstance(value, dict):
-        raise _Bad(f'"settings" must be an object, not {_kind(value)}')
-    for key, item in value.items():
-        if len(key) > MAX_NAME:
-            raise _Bad(f'"settings" has a key longer than {MAX_NAME} characters')
-        if not isinstance(item, str):
-            raise _Bad(f"setting {_show_key(key)} must be text, not {_kind(item)}")
-        if len(item) > MAX_SETTING:
-            raise _Bad(f"setting {_show_key(key)} must be at most {MAX_SETTING} characters")
-        known = _known_setting(key, item)
-        if known is not None:
-            value[key] = known
-    return value
-
-
-def _known_setting(key: str, item: str) -> str | None:
-    """A setting `backcare config` knows (day-starts) must hold a value it accepts, so an import never stores one
-    that every command would then quietly ignore; returns it as `config set` stores it ('06:00' -> '6'), so the
-    same value written another way is no conflict. None for any other setting."""
-    from backcare.domain import config
-
-    spec = config.KEYS.get(key)
-    if spec is None:
-        return None
-    try:
-        return str(spec.parse(item))
-    except InvalidInput as exc:
-        raise _Bad(f"its setting {exc.message.rstrip('.')}") from None
-
-
-def _record_kind(section: str, record: Any, state: _State) -> None:
-    """A record kind that checks its own import records (store/records/<kind>.py)."""
-    import importlib
-
-    try:
-        importlib.import_module(f"backcare.store.records.{section}").check(record, state.today)
-    except ValueError as exc:
-        raise _Bad(str(exc)) from None
-
-
-_CHECKS: dict[str, Callable[[Any, _State, ImportFile], None]] = {
-    "checkins": _checkin,
-    "checkin_edits": _edit,
-    "sessions": _session,
-    "session_edits": _session_edit,
-    "stage_history": _stage,
-    "safety_screens": _screen,
-    "clearances": _clearance,
-    "topics_read": _topic,
-    "routines": _routine,
-    "routine_images": _routine_image,
-    "profile": _profile,
-    "fhir_sync": lambda record, state, file: _record_kind("fhir_sync", record, state),
-}

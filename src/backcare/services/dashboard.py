@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 from backcare.domain import safety, streak
+from backcare.domain.checkin import more_words
+from backcare.domain.dashboard import Backfill, Dashboard, DayScores, Progression, SafetySummary, Stage
 from backcare.domain.dates import human
 from backcare.errors import ContentError
 from backcare.store import Store
 
 
-def build(store: Store, today: date) -> dict:
+def build(store: Store, today: date) -> Dashboard:
     recent = store.checkins(since=today - timedelta(days=6), until=today)
     by_day = {c.day: c for c in recent}
     todays = by_day.get(today)
@@ -22,56 +25,62 @@ def build(store: Store, today: date) -> dict:
     for offset in range(6, -1, -1):
         day = today - timedelta(days=offset)
         c = by_day.get(day)
-        week.append({"date": day.isoformat(), "pain": c.pain if c else None, "stiffness": c.stiffness if c else None})
-    data = {
-        "date": today.isoformat(),
-        "date_label": human(today),
-        "checked_in": todays is not None,
-        "pain": todays.pain if todays else None,
-        "stiffness": todays.stiffness if todays else None,
-        "last_7_days": week,
-        "streak": streak.current_streak(all_days, today),
-        "days_in_last_7": streak.days_in_last(all_days, today),
-        "backfill": backfill_section(all_days, today),
-        "safety": safety_summary(gate),
-        "routine": None,
-        "progression": None,
-        "session_done": False,
-        "topic": None,
-    }
-    data.update(routine_section(store, today))
-    return data
+        week.append(DayScores(day.isoformat(), c.pain if c else None, c.stiffness if c else None))
+    base = Dashboard(
+        date=today.isoformat(),
+        date_label=human(today),
+        checked_in=todays is not None,
+        pain=todays.pain if todays else None,
+        stiffness=todays.stiffness if todays else None,
+        today_more=more_words(todays) if todays else "",
+        last_7_days=week,
+        streak=streak.current_streak(all_days, today),
+        days_in_last_7=streak.days_in_last(all_days, today),
+        backfill=backfill_section(all_days, today),
+        safety=safety_summary(gate),
+    )
+    return routine_section(store, today, base)
 
 
-def backfill_section(days: list[date], today: date) -> dict | None:
+def backfill_section(days: list[date], today: date) -> Backfill | None:
     """Yesterday's missing check-in and the exact command that fills it in; None when nothing is missing."""
     missed = streak.backfill_day(days, today)
     if missed is None:
         return None
-    return {"date": missed.isoformat(), "command": f"backcare checkin --date {missed.isoformat()}"}
+    return Backfill(missed.isoformat(), f"backcare checkin --date {missed.isoformat()}")
 
 
-def routine_section(store: Store, today: date) -> dict:
+def routine_section(store: Store, today: date, base: Dashboard) -> Dashboard:
     """Today's progression decision and exercises; a broken stored routine is reported, not fatal."""
+    import dataclasses
+
     from backcare.services import routines
 
     try:
         progress = routines.progress(store, today)
     except ContentError as exc:
-        return {"routine_problem": exc.message}
-    prog = progress.as_dict()
+        return dataclasses.replace(base, routine_problem=exc.message)
+    d = progress.decision
+    stage = progress.active.routine.stage(d.stage)
     done = any(s.completed for s in store.sessions(routine=progress.active.name, since=today) if s.day == today)
-    out = {
-        "routine": progress.active.name,
-        "progression": {k: prog[k] for k in ("decision", "stage", "reasons", "exercises", "easier", "flare")},
-        "session_done": done,
-        "routine_note": progress.active.note,
-    }
-    out["topic"] = topic_section(store, today, progress)
-    return out
+    return dataclasses.replace(
+        base,
+        routine=progress.active.name,
+        progression=Progression(
+            d.decision,
+            Stage(stage.id, stage.name) if stage else None,
+            list(d.reasons),
+            progress.exercises,
+            d.easier,
+            d.flare,
+        ),
+        session_done=done,
+        routine_note=progress.active.note,
+        topic=topic_section(store, today, progress),
+    )
 
 
-def topic_section(store: Store, today: date, progress) -> dict | None:
+def topic_section(store: Store, today: date, progress: Any) -> dict[str, Any] | None:
     try:
         from backcare.services.education import topic_for_today
     except ImportError:
@@ -83,22 +92,22 @@ def topic_section(store: Store, today: date, progress) -> dict | None:
     return topic.as_dict() if topic else None
 
 
-def safety_summary(state: safety.SafetyState) -> dict:
+def safety_summary(state: safety.SafetyState) -> SafetySummary:
     """The safety state for the dashboard: the notice lines (shown as they are) and the re-check schedule."""
     lines = safety.notice(state)
     clearance = state.clearance
-    return {
-        "status": state.status,
-        "last_screen": state.last_screen.isoformat() if state.last_screen else None,
-        "flagged": [*state.current, *state.history],
-        "uncleared": list(state.uncleared),
-        "message": lines[0] if lines else None,
-        "title": safety.notice_title(state) if lines else None,
-        "lines": lines,
-        "clearance": (
+    return SafetySummary(
+        status=state.status,
+        last_screen=state.last_screen.isoformat() if state.last_screen else None,
+        flagged=[*state.current, *state.history],
+        uncleared=list(state.uncleared),
+        message=lines[0] if lines else None,
+        title=safety.notice_title(state) if lines else None,
+        lines=lines,
+        clearance=(
             {"date": clearance.day.isoformat(), "by": clearance.by, "note": clearance.note} if clearance else None
         ),
-        "next_recheck": state.next_recheck.isoformat() if state.next_recheck else None,
-        "recheck_due": state.recheck_due,
-        "recheck_reason": state.recheck_reason,
-    }
+        next_recheck=state.next_recheck.isoformat() if state.next_recheck else None,
+        recheck_due=state.recheck_due,
+        recheck_reason=state.recheck_reason,
+    )

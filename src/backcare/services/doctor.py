@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from backcare.errors import BackcareError, StoreError
 from backcare.paths import DB_NAME
@@ -20,32 +21,65 @@ RECOVER_HINT = (
 )
 
 
-def inspect(home: Path) -> dict:
+@dataclass(frozen=True)
+class Clearance:
+    date: str
+    by: str
+    note: str | None
+    covers: list[str]
 
-    info: dict = {
-        "data_dir": str(home),
-        "database": str(home / DB_NAME),
-        "latest_schema_version": LATEST,
-        "network": "backcare never opens a network connection",
-    }
+
+@dataclass(frozen=True)
+class SafetyInfo:
+    """The safety state and the latest clinician's clearance, for `where`."""
+
+    status: str
+    last_screen: str | None
+    flagged: list[str]
+    uncleared: list[str]
+    next_recheck: str | None
+    last_clearance: Clearance | None
+
+
+@dataclass(frozen=True)
+class Inspection:
+    """What `where` reports: where the data lives and whether it is healthy (`as_dict` is its JSON)."""
+
+    data_dir: str
+    database: str
+    latest_schema_version: int
+    ok: bool = False
+    problem: str | None = None
+    schema_version: int | None = None
+    counts: dict[str, int] | None = None
+    integrity: str | list[str] | None = None
+    read_only: bool = False
+    safety: SafetyInfo | None = None
+    recover: str | None = None  # the command that salvages a damaged file
+    network: str = "backcare never opens a network connection"
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def inspect(home: Path) -> Inspection:
+    where: dict[str, Any] = {"data_dir": str(home), "database": str(home / DB_NAME), "latest_schema_version": LATEST}
     try:
         store = Store.open(home, verify=False)
     except StoreError as exc:
-        info.update(ok=False, problem=exc.message, schema_version=None, counts=None, integrity=None)
-        return info
+        return Inspection(**where, problem=exc.message)
     try:
         problems = store.damage or store.integrity()
         if problems:
-            info.update(
-                ok=False,
+            return Inspection(
+                **where,
                 problem=f"The database is damaged ({problems[0].splitlines()[0]}). {RECOVER_HINT}",
                 schema_version=store.schema_version(),
-                counts=None,
                 integrity=problems[:10],
                 recover="backcare recover -o FILE",
             )
-            return info
-        info.update(
+        return Inspection(
+            **where,
             ok=True,
             schema_version=store.schema_version(),
             counts=store.counts(),
@@ -54,13 +88,12 @@ def inspect(home: Path) -> dict:
             safety=safety_info(store),
         )
     except StoreError as exc:  # a page that cannot be read while counting
-        info.update(ok=False, problem=f"{exc.message}", counts=None, integrity=None)
+        return Inspection(**where, problem=exc.message)
     finally:
         store.close()
-    return info
 
 
-def safety_info(store: Store) -> dict:
+def safety_info(store: Store) -> SafetyInfo:
     """The safety state and the latest clinician's clearance, for `where`."""
     from backcare import clock
     from backcare.services import safety
@@ -68,18 +101,14 @@ def safety_info(store: Store) -> dict:
     state = safety.current(store, clock.today())
     clearances = store.clearances()
     last = clearances[-1] if clearances else None
-    return {
-        "status": state.status,
-        "last_screen": state.last_screen.isoformat() if state.last_screen else None,
-        "flagged": [*state.current, *state.history],
-        "uncleared": list(state.uncleared),
-        "next_recheck": state.next_recheck.isoformat() if state.next_recheck else None,
-        "last_clearance": (
-            {"date": last.day.isoformat(), "by": last.by, "note": last.note, "covers": list(last.covers)}
-            if last
-            else None
-        ),
-    }
+    return SafetyInfo(
+        status=state.status,
+        last_screen=state.last_screen.isoformat() if state.last_screen else None,
+        flagged=[*state.current, *state.history],
+        uncleared=list(state.uncleared),
+        next_recheck=state.next_recheck.isoformat() if state.next_recheck else None,
+        last_clearance=(Clearance(last.day.isoformat(), last.by, last.note, list(last.covers)) if last else None),
+    )
 
 
 def recover(home: Path, output: Path) -> "Salvage":

@@ -136,16 +136,16 @@ def replay_day(store: Store, day: date, row: CourseDay | None) -> dict:
         settled = "" if row.settled is None else f", settled overnight: {'yes' if row.settled else 'no'}"
         notes.append(f"Check-in: pain {row.pain}, stiffness {row.stiffness}{settled}.")
     data = dashboard.build(store, day)  # exactly what `backcare today` shows, and records, for the day
-    if "routine_problem" in data:
-        raise _ReplayProblem(row.line if row else 1, data["routine_problem"])
-    progression = data["progression"]
+    if data.routine_problem is not None or data.progression is None:
+        raise _ReplayProblem(row.line if row else 1, data.routine_problem or "no routine")
+    progression = data.progression
     if row is not None and row.done is not None:
         notes.extend(log_session(store, day, row))
     return {
         "date": day.isoformat(),
-        "decision": progression["decision"],
-        "stage": progression["stage"]["id"] if progression["stage"] else None,
-        "reasons": list(progression["reasons"]),
+        "decision": progression.decision,
+        "stage": progression.stage.id if progression.stage else None,
+        "reasons": list(progression.reasons),
         "notes": notes,
     }
 

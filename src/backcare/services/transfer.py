@@ -11,7 +11,7 @@ from backcare.errors import BackcareError
 from backcare.exporters import FORMATS
 from backcare.store import Store, now_utc
 from backcare.store import transfer as store_transfer
-from backcare.store.transfer import KINDS, MergeResult
+from backcare.store.transfer import MergeResult, summary_kinds
 
 if TYPE_CHECKING:
     from backcare.exporters.json_export import ImportFile
@@ -98,25 +98,17 @@ def report(result: MergeResult) -> list[str]:
     lines = []
     verb = "replaced by the file's version" if result.replaced else "kept yours"
     for conflict in result.conflicts[:MAX_CONFLICT_LINES]:
-        what = {
-            "checkin": "check-in",
-            "session": "session",
-            "routine": "routine file",
-            "profile": "profile",
-            "routine picture": "routine picture",
-            "setting": "setting",
-            "fhir_sync": "record sent to a FHIR server",
-        }
-        lines.append(
-            f"Conflict: {what[conflict.kind]} {conflict.key} differs in {', '.join(conflict.fields)} ({verb})."
-        )
+        fields = f" differs in {', '.join(conflict.fields)}" if conflict.fields else " differs"
+        lines.append(f"Conflict: {conflict.kind} {conflict.key}{fields} ({verb}).")
     hidden = len(result.conflicts) - MAX_CONFLICT_LINES
     if hidden > 0:
         lines.append(f"... and {hidden} more conflicts.")
     parts = []
-    for kind, one, many in KINDS:
+    from backcare.store.records import ALWAYS_COUNTED
+
+    for kind, one, many in summary_kinds():
         n = result.added[kind]
-        if n or kind in ("checkins", "sessions"):
+        if n or kind in ALWAYS_COUNTED:
             parts.append(f"{n} {one if n == 1 else many}")
     summary = "Imported " + ", ".join(parts)
     n = len(result.conflicts)

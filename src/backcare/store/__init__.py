@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import functools
-import json
 import os
 import sqlite3
 import stat
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -17,6 +16,8 @@ from backcare.domain.checkin import CheckIn
 from backcare.errors import BackcareError, StoreError
 from backcare.paths import DB_NAME, ensure_private_dir
 from backcare.store import migrations
+from backcare.store.records import checkins as checkin_rows
+from backcare.store.records.base import now_utc as now_utc
 
 if TYPE_CHECKING:
     from backcare.domain.edits import Edit
@@ -25,10 +26,6 @@ if TYPE_CHECKING:
 
 BUSY_TIMEOUT_S = 30.0
 T = TypeVar("T")
-
-
-def now_utc() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
 def describe(exc: BaseException, path: Path) -> str:
@@ -268,154 +265,133 @@ class Store:
     # -- check-ins ---------------------------------------------------------------------------
     @guarded
     def get_checkin(self, day: date) -> CheckIn | None:
-        row = self.conn.execute(f"SELECT {_CHECKIN_COLS} FROM checkins WHERE date = ?", (day.isoformat(),)).fetchone()
-        return _checkin(row) if row else None
+        return checkin_rows.get(self.conn, day)
 
     @guarded
     def update_checkin(self, day: date, make: Callable[[CheckIn | None], CheckIn]) -> tuple[CheckIn | None, CheckIn]:
         """Read the day's check-in and write `make(previous)` in one transaction; keep the old one as an edit."""
+        from backcare.store.records import checkin_edits
+
         with self.write() as db:
-            row = db.execute(f"SELECT {_CHECKIN_COLS} FROM checkins WHERE date = ?", (day.isoformat(),)).fetchone()
-            previous = _checkin(row) if row else None
+            previous = checkin_rows.get(db, day)
             new = make(previous)
             stamp = now_utc()
             if previous is None:
-                db.execute(
-                    "INSERT INTO checkins (date, pain, stiffness, sleep, stress, note, tags, settled, recorded_at,"
-                    " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (*_checkin_values(new), stamp, stamp),
-                )
+                checkin_rows.insert(db, new, stamp)
             elif new != previous:
-                db.execute(
-                    "UPDATE checkins SET pain = ?, stiffness = ?, sleep = ?, stress = ?, note = ?, tags = ?,"
-                    " settled = ?, updated_at = ? WHERE date = ?",
-                    (*_checkin_values(new)[1:], stamp, day.isoformat()),
-                )
-                _add_edit(db, day, "update", previous.as_dict(), new.as_dict(), stamp)
+                checkin_rows.update(db, new, stamp)
+                checkin_edits.add(db, day, "update", previous.as_dict(), new.as_dict(), stamp)
         return previous, new
 
     @guarded
     def delete_checkin(self, day: date) -> CheckIn | None:
+        from backcare.store.records import checkin_edits
+
         with self.write() as db:
-            row = db.execute(f"SELECT {_CHECKIN_COLS} FROM checkins WHERE date = ?", (day.isoformat(),)).fetchone()
-            if row is None:
+            previous = checkin_rows.get(db, day)
+            if previous is None:
                 return None
-            previous = _checkin(row)
-            db.execute("DELETE FROM checkins WHERE date = ?", (day.isoformat(),))
-            _add_edit(db, day, "delete", previous.as_dict(), None, now_utc())
+            checkin_rows.delete(db, day)
+            checkin_edits.add(db, day, "delete", previous.as_dict(), None, now_utc())
         return previous
 
     @guarded
     def checkins(self, since: date | None = None, until: date | None = None, limit: int = -1) -> list[CheckIn]:
         """Check-ins in date order (oldest first), optionally within [since, until], at most `limit`."""
-        sql = f"SELECT {_CHECKIN_COLS} FROM checkins WHERE date >= ? AND date <= ? ORDER BY date LIMIT ?"
         lo = since.isoformat() if since else "0000-01-01"
         hi = until.isoformat() if until else "9999-12-31"
-        return [_checkin(row) for row in self.conn.execute(sql, (lo, hi, limit))]
+        return checkin_rows.between(self.conn, lo, hi, limit)
 
     @guarded
     def latest_checkins(self, since: date | None = None, limit: int = -1) -> list[CheckIn]:
         """Check-ins newest first, from `since` on, at most `limit` (-1: all): only the rows asked for are read."""
-        sql = f"SELECT {_CHECKIN_COLS} FROM checkins WHERE date >= ? ORDER BY date DESC LIMIT ?"
-        lo = since.isoformat() if since else "0000-01-01"
-        return [_checkin(row) for row in self.conn.execute(sql, (lo, limit))]
+        return checkin_rows.newest(self.conn, since.isoformat() if since else "0000-01-01", limit)
+
+    @guarded
+    def recent_checkin_words(self, column: str, rows: int = 365, most: int = 9) -> list[str]:
+        """The person's recent tags or medicines (column "tags" or "meds"), most recently used first."""
+        return checkin_rows.recent_words(self.conn, column, rows, most)
 
     @guarded
     def count_checkins(self, since: date | None = None) -> int:
-        lo = since.isoformat() if since else "0000-01-01"
-        return int(self.conn.execute("SELECT count(*) FROM checkins WHERE date >= ?", (lo,)).fetchone()[0])
+        return checkin_rows.count(self.conn, since.isoformat() if since else "0000-01-01")
 
     @guarded
     def edits(self, day: date | None = None) -> list[Edit]:
-        from backcare.domain.edits import Edit
+        from backcare.store.records import checkin_edits
 
-        sql = "SELECT date, action, before, after, at FROM checkin_edits"
-        params: tuple[Any, ...] = ()
-        if day is not None:
-            sql += " WHERE date = ?"
-            params = (day.isoformat(),)
-        rows = self.conn.execute(sql + " ORDER BY id", params)
-        return [
-            Edit(date.fromisoformat(d), action, json.loads(before), json.loads(after) if after else None, at)
-            for d, action, before, after, at in rows
-        ]
+        return checkin_edits.edits(self.conn, day)
 
     # -- safety ------------------------------------------------------------------------------
     @guarded
     def record_screen(self, screen: Screen) -> None:
-        seen = None if screen.seen_doctor is None else int(screen.seen_doctor)
+        from backcare.store.records import safety_screens
+
         with self.write() as db:
-            db.execute(
-                "INSERT INTO safety_screens (date, answers, any_yes, seen_doctor, at) VALUES (?, ?, ?, ?, ?)",
-                (screen.day.isoformat(), json.dumps(screen.answers), int(screen.any_yes), seen, now_utc()),
-            )
+            safety_screens.add(db, screen)
 
     @guarded
     def screens(self) -> list[Screen]:
         """Every safety screen, in the order they were answered."""
-        rows = self.conn.execute("SELECT date, answers, seen_doctor FROM safety_screens ORDER BY id")
-        return [_screen(row) for row in rows]
+        from backcare.store.records import safety_screens
+
+        return safety_screens.screens(self.conn)
 
     @guarded
     def latest_screen(self) -> Screen | None:
-        row = self.conn.execute(
-            "SELECT date, answers, seen_doctor FROM safety_screens ORDER BY id DESC LIMIT 1"
-        ).fetchone()
-        return _screen(row) if row else None
+        from backcare.store.records import safety_screens
+
+        return safety_screens.latest(self.conn)
 
     @guarded
     def record_clearance(self, clearance: Clearance) -> None:
+        from backcare.store.records import clearances
+
         with self.write() as db:
-            db.execute(
-                "INSERT INTO clearances (date, by, note, covers, at) VALUES (?, ?, ?, ?, ?)",
-                (
-                    clearance.day.isoformat(),
-                    clearance.by,
-                    clearance.note,
-                    json.dumps(list(clearance.covers)),
-                    now_utc(),
-                ),
-            )
+            clearances.add(db, clearance)
 
     @guarded
     def clearances(self) -> list[Clearance]:
         """Every clinician's clearance, in the order recorded."""
-        from backcare.domain.safety import Clearance
+        from backcare.store.records import clearances
 
-        rows = self.conn.execute("SELECT date, by, note, covers FROM clearances ORDER BY id")
-        return [Clearance(date.fromisoformat(d), by, note, _ids(covers)) for d, by, note, covers in rows]
+        return clearances.clearances(self.conn)
 
     # -- settings ----------------------------------------------------------------------------
     @guarded
     def get_setting(self, key: str) -> str | None:
-        row = self.conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
-        return str(row[0]) if row else None  # as text even when an edited database holds a number or bytes
+        from backcare.store.records import settings
+
+        return settings.get(self.conn, key)
 
     @guarded
     def set_setting(self, key: str, value: str) -> None:
+        from backcare.store.records import settings
+
         with self.write() as db:
-            db.execute("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)", (key, value))
+            settings.put(db, key, value)
 
     @guarded
     def delete_setting(self, key: str) -> None:
+        from backcare.store.records import settings
+
         with self.write() as db:
-            db.execute("DELETE FROM settings WHERE key = ?", (key,))
+            settings.delete(db, key)
 
     # -- topics ------------------------------------------------------------------------------
     @guarded
     def mark_read(self, topic: str, day: date) -> None:
+        from backcare.store.records import topics_read
+
         with self.write() as db:
-            db.execute(
-                "INSERT INTO topics_read (topic, first_read, last_read) VALUES (?, ?, ?)"
-                " ON CONFLICT(topic) DO UPDATE SET last_read = excluded.last_read",
-                (topic, day.isoformat(), day.isoformat()),
-            )
+            topics_read.mark(db, topic, day)
 
     @guarded
     def topics_read(self) -> dict[str, date]:
         """Topic id -> the day it was first read."""
-        rows = self.conn.execute("SELECT topic, first_read FROM topics_read")
-        return {topic: date.fromisoformat(first) for topic, first in rows}
+        from backcare.store.records import topics_read
+
+        return topics_read.first_read(self.conn)
 
     # -- routines, sessions, stage history ------------------------------------------------------
     @guarded
@@ -433,68 +409,70 @@ class Store:
 
         Returns (the current version number, the version it replaced or None for a new routine). Text identical
         to the current version adds no version."""
+        from backcare.store.records import routines, stage_history
+
         with self.write() as db:
             stamp = now_utc()
-            current = db.execute("SELECT source, origin, imported_at FROM routines WHERE name = ?", (name,)).fetchone()
-            latest = _latest_version(db, name)
-            if current is not None and (latest is None or latest[1] != current[0]):
+            current = routines.current(db, name)
+            row = routines.latest_version(db, name)
+            latest = (row["version"], row["source"]) if row else None
+            if current is not None and (latest is None or latest[1] != current["source"]):
                 # A copy written without a version (e.g. restored from an export): keep it as a version first.
                 number = (latest[0] if latest else 0) + 1
-                _insert_version(db, name, number, current[0], current[1], current[2])
-                latest = (number, current[0])
+                routines.add_version(db, name, number, current["source"], current["origin"], current["imported_at"])
+                latest = (number, current["source"])
             previous = latest[0] if current is not None and latest else None
             if latest is None or latest[1] != source:
                 number = (latest[0] if latest else 0) + 1
-                _insert_version(db, name, number, source, origin, stamp)
+                routines.add_version(db, name, number, source, origin, stamp)
             else:
                 number = latest[0]
-            db.execute(
-                "INSERT OR REPLACE INTO routines (name, source, origin, imported_at) VALUES (?, ?, ?, ?)",
-                (name, source, origin, stamp),
-            )
+            routines.put(db, name, source, origin, stamp)
             if event is not None:
-                _insert_stage_event(db, event)
+                stage_history.add(db, event)
         return number, previous
 
     @guarded
     def routine_versions(self, name: str) -> list[dict[str, Any]]:
         """Every kept version of routine `name`, oldest first: version, source, origin, imported_at, current."""
-        rows = self.conn.execute(
-            "SELECT version, source, origin, imported_at FROM routine_versions WHERE routine = ? ORDER BY version",
-            (name,),
-        ).fetchall()
-        current = self.conn.execute(
-            "SELECT source, origin, imported_at FROM routines WHERE name = ?", (name,)
-        ).fetchone()
-        out = [{"version": v, "source": s, "origin": o, "imported_at": at, "current": False} for v, s, o, at in rows]
+        from backcare.store.records import routines
+
+        out = [{**v, "current": False} for v in routines.versions(self.conn, name)]
+        current = routines.current(self.conn, name)
         if current is not None:
-            if not out or out[-1]["source"] != current[0]:  # a copy written without a version
+            if not out or out[-1]["source"] != current["source"]:  # a copy written without a version
                 number = out[-1]["version"] + 1 if out else 1
-                out.append({"version": number, "source": current[0], "origin": current[1], "imported_at": current[2]})
+                out.append(
+                    {
+                        "version": number,
+                        "source": current["source"],
+                        "origin": current["origin"],
+                        "imported_at": current["imported_at"],
+                    }
+                )
             out[-1]["current"] = True
         return out
 
     @guarded
     def routine_source(self, name: str) -> str | None:
-        row = self.conn.execute("SELECT source FROM routines WHERE name = ?", (name,)).fetchone()
-        return row[0] if row else None
+        from backcare.store.records import routines
+
+        current = routines.current(self.conn, name)
+        return None if current is None else str(current["source"])
 
     @guarded
     def routines(self) -> list[dict[str, Any]]:
-        rows = self.conn.execute("SELECT name, origin, imported_at FROM routines ORDER BY name")
-        return [{"name": n, "origin": o, "imported_at": at} for n, o, at in rows]
+        from backcare.store.records import routines
+
+        return routines.listing(self.conn)
 
     @guarded
     def add_session(self, session: Session) -> Session:
         """Keep a new session record (never touching another one); the record with its number."""
-        import dataclasses
+        from backcare.store.records import sessions
 
         with self.write() as db:
-            cur = db.execute(
-                INSERT_SESSION,
-                (*session_values(session), now_utc()),
-            )
-        return dataclasses.replace(session, id=cur.lastrowid)
+            return sessions.add(db, session, now_utc())
 
     def save_session(self, session: Session) -> bool:
         """The earlier name of `add_session`: keeps a new record (sessions are never replaced), so always False."""
@@ -507,133 +485,103 @@ class Store:
     ) -> list[Session]:
         """Sessions in the order they were done (day, then start), optionally of one routine, within
         [since, until], only the `last` N."""
-        sql = f"SELECT {_SESSION_COLS} FROM sessions WHERE date >= ? AND date <= ?"
-        params: list[Any] = [since.isoformat() if since else "0000-01-01", until.isoformat() if until else "9999-12-31"]
-        if routine is not None:
-            sql += " AND routine = ?"
-            params.append(routine)
-        newest = "date DESC, coalesce(started, '') DESC, id DESC"
-        sql = f"SELECT * FROM ({sql} ORDER BY {newest} LIMIT ?) ORDER BY date, coalesce(started, ''), id"
-        return [session_from_row(row) for row in self.conn.execute(sql, [*params, last])]
+        from backcare.store.records import sessions
+
+        lo = since.isoformat() if since else "0000-01-01"
+        return sessions.select(self.conn, routine, lo, until.isoformat() if until else "9999-12-31", last)
 
     @guarded
     def count_sessions(self, since: date | None = None) -> int:
         """How many sessions there are from `since` on (all when None), without reading them."""
-        lo = since.isoformat() if since else "0000-01-01"
-        return int(self.conn.execute("SELECT count(*) FROM sessions WHERE date >= ?", (lo,)).fetchone()[0])
+        from backcare.store.records import sessions
+
+        return sessions.count(self.conn, since.isoformat() if since else "0000-01-01")
 
     @guarded
     def session(self, session_id: int) -> Session | None:
-        row = self.conn.execute(f"SELECT {_SESSION_COLS} FROM sessions WHERE id = ?", (session_id,)).fetchone()
-        return session_from_row(row) if row else None
+        from backcare.store.records import sessions
+
+        return sessions.get(self.conn, session_id)
 
     @guarded
     def delete_session(self, session_id: int) -> Session | None:
         """Remove one session record, keeping a copy in the session edit history; None when there is none."""
+        from backcare.store.records import session_edits, sessions
+
         with self.write() as db:
-            row = db.execute(f"SELECT {_SESSION_COLS} FROM sessions WHERE id = ?", (session_id,)).fetchone()
-            if row is None:
+            previous = sessions.get(db, session_id)
+            if previous is None:
                 return None
-            previous = session_from_row(row)
-            db.execute("DELETE FROM sessions WHERE id = ?", (session_id,))
-            db.execute(
-                "INSERT INTO session_edits (session_id, date, action, before, at) VALUES (?, ?, 'delete', ?, ?)",
-                (session_id, previous.day.isoformat(), json.dumps(previous.as_dict()), now_utc()),
-            )
+            sessions.delete(db, session_id)
+            session_edits.add(db, session_id, previous.day.isoformat(), previous.as_dict(), now_utc())
         return previous
 
     @guarded
     def session_edits(self) -> list[dict[str, Any]]:
         """Deleted sessions (oldest first): the session's number, day, action, the record as it was, when."""
-        rows = self.conn.execute("SELECT session_id, date, action, before, at FROM session_edits ORDER BY id")
-        return [
-            {"session": sid, "date": d, "action": action, "before": json.loads(before), "at": at}
-            for sid, d, action, before, at in rows
-        ]
+        from backcare.store.records import session_edits
+
+        return session_edits.all_edits(self.conn)
 
     @guarded
     def completed_session_days(self, since: date | None = None) -> list[date]:
         """Days (in order, repeated per session) with a session in which at least one exercise was done."""
-        rows = self.conn.execute(
-            "SELECT date FROM sessions WHERE date >= ? AND done != '[]' ORDER BY date",
-            (since.isoformat() if since else "0000-01-01",),
-        )
-        return [date.fromisoformat(d) for (d,) in rows]
+        from backcare.store.records import sessions
+
+        return sessions.completed_days(self.conn, since.isoformat() if since else "0000-01-01")
 
     @guarded
     def add_stage_event(self, event: StageEvent) -> None:
+        from backcare.store.records import stage_history
+
         with self.write() as db:
-            _insert_stage_event(db, event)
+            stage_history.add(db, event)
 
     @guarded
     def set_day_decision(self, routine: str, day: date, event: StageEvent | None) -> None:
         """Keep one engine decision per routine and day: replace that day's earlier one (a start, a manual change
         and older days are never touched); None removes it."""
+        from backcare.store.records import stage_history
+
         with self.write() as db:
-            db.execute(
-                "DELETE FROM stage_history WHERE routine = ? AND date = ? AND manual = 0"
-                " AND decision IN ('advance', 'hold', 'step_back', 'stop')",
-                (routine, day.isoformat()),
-            )
-            if event is not None:
-                db.execute(
-                    "INSERT INTO stage_history (routine, date, stage, decision, reasons, manual, at)"
-                    " VALUES (?, ?, ?, ?, ?, 0, ?)",
-                    (routine, day.isoformat(), event.stage, event.decision, json.dumps(list(event.reasons)), now_utc()),
-                )
+            stage_history.set_day_decision(db, routine, day, event)
 
     @guarded
     def stage_history(self, routine: str | None = None) -> list[StageEvent]:
-        from backcare.domain.progress import StageEvent
+        from backcare.store.records import stage_history
 
-        sql = "SELECT routine, date, stage, decision, reasons, manual FROM stage_history"
-        params: tuple[Any, ...] = ()
-        if routine is not None:
-            sql += " WHERE routine = ?"
-            params = (routine,)
-        rows = self.conn.execute(sql + " ORDER BY id", params)
-        return [
-            StageEvent(r, date.fromisoformat(d), s, dec, tuple(json.loads(rs)), bool(m)) for r, d, s, dec, rs, m in rows
-        ]
+        return stage_history.events(self.conn, routine)
 
     # -- profile -----------------------------------------------------------------------------
     @guarded
     def profile(self) -> dict[str, str]:
         """The profile fields that are set (name, clinic_id, clinician), in that order."""
-        from backcare.domain.profile import FIELDS
+        from backcare.store.records import profile
 
-        rows = dict(self.conn.execute("SELECT field, value FROM profile"))
-        return {f: rows[f] for f in FIELDS if f in rows}
+        return profile.fields(self.conn)
 
     @guarded
     def set_profile(self, changes: dict[str, str | None]) -> None:
         """Set profile fields in one transaction; None or '' clears a field."""
+        from backcare.store.records import profile
+
         with self.write() as db:
-            for name, value in changes.items():
-                if value:
-                    db.execute(
-                        "INSERT INTO profile (field, value, updated_at) VALUES (?, ?, ?)"
-                        " ON CONFLICT (field) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
-                        (name, value, now_utc()),
-                    )
-                else:
-                    db.execute("DELETE FROM profile WHERE field = ?", (name,))
+            profile.set_fields(db, changes)
 
     @guarded
     def save_routine_images(self, routine: str, images: list[tuple[str, str, str, bytes]]) -> None:
         """Keep the pictures of an imported routine: (exercise, path, media type, bytes); replaces earlier ones."""
+        from backcare.store.records import routine_images
+
         with self.write() as db:
-            db.execute("DELETE FROM routine_images WHERE routine = ?", (routine,))
-            db.executemany(
-                "INSERT INTO routine_images (routine, exercise, path, mime, data) VALUES (?, ?, ?, ?, ?)",
-                [(routine, *image) for image in images],
-            )
+            routine_images.replace_all(db, routine, images)
 
     @guarded
     def routine_images(self, routine: str) -> dict[str, tuple[str, bytes]]:
         """exercise id -> (media type, bytes) of the pictures kept with a routine."""
-        rows = self.conn.execute("SELECT exercise, mime, data FROM routine_images WHERE routine = ?", (routine,))
-        return {exercise: (mime, bytes(data)) for exercise, mime, data in rows}
+        from backcare.store.records import routine_images
+
+        return routine_images.of_routine(self.conn, routine)
 
     # -- health ------------------------------------------------------------------------------
     @guarded
@@ -659,107 +607,6 @@ class Store:
     @guarded
     def schema_version(self) -> int:
         return int(self.conn.execute("PRAGMA user_version").fetchone()[0])
-
-
-_CHECKIN_COLS = "date, pain, stiffness, sleep, stress, note, tags, settled"
-_SESSION_FIELDS = "date, started, routine, stage, done, skipped, exercises, pain_during, effort"
-_SESSION_COLS = f"id, {_SESSION_FIELDS}"
-INSERT_SESSION = f"INSERT INTO sessions ({_SESSION_FIELDS}, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-
-
-def session_values(s: Session) -> tuple[Any, ...]:
-    """The stored columns of a session record, after its number (the one place its shape is written)."""
-    return (
-        s.day.isoformat(),
-        s.started,
-        s.routine,
-        s.stage,
-        json.dumps(list(s.done)),
-        json.dumps(list(s.skipped)),
-        json.dumps([e.as_dict() for e in s.records]),
-        s.pain_during,
-        s.effort,
-    )
-
-
-def session_from_row(row: tuple[Any, ...]) -> Session:
-    """A session record from its stored columns (`_SESSION_COLS`)."""
-    from backcare.domain.progress import ExerciseRecord, Session
-
-    id_, d, started, routine, stage, done, skipped, exercises, pain, effort = row
-    records = () if exercises == "[]" else tuple(ExerciseRecord.from_dict(e) for e in json.loads(exercises))
-    return Session(
-        date.fromisoformat(d), routine, stage, _ids(done), _ids(skipped), pain, effort, started, records, id_
-    )
-
-
-def _ids(text: str) -> tuple[str, ...]:
-    """A stored JSON list of ids or tags; most are empty, and years of rows are read at once."""
-    return () if text == "[]" else tuple(json.loads(text))
-
-
-def _checkin(row: Sequence[Any]) -> CheckIn:
-    d, pain, stiffness, sleep, stress, note, tags, settled = row
-    return CheckIn(
-        date.fromisoformat(d),
-        pain,
-        stiffness,
-        sleep,
-        stress,
-        note,
-        _ids(tags),
-        None if settled is None else bool(settled),
-    )
-
-
-def _screen(row: tuple[str, str, int | None]) -> Screen:
-    from backcare.domain.safety import Screen
-
-    d, answers, seen = row
-    return Screen(date.fromisoformat(d), json.loads(answers), None if seen is None else bool(seen))
-
-
-def _checkin_values(c: CheckIn) -> tuple[Any, ...]:
-    settled = None if c.settled is None else int(c.settled)
-    return (c.day.isoformat(), c.pain, c.stiffness, c.sleep, c.stress, c.note, json.dumps(list(c.tags)), settled)
-
-
-def _insert_stage_event(db: sqlite3.Connection, event: StageEvent) -> None:
-    db.execute(
-        "INSERT INTO stage_history (routine, date, stage, decision, reasons, manual, at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (
-            event.routine,
-            event.day.isoformat(),
-            event.stage,
-            event.decision,
-            json.dumps(list(event.reasons)),
-            int(event.manual),
-            now_utc(),
-        ),
-    )
-
-
-def _latest_version(db: sqlite3.Connection, name: str) -> tuple[int, str] | None:
-    row = db.execute(
-        "SELECT version, source FROM routine_versions WHERE routine = ? ORDER BY version DESC LIMIT 1", (name,)
-    ).fetchone()
-    return (row[0], row[1]) if row else None
-
-
-def _insert_version(db: sqlite3.Connection, name: str, number: int, source: str, origin: str | None, at: str) -> None:
-    db.execute(
-        "INSERT INTO routine_versions (routine, version, source, origin, imported_at) VALUES (?, ?, ?, ?, ?)",
-        (name, number, source, origin, at),
-    )
-
-
-def _add_edit(
-    db: sqlite3.Connection, day: date, action: str, before: dict[str, Any], after: dict[str, Any] | None, at: str
-) -> None:
-    db.execute(
-        "INSERT INTO checkin_edits (date, action, before, after, at) VALUES (?, ?, ?, ?, ?)",
-        (day.isoformat(), action, json.dumps(before), json.dumps(after) if after is not None else None, at),
-    )
 
 
 def _create_private_file(path: Path) -> bool:

@@ -75,8 +75,10 @@ def _tables(conn: sqlite3.Connection) -> set[str]:
 def _setting(conn: sqlite3.Connection, tables: set[str], key: str) -> str | None:
     if "settings" not in tables:
         return None
-    row = conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
-    return str(row[0]) if row else None
+    cursor = conn.cursor()
+    cursor.row_factory = sqlite3.Row  # by name, as everywhere in the store (no import: sqlite3 is loaded already)
+    row = cursor.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+    return str(row["value"]) if row else None
 
 
 def _uri_path(path: str) -> str:

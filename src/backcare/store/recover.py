@@ -144,13 +144,15 @@ def _copy(
 
 def _drop_dangling_setting(out: sqlite3.Connection, key: str, builtin: frozenset[str]) -> str | None:
     """Delete the setting `key` when it names a routine that is not in the copy; returns the name it had."""
-    row = out.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
-    if row is None or row[0] in builtin:
+    from backcare.store.records import settings
+
+    name = settings.get(out, key)
+    if name is None or name in builtin:
         return None
-    if out.execute("SELECT 1 FROM routines WHERE name = ?", (row[0],)).fetchone() is not None:
+    if out.execute("SELECT 1 FROM routines WHERE name = ?", (name,)).fetchone() is not None:
         return None
     out.execute("DELETE FROM settings WHERE key = ?", (key,))
-    return str(row[0])
+    return name
 
 
 def _common_columns(src: sqlite3.Connection, out: sqlite3.Connection, table: str) -> list[str]:

@@ -26,6 +26,8 @@ CREATE TABLE fhir_sync (
 )
 """
 FIELDS = ("server", "record", "digest", "synced_at")
+KEY = ("server", "record")  # what names a row in an import's conflict line
+COMPARED = ("digest",)
 _DIGEST = re.compile(r"[0-9a-f]{32}")
 _STAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)")
 MAX_TEXT = 400
@@ -55,8 +57,8 @@ def digests(db: sqlite3.Connection, server: str) -> dict[str, str]:
 
 
 def last_sync(db: sqlite3.Connection, server: str) -> str | None:
-    row = db.execute("SELECT max(synced_at) FROM fhir_sync WHERE server = ?", (server,)).fetchone()
-    return row[0] if row else None
+    row = next(_rows(db, "SELECT max(synced_at) AS last FROM fhir_sync WHERE server = ?", (server,)), None)
+    return None if row is None else row["last"]
 
 
 def mark(db: sqlite3.Connection, server: str, accepted: Iterable[tuple[str, str]], at: str) -> int:
@@ -95,10 +97,9 @@ def check(record: Any, today: date) -> None:
 
 def merge(db: sqlite3.Connection, record: dict[str, Any]) -> str:
     """Added when the server had no row for the record; the same; or a conflict (the stored row is kept)."""
-    row = db.execute(
-        "SELECT digest FROM fhir_sync WHERE server = ? AND record = ?", (record["server"], record["record"])
-    ).fetchone()
+    sql = "SELECT digest FROM fhir_sync WHERE server = ? AND record = ?"
+    row = next(_rows(db, sql, (record["server"], record["record"])), None)
     if row is None:
         mark(db, record["server"], [(record["record"], record["digest"])], record["synced_at"])
         return "added"
-    return "same" if row[0] == record["digest"] else "conflict"
+    return "same" if row["digest"] == record["digest"] else "conflict"

@@ -1,0 +1,87 @@
+"""What the daily dashboard shows, as typed plain values (built by services.dashboard, shown by render.dashboard,
+printed by `today --json` through `as_dict`)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class DayScores:
+    date: str  # YYYY-MM-DD
+    pain: int | None
+    stiffness: int | None
+
+
+@dataclass(frozen=True)
+class Backfill:
+    """Yesterday's missing check-in and the exact command that fills it in."""
+
+    date: str
+    command: str
+
+
+@dataclass(frozen=True)
+class SafetySummary:
+    """The safety state for the dashboard: the notice lines (shown as they are) and the re-check schedule."""
+
+    status: str
+    last_screen: str | None
+    flagged: list[str]
+    uncleared: list[str]
+    message: str | None
+    title: str | None
+    lines: list[str]
+    clearance: dict[str, Any] | None  # date, by, note
+    next_recheck: str | None
+    recheck_due: bool
+    recheck_reason: str | None
+
+
+@dataclass(frozen=True)
+class Stage:
+    id: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Progression:
+    """Today's decision for the active routine and the exercises it gives."""
+
+    decision: str
+    stage: Stage | None
+    reasons: list[str]
+    exercises: list[dict[str, Any]]  # as services.routines.todays_exercises gives them (also the JSON shape)
+    easier: bool
+    flare: bool
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    date: str
+    date_label: str
+    checked_in: bool
+    pain: int | None
+    stiffness: int | None
+    last_7_days: list[DayScores]
+    streak: int
+    days_in_last_7: int
+    backfill: Backfill | None
+    safety: SafetySummary
+    routine: str | None = None
+    progression: Progression | None = None
+    session_done: bool = False
+    topic: dict[str, Any] | None = None
+    routine_note: str | None = None
+    routine_problem: str | None = None  # a stored routine that cannot be read: said, not fatal
+    today_more: str = ""  # today's sleep, stress, leg pain and medicines in words, each scale with its direction
+
+    def as_dict(self) -> dict[str, Any]:
+        """The `today --json` shape: routine_problem only when there is one, routine_note only when there is not."""
+        out = asdict(self)
+        if self.routine_problem is None:
+            out.pop("routine_problem")
+        else:
+            out.pop("routine_note")
+        return out
