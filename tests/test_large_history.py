@@ -32,16 +32,16 @@ def fifty_years(tmp_path_factory):
 
 
 def test_trend_all_reads_only_the_rows_it_shows(cli, fifty_years, monkeypatch):
-    import backcare.store as store_module
+    import backcare.store.records.checkins as store_module
 
-    real = store_module._checkin
+    real = store_module.from_row
     read = [0]
 
     def counting(row):
         read[0] += 1
         return real(row)
 
-    monkeypatch.setattr(store_module, "_checkin", counting)
+    monkeypatch.setattr(store_module, "from_row", counting)
     cli.home = fifty_years
     data = cli.json("trend", "--all", "--json", env=ENV)
     # the 20 years shown, their 7-day lead-in, the first check-in (to say how far back the history goes) and the
