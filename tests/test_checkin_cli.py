@@ -99,7 +99,7 @@ def test_backfill_with_yesterday(cli, home):
 def test_interactive_checkin_reasks_on_bad_answers(cli, home, monkeypatch):
     monkeypatch.setattr("backcare.cli.checkin.interactive", lambda: True)
     cli("safety", "--none")
-    result = cli("checkin", input="eleven\n11\n6\n4.5\n5\n\n3\nslept badly\n")
+    result = cli("checkin", input="eleven\n11\n6\n4.5\n5\n\n3\n\n\n\nslept badly\n")
     assert result.exit_code == 0, result.output
     [c], _ = stored(home)
     assert (c.pain, c.stiffness, c.sleep, c.stress, c.note) == (6, 5, None, 3, "slept badly")
@@ -122,7 +122,7 @@ def test_interactive_ctrl_c_writes_nothing(cli, home, monkeypatch):
 
 def test_first_interactive_run_asks_safety_questions_first(cli, home, monkeypatch):
     monkeypatch.setattr("backcare.cli.checkin.interactive", lambda: True)
-    answers = "n\n" * 9 + "4\n3\n\n\n\n"
+    answers = "n\n" * 9 + "4\n3\n\n\n\n\n\n\n"
     result = cli("checkin", input=answers)
     assert result.exit_code == 0, result.output
     store = Store.open(home)

@@ -156,6 +156,9 @@ def test_csv_has_a_header_and_one_row_per_day(cli, filled):
         "settled",
         "session_done",
         "pain_during",
+        "leg_pain",
+        "leg_side",
+        "meds",
     ]
     store = Store.open(filled)
     checkins, sessions = store.checkins(), store.sessions()
@@ -163,7 +166,7 @@ def test_csv_has_a_header_and_one_row_per_day(cli, filled):
     days = {c.day.isoformat() for c in checkins} | {s.day.isoformat() for s in sessions}
     body = rows[1:]
     assert len(body) == len(days) and [r[0] for r in body] == sorted(days)
-    assert all(len(r) == 10 for r in body)
+    assert all(len(r) == 13 for r in body)
     by_day = {r[0]: r for r in body}
     for c in checkins:
         r = by_day[c.day.isoformat()]
@@ -193,7 +196,7 @@ def test_csv_guards_only_text_cells():
         },
         [{"done": ["x"], "pain_during": 3}],
     )
-    assert cells == ["2026-01-01", "0", "10", "", "2", "a;b-c", "'@SUM(A1:A9)", "no", "yes", "3"]
+    assert cells == ["2026-01-01", "0", "10", "", "2", "a;b-c", "'@SUM(A1:A9)", "no", "yes", "3", "", "", ""]
 
 
 # -- json ----------------------------------------------------------------------------------------
@@ -293,7 +296,7 @@ def test_fhir_bundle_validates_against_r4b(cli, filled):
     assert all(e["resource"]["code"]["coding"][0]["system"] != "http://loinc.org" for e in others)
     stiff = [e for e in others if e["resource"]["code"]["coding"][0]["code"] == "back-stiffness"]
     assert len(stiff) == len(checkins)
-    assert stiff[0]["resource"]["code"]["text"] == "Back stiffness, 0-10 self-rated"
+    assert stiff[0]["resource"]["code"]["text"] == "Back stiffness, 0-10 self-rated (0 = none, 10 = worst imaginable)"
     by_day = {c.day.isoformat(): c for c in checkins}
     for e in pains:
         assert e["resource"]["valueQuantity"]["value"] == by_day[e["resource"]["effectiveDateTime"]].pain

@@ -403,3 +403,63 @@ def test_the_physios_note_on_an_exercise_is_on_its_card(cli):
     assert "5 min walk" in page.doses
     md = cli("routine", "print", "--format", "md", "-o", "-", env=TODAY).stdout
     assert "**From your physio:** Tuck your tail under before you lean forward." in md
+
+
+def test_handout_carries_the_safety_stop_at_the_top_while_a_red_flag_stands(cli, tmp_path):
+    # finding: with a red flag standing (no exercises offered) the hand-out still printed the exercises with no
+    # word of the stop, so the paper said "do these" while the app said "see a doctor first"
+    stop = "Contact your doctor or an urgent care service today"
+    assert cli("safety", "--yes-to", "night-pain", env=TODAY).exit_code == 0
+    page = _html(cli)
+    assert page.order[0] == "alert", page.order
+    assert stop in page.text and "night" in page.text
+    assert page.text.index(stop) < page.text.index("Stage 1 of 3")
+    md = cli("routine", "print", "-o", "-", "--format", "md", env=TODAY)
+    assert md.exit_code == 0 and stop in md.output
+    assert md.output.index(stop) < md.output.index("## Stage 1 of 3")
+    out = tmp_path / "h.pdf"
+    assert cli("routine", "print", "-o", str(out), env=TODAY).exit_code == 0
+    from pypdf import PdfReader
+
+    first = " ".join((PdfReader(str(out)).pages[0].extract_text() or "").split())
+    assert stop in first and first.index(stop) < first.index("Stage 1 of 3")
+    # once the screen is all 'no' again the box goes
+    assert cli("safety", "--none", env=TODAY).exit_code == 0
+    assert stop not in _html(cli).text
+
+
+def test_a_broken_png_is_refused_by_routine_check_and_never_breaks_the_pdf_hand_out(cli, tmp_path):
+    # finding: a PNG with the right first bytes but a damaged body passed `routine check` and import, then the
+    # PDF hand-out stopped with reportlab's internal message instead of a hand-out
+    folder = tmp_path / "r"
+    routine = _routine_with_images(folder, {"cat-camel": "cat.png"})
+    good = _png(40, 20)
+    (folder / "cat.png").write_bytes(good[:30] + b"\0" * 50)
+    result = cli("routine", "check", str(routine))
+    line = len(routine.read_text(encoding="utf-8").splitlines())
+    assert result.exit_code == 1, result.output
+    assert f"{routine}:{line}:14:" in result.output and "damaged" in result.output
+    assert cli("routine", "import", str(routine)).exit_code == 1
+
+
+@given(st.integers(min_value=9, max_value=200))
+def test_png_cut_short_or_with_a_byte_changed_is_not_a_picture(at):
+    from backcare.content.images import sniff
+
+    good = _png(6, 3)
+    assert sniff(good) == ("image/png", None)
+    assert sniff(good + b"\0" * 100) == ("image/png", None)  # bytes after the end are ignored, as viewers do
+    cut = at % len(good)
+    assert sniff(good[:cut])[0] is None
+    changed = bytearray(good)
+    changed[max(cut, 8)] ^= 0xFF
+    assert sniff(bytes(changed))[0] is None
+
+
+def test_pdf_hand_out_leaves_out_a_stored_picture_it_cannot_read(cli, tmp_path):
+    import base64
+
+    from backcare.render.handout_pdf import _picture
+
+    assert _picture("data:image/png;base64," + base64.b64encode(b"\x89PNG\r\n\x1a\n" + b"\0" * 40).decode()) is None
+    assert _picture("data:image/png;base64," + base64.b64encode(_png(40, 20)).decode()) is not None

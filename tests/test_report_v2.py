@@ -340,3 +340,71 @@ def test_a_pdf_is_not_written_to_a_terminal(monkeypatch):
     with pytest.raises(InvalidInput, match="A PDF is not for the terminal"):
         pdf_support("-")
     pdf_support("report.pdf")  # a file is fine, terminal or not
+
+
+def test_pdf_report_shows_a_chinese_or_japanese_name_in_a_font_that_has_it(cli, tmp_path):
+    # finding: the PDF drew a CJK name as empty boxes (the Latin font has no such glyphs), and the text could
+    # not be read back from the page
+    assert cli("profile", "--name", "李小龙 たなか", "--clinician", "Dr 王").exit_code == 0
+    assert cli("checkin", "-p", "4", "-s", "3", "--note", "腰痛 after gardening").exit_code == 0
+    out = tmp_path / "report.pdf"
+    result = cli("report", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    words = " ".join(" ".join(_pdf_pages(out)).split())
+    for shown in ("李小龙", "たなか", "Dr 王", "腰痛 after gardening"):
+        assert shown in words, shown
+
+
+def test_pdf_text_puts_cjk_in_a_font_that_has_the_glyphs():
+    from reportlab.pdfbase import pdfmetrics
+
+    from backcare.render.pdf import text
+
+    markup = text("Eve <b> 李小龙 & ok")
+    assert "&lt;b&gt;" in markup and "&amp;" in markup
+    spans = re.findall(r'<font name="([^"]+)">([^<]*)</font>', markup)
+    assert [run for _font, run in spans] == ["李小龙"]
+    assert "李" not in re.sub(r"<font [^>]*>[^<]*</font>", "", markup)
+    assert pdfmetrics.getFont(spans[0][0]).stringWidth("李小龙", 9) > 0
+
+
+def test_a_one_day_report_says_1_day_not_1_days(cli):
+    # finding: the first day's report read "(1 days; ...)" and "Check-ins on 1 of 1 days"
+    assert cli("checkin", "-p", "5", "-s", "4", "--note", "first").exit_code == 0
+    for fmt in ("md", "html"):
+        result = cli("report", "-o", "-", "--format", fmt)
+        assert result.exit_code == 0, result.output
+        assert "1 days" not in result.stdout
+        assert "(1 day;" in result.stdout and "Check-ins on 1 of 1 day (100 %)" in result.stdout
+    result = cli("report", "-o", "-", "--format", "md", "--days", "2")
+    assert "(2 days)" in result.stdout and "Check-ins on 1 of 2 days (50 %)" in result.stdout
+
+
+def test_an_output_name_ending_in_a_slash_is_a_folder_not_a_file(cli, tmp_path):
+    # finding: -o out.pdf/ (a folder that does not exist) quietly wrote a file named out.pdf
+    out = tmp_path / "out"
+    out.mkdir()
+    for cmd in (["report"], ["routine", "print"]):
+        result = cli(*cmd, "-o", f"{out}/x.pdf/")
+        assert result.exit_code == 1, result.output
+        assert "folder" in result.output and "Traceback" not in result.output
+        assert list(out.iterdir()) == []
+
+
+def test_a_clearance_in_the_period_is_in_the_box_at_the_top_next_to_the_flag_it_clears(cli):
+    # finding: a history red flag and its safety stop stood in the box at the top, while the clinician's
+    # clearance that lifted them was only on the details pages, so page one read as if exercise were still paused
+    first = {"BACKCARE_TODAY": "2026-11-01"}
+    assert cli("safety", "--yes-to", "past-cancer", env=first).exit_code == 0
+    assert cli("checkin", "-p", "4", "-s", "3", "--note", "", env=first).exit_code == 0
+    cleared = {"BACKCARE_TODAY": "2026-11-20"}
+    assert cli("safety", "clear", "--by", "Dr Okafor", "--note", "scan clear", env=cleared).exit_code == 0
+    result = cli("report", "-o", "-", "--format", "md", env=TODAY)
+    assert result.exit_code == 0, result.output
+    box = result.stdout.split("## Red flags and safety stops", 1)[1].split("\n## ", 1)[0]
+    assert "Red-flag history on 1 Nov 2026" in box
+    assert "Cleared by Dr Okafor on 20 Nov 2026 (scan clear), for: Have you ever had cancer?" in box
+    # a clearance before the period is not news on page one
+    later = cli("report", "-o", "-", "--format", "md", "--from", "2026-11-21", env=TODAY)
+    box = later.stdout.split("## Red flags and safety stops", 1)[1].split("\n## ", 1)[0]
+    assert "Cleared by" not in box

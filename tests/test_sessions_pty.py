@@ -72,7 +72,24 @@ class Terminal:
     def send(self, data: bytes) -> None:
         # what was shown so far is consumed, so the next expect waits for new output
         self.before, self.seen = self.seen, b""
+        if data == CTRL_C:
+            self._wait_until_waiting()
         os.write(self.fd, data)
+
+    def _wait_until_waiting(self) -> None:
+        """Wait until backcare sits waiting for a key (asleep in the kernel, twice in a row), as it is when a
+        person presses Ctrl-C. A SIGINT that lands in the instant between Python's last signal check and the
+        read() it is about to block in is only seen at the next key: a person never types that fast, but a test
+        that sends Ctrl-C the moment the prompt appears would."""
+        stat = Path(f"/proc/{self.pid}/stat")
+        if not stat.exists():  # no /proc here: give it a person's reaction time
+            time.sleep(0.3)
+            return
+        start, asleep = time.monotonic(), 0
+        while asleep < 2 and time.monotonic() - start < LIMIT_S:
+            # the state letter follows the command name in parentheses
+            asleep = asleep + 1 if stat.read_text().rsplit(")", 1)[1].split()[0] == "S" else 0
+            time.sleep(0.02)
 
     def answer(self, prompt: str, data: bytes) -> None:
         self.expect(prompt)

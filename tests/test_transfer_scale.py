@@ -132,6 +132,9 @@ def test_an_export_at_the_size_limit_re_imports(cli, tmp_path, monkeypatch):
                 "tags": ["walk"],
                 "note": "a note of some length " * 3,
                 "settled": None,
+                "leg_pain": None,
+                "leg_side": None,
+                "meds": [],
                 "recorded_at": STAMP,
                 "updated_at": STAMP,
             }

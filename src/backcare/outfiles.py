@@ -176,6 +176,10 @@ def plan(name: str | os.PathLike[str], *, force: bool, protect: Path | None = No
         return Target(STDOUT, None)
     if not text.strip():
         raise InvalidInput(f"The {what} name is blank; give a file name, or '-' for standard output.")
+    if text.endswith(("/", os.sep)) and not os.path.isdir(os.path.expanduser(text)):
+        raise BackcareError(
+            f"{text} names a folder that does not exist; give a file name to write to (nothing was written)."
+        )
     path = Path(text).expanduser()
     try:
         link = os.lstat(path)

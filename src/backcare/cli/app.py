@@ -64,7 +64,8 @@ COMMANDS: list[tuple[str, str, str, str]] = [
         "checkin",
         "checkin",
         "checkin",
-        "Record today's pain and stiffness (0-10). Sleep, stress, tags and a note are optional; --date backfills.",
+        "Record today's pain and stiffness (0-10). Sleep, stress, leg pain, medicines, tags and a note are "
+        "optional; --date backfills.",
     ),
     ("session", "session", "session", "Do today's exercises, one by one. Or log them in one line with --done."),
     (

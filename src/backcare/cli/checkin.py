@@ -15,13 +15,47 @@ Score = Optional[str]
 def checkin(
     ctx: typer.Context,
     pain: Annotated[
-        Score, typer.Option("--pain", "-p", metavar="0-10", help="Average back pain over the last 24 hours.")
+        Score,
+        typer.Option(
+            "--pain",
+            "-p",
+            metavar="0-10",
+            help="Average back pain over the last 24 hours (0 = no pain, 10 = worst imaginable).",
+        ),
     ] = None,
-    stiffness: Annotated[Score, typer.Option("--stiffness", "-s", metavar="0-10", help="Back stiffness today.")] = None,
+    stiffness: Annotated[
+        Score,
+        typer.Option(
+            "--stiffness", "-s", metavar="0-10", help="Back stiffness today (0 = none, 10 = worst imaginable)."
+        ),
+    ] = None,
     sleep: Annotated[
-        Score, typer.Option("--sleep", metavar="0-10", help="Sleep quality last night (10 = great).")
+        Score,
+        typer.Option("--sleep", metavar="0-10", help="Sleep quality last night (0 = very poor, 10 = very good)."),
     ] = None,
-    stress: Annotated[Score, typer.Option("--stress", metavar="0-10", help="Stress today (10 = very high).")] = None,
+    stress: Annotated[
+        Score, typer.Option("--stress", metavar="0-10", help="Stress today (0 = none, 10 = extreme).")
+    ] = None,
+    leg_pain: Annotated[
+        Score,
+        typer.Option("--leg-pain", metavar="0-10", help="Pain down the leg today (0 = none, 10 = worst imaginable)."),
+    ] = None,
+    leg_side: Annotated[
+        Optional[str],
+        typer.Option(
+            "--leg-side",
+            metavar="left|right|both",
+            help="Which leg hurts; needs --leg-pain 1-10 (leg pain 0 has no side).",
+        ),
+    ] = None,
+    med: Annotated[
+        Optional[list[str]],
+        typer.Option(
+            "--med",
+            metavar="TEXT",
+            help='A medicine taken today, e.g. --med "ibuprofen 400mg"; repeat for more. Remembered for reuse.',
+        ),
+    ] = None,
     note: Annotated[
         Optional[str],
         typer.Option("--note", metavar="TEXT", help="A short note (asked for interactively if you leave it out)."),
@@ -46,6 +80,7 @@ def checkin(
 
     now = today()
     when = parse_day(day, now=now)
+    legs = ck.parse_leg(ck.parse_score(leg_pain, "leg pain"), leg_side)
     values = {
         "pain": ck.parse_score(pain, "pain"),
         "stiffness": ck.parse_score(stiffness, "stiffness"),
@@ -54,6 +89,9 @@ def checkin(
         "note": ck.parse_note(note),
         "tags": ck.parse_tags(tag),
         "settled": _parse_settled(settled),
+        "leg_pain": legs[0],
+        "leg_side": legs[1],
+        "meds": ck.parse_meds(med),
     }
     s = state(ctx)
     store = s.store()
@@ -70,7 +108,7 @@ def checkin(
     if missing and existing is None:
         from backcare.cli.prompts import ask_checkin
 
-        values.update(ask_checkin(values, ask_note=note is None))
+        values.update(ask_checkin(values, ask_note=note is None, offers=checkins.offers(store, when)))
         if values["settled"] is None and checkins.session_day_before(store, when):
             from backcare.cli.prompts import ask_settled
 
@@ -80,7 +118,14 @@ def checkin(
             fail_usage(f"{human(when)} already has a check-in; pass the values to change (e.g. --pain 4).")
         from backcare.cli.prompts import ask_checkin
 
-        values.update(ask_checkin({**values, "pain": None, "stiffness": None}, ask_note=True, current=existing))
+        values.update(
+            ask_checkin(
+                {**values, "pain": None, "stiffness": None},
+                ask_note=True,
+                current=existing,
+                offers=checkins.offers(store, when),
+            )
+        )
 
     result = checkins.record(store, when, **values)
     c = result.checkin

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from rich.markup import escape
 from rich.prompt import Prompt
+from rich.text import Text
 
 from backcare.domain import checkin as ck
 from backcare.domain.checkin import CheckIn
@@ -15,6 +16,7 @@ from backcare.errors import InvalidInput
 from backcare.render.console import console
 
 if TYPE_CHECKING:
+    from backcare.services.checkins import Offers
     from backcare.store import Store
 
 T = TypeVar("T")
@@ -44,26 +46,78 @@ def _score(name: str, *, optional: bool) -> Callable[[str], int | None]:
     return parse
 
 
-def ask_checkin(values: dict, *, ask_note: bool, current: CheckIn | None = None) -> dict:
+def ask_checkin(values: dict, *, ask_note: bool, current: CheckIn | None = None, offers: Offers | None = None) -> dict:
     """Ask for whatever core value is missing, then the optional ones (Enter skips)."""
     out = console(stderr=True)
     if current is None:
-        out.print("[bold]Daily check-in[/bold] (0 = none, 10 = worst imaginable; Enter skips optional questions)")
+        out.print("[bold]Daily check-in[/bold] (each scale runs 0-10; Enter skips optional questions)")
     else:
         out.print(f"Updating today's check-in (now pain {current.pain}, stiffness {current.stiffness}).")
     answers: dict = {}
     for name, label, optional in (
-        ("pain", "Back pain, on average over the last 24 hours (0-10)", False),
-        ("stiffness", "Stiffness (0-10)", False),
-        ("sleep", "Sleep quality last night (0-10, optional)", True),
-        ("stress", "Stress today (0-10, optional)", True),
+        ("pain", f"Back pain, on average over the last 24 hours ({ck.scale('pain')})", False),
+        ("stiffness", f"Stiffness ({ck.scale('stiffness')})", False),
+        ("sleep", f"Sleep quality last night ({ck.scale('sleep')}; optional)", True),
+        ("stress", f"Stress today ({ck.scale('stress')}; optional)", True),
     ):
         if values.get(name) is None:
             default = str(getattr(current, name)) if current and getattr(current, name) is not None else None
             answers[name] = ask(label, _score(name, optional=optional or current is not None), default=default)
+    if values.get("leg_pain") is None:
+        answers.update(_ask_leg(leg_first=bool((offers and offers.leg_first) or (current and current.leg_pain))))
+    if values.get("meds") is None:
+        answers["meds"] = _ask_picks("Medicines taken today", offers.meds if offers else [], ck.parse_meds, False)
+    if values.get("tags") is None:
+        answers["tags"] = _ask_picks("Tags for today", offers.tags if offers else [], ck.parse_tags, True)
     if ask_note:
         answers["note"] = ask("A short note (optional)", ck.parse_note, default="")
     return answers
+
+
+def _ask_leg(*, leg_first: bool) -> dict:
+    """Leg pain: straight away when it has mattered lately, otherwise after a yes to "any pain down the leg?"."""
+    label = f"Pain down the leg today ({ck.scale('leg_pain')})"
+    if leg_first:
+        pain = ask(f"{label}; optional", _score("leg pain", optional=True), default="")
+    else:
+        if not ask("Any pain down the leg today? [y/n, Enter for no]", _yes_no_or_skip, default=""):
+            return {}
+        pain = ask(label, _score("leg pain", optional=False))
+    if not pain:
+        return {"leg_pain": pain}
+
+    def side(text: str) -> str | None:
+        return ck.parse_leg(pain, text.strip() or None)[1]
+
+    return {"leg_pain": pain, "leg_side": ask("Which leg: left, right or both? (Enter skips)", side, default="")}
+
+
+def _yes_no_or_skip(text: str) -> bool | None:
+    from backcare.domain.safety import parse_yes_no
+
+    if not text.strip():
+        return None
+    answer = parse_yes_no(text)
+    if answer is None:
+        raise InvalidInput("Please answer y (yes), n (no), or press Enter to skip.")
+    return answer
+
+
+def _ask_picks(what: str, offered: list[str], parse: Callable, words: bool) -> tuple[str, ...] | None:
+    """Recent items by number ("1) desk  2) gardening") and new ones as text; Enter: none."""
+    from backcare.textsafe import inert
+
+    out = console(stderr=True)
+    if offered:
+        out.print(Text(inert(f"  {ck.numbered(offered)}")))
+        question = f"{what}: pick numbers or type new ones (optional)"
+    else:
+        question = f"{what}, separated by commas (optional)"
+
+    def parse_answer(text: str) -> tuple[str, ...] | None:
+        return parse(ck.pick(text, offered, words=words))
+
+    return ask(question, parse_answer, default="")
 
 
 def ask_yes_no(question: str) -> bool:
@@ -79,17 +133,8 @@ def ask_yes_no(question: str) -> bool:
 
 
 def ask_settled() -> bool | None:
-    from backcare.domain.safety import parse_yes_no
-
-    def parse(text: str) -> bool | None:
-        if not text.strip():
-            return None
-        answer = parse_yes_no(text)
-        if answer is None:
-            raise InvalidInput("Please answer y (yes), n (no), or press Enter to skip.")
-        return answer
-
-    return ask("Did any soreness from yesterday's session settle by this morning? [y/n]", parse, default="")
+    question = "Did any soreness from yesterday's session settle by this morning? [y/n]"
+    return ask(question, _yes_no_or_skip, default="")
 
 
 def run_safety_screen(store: Store, day: date, *, only_current: bool = False, why: str | None = None) -> None:

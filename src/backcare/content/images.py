@@ -34,9 +34,9 @@ def path_problem(text: str) -> str | None:
 def sniff(data: bytes) -> tuple[str | None, str | None]:
     """(the media type by content, None) or (None, why it is not a picture backcare embeds)."""
     if data.startswith(_PNG):
-        return "image/png", None
+        return ("image/png", None) if _png_whole(data) else (None, "the PNG is damaged or cut short")
     if data.startswith(_JPEG):
-        return "image/jpeg", None
+        return ("image/jpeg", None) if b"\xff\xd9" in data[3:] else (None, "the JPEG is damaged or cut short")
     head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if head.startswith((b"<svg", b"<?xml", b"<!--", b"<!doctype svg")) and b"<svg" in data[:65536].lower():
         try:
@@ -49,6 +49,27 @@ def sniff(data: bytes) -> tuple[str | None, str | None]:
             return None, "the SVG contains a script, an event handler or a link to another file or web address"
         return "image/svg+xml", None
     return None, "it is not a PNG, JPEG or SVG picture (judged by its content)"
+
+
+def _png_whole(data: bytes) -> bool:
+    """Every chunk of the PNG is whole, with a matching checksum, from its header (IHDR) to its end (IEND)."""
+    import struct
+    import zlib
+
+    at, first = len(_PNG), True
+    while at + 12 <= len(data):
+        (length,) = struct.unpack(">I", data[at : at + 4])
+        kind = data[at + 4 : at + 8]
+        end = at + 8 + length
+        if end + 4 > len(data) or (first and (kind != b"IHDR" or length != 13)):
+            return False
+        (crc,) = struct.unpack(">I", data[end : end + 4])
+        if zlib.crc32(data[at + 4 : end]) & 0xFFFFFFFF != crc:
+            return False
+        if kind == b"IEND":
+            return True
+        at, first = end + 4, False
+    return False
 
 
 def read_image(base: Path, relative: str) -> tuple[str, bytes] | str:

@@ -38,6 +38,7 @@ TOP_KEYS = (
     "exercises",
     "stages",
     "images",  # pictures for the hand-out
+    "leg_symptoms",  # ask about leg pain at every check-in
 )
 TOP_REQUIRED = ("format", "name", "stages")
 STAGE_KEYS = ("id", "name", "exercises", "advance", "progression")
@@ -269,6 +270,8 @@ class _RoutineChecker(Checker):
             fields["per_week"] = self.integer(top["per_week"], "per_week", *PER_WEEK)
         if "topics" in top:
             fields["topics"] = self.topics(top["topics"])
+        if "leg_symptoms" in top:
+            fields["leg_symptoms"] = self.flag(top["leg_symptoms"], "leg_symptoms")
         settings = Settings()
         if "progression" in top:
             given = self.progression(top["progression"], "progression")
@@ -322,6 +325,15 @@ class _RoutineChecker(Checker):
                 continue
             out.append((exercise_id, path))
         return tuple(out)
+
+    def flag(self, node: YNode, name: str) -> bool | None:
+        """true or false (YAML 1.2: not yes/no, not quoted)."""
+        if node.value is BAD:
+            return None
+        if node.kind != "scalar" or not isinstance(node.value, bool):
+            self.add(node, f"{name} must be true or false (got {got(node)})")
+            return None
+        return node.value
 
     def review_date(self, node: YNode) -> date | None:
         """The day the physio wants to see the person again (YYYY-MM-DD), shown on the printed hand-out."""

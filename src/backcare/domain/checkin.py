@@ -13,7 +13,26 @@ CORE = ("pain", "stiffness")
 SCORES = ("pain", "stiffness", "sleep", "stress")
 MAX_NOTE = 2000
 MAX_TAGS = 20
+MAX_MEDS = 20
+MAX_MED = 80
+LEG_SIDES = ("left", "right", "both")
 _TAG = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
+
+# What 0 and 10 mean on each scale: one place, so the prompt, --help, every table and every export agree.
+# Sleep is the one scale where 10 is good.
+ANCHORS = {
+    "pain": ("no pain", "worst imaginable"),
+    "stiffness": ("none", "worst imaginable"),
+    "sleep": ("very poor", "very good"),
+    "stress": ("none", "extreme"),
+    "leg_pain": ("none", "worst imaginable"),
+}
+
+
+def scale(name: str) -> str:
+    """'0 = very poor, 10 = very good' for sleep; the same words wherever a scale is shown."""
+    low, high = ANCHORS[name]
+    return f"0 = {low}, 10 = {high}"
 
 
 @dataclass(frozen=True)
@@ -26,6 +45,9 @@ class CheckIn:
     note: str | None = None
     tags: tuple[str, ...] = field(default_factory=tuple)
     settled: bool | None = None
+    leg_pain: int | None = None
+    leg_side: str | None = None
+    meds: tuple[str, ...] = field(default_factory=tuple)
 
     def as_dict(self) -> dict[str, Any]:
         """The check-in as plain values (its export shape): every field, in order, the day as "date"."""
@@ -46,6 +68,25 @@ def _shown_order() -> tuple[str, ...]:
 
 
 FIELDS = _shown_order()
+
+
+def more_words(c: CheckIn) -> str:
+    """The day's optional values in words, each scale with its direction: 'Sleep 8 (0 = very poor, 10 = very
+    good), stress 2 (0 = none, 10 = extreme), leg pain 5 on the left, medicines: ibuprofen 400mg.' ('' if none)."""
+    parts = [
+        f"{name} {getattr(c, key)} ({scale(key)})"
+        for key, name in (("sleep", "sleep"), ("stress", "stress"))
+        if getattr(c, key) is not None
+    ]
+    if c.leg_pain is not None:
+        side = {"left": " on the left", "right": " on the right", "both": " in both legs"}.get(c.leg_side or "", "")
+        parts.append(f"leg pain {c.leg_pain}{side}")
+    if c.meds:
+        parts.append("medicines: " + ", ".join(c.meds))
+    if not parts:
+        return ""
+    text = ", ".join(parts)
+    return text[0].upper() + text[1:] + "."
 
 
 def parse_score(raw: object, name: str) -> int | None:
@@ -99,6 +140,79 @@ def parse_tags(raw: list[str] | tuple[str, ...] | None) -> tuple[str, ...] | Non
     return tuple(tags) or None
 
 
+def parse_leg(pain: int | None, side: str | None) -> tuple[int | None, str | None]:
+    """Leg pain and the side it is on. A side needs leg pain above 0; leg pain may come without a side."""
+    if side is None:
+        return pain, None
+    text = str(side).strip().lower()
+    if text not in LEG_SIDES:
+        raise InvalidInput(f"The leg side must be left, right or both, not {_shown(str(side).strip())}.")
+    if pain is None:
+        raise InvalidInput("A leg side goes with leg pain: pass --leg-pain N (1-10) too.")
+    if pain == 0:
+        raise InvalidInput("Leg pain 0 means no leg pain, so it has no side: leave out --leg-side.")
+    return pain, text
+
+
+def parse_meds(raw: list[str] | tuple[str, ...] | None) -> tuple[str, ...] | None:
+    """Medicine names as typed (spaces tidied), each listed once whatever its case; None when not given."""
+    if not raw:
+        return None
+    meds: list[str] = []
+    for item in raw:
+        text = " ".join(str(item).split())
+        if not text:
+            continue
+        if not text.isprintable():
+            raise InvalidInput("A medicine name cannot hold control characters: type it as plain text.")
+        if len(text) > MAX_MED:
+            raise InvalidInput(f"A medicine can be at most {MAX_MED} characters (this one has {len(text)}).")
+        if text.casefold() not in (m.casefold() for m in meds):
+            meds.append(text)
+    if len(meds) > MAX_MEDS:
+        raise InvalidInput(f"A check-in can have at most {MAX_MEDS} medicines.")
+    return tuple(meds) or None
+
+
+def same_spelling(meds: tuple[str, ...], known: list[str] | tuple[str, ...]) -> tuple[str, ...]:
+    """Each medicine spelt as it was the last time it was recorded ("Ibuprofen 400mg" for "ibuprofen 400MG")."""
+    by_key = {m.casefold(): m for m in reversed(known)}
+    return tuple(by_key.get(m.casefold(), m) for m in meds)
+
+
+def numbered(offered: list[str] | tuple[str, ...]) -> str:
+    """'1) desk  2) gardening': the person's recent tags or medicines, to pick by number."""
+    return "  ".join(f"{i}) {item}" for i, item in enumerate(offered, start=1))
+
+
+def pick(text: str, offered: list[str] | tuple[str, ...], *, words: bool) -> list[str]:
+    """The items an answer names: numbers pick from `offered` (1 is the first), anything else is new.
+
+    Parts are separated by commas; with `words` (tags, one word each) spaces separate them too, otherwise a part
+    made only of numbers ("1 3") picks those and any other part is one new item ("ibuprofen 400mg").
+    """
+    chosen: list[str] = []
+    for part in text.split(","):
+        pieces = part.split()
+        if not pieces:
+            continue
+        if words or all(p.isdigit() for p in pieces):
+            items = pieces
+        else:
+            items = [" ".join(pieces)]
+        for item in items:
+            if item.isdigit():
+                number = int(item) if len(item) < 6 else 0
+                if not 1 <= number <= len(offered):
+                    if not offered:
+                        raise InvalidInput(f"There is nothing to pick by number yet: type {item!r} as words.")
+                    raise InvalidInput(f"Pick a number from 1 to {len(offered)}, not {_shown(item)}.")
+                item = offered[number - 1]
+            if item not in chosen:
+                chosen.append(item)
+    return chosen
+
+
 def parse_note(raw: str | None) -> str | None:
     if raw is None:
         return None
@@ -110,8 +224,10 @@ def parse_note(raw: str | None) -> str | None:
 
 def build(day: date, *, previous: CheckIn | None, **values: Any) -> CheckIn:
     """The check-in to store: given values (pain, stiffness, ... any field of CheckIn) win, values not given
-    (None) keep what the day already had."""
+    (None) keep what the day already had. New leg pain replaces the side too (leg pain 0 has no side)."""
     given = {key: value for key, value in values.items() if value is not None}
+    if given.get("leg_pain") is not None:
+        given["leg_side"] = values.get("leg_side") if given["leg_pain"] else None
     if previous is None:
         missing = [name for name in CORE if given.get(name) is None]
         if missing:
@@ -144,4 +260,7 @@ def describe_changes(diff: list[tuple[str, object, object]]) -> str:
             return repr(value[:27] + "...")
         return str(value) if not isinstance(value, str) else repr(value)
 
-    return ", ".join(f"{name} {show(before)} -> {show(after)}" for name, before, after in diff)
+    def label(name: str) -> str:
+        return {"meds": "medicines"}.get(name, name.replace("_", " "))
+
+    return ", ".join(f"{label(name)} {show(before)} -> {show(after)}" for name, before, after in diff)

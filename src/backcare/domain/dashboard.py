@@ -75,6 +75,7 @@ class Dashboard:
     topic: dict[str, Any] | None = None
     routine_note: str | None = None
     routine_problem: str | None = None  # a stored routine that cannot be read: said, not fatal
+    today_more: str = ""  # today's sleep, stress, leg pain and medicines in words, each scale with its direction
 
     def as_dict(self) -> dict[str, Any]:
         """The `today --json` shape: routine_problem only when there is one, routine_note only when there is not."""

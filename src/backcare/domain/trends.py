@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, NamedTuple
 
-from backcare.domain.checkin import CheckIn
+from backcare.domain.checkin import CheckIn, scale
 
 WINDOW = 7  # days in the trailing mean
 BASELINE_CHECKINS = 7  # check-ins in the baseline and in the "now" window
@@ -40,14 +40,21 @@ class Day(NamedTuple):  # a tuple: thousands are made per run, and tuples are ch
     stiffness: int | None
     pain_7d: float | None
     stiffness_7d: float | None
+    checkin: CheckIn | None = None  # the day's check-in, for its optional values
 
     def as_dict(self) -> dict[str, Any]:
+        c = self.checkin
         return {
             "date": self.day.isoformat(),
             "pain": self.pain,
             "stiffness": self.stiffness,
             "pain_7d": _r2(self.pain_7d),
             "stiffness_7d": _r2(self.stiffness_7d),
+            "sleep": c.sleep if c else None,
+            "stress": c.stress if c else None,
+            "leg_pain": c.leg_pain if c else None,
+            "leg_side": c.leg_side if c else None,
+            "medicines": list(c.meds) if c else [],
         }
 
 
@@ -84,12 +91,15 @@ def series(checkins: Iterable[CheckIn], start: date, end: date) -> list[Day]:
     n = (end - first).days + 1
     pain: list[int | None] = [None] * n
     stiffness: list[int | None] = [None] * n
+    rows: list[CheckIn | None] = [None] * n
     for c in checkins:
         i = (c.day - first).days
         if 0 <= i < n:
-            pain[i], stiffness[i] = c.pain, c.stiffness
+            pain[i], stiffness[i], rows[i] = c.pain, c.stiffness, c
     pain_7d, stiff_7d = trailing_mean(pain), trailing_mean(stiffness)
-    return [Day(first + timedelta(days=i), pain[i], stiffness[i], pain_7d[i], stiff_7d[i]) for i in range(lead, n)]
+    return [
+        Day(first + timedelta(days=i), pain[i], stiffness[i], pain_7d[i], stiff_7d[i], rows[i]) for i in range(lead, n)
+    ]
 
 
 # -- chart buckets -----------------------------------------------------------------------------
@@ -555,10 +565,12 @@ def default_start(first: date | None, end: date, days: int = DEFAULT_DAYS) -> da
 # (e.g. "leg_pain": ("0 = none, 10 = worst imaginable", "little leg pain (0-4)", "more leg pain (6-10)")); medicine
 # days are a count of days, not a score, and belong next to these in the trend's "daily" section.
 SCORES: dict[str, tuple[str, str, str]] = {
-    # name: (anchors, low days, high days)
-    "sleep": ("0 = very poor, 10 = very good", "poor sleep (0-4)", "good sleep (6-10)"),
-    "stress": ("0 = none, 10 = extreme", "low stress (0-4)", "high stress (6-10)"),
+    # name: (anchors, low days, high days); the anchors are the check-in's own (domain.checkin.scale)
+    "sleep": (scale("sleep"), "poor sleep (0-4)", "good sleep (6-10)"),
+    "stress": (scale("stress"), "low stress (0-4)", "high stress (6-10)"),
+    "leg_pain": (scale("leg_pain"), "little leg pain (0-4)", "more leg pain (6-10)"),
 }
+ASSOCIATED = ("sleep", "stress")  # the scores whose high and low days are compared with pain
 LOW_MAX = 4  # a score of 0-4 is a low day, 6-10 a high day; a 5 sits between and is left out of the comparison
 HIGH_MIN = 6
 MIN_SIDE_DAYS = MIN_TAG_DAYS  # an association is shown only with at least this many days on each side
@@ -581,10 +593,11 @@ class ScoreSummary:
     @property
     def words(self) -> str:
         anchors = SCORES[self.name][0]
+        label, flag = self.name.replace("_", " ").capitalize(), self.name.replace("_", "-")
         if not self.days:
-            return f"{self.name.capitalize()}: not recorded in this period (--{self.name} N, {anchors})."
+            return f"{label}: not recorded in this period (--{flag} N, {anchors})."
         return (
-            f"{self.name.capitalize()}: recorded on {self.days} day{'s' if self.days != 1 else ''}, average "
+            f"{label}: recorded on {self.days} day{'s' if self.days != 1 else ''}, average "
             f"{self.mean:.1f}, last {min(self.days, WINDOW)} recorded {self.recent:.1f} ({anchors})."
         )
 
@@ -658,6 +671,41 @@ def score_associations(
             out.append(ScoreAssociation(name, len(high), sum(high) / len(high), len(low), sum(low) / len(low)))
     out.sort(key=lambda a: (-abs(a.difference), a.name))
     return out
+
+
+@dataclass(frozen=True)
+class MedicineDays:
+    """The days in the period with any medicine recorded, and each medicine's days (most first)."""
+
+    days: int
+    checkins: int
+    by_name: list[tuple[str, int]]
+
+    @property
+    def words(self) -> str:
+        if not self.days:
+            return 'Medicines: none recorded in this period (--med "NAME DOSE").'
+        named = ", ".join(f"{name} on {days}" for name, days in self.by_name[:5])
+        return f"Medicines: on {self.days} of {self.checkins} check-in days ({named})."
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "days": self.days,
+            "by_name": [{"name": name, "days": days} for name, days in self.by_name],
+            "words": self.words,
+        }
+
+
+def medicine_days(checkins: Iterable[CheckIn]) -> MedicineDays:
+    n = with_meds = 0
+    per_med: dict[str, int] = {}
+    for c in checkins:
+        n += 1
+        if c.meds:
+            with_meds += 1
+            for med in c.meds:
+                per_med[med] = per_med.get(med, 0) + 1
+    return MedicineDays(with_meds, n, sorted(per_med.items(), key=lambda item: (-item[1], item[0])))
 
 
 # -- helpers -----------------------------------------------------------------------------------

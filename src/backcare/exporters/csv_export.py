@@ -9,7 +9,21 @@ from typing import TextIO
 
 from backcare.textsafe import inert
 
-HEADER = ("date", "pain", "stiffness", "sleep", "stress", "tags", "note", "settled", "session_done", "pain_during")
+HEADER = (
+    "date",
+    "pain",
+    "stiffness",
+    "sleep",
+    "stress",
+    "tags",
+    "note",
+    "settled",
+    "session_done",
+    "pain_during",
+    "leg_pain",
+    "leg_side",
+    "meds",
+)
 # A spreadsheet runs a cell starting with one of these as a formula (CSV injection); a leading quote stops it.
 # Some spreadsheets read the full-width forms (＝ ＋ － ＠, as typed with an East Asian input method) the same way.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
@@ -53,6 +67,9 @@ def row(day: str, c: dict | None, sessions: list[dict]) -> list[str]:
         _yes_no(c.get("settled") if c else None),
         "yes" if any(s.get("done") for s in sessions) else "no",
         str(max(pains)) if pains else "",
+        "" if c is None or c.get("leg_pain") is None else str(c["leg_pain"]),
+        (c.get("leg_side") or "") if c else "",
+        safe_text(";".join(c.get("meds") or []) if c else ""),
     ]
 
 

@@ -20,17 +20,28 @@ BACKCARE_SYSTEM = "https://backcare.invalid/fhir/CodeSystem/observations"
 NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://backcare.invalid/fhir")
 
 PAIN_DISPLAY = "Pain severity - 0-10 verbal numeric rating [Score] - Reported"
-# metric -> (system, code, display, text)
+# metric -> (system, code, display, text); the text states what 0 and 10 mean (sleep is the one where 10 is good)
 METRICS: dict[str, tuple[str, str, str, str]] = {
     "pain": (LOINC, "72514-3", PAIN_DISPLAY, PAIN_DISPLAY),
-    "stiffness": (BACKCARE_SYSTEM, "back-stiffness", "Back stiffness", "Back stiffness, 0-10 self-rated"),
+    "stiffness": (
+        BACKCARE_SYSTEM,
+        "back-stiffness",
+        "Back stiffness",
+        "Back stiffness, 0-10 self-rated (0 = none, 10 = worst imaginable)",
+    ),
     "sleep": (
         BACKCARE_SYSTEM,
         "sleep-quality",
         "Sleep quality",
         "Sleep quality last night, 0-10 self-rated (0 = very poor, 10 = very good)",
     ),
-    "stress": (BACKCARE_SYSTEM, "stress", "Stress", "Stress, 0-10 self-rated (0 = none, 10 = extreme)"),
+    "stress": (BACKCARE_SYSTEM, "stress", "Stress", "Stress today, 0-10 self-rated (0 = none, 10 = extreme)"),
+    "leg_pain": (
+        BACKCARE_SYSTEM,
+        "leg-pain",
+        "Leg pain",
+        "Pain down the leg (sciatica-type), 0-10 self-rated (0 = none, 10 = worst imaginable)",
+    ),
 }
 
 
@@ -39,9 +50,9 @@ def full_url(day: str, metric: str) -> str:
     return f"urn:uuid:{uuid.uuid5(NAMESPACE, f'{day}/{metric}')}"
 
 
-def observation(day: str, metric: str, value: int) -> dict[str, Any]:
+def observation(day: str, metric: str, value: int, side: str | None = None) -> dict[str, Any]:
     system, code, display, text = METRICS[metric]
-    return {
+    found: dict[str, Any] = {
         "resourceType": "Observation",
         "status": "final",
         "category": [{"coding": [{"system": CATEGORY_SYSTEM, "code": "survey", "display": "Survey"}]}],
@@ -49,13 +60,18 @@ def observation(day: str, metric: str, value: int) -> dict[str, Any]:
         "effectiveDateTime": day,
         "valueQuantity": {"value": value, "unit": "{score}", "system": UCUM, "code": "{score}"},
     }
+    if side is not None:
+        found["bodySite"] = {"text": f"{side} leg" if side != "both" else "both legs"}
+    return found
 
 
 def entries(checkins: Iterable[dict]) -> Iterator[dict[str, Any]]:
     for c in checkins:
         for metric in METRICS:
             if c.get(metric) is not None:
-                yield {"fullUrl": full_url(c["date"], metric), "resource": observation(c["date"], metric, c[metric])}
+                side = c.get("leg_side") if metric == "leg_pain" else None
+                resource = observation(c["date"], metric, c[metric], side)
+                yield {"fullUrl": full_url(c["date"], metric), "resource": resource}
 
 
 def write(out: TextIO, checkins: Iterable[dict], *, timestamp: str) -> None:
@@ -74,7 +90,12 @@ def write(out: TextIO, checkins: Iterable[dict], *, timestamp: str) -> None:
             if value is None:
                 continue
             out.write(sep)
-            out.write(template % (full_url(day, metric), json.dumps(day), _number(value)))
+            side = c.get("leg_side") if metric == "leg_pain" else None
+            if side:  # the side as bodySite: rare, so written the plain way
+                entry = {"fullUrl": full_url(day, metric), "resource": observation(day, metric, value, side)}
+                out.write(textwrap.indent(json.dumps(entry, indent=2, ensure_ascii=False), "    "))
+            else:
+                out.write(template % (full_url(day, metric), json.dumps(day), _number(value)))
             sep = ",\n"
     if sep == ",\n":  # FHIR forbids empty arrays: no "entry" at all when there is nothing
         out.write("\n  ]")

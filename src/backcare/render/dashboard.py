@@ -30,6 +30,8 @@ def show(data: Dashboard) -> None:
 
     if data.checked_in:
         out.para(f"Today: checked in (pain {data.pain}, stiffness {data.stiffness}).")
+        if data.today_more:
+            out.para(data.today_more)
     else:
         out.para(messages.CHECKIN_HINT)
 

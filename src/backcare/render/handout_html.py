@@ -39,6 +39,9 @@ p { margin: 1mm 0; }
 .who { font-weight: bold; font-size: 10.5pt; }
 .meta { color: #444; font-size: 9pt; }
 .review { font-weight: bold; }
+.alert { border: 2.5px solid #a30000; background: #fdecea; padding: 1.5mm 3mm; margin: 2mm 0; }
+.alert h2 { color: #a30000; border: none; margin: 0 0 0.5mm; }
+.alert li { font-weight: 600; }
 .box { border: 1px solid #9bc; background: #f3f8fb; padding: 2mm 3mm; margin: 2mm 0 3mm 0; }
 .pain { border-color: #d9a; background: #fdf5f7; }
 .stage { page-break-before: always; break-before: page; }
@@ -118,6 +121,11 @@ def render(data: dict) -> str:
     ]
     if data.get("who"):
         parts.append(f'<p class="who">{e(data["who"])}</p>')
+    if data.get("safety"):
+        parts.append('<section class="alert" role="alert">')
+        parts.append(f"<h2>{e(data['safety_title'])}</h2>")
+        parts.append("<ul>" + "".join(f"<li>{e(line)}</li>" for line in data["safety"]) + "</ul>")
+        parts.append("</section>")
     meta = []
     if data.get("author"):
         meta.append(f"From: <b>{e(data['author'])}</b>")

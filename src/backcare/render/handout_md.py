@@ -11,6 +11,10 @@ def render(data: dict) -> str:
     lines = [f"# {md(data['title'])}", ""]
     if data.get("who"):
         lines += [f"**{md(data['who'])}**", ""]
+    if data.get("safety"):
+        lines += [f"> **{md(data['safety_title'])}**", ">"]
+        lines += [f"> - **{md(line)}**" for line in data["safety"]]
+        lines += [""]
     meta = []
     if data.get("author"):
         meta.append(f"From: **{md(data['author'])}**")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from backcare import __version__
 from backcare.render.handout_html import DAYS, pain_guidance
-from backcare.render.pdf import build, frame_size, side_by_side, styles, text
+from backcare.render.pdf import alert_box, build, frame_size, side_by_side, styles, text
 
 
 def render(data: dict) -> bytes:
@@ -16,6 +16,8 @@ def render(data: dict) -> bytes:
     head: list = [Paragraph(text(data["title"]), st["h1"])]
     if data.get("who"):
         head.append(Paragraph(text(data["who"]), st["lead"]))
+    if data.get("safety"):
+        head.append(alert_box(data["safety_title"], data["safety"], st, width))
     meta = ([f"From: {data['author']}"] if data.get("author") else []) + [f"About {data['per_week']} sessions a week"]
     head.append(Paragraph(text(" · ".join(meta)), st["muted"]))
     if data.get("review_date"):
@@ -136,7 +138,10 @@ def _picture(uri: str, width: float = 150.0, height: float = 90.0):
             from reportlab.platypus import Image
 
             raw = base64.b64decode(uri[len(kind) :])
-            w, h = ImageReader(io.BytesIO(raw)).getSize()
+            try:
+                w, h = ImageReader(io.BytesIO(raw)).getSize()
+            except Exception:  # a damaged picture stored before pictures were checked whole: leave it out
+                return None
             scale = min(width / w, height / h, 1.0) if w and h else 1.0
             return Image(io.BytesIO(raw), width=w * scale, height=h * scale)
     return None

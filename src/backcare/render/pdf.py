@@ -2,7 +2,8 @@
 
 Imported only when a PDF is asked for. Text from the person or a routine file is made inert (textsafe.inert)
 and escaped for reportlab's paragraph markup, so it is shown as written and never read as markup. A Unicode
-font is used when the system has DejaVu Sans; otherwise the built-in Helvetica (Latin-1).
+font is used when the system has DejaVu Sans; otherwise the built-in Helvetica (Latin-1). Chinese, Japanese and
+Korean text uses reportlab's built-in CID fonts.
 """
 
 from __future__ import annotations
@@ -43,12 +44,58 @@ def fonts() -> tuple[str, str]:
     return _fonts
 
 
+# Chinese and Japanese (and Korean) characters: reportlab's built-in CID fonts, which need no font file
+CJK_FONTS = (
+    (
+        "STSong-Light",
+        (
+            (0x2E80, 0x303F),
+            (0x3040, 0x30FF),
+            (0x31F0, 0x31FF),
+            (0x3400, 0x4DBF),
+            (0x4E00, 0x9FFF),
+            (0xF900, 0xFAFF),
+            (0xFF00, 0xFFEF),
+        ),
+    ),
+    ("HYSMyeongJo-Medium", ((0x1100, 0x11FF), (0x3130, 0x318F), (0xAC00, 0xD7AF))),
+)
+
+
+def _cjk_font(char: str) -> str | None:
+    """The built-in CID font that draws this character, registered on first use; None for any other character."""
+    code = ord(char)
+    for name, ranges in CJK_FONTS:
+        if any(low <= code <= high for low, high in ranges):
+            from reportlab.pdfbase import pdfmetrics
+            from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+
+            if name not in pdfmetrics.getRegisteredFontNames():
+                pdfmetrics.registerFont(UnicodeCIDFont(name))
+            return name
+    return None
+
+
 def text(value: object) -> str:
-    """Plain text for a reportlab Paragraph: inert, markup-escaped, and within the font's characters."""
+    """Plain text for a reportlab Paragraph: inert, markup-escaped, and within the font's characters; Chinese,
+    Japanese and Korean runs are drawn in a built-in font that has them (the Latin fonts show only boxes)."""
     shown = inert(str(value), newlines=True)
-    if fonts()[0] == "Helvetica":
-        shown = shown.encode("cp1252", "replace").decode("cp1252")
-    return xml_escape(shown)
+    runs: list[tuple[str | None, str]] = []
+    for char in shown:
+        font = _cjk_font(char) if ord(char) > 0x10FF else None
+        if runs and runs[-1][0] == font:
+            runs[-1] = (font, runs[-1][1] + char)
+        else:
+            runs.append((font, char))
+    parts = []
+    for font, run in runs:
+        if font is not None:
+            parts.append(f'<font name="{font}">{xml_escape(run)}</font>')
+            continue
+        if fonts()[0] == "Helvetica":
+            run = run.encode("cp1252", "replace").decode("cp1252")
+        parts.append(xml_escape(run))
+    return "".join(parts)
 
 
 def styles(base: float = 9.0) -> dict:
@@ -150,3 +197,25 @@ def side_by_side(left: object, right: object, width: float, gap: float):
         )
     )
     return grid
+
+
+def alert_box(title: str, lines: list[str], st: dict, width: float):
+    """A red flag or safety stop, in a red box that cannot be missed (the report and the hand-out)."""
+    from reportlab.lib import colors
+    from reportlab.platypus import Paragraph, Table, TableStyle
+
+    inner = [Paragraph(text(title), st["alerth"])]
+    inner += [Paragraph(text(x), st["alert"], bulletText="•") for x in lines]
+    box = Table([[inner]], colWidths=[width])
+    box.setStyle(
+        TableStyle(
+            [
+                ("BOX", (0, 0), (-1, -1), 2.2, colors.HexColor("#a30000")),
+                ("BACKGROUND", (0, 0), (-1, -1), colors.HexColor("#fdecea")),
+                ("LEFTPADDING", (0, 0), (-1, -1), 8),
+                ("TOPPADDING", (0, 0), (-1, -1), 5),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
+            ]
+        )
+    )
+    return box

@@ -81,9 +81,10 @@ def header(report) -> tuple[str, list[str]]:
         lines.append(report.who)
     made = len(t.checkins)
     since = f"; from the first check-in on {_d(report.first_checkin)}" if report.first_checkin else ""
+    span = "1 day" if t.n_days == 1 else f"{t.n_days} days"
     lines.append(
-        f"Period: {_d(t.start)} to {_d(t.end)} ({t.n_days} days{since}). "
-        f"Check-ins on {made} of {t.n_days} days ({round(100 * made / t.n_days)} %)."
+        f"Period: {_d(t.start)} to {_d(t.end)} ({span}{since}). "
+        f"Check-ins on {made} of {span} ({round(100 * made / t.n_days)} %)."
     )
     return "Back pain self-care report", lines
 

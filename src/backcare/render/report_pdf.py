@@ -6,7 +6,7 @@ from __future__ import annotations
 from backcare import __version__
 from backcare.domain import trends as tr
 from backcare.render import report_page as page
-from backcare.render.pdf import build, frame_size, side_by_side, styles, text
+from backcare.render.pdf import alert_box, build, frame_size, side_by_side, styles, text
 from backcare.render.report_format import day_label as _d
 
 PAIN = "#b3261e"
@@ -50,8 +50,7 @@ def render(report) -> bytes:  # report: backcare.services.report.Report
 
 
 def _block(block, report, st) -> list:
-    from reportlab.lib import colors
-    from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
+    from reportlab.platypus import Paragraph, Spacer
 
     width, _height = frame_size()
     if isinstance(block, page.Para):
@@ -59,20 +58,7 @@ def _block(block, report, st) -> list:
     if isinstance(block, page.Items):
         return [Paragraph(text(x), st["item"], bulletText="•") for x in block.items]
     if isinstance(block, page.Alert):
-        inner = [Paragraph(text(block.title), st["alerth"])]
-        inner += [Paragraph(text(x), st["alert"], bulletText="•") for x in block.lines]
-        box = Table([[inner]], colWidths=[width])
-        box.setStyle(
-            TableStyle(
-                [
-                    ("BOX", (0, 0), (-1, -1), 2.2, colors.HexColor("#a30000")),
-                    ("BACKGROUND", (0, 0), (-1, -1), colors.HexColor("#fdecea")),
-                    ("LEFTPADDING", (0, 0), (-1, -1), 8),
-                    ("TOPPADDING", (0, 0), (-1, -1), 5),
-                    ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
-                ]
-            )
-        )
+        box = alert_box(block.title, block.lines, st, width)
         return [Spacer(1, 4), box, Spacer(1, 2)]
     if isinstance(block, page.Chart):
         if not report.trend.checkins:

@@ -307,10 +307,17 @@ def show(trend, metric: str) -> None:  # trend: backcare.services.trends.Trend
 
 def _daily_scores(out: Out, trend) -> None:
     """Sleep and stress (and the other daily scores), and how pain differs on their high and low days."""
+    # leg pain and medicines only once the person records them: most people have neither
+    summaries = [s for s in getattr(trend, "scores", {}).values() if s.days or s.name in tr.ASSOCIATED]
+    medicines = getattr(trend, "medicines", None)
+    medicines = medicines if medicines is not None and medicines.days else None
+    more = len(summaries) > len(tr.ASSOCIATED) or medicines is not None
     out.para()
-    out.para("Sleep and stress", "bold")
-    for summary in getattr(trend, "scores", {}).values():
+    out.para("Sleep, stress, leg pain and medicines" if more else "Sleep and stress", "bold")
+    for summary in summaries:
         out.para(summary.words)
+    if medicines is not None:
+        out.para(medicines.words)
     for association in getattr(trend, "associations", []):
         out.para(association.words)
     out.para(tr.ASSOCIATION_RULE, "dim")

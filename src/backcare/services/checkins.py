@@ -22,8 +22,42 @@ class Recorded:
         return ck.changes(self.previous, self.checkin) if self.previous else []
 
 
+class Offers:
+    """What the interactive check-in offers: recent tags and medicines to pick by number, and whether to ask
+    about leg pain straight away (the routine says leg symptoms matter, or the person reported some leg pain in
+    the last two weeks)."""
+
+    __slots__ = ("tags", "meds", "leg_first")
+
+    def __init__(self, tags: list[str], meds: list[str], leg_first: bool):
+        self.tags, self.meds, self.leg_first = tags, meds, leg_first
+
+
+LEG_LOOKBACK_DAYS = 14
+
+
+def offers(store: Store, day: date) -> Offers:
+    recent = store.checkins(since=day - timedelta(days=LEG_LOOKBACK_DAYS), until=day)
+    leg_first = any(c.leg_pain for c in recent) or _routine_asks_about_legs(store)
+    return Offers(store.recent_checkin_words("tags"), store.recent_checkin_words("meds"), leg_first)
+
+
+def _routine_asks_about_legs(store: Store) -> bool:
+    from backcare.errors import ContentError
+    from backcare.services.routines import active_routine
+
+    try:
+        return active_routine(store).routine.leg_symptoms
+    except ContentError:
+        return False
+
+
 def record(store: Store, day: date, **values: object) -> Recorded:
-    """Create or update the day's check-in in one transaction."""
+    """Create or update the day's check-in in one transaction. A medicine recorded before keeps the spelling it
+    had then ("Ibuprofen 400mg" for "ibuprofen 400MG"), so the list to reuse holds it once."""
+    meds = values.get("meds")
+    if meds:
+        values["meds"] = ck.same_spelling(meds, store.recent_checkin_words("meds", most=200))  # type: ignore[arg-type]
     previous, new = store.update_checkin(day, lambda prev: ck.build(day, previous=prev, **values))
     return Recorded(new, previous)
 

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from backcare.domain import safety, streak
+from backcare.domain.checkin import more_words
 from backcare.domain.dashboard import Backfill, Dashboard, DayScores, Progression, SafetySummary, Stage
 from backcare.domain.dates import human
 from backcare.errors import ContentError
@@ -31,6 +32,7 @@ def build(store: Store, today: date) -> Dashboard:
         checked_in=todays is not None,
         pain=todays.pain if todays else None,
         stiffness=todays.stiffness if todays else None,
+        today_more=more_words(todays) if todays else "",
         last_7_days=week,
         streak=streak.current_streak(all_days, today),
         days_in_last_7=streak.days_in_last(all_days, today),

@@ -40,7 +40,10 @@ def build(
     lib = _exercises(routine)
     pictures = {} if _builtin else store.routine_images(key)
     limit = pain_limit(routine)
+    title, stop = _safety_stop(store, today)
     return {
+        "safety_title": title,
+        "safety": stop,
         "title": routine.name,
         "author": routine.author,
         "description": routine.description,
@@ -71,6 +74,18 @@ def write(output: str | None, fmt: str, text: str | bytes, today: date, *, prote
 
     name = output or f"backcare-routine-{today.isoformat()}.{fmt}"
     return write_private(name, text, force=force, protect=protect, what="hand-out").path
+
+
+def _safety_stop(store: Store, today: date) -> tuple[str, list[str]]:
+    """The safety notice for the box at the top of the hand-out while a red flag or an uncleared history answer
+    stands (no exercises are offered then); nothing when the person may exercise or has not been screened."""
+    from backcare.domain.safety import notice, notice_title
+    from backcare.services import safety
+
+    state = safety.current(store, today)
+    if not state.screened or not (state.stop or state.needs_clearance):
+        return "", []
+    return notice_title(state), notice(state)
 
 
 def _current_stage(store: Store, today: date, routine: Routine, key: str, is_active: bool) -> str:

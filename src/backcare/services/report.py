@@ -227,6 +227,7 @@ def _build(store: Store, today: date, t: trends.Trend, cut_at: date | None) -> R
     earlier = [s for s in all_screens if s.day < start]
     sessions = store.sessions(since=start, until=end)
     now = notice(safety.current(store, today))
+    clearances = store.clearances()
     routine = t.routine.routine
     limit = routine.settings.pain_limit if routine else 5
     return Report(
@@ -239,7 +240,7 @@ def _build(store: Store, today: date, t: trends.Trend, cut_at: date | None) -> R
         screens=screens,
         notes=[(c.day, c.note) for c in t.checkins if c.note],
         safety_now=now,
-        clearances=store.clearances(),
+        clearances=clearances,
         profile=store.profile(),
         programme=programme(store, today),
         exercises=exercise_counts(sessions),
@@ -247,7 +248,7 @@ def _build(store: Store, today: date, t: trends.Trend, cut_at: date | None) -> R
         unsettled=[c.day for c in t.checkins if c.settled is False],
         wellbeing=[wellbeing(t.checkins, m) for m in ("sleep", "stress")],
         measures=[],
-        alerts=alerts(screens, stages, sessions, now, limit),
+        alerts=alerts(screens, stages, sessions, now, limit, cleared=[c for c in clearances if start <= c.day <= end]),
         first_checkin=cut_at,
     )
 
@@ -316,9 +317,17 @@ def _session_line(s) -> SessionLine:
     return SessionLine(s.day, s.stage, len(s.done), len(s.skipped), s.pain_during, s.effort)
 
 
-def alerts(screens: list[Screen], stages: list[StageEvent], sessions: list, now: list[str], limit: int) -> list[str]:
+def alerts(
+    screens: list[Screen],
+    stages: list[StageEvent],
+    sessions: list,
+    now: list[str],
+    limit: int,
+    cleared: list[Clearance] = (),
+) -> list[str]:
     """Everything a clinician must not miss, for the box at the top: the safety notice as it stands, every
-    red-flag screen and safety stop in the period, and sessions with pain high enough to contact the physio."""
+    red-flag screen and safety stop in the period, the clinicians' clearances in the period (so a lifted stop
+    does not read as standing), and sessions with pain high enough to contact the physio."""
     from backcare.domain.safety import contact_physio
 
     out = [line for line in now]
@@ -333,6 +342,10 @@ def alerts(screens: list[Screen], stages: list[StageEvent], sessions: list, now:
             out.append(
                 f"Safety stop on {_day(e.day)}: the routine was paused" + (f" ({reasons})" if reasons else "") + "."
             )
+    for c in cleared:
+        note = f" ({c.note})" if c.note else ""
+        items = "; ".join(BY_ID[q].text if q in BY_ID else q for q in c.covers)
+        out.append(f"Cleared by {c.by} on {_day(c.day)}{note}, for: {items}")
     high = [s for s in sessions if contact_physio(s.pain_during, limit)]
     if high:
         days = ", ".join(f"{_day(s.day)} ({s.pain_during}/10)" for s in high[-5:])

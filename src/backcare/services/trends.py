@@ -51,9 +51,10 @@ class Trend:
     tags: list[tr.TagEffect]
     flares: list[fl.Flare]  # flare-ups that touch the period, by the routine's flare rule
     flare_rule: fl.Rule
-    scores: dict[str, tr.ScoreSummary] = field(default_factory=dict)  # sleep, stress (leg pain joins tr.SCORES)
+    scores: dict[str, tr.ScoreSummary] = field(default_factory=dict)  # sleep, stress, leg pain
     associations: list[tr.ScoreAssociation] = field(default_factory=list)  # pain on high vs low score days
     from_first: bool = False  # the default window starts at the first check-in (under DEFAULT_DAYS of diary)
+    medicines: tr.MedicineDays | None = None  # days with any medicine, and by name
 
     @property
     def n_days(self) -> int:
@@ -82,9 +83,11 @@ class Trend:
             "weeks": [w.as_dict() for w in self.weeks],
             "flares": [f.as_dict() for f in self.flares],
             "from_first_checkin": self.from_first,
-            # Daily scores besides pain and stiffness, by name (leg pain joins once recorded; medicine days
-            # will sit next to them as a count of days).
-            "daily": {name: summary.as_dict() for name, summary in self.scores.items()},
+            # Daily scores besides pain and stiffness, by name, and the days with any medicine
+            "daily": {
+                **{name: summary.as_dict() for name, summary in self.scores.items()},
+                **({"medicines": self.medicines.as_dict()} if self.medicines else {}),
+            },
             "associations": {
                 "rule": tr.ASSOCIATION_RULE,
                 "tags": [t.as_dict() for t in self.tags],
@@ -142,8 +145,9 @@ def build(store: Store, today: date, days: int | None = DEFAULT_DAYS, *, from_fi
         flares,
         rule,
         {name: tr.score_summary(inside, name) for name in tr.SCORES},
-        tr.score_associations(inside),
+        tr.score_associations(inside, tr.ASSOCIATED),
         from_first,
+        tr.medicine_days(inside),
     )
 
 

@@ -308,6 +308,11 @@ class Store:
         return checkin_rows.newest(self.conn, since.isoformat() if since else "0000-01-01", limit)
 
     @guarded
+    def recent_checkin_words(self, column: str, rows: int = 365, most: int = 9) -> list[str]:
+        """The person's recent tags or medicines (column "tags" or "meds"), most recently used first."""
+        return checkin_rows.recent_words(self.conn, column, rows, most)
+
+    @guarded
     def count_checkins(self, since: date | None = None) -> int:
         return checkin_rows.count(self.conn, since.isoformat() if since else "0000-01-01")
 

@@ -256,6 +256,14 @@ def m009_fhir_sync(db: sqlite3.Connection) -> None:
     db.execute(fhir_sync.MIGRATION)
 
 
+@migration
+def m010_checkin_leg_pain_and_medicines(db: sqlite3.Connection) -> None:
+    """Leg pain (0-10) and its side, and the medicines taken that day (a JSON list of names), with each check-in."""
+    db.execute("ALTER TABLE checkins ADD COLUMN leg_pain INTEGER CHECK (leg_pain BETWEEN 0 AND 10)")
+    db.execute("ALTER TABLE checkins ADD COLUMN leg_side TEXT CHECK (leg_side IN ('left', 'right', 'both'))")
+    db.execute("ALTER TABLE checkins ADD COLUMN meds TEXT NOT NULL DEFAULT '[]'")
+
+
 LATEST = len(MIGRATIONS)
 
 

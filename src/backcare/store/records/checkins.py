@@ -1,7 +1,8 @@
 """Check-ins: one a day, keyed by date. Everything about the stored check-in is here.
 
 Columns: `date` (the key), one column per CheckIn field (`COLUMNS`, the same names as the dataclass and the
-export), `recorded_at` and `updated_at`. Created by m001_checkins; `settled` added by m003_routines_and_sessions.
+export), `recorded_at` and `updated_at`. Created by m001_checkins; `settled` added by m003_routines_and_sessions;
+`leg_pain`, `leg_side` and `meds` by m010_checkin_leg_pain_and_medicines.
 A field is declared once in `COLUMNS` with its type; the codec, the SQL, the export shape, the merge comparison
 and the import checks all follow from that line.
 """
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -23,9 +24,10 @@ if TYPE_CHECKING:
 SECTION = "checkins"
 TABLE = "checkins"
 LABELS = ("check-in", "check-ins")
-MIGRATION = ("m001_checkins", "m003_routines_and_sessions")
+MIGRATION = ("m001_checkins", "m003_routines_and_sessions", "m010_checkin_leg_pain_and_medicines")
 
-# field -> its type: "score" (0-10 or null; pain and stiffness are required), "note", "tags", "flag" (yes/no).
+# field -> its type: "score" (0-10 or null; pain and stiffness are required), "note", "tags", "flag" (yes/no),
+# "side" (left, right, both or null; only with leg pain above 0), "meds" (a list of medicine names).
 COLUMNS: dict[str, str] = {
     "pain": "score",
     "stiffness": "score",
@@ -34,7 +36,12 @@ COLUMNS: dict[str, str] = {
     "tags": "tags",
     "note": "note",
     "settled": "flag",
+    "leg_pain": "score",
+    "leg_side": "side",
+    "meds": "meds",
 }
+LISTS = ("tags", "meds")  # kinds stored as a JSON list
+LATER = ("leg_pain", "leg_side", "meds")  # not in exports made before check-ins had them
 REQUIRED = ("pain", "stiffness")
 STAMPS = ("recorded_at", "updated_at")
 SELECT = f"SELECT date, {', '.join(COLUMNS)} FROM {TABLE}"
@@ -44,7 +51,7 @@ UPDATE = update_sql(TABLE, (*COLUMNS, "updated_at"), "date = :date")
 
 # -- codec -----------------------------------------------------------------------------------------------------
 def _decode(kind: str, value: Any) -> Any:
-    if kind == "tags":
+    if kind in LISTS:
         return () if value == "[]" else tuple(json.loads(value))
     if kind == "flag":
         return None if value is None else bool(value)
@@ -52,7 +59,7 @@ def _decode(kind: str, value: Any) -> Any:
 
 
 def _encode(kind: str, value: Any) -> Any:
-    if kind == "tags":
+    if kind in LISTS:
         return json.dumps(list(value or ()))
     if kind == "flag":
         return None if value is None else int(value)
@@ -75,7 +82,7 @@ def public(record: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {"date": record["date"]}
     for name, kind in COLUMNS.items():
         value = record.get(name)
-        out[name] = list(value or []) if kind == "tags" else value
+        out[name] = list(value or []) if kind in LISTS else value
     return out
 
 
@@ -111,6 +118,20 @@ def newest(db: sqlite3.Connection, lo: str, limit: int) -> list[CheckIn]:
     return [from_row(row) for row in query(db, sql, (lo, limit))]
 
 
+def recent_words(db: sqlite3.Connection, name: str, rows: int, most: int) -> list[str]:
+    """The person's recent tags or medicines (a list column), most recently used first, each once whatever its
+    case, from the last `rows` check-ins that have any."""
+    if COLUMNS.get(name) not in LISTS:
+        raise ValueError(name)
+    found: dict[str, str] = {}  # casefolded -> as recorded
+    for row in query(db, f"SELECT {name} FROM {TABLE} WHERE {name} != '[]' ORDER BY date DESC LIMIT ?", (rows,)):
+        for word in json.loads(row[name]):
+            found.setdefault(word.casefold(), word)
+            if len(found) >= most:
+                return list(found.values())
+    return list(found.values())
+
+
 def count(db: sqlite3.Connection, lo: str) -> int:
     row = one(db, f"SELECT count(*) AS n FROM {TABLE} WHERE date >= ?", (lo,))
     return int(row["n"]) if row else 0
@@ -124,7 +145,7 @@ def export_rows(db: sqlite3.Connection) -> Iterator[dict[str, Any]]:
 # -- import ----------------------------------------------------------------------------------------------------
 def check_values(record: Any, today: date, extra: tuple[str, ...] = ()) -> dict[str, Any]:
     """The rules of `backcare checkin` (domain.checkin) for one check-in's values."""
-    from backcare.domain.checkin import MAX_TAGS, parse_note, parse_tags
+    from backcare.domain.checkin import MAX_MEDS, MAX_TAGS, parse_meds, parse_note, parse_tags
     from backcare.errors import InvalidInput
 
     checked: dict[str, Any] = checks.fields(record, ("date", *COLUMNS, *extra), ("date", *REQUIRED))
@@ -137,15 +158,7 @@ def check_values(record: Any, today: date, extra: tuple[str, ...] = ()) -> dict[
         elif kind == "score":
             checks.optional_score(record, name)
         elif kind == "tags":
-            tags = checks.list_(record.get(name, []), name, MAX_TAGS)
-            if not all(isinstance(tag, str) for tag in tags):
-                raise checks.Bad(f"{name} must be a list of text")
-            try:
-                normal = parse_tags(tags) or ()
-            except InvalidInput as exc:
-                raise checks.Bad(checks.rule(exc.message)) from None
-            if tuple(tags) != normal:
-                raise checks.Bad(f"{name} must be lower-case, each listed once, as backcare stores them")
+            _check_words(record.get(name, []), name, MAX_TAGS, parse_tags, "lower-case, each listed once")
         elif kind == "note" and value is not None:
             checks.text(value, name)
             try:
@@ -154,7 +167,45 @@ def check_values(record: Any, today: date, extra: tuple[str, ...] = ()) -> dict[
                 raise checks.Bad(checks.rule(exc.message)) from None
         elif kind == "flag" and value is not None:
             checks.bool_(value, name)
+        elif kind == "side" and value is not None:
+            checks.text(value, name)
+        elif kind == "meds":
+            _check_words(record.get(name, []), name, MAX_MEDS, parse_meds, "listed once each, with single spaces")
+    _check_leg(record)
     return checked
+
+
+def _check_leg(record: dict[str, Any]) -> None:
+    """A side goes with leg pain above 0, as `backcare checkin` takes them."""
+    from backcare.domain.checkin import parse_leg
+    from backcare.errors import InvalidInput
+
+    side = record.get("leg_side")
+    if side is None:
+        return
+    if not record.get("leg_pain"):
+        raise checks.Bad("leg_side must be null unless leg_pain is above 0")
+    try:
+        parse_leg(record["leg_pain"], side)
+    except InvalidInput as exc:
+        raise checks.Bad(checks.rule(exc.message)) from None
+    if side != side.strip().lower():
+        raise checks.Bad('leg_side must be "left", "right" or "both"')
+
+
+def _check_words(value: Any, name: str, most: int, parse: Callable[[list[str]], Any], how: str) -> None:
+    """A list of tags or medicines: text, by the check-in's own rule (`parse`), written as backcare stores it."""
+    from backcare.errors import InvalidInput
+
+    items = checks.list_(value, name, most)
+    if not all(isinstance(item, str) for item in items):
+        raise checks.Bad(f"{name} must be a list of text")
+    try:
+        normal = parse(items) or ()
+    except InvalidInput as exc:
+        raise checks.Bad(checks.rule(exc.message)) from None
+    if tuple(items) != normal:
+        raise checks.Bad(f"{name} must be {how}, as backcare stores them")
 
 
 def check(record: Any, today: date) -> None:
@@ -186,6 +237,8 @@ def merge_in(ctx: MergeContext, record: dict[str, Any]) -> str:
         )
         return "added"
     stored = from_row(row).as_dict()
+    if not any(name in record for name in LATER):  # an export from before leg pain and medicines says nothing of them
+        incoming.update({name: stored[name] for name in LATER})
     differing = tuple(f for f in COLUMNS if stored[f] != incoming[f])
     if not differing:
         return "same"
