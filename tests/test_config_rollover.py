@@ -34,6 +34,7 @@ def test_config_lists_gets_sets_and_unsets_day_starts(cli, home, open_store):
             "value": 5,
             "shown": "05:00",
             "default": False,
+            "not_valid": None,
             "kind": "hour 0-23",
             "help": config.KEYS["day-starts"].help,
         }
@@ -49,6 +50,7 @@ def test_config_lists_gets_sets_and_unsets_day_starts(cli, home, open_store):
         "value": 4,
         "shown": "04:00",
         "default": True,
+        "not_valid": None,
         "kind": "hour 0-23",
         "help": "",
     }

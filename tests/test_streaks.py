@@ -39,7 +39,7 @@ def test_backfill_offered_exactly_when_yesterday_is_missing_after_earlier_days(o
 def test_streak_line_words():
     assert streak_line(0, 0) == "Streak: start one today."
     assert streak_line(1, 5) == "Streak: 1 day in a row · 5 of the last 7 days."
-    assert streak_line(0, 3) == "Streak: no run of days yet · 3 of the last 7 days."
+    assert streak_line(0, 3) == "Streak: no current run · 3 of the last 7 days."
 
 
 def test_dashboard_after_a_missed_day_offers_the_backfill_command(cli, today):

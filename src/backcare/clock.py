@@ -38,7 +38,9 @@ def today(hour: int | None = None) -> date:
     pinned = pinned_today()
     if pinned is not None:
         return pinned
-    return filed_day(now(), day_starts() if hour is None else hour)
+    day = filed_day(now(), day_starts() if hour is None else hour)
+    # A pinned clock just after midnight on 1900-01-01 would roll back to a day no import accepts.
+    return _checked(day, "BACKCARE_NOW") if os.environ.get("BACKCARE_NOW") else day
 
 
 def filed_day(moment: datetime, hour: int) -> date:

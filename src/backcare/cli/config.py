@@ -65,4 +65,10 @@ def list_(ctx: typer.Context, json_output: JsonFlag = False) -> None:
         return
     for entry in entries:
         mark = " (default)" if entry["default"] else ""
+        if entry["not_valid"] is not None:
+            mark += f" (the stored value {_quoted(entry['not_valid'])} is not valid, so the default applies)"
         typer.echo(f"{entry['key']} = {entry['shown']}{mark}  [{entry['kind']}] {entry['help']}")
+
+
+def _quoted(text: str) -> str:
+    return repr(text if len(text) <= 40 else text[:37] + "...")  # repr escapes every control character

@@ -106,9 +106,9 @@ def _store_reader():  # -> the backcare.store.due module
 def data_home(option: str | None) -> str:
     """backcare.paths.resolve_home, without importing platformdirs (about 20 ms) in the plain cases where every
     platformdirs version gives the same answer; anything unusual asks platformdirs. A test keeps the two equal."""
-    chosen = option or os.environ.get("BACKCARE_HOME")
-    if chosen:  # as resolve_home does it, without pathlib (6 ms to import)
-        expanded = os.path.expanduser(chosen)
+    chosen = option if option is not None else os.environ.get("BACKCARE_HOME")
+    if chosen or option is not None:  # as resolve_home does it (a blank --home too), without pathlib (6 ms)
+        expanded = os.path.expanduser(chosen or "")
         if os.path.isabs(expanded):
             return expanded
         from backcare.paths import resolve_home  # blank or relative: resolve_home refuses or explains it

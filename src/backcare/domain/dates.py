@@ -33,7 +33,8 @@ def check_day(day: date, *, now: date, allow_future: bool = False) -> date:
     if day.year < EARLIEST_YEAR:
         raise InvalidInput(f"{day.isoformat()} is too far in the past; check the year.")
     if not allow_future and day > now:
-        raise InvalidInput(f"{day.isoformat()} is in the future; you can only record days up to today.")
+        # Today named: after midnight but before the day-rollover hour it is still the day before.
+        raise InvalidInput(f"{day.isoformat()} is in the future; you can only record days up to today, {human(now)}.")
     return day
 
 

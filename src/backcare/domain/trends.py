@@ -511,7 +511,7 @@ class TagEffect:
     def words(self) -> str:
         return (
             f"On days tagged {self.tag} your pain averaged {self.with_mean:.1f} ({self.with_days} days) vs "
-            f"{self.without_mean:.1f} without ({self.without_days} days); this shows an association, not a cause."
+            f"{self.without_mean:.1f} without ({self.without_days} days){_link(self.with_mean, self.without_mean)}"
         )
 
     def as_dict(self) -> dict[str, Any]:
@@ -642,7 +642,7 @@ class ScoreAssociation:
         _, low, high = SCORES[self.name]
         return (
             f"On days with {high} your pain averaged {self.high_pain:.1f} ({self.high_days} days) vs "
-            f"{self.low_pain:.1f} with {low} ({self.low_days} days); this shows an association, not a cause."
+            f"{self.low_pain:.1f} with {low} ({self.low_days} days){_link(self.high_pain, self.low_pain)}"
         )
 
     def as_dict(self) -> dict[str, Any]:
@@ -709,5 +709,16 @@ def medicine_days(checkins: Iterable[CheckIn]) -> MedicineDays:
 
 
 # -- helpers -----------------------------------------------------------------------------------
+CLEAR_POINTS = 1  # pain means (as shown) less than this far apart are not called an association
+
+
+def _link(one: float, other: float) -> str:
+    """How an association sentence ends: a clear difference (CLEAR_POINTS or more, in the means as shown) is an
+    association, never a cause; a smaller one is no clear association at all."""
+    if abs(round(float(f"{one:.1f}") - float(f"{other:.1f}"), 1)) >= CLEAR_POINTS:  # the means as the words show them
+        return "; this shows an association, not a cause."
+    return f"; less than {CLEAR_POINTS} point apart, so no clear association."
+
+
 def _r2(x: float | None) -> float | None:
     return None if x is None else round(x, 2)

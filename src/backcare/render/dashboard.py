@@ -70,7 +70,7 @@ def streak_line(run: int, recent: int | None) -> str:
     """'Streak: 3 days in a row · 5 of the last 7 days.' (the count left out when not given)."""
     if not run and not recent:
         return "Streak: start one today."
-    days = f"{run} day{'s' if run != 1 else ''} in a row" if run else "no run of days yet"
+    days = f"{run} day{'s' if run != 1 else ''} in a row" if run else "no current run"
     return f"Streak: {days}." if recent is None else f"Streak: {days} · {recent} of the last 7 days."
 
 

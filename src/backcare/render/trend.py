@@ -214,6 +214,14 @@ def _num(x: float | None) -> str:
 def show(trend, metric: str) -> None:  # trend: backcare.services.trends.Trend
     out = Out()
     width = out.width
+    last = getattr(trend, "last_before", None)
+    if not trend.checkins and last is not None:
+        out.para(
+            f"No check-ins between {_long(trend.start)} and {_long(trend.end)}; your last one was on {_long(last)}. "
+            "'backcare trend --all' shows your whole diary, and 'backcare checkin' starts again today."
+        )
+        out.flush()
+        return
     if not trend.checkins:
         out.para(f"No check-ins between {_long(trend.start)} and {_long(trend.end)} yet, so there is no trend to show.")
         out.para("Run: backcare checkin")
@@ -228,7 +236,8 @@ def show(trend, metric: str) -> None:  # trend: backcare.services.trends.Trend
             "yellow",
         )
     if getattr(trend, "from_first", False):
-        out.para(f"Since your first check-in on {_long(trend.start)} ({trend.n_days} days).")
+        days = f"{trend.n_days} day{'s' if trend.n_days != 1 else ''}"
+        out.para(f"Since your first check-in on {_long(trend.start)} ({days}).")
     chart = build_chart(trend.days, width, metric)
     out.para(chart.title, "bold")
     for row in chart.rows:
@@ -239,7 +248,7 @@ def show(trend, metric: str) -> None:  # trend: backcare.services.trends.Trend
     out.para()
     out.para("Baseline vs now", "bold")
     made = len(trend.checkins)
-    out.para(f"{made} check-in{'s' if made != 1 else ''} in {trend.n_days} days.")
+    out.para(f"{made} check-in{'s' if made != 1 else ''} in {trend.n_days} day{'s' if trend.n_days != 1 else ''}.")
     b, r = trend.baseline, trend.recent
     _short = _short_date if trend.start.year == trend.end.year else _long
     if b and r:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from backcare.domain import config
+from backcare.errors import InvalidInput
 from backcare.store import Store
 
 
@@ -51,11 +52,24 @@ def day_starts_in(home: str) -> int:
 
 def _entry(spec: config.Key, stored: str | None) -> dict:
     value = config.stored_value(spec.name, stored)
+    ignored = _not_valid(spec, stored)
     return {
         "key": spec.name,
         "value": value,
         "shown": spec.show(value),
-        "default": stored is None,
+        "default": stored is None or ignored is not None,
+        "not_valid": ignored,
         "kind": spec.kind,
         "help": spec.help,
     }
+
+
+def _not_valid(spec: config.Key, stored: str | None) -> str | None:
+    """The stored text when it is not a valid value (an edited database), so the default applies; else None."""
+    if stored is None:
+        return None
+    try:
+        spec.parse(stored)
+    except InvalidInput:
+        return stored
+    return None

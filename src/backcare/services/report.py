@@ -7,6 +7,7 @@ routine with its doses, adherence, pain during exercise, sleep and stress, outco
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -345,7 +346,7 @@ def alerts(
     sessions: list,
     now: list[str],
     limit: int,
-    cleared: list[Clearance] = (),
+    cleared: Sequence[Clearance] = (),
 ) -> list[str]:
     """Everything a clinician must not miss, for the box at the top: the safety notice as it stands, every
     red-flag screen and safety stop in the period, the clinicians' clearances in the period (so a lifted stop

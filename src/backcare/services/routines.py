@@ -368,6 +368,20 @@ def progress(store: Store, today: date, *, record: bool = True) -> Progress:
     return Progress(active, decision, exercises, history)
 
 
+def refresh_day(store: Store, today: date) -> None:
+    """Decide today again when a decision for today is already kept: a safety answer or a clearance given
+    after the dashboard may set or lift a stop, and the kept entry (which the report shows) must follow it.
+    A routine that cannot be read leaves the entry for the next dashboard, which will say why."""
+    from backcare.domain.progression import is_engine_event
+
+    try:
+        active = active_routine(store)
+        if any(e.day == today and is_engine_event(e) for e in store.stage_history(active.name)):
+            progress(store, today)
+    except BackcareError:
+        return
+
+
 def _keep_day_decision(
     store: Store, name: str, history: list[StageEvent], decision: Decision, today: date
 ) -> list[StageEvent] | None:

@@ -41,6 +41,7 @@ def open_emergency(store: Store) -> date | None:
 def record(store: Store, screen: Screen) -> SafetyState:
     """Store a screen; returns the state it leaves (for showing the result)."""
     store.record_screen(screen)
+    _refresh_day(store, screen.day)
     return current(store, screen.day)
 
 
@@ -88,4 +89,11 @@ def clear(store: Store, by: str, note: str | None, today: date) -> tuple[Clearan
         )
     clearance = Clearance(today, name, text or None, before.history)
     store.record_clearance(clearance)
+    _refresh_day(store, today)
     return clearance, current(store, today)
+
+
+def _refresh_day(store: Store, day: date) -> None:
+    from backcare.services import routines  # imported here: routines decides with this module's gate
+
+    routines.refresh_day(store, day)

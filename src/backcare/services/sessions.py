@@ -87,10 +87,17 @@ def _ids(raw: str | None, today: list[str], known: set[str], flag: str) -> list[
 
 
 def started_at(day: date) -> str:
-    """When a session logged now began: the day it is for, at the current local time."""
+    """When a session logged now began: this moment when it is for the day the clock is in (after midnight but
+    before the day-rollover hour that is the day before, yet the session began now), otherwise the day it is
+    for (a backfilled day) at the current local time."""
     from datetime import datetime
 
-    now = datetime.now().astimezone()
+    from backcare import clock
+
+    local = clock.now()
+    now = local.astimezone()
+    if clock.filed_day(local, clock.day_starts()) == day:
+        return now.isoformat(timespec="seconds")
     return datetime.combine(day, now.time(), now.tzinfo).isoformat(timespec="seconds")
 
 

@@ -55,6 +55,7 @@ class Trend:
     associations: list[tr.ScoreAssociation] = field(default_factory=list)  # pain on high vs low score days
     from_first: bool = False  # the default window starts at the first check-in (under DEFAULT_DAYS of diary)
     medicines: tr.MedicineDays | None = None  # days with any medicine, and by name
+    last_before: date | None = None  # the newest check-in, when the period has none but earlier days do
 
     @property
     def n_days(self) -> int:
@@ -68,6 +69,7 @@ class Trend:
             "days": self.n_days,
             "checkins": len(self.checkins),
             "earlier_checkins_from": self.earlier.isoformat() if self.earlier else None,
+            "last_checkin_before": self.last_before.isoformat() if self.last_before else None,
             "routine": {
                 "name": r.name,
                 "per_week": r.per_week,
@@ -148,7 +150,16 @@ def build(store: Store, today: date, days: int | None = DEFAULT_DAYS, *, from_fi
         tr.score_associations(inside, tr.ASSOCIATED),
         from_first,
         tr.medicine_days(inside),
+        _last_before(store, inside, start),
     )
+
+
+def _last_before(store: Store, inside: list[CheckIn], start: date) -> date | None:
+    """The newest check-in when the period has none but there are earlier ones (a person back after a break)."""
+    if inside:
+        return None
+    newest = store.latest_checkins(limit=1)
+    return newest[0].day if newest and newest[0].day < start else None
 
 
 def flare_ups(store: Store, start: date, end: date, rule: fl.Rule) -> list[fl.Flare]:

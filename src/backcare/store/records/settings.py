@@ -51,6 +51,25 @@ def check(value: Any, today: date) -> None:
             raise checks.Bad(f"setting {checks.show_key(key)} must be text, not {checks.kind(item)}")
         if len(item) > checks.MAX_SETTING:
             raise checks.Bad(f"setting {checks.show_key(key)} must be at most {checks.MAX_SETTING} characters")
+        known = _known_setting(key, item)
+        if known is not None:
+            value[key] = known
+
+
+def _known_setting(key: str, item: str) -> str | None:
+    """A setting `backcare config` knows (day-starts) must hold a value it accepts, so an import never stores one
+    that every command would then quietly ignore; returns it as `config set` stores it ('06:00' -> '6'), so the
+    same value written another way is no conflict. None for any other setting."""
+    from backcare.domain import config
+    from backcare.errors import InvalidInput
+
+    spec = config.KEYS.get(key)
+    if spec is None:
+        return None
+    try:
+        return str(spec.parse(item))
+    except InvalidInput as exc:
+        raise checks.Bad(f"its setting {exc.message.rstrip('.')}") from None
 
 
 def merge_in(ctx: MergeContext, settings: dict[str, str]) -> list[str]:
