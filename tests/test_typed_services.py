@@ -57,9 +57,6 @@ UNTYPED_ALLOWED = {
     "dashboard.topic_section": "still to convert",
     "routines.list_routines": "still to convert",
     "routines.versions": "still to convert",
-    "routines.todays_exercises": "still to convert",
-    "routines.exercise_dict": "still to convert",
-    "routines.exercise_rows": "still to convert",
     "sessions.listing": "still to convert",
     "simulate.replay_day": "still to convert",
     "handout.build": "still to convert (the hand-out cards too)",
@@ -118,3 +115,33 @@ def test_services_return_typed_values_not_plain_dicts():
     untyped = {name for name, _, bad in _service_functions() if bad}
     assert untyped - set(UNTYPED_ALLOWED) == set(), "return a dataclass (with as_dict for --json) instead"
     assert set(UNTYPED_ALLOWED) - untyped == set(), "converted: take it off UNTYPED_ALLOWED"
+
+
+EXERCISE_KEYS = [
+    "id", "name", "category", "sets", "reps", "hold_seconds", "side", "reps_max", "duration_seconds",
+    "rest_seconds", "rpe", "tempo", "load", "notes", "dose", "summary", "steps", "cues", "mistakes", "cautions",
+    "equipment", "position", "easier_version_of",
+]  # fmt: skip
+
+
+def test_todays_exercises_are_typed_and_print_in_their_json_shape(cli, home, open_store, today):
+    from backcare.domain.exercise_entry import LibraryExercise, TodaysExercise
+    from backcare.services import routines
+
+    assert cli("safety", "--none").exit_code == 0
+    assert cli("checkin", "--pain", "3", "--stiffness", "3").exit_code == 0
+    shown = cli.json("routine", "show", "--json")
+    progress = routines.progress(open_store(home), today)
+    assert progress.exercises and all(isinstance(e, TodaysExercise) for e in progress.exercises)
+    assert [list(e) for e in shown["exercises"]] == [[*EXERCISE_KEYS, "lighter"]] * len(progress.exercises)
+    assert shown["exercises"] == [e.as_dict() for e in progress.exercises]
+    board = cli.json("today", "--json")["progression"]["exercises"]
+    assert board == shown["exercises"]
+    text = cli("routine", "show").stdout
+    assert all(e.name in text for e in progress.exercises)
+
+    library = routines.exercise_rows()
+    assert library and all(isinstance(e, LibraryExercise) for e in library)
+    rows = cli.json("routine", "exercises", "--json")
+    assert rows == [e.as_dict() for e in library]
+    assert list(rows[0]) == [*EXERCISE_KEYS, "easier", "harder"]

@@ -23,6 +23,7 @@ from backcare.services.sessions import Logged, Plan
 from backcare.textsafe import inert
 
 if TYPE_CHECKING:
+    from backcare.domain.exercise_entry import TodaysExercise
     from backcare.store import Store
 
 SCALE_ENV = "BACKCARE_TIMER_SCALE"  # for tests and demonstrations: 0.01 runs every timer 100 times faster
@@ -130,15 +131,15 @@ def _rest(seconds: int, what: str, *, keys: Keys, bell: bool) -> None:
         countdown(seconds, f"Rest before {what}", keys=keys, bell=bell)
 
 
-def run_timers(ex: dict, *, keys: Keys, bell: bool) -> None:
+def run_timers(ex: TodaysExercise, *, keys: Keys, bell: bool) -> None:
     """The prescription, timed: each hold (or the activity's duration) one at a time, with the rest between
     holds and between sets; an each-side exercise does the left side, then the right."""
-    sets = ex.get("sets") or 1
-    sides = ("left", "right") if ex.get("side") == "each" else (None,)
-    rest = ex.get("rest_seconds")
-    duration = ex.get("duration_seconds")
-    hold = ex.get("hold_seconds")
-    reps = 1 if duration else (ex.get("reps") or 1)
+    sets = ex.sets or 1
+    sides = ("left", "right") if ex.side == "each" else (None,)
+    rest = ex.rest_seconds
+    duration = ex.duration_seconds
+    hold = ex.hold_seconds
+    reps = 1 if duration else (ex.reps or 1)
     steps: list[tuple[int, str | None, str, int]] = []  # (set, side, label, seconds), in order
     for s in range(1, sets + 1):
         for side in sides:
@@ -146,7 +147,7 @@ def run_timers(ex: dict, *, keys: Keys, bell: bool) -> None:
             for r in range(1, reps + 1):
                 if duration:  # a walk, a carry: "Easy walk: 20 min", "Farmer carry, 2 of 3: 30 s"
                     bout = f", {s} of {sets}" if sets > 1 else ""
-                    steps.append((s, side, f"{ex['name']}{bout}{where}", duration))
+                    steps.append((s, side, f"{ex.name}{bout}{where}", duration))
                 else:
                     steps.append((s, side, f"Set {s} of {sets}{where}, hold {r} of {reps}", hold or 0))
     for index, (this_set, side, label, seconds) in enumerate(steps):
@@ -175,16 +176,16 @@ def _choice(text: str) -> str | int:
     return answer or "d"
 
 
-def _marked(plan: Plan, ex: dict, answer: str | int) -> ExerciseRecord:
+def _marked(plan: Plan, ex: TodaysExercise, answer: str | int) -> ExerciseRecord:
     """The record of an exercise from the answer: done, skipped, or a number of sets (fewer than prescribed is
     partly done, none is skipped)."""
     if answer == "d":
-        return sessions.record(plan, ex["id"], DONE)
+        return sessions.record(plan, ex.id, DONE)
     if answer == "s" or answer == 0:
-        return sessions.record(plan, ex["id"], SKIPPED)
+        return sessions.record(plan, ex.id, SKIPPED)
     assert isinstance(answer, int)
-    sets = ex.get("sets") or 1
-    return sessions.record(plan, ex["id"], DONE if answer >= sets else PARTLY, min(answer, sets))
+    sets = ex.sets or 1
+    return sessions.record(plan, ex.id, DONE if answer >= sets else PARTLY, min(answer, sets))
 
 
 def _related(exercise_id: str) -> dict[str, str] | None:
@@ -224,8 +225,8 @@ def run_guided(
     total = len(plan.exercises)
     try:
         for n, ex in enumerate(plan.exercises, start=1):
-            out.print(exercise_card(ex, n, total, _related(ex["id"])))
-            if timers and (ex.get("hold_seconds") or ex.get("duration_seconds")):
+            out.print(exercise_card(ex, n, total, _related(ex.id)))
+            if timers and (ex.hold_seconds or ex.duration_seconds):
                 ask("Press Enter to start the timer", str, default="")
                 try:
                     with Keys() as keys:
@@ -235,9 +236,9 @@ def run_guided(
             answer = ask("[d]one, [s]kip, [q]uit, or the number of sets you did", _choice, default="d")
             if answer == "q":
                 break
-            if isinstance(answer, int) and answer > (ex.get("sets") or 1):
-                sets = ex.get("sets") or 1
-                out.print(Text(inert(f"{ex['name']} has {sets} set{'s' if sets > 1 else ''} today: counted as done.")))
+            if isinstance(answer, int) and answer > (ex.sets or 1):
+                sets = ex.sets or 1
+                out.print(Text(inert(f"{ex.name} has {sets} set{'s' if sets > 1 else ''} today: counted as done.")))
             marked.append(_marked(plan, ex, answer))
         if any(r.status != SKIPPED for r in marked):
             if pain_during is None:
@@ -253,6 +254,6 @@ def run_guided(
     if not marked:
         return None
     seen = {r.id for r in marked}
-    rest = tuple(sessions.record(plan, e["id"], SKIPPED) for e in plan.exercises if e["id"] not in seen)
+    rest = tuple(sessions.record(plan, e.id, SKIPPED) for e in plan.exercises if e.id not in seen)
     session = Session.of(day, plan.routine, plan.stage, (*marked, *rest), pain_during, effort, started)
     return sessions.save(store, session, plan.settings)

@@ -40,7 +40,7 @@ def show(ctx: typer.Context, json_output: JsonFlag = False) -> None:
         return
     from backcare.render.routine import show_progress
 
-    show_progress(data, description=routine.description)
+    show_progress(data, description=routine.description, exercises=progress.exercises)
     if data["decision"] != "stop":
         typer.echo("Start a guided session with: backcare session")
 
@@ -57,8 +57,7 @@ def why(ctx: typer.Context, json_output: JsonFlag = False) -> None:
         return
     from backcare.render.routine import show_history, show_progress
 
-    data = {**progress.as_dict(), "exercises": []}
-    show_progress(data)
+    show_progress(progress.as_dict())
     if history:
         show_history(history)
 
@@ -143,7 +142,7 @@ def exercises(
 
     rows = routines.exercise_rows(category)
     if json_output:
-        print_json(rows)
+        print_json([r.as_dict() for r in rows])
         return
     from backcare.render.routine import show_library
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from backcare.domain.exercise_entry import TodaysExercise
+
 
 @dataclass(frozen=True)
 class DayScores:
@@ -52,7 +54,7 @@ class Progression:
     decision: str
     stage: Stage | None
     reasons: list[str]
-    exercises: list[dict[str, Any]]  # as services.routines.todays_exercises gives them (also the JSON shape)
+    exercises: list[TodaysExercise]
     easier: bool
     flare: bool
 

@@ -120,7 +120,7 @@ def _routine(out: Out, data: Dashboard) -> None:
         return
     if prog.exercises:
         out.para("Today's exercises", "bold")
-        rows = [[str(n), ex["name"] + eased_label(ex), ex["dose"]] for n, ex in enumerate(prog.exercises, start=1)]
+        rows = [[str(n), ex.name + eased_label(ex), ex.dose] for n, ex in enumerate(prog.exercises, start=1)]
         lines = table_lines(["#", "Exercise", "Dose"], rows, align="rll")
         if max(map(len, lines)) <= out.width:
             for line in lines:
@@ -130,8 +130,8 @@ def _routine(out: Out, data: Dashboard) -> None:
                 text = f"{n}. {name}: {dose}"
                 for line in textwrap.wrap(text, out.width, subsequent_indent="   "):
                     out.row([(line, "")])
-        for n, ex in enumerate(prog.exercises, start=1):
-            if ex.get("notes"):
-                for line in textwrap.wrap(f"{n}. {ex['name']}, from your physio: {ex['notes']}", out.width):
+        for number, ex in enumerate(prog.exercises, start=1):
+            if ex.notes:
+                for line in textwrap.wrap(f"{number}. {ex.name}, from your physio: {ex.notes}", out.width):
                     out.row([(line, "")])
         out.para("Start a guided session: backcare session")

@@ -7,8 +7,12 @@ or name can never put its own control sequence on the terminal; the only escapes
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from backcare.textsafe import inert
+
+if TYPE_CHECKING:
+    from backcare.domain.exercise_entry import TodaysExercise
 
 
 class Out:
@@ -89,6 +93,6 @@ def table_lines(header: Sequence[str], rows: Sequence[Sequence[str]], gap: int =
     return out
 
 
-def eased_label(ex: dict) -> str:
+def eased_label(ex: TodaysExercise) -> str:
     """' (easier)' for a swapped-in regression, ' (lighter)' for a reduced dose after a flare-up."""
-    return " (easier)" if ex.get("easier_version_of") else " (lighter)" if ex.get("lighter") else ""
+    return " (easier)" if ex.easier_version_of else " (lighter)" if ex.lighter else ""

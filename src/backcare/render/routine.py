@@ -6,6 +6,9 @@ Names, doses, reasons and descriptions can come from a physio's file or an impor
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
 from rich.console import Group
 from rich.panel import Panel
 from rich.table import Table
@@ -15,12 +18,18 @@ from backcare.messages import DECISION_LABELS
 from backcare.render.console import console, joined, shown
 from backcare.render.plain import eased_label
 
+if TYPE_CHECKING:
+    from backcare.domain.exercise_entry import ExerciseEntry, LibraryExercise, TodaysExercise
+
 
 def decision_label(decision: str) -> str:
     return DECISION_LABELS.get(decision, decision)
 
 
-def show_progress(data: dict, *, description: str | None = None, title: str | None = None) -> None:
+def show_progress(
+    data: dict, *, description: str | None = None, title: str | None = None, exercises: Sequence[TodaysExercise] = ()
+) -> None:
+    """The day's decision (`data`, the `routine show --json` shape) and, when given, the exercises it gives."""
     out = console()
     if data.get("routine_note"):
         out.print(Text(data["routine_note"], style="yellow"))
@@ -33,11 +42,11 @@ def show_progress(data: dict, *, description: str | None = None, title: str | No
     out.print(shown(f"{decision_label(data['decision'])}:", style=style or "bold"))
     for reason in data["reasons"]:
         out.print(shown(f"  • {reason}"))
-    if data["exercises"]:
-        out.print(exercise_table(data["exercises"], narrow=out.width < 60))
+    if exercises:
+        out.print(exercise_table(exercises, narrow=out.width < 60))
 
 
-def exercise_table(exercises: list[dict], *, narrow: bool = False) -> Table:
+def exercise_table(exercises: Sequence[TodaysExercise], *, narrow: bool = False) -> Table:
     table = Table(title="Today's exercises", title_justify="left", box=None, pad_edge=False)
     table.add_column("#", justify="right")
     table.add_column("Exercise")
@@ -45,33 +54,33 @@ def exercise_table(exercises: list[dict], *, narrow: bool = False) -> Table:
     if not narrow:
         table.add_column("What it is", overflow="fold")
     for n, ex in enumerate(exercises, start=1):
-        name = ex["name"] + eased_label(ex)
-        row: list[Text | str] = [str(n), shown(name), shown(ex["dose"])]
+        name = ex.name + eased_label(ex)
+        row: list[Text | str] = [str(n), shown(name), shown(ex.dose)]
         if not narrow:
-            row.append(shown(ex["summary"]))
-        if ex.get("notes"):  # the physio's own words: shown as written, never read as markup
-            row[-1] = Text.assemble(row[-1], "\n", shown(f"From your physio: {ex['notes']}", newlines=True))
+            row.append(shown(ex.summary))
+        if ex.notes:  # the physio's own words: shown as written, never read as markup
+            row[-1] = Text.assemble(row[-1], "\n", shown(f"From your physio: {ex.notes}", newlines=True))
         table.add_row(*row)
     return table
 
 
-def exercise_card(ex: dict, n: int, total: int, topic: dict | None = None) -> Panel:
-    parts: list = [shown(ex["summary"], style="italic")] if ex["summary"] else []
-    parts.append(shown(f"Dose: {ex['dose']}", style="bold"))
-    if ex.get("notes"):
-        parts.append(shown(f"From your physio: {ex['notes']}", style="cyan", newlines=True))
-    if ex["steps"]:
+def exercise_card(ex: ExerciseEntry, n: int, total: int, topic: dict | None = None) -> Panel:
+    parts: list = [shown(ex.summary, style="italic")] if ex.summary else []
+    parts.append(shown(f"Dose: {ex.dose}", style="bold"))
+    if ex.notes:
+        parts.append(shown(f"From your physio: {ex.notes}", style="cyan", newlines=True))
+    if ex.steps:
         parts.append(Text("How to:", style="bold"))
-        parts += [shown(f" {i}. {step}") for i, step in enumerate(ex["steps"], start=1)]
-    if ex["cues"]:
-        parts.append(shown("Cues: " + " · ".join(ex["cues"])))
-    if ex["mistakes"]:
-        parts.append(shown("Avoid: " + " · ".join(ex["mistakes"])))
-    if ex["cautions"]:
-        parts.append(shown("Careful: " + " · ".join(ex["cautions"]), style="yellow"))
+        parts += [shown(f" {i}. {step}") for i, step in enumerate(ex.steps, start=1)]
+    if ex.cues:
+        parts.append(shown("Cues: " + " · ".join(ex.cues)))
+    if ex.mistakes:
+        parts.append(shown("Avoid: " + " · ".join(ex.mistakes)))
+    if ex.cautions:
+        parts.append(shown("Careful: " + " · ".join(ex.cautions), style="yellow"))
     if topic:
         parts.append(shown(f"Read more: backcare learn {topic['id']} ({topic['title']})", style="dim"))
-    return Panel(Group(*parts), title=shown(f"[{n}/{total}] {ex['name']}"), title_align="left")
+    return Panel(Group(*parts), title=shown(f"[{n}/{total}] {ex.name}"), title_align="left")
 
 
 def show_routine_list(rows: list[dict]) -> None:
@@ -96,7 +105,7 @@ def show_history(events: list[dict]) -> None:
     out.print(table)
 
 
-def show_library(rows: list[dict]) -> None:
+def show_library(rows: Sequence[LibraryExercise]) -> None:
     out = console()
     table = Table(title="Exercise library", title_justify="left", box=None, pad_edge=False)
     table.add_column("id", no_wrap=True)
@@ -104,7 +113,7 @@ def show_library(rows: list[dict]) -> None:
     table.add_column("Category")
     table.add_column("Default dose")
     for r in rows:
-        table.add_row(shown(r["id"]), shown(r["name"]), shown(r["category"]), shown(r["dose"]))
+        table.add_row(shown(r.id), shown(r.name), shown(r.category), shown(r.dose))
     out.print(table)
 
 

@@ -6,8 +6,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from backcare.domain.exercise_entry import LibraryExercise, TodaysExercise
 from backcare.domain.progress import StageEvent
 from backcare.domain.routine import DEFAULT_SETTINGS, Dose, Exercise, Routine, Settings, lighter
 from backcare.errors import BackcareError, ContentError, InvalidInput, StoreError
@@ -315,7 +316,7 @@ def export_text(store: Store, name: str, version: int | None = None) -> str:
 class Progress:
     active: ActiveRoutine
     decision: Decision
-    exercises: list[dict]
+    exercises: list[TodaysExercise]
     history: list[StageEvent]
 
     def as_dict(self) -> dict:
@@ -329,7 +330,7 @@ class Progress:
             "flare": self.decision.flare,
             "reasons": list(self.decision.reasons),
             "pain_limit": self.active.routine.settings_for(self.decision.stage).pain_limit,
-            "exercises": self.exercises,
+            "exercises": [e.as_dict() for e in self.exercises],
             "routine_note": self.active.note,
         }
 
@@ -410,7 +411,7 @@ def _record(store: Store, event: StageEvent) -> bool:
     return True
 
 
-def todays_exercises(routine: Routine, stage_id: str, easier: bool) -> list[dict]:
+def todays_exercises(routine: Routine, stage_id: str, easier: bool) -> list[TodaysExercise]:
     from backcare.content import library
 
     lib: dict[str, Exercise] = {**library(), **{e.id: e for e in routine.exercises}}
@@ -424,7 +425,7 @@ def todays_exercises(routine: Routine, stage_id: str, easier: bool) -> list[dict
         elif easier:  # no easier variant in the library: the same exercise with a lighter dose
             dose = lighter(dose, ex)
             eased = dose != item.dose
-        out.append({**exercise_dict(ex, dose, swapped_from), "lighter": eased})
+        out.append(TodaysExercise(**_entry_fields(ex, dose, swapped_from), lighter=eased))
     return out
 
 
@@ -434,7 +435,8 @@ def exercise_ids(routine: Routine) -> frozenset[str]:
     return frozenset(library()) | {e.id for e in routine.exercises}
 
 
-def exercise_dict(ex: Exercise, dose: Dose, easier_than: str | None = None) -> dict:
+def _entry_fields(ex: Exercise, dose: Dose, easier_than: str | None = None) -> dict[str, Any]:
+    """The fields an ExerciseEntry shares: the exercise's description with this dose."""
     return {
         "id": ex.id,
         "name": ex.name,
@@ -462,7 +464,7 @@ def exercise_dict(ex: Exercise, dose: Dose, easier_than: str | None = None) -> d
     }
 
 
-def exercise_rows(category: str | None = None) -> list[dict]:
+def exercise_rows(category: str | None = None) -> list[LibraryExercise]:
     """The bundled exercise library, in file order, optionally one category."""
     from backcare.content import library
     from backcare.domain.routine import CATEGORIES
@@ -472,7 +474,7 @@ def exercise_rows(category: str | None = None) -> list[dict]:
     rows = []
     for ex in library().values():
         if category is None or ex.category == category:
-            rows.append({**exercise_dict(ex, ex.dose), "easier": ex.easier, "harder": ex.harder})
+            rows.append(LibraryExercise(**_entry_fields(ex, ex.dose), easier=ex.easier, harder=ex.harder))
     return rows
 
 

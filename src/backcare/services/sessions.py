@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from backcare.domain.dates import human
+from backcare.domain.exercise_entry import TodaysExercise
 from backcare.domain.progress import DONE, SKIPPED, ExerciseRecord, Session
 from backcare.domain.routine import DEFAULT_SETTINGS, Routine, Settings
 from backcare.domain.safety import contact_physio
@@ -20,7 +21,7 @@ class Plan:
     routine: str
     stage: str
     stage_name: str
-    exercises: list[dict]
+    exercises: list[TodaysExercise]
     stopped: bool
     reasons: tuple[str, ...] = ()
     known_ids: frozenset[str] = frozenset()  # every exercise of the library and the routine
@@ -101,16 +102,16 @@ def started_at(day: date) -> str:
     return datetime.combine(day, now.time(), now.tzinfo).isoformat(timespec="seconds")
 
 
-def prescribed(exercise: dict) -> tuple[tuple[str, object], ...]:
+def prescribed(exercise: TodaysExercise) -> tuple[tuple[str, object], ...]:
     """The dose of one of the day's exercises as the record keeps it."""
-    dose = {"sets": exercise.get("sets"), "reps": exercise.get("reps"), "hold_seconds": exercise.get("hold_seconds")}
-    dose |= {"side": exercise.get("side"), "text": exercise.get("dose")}
+    dose: dict[str, object] = {"sets": exercise.sets, "reps": exercise.reps, "hold_seconds": exercise.hold_seconds}
+    dose |= {"side": exercise.side, "text": exercise.dose}
     return tuple((k, v) for k, v in dose.items() if v is not None)
 
 
 def record(plan: Plan, exercise_id: str, status: str, sets_done: int | None = None) -> ExerciseRecord:
     """One exercise's record with the dose the plan gave it (none for an extra outside today's plan)."""
-    todays = {e["id"]: e for e in plan.exercises}
+    todays = {e.id: e for e in plan.exercises}
     dose = prescribed(todays[exercise_id]) if exercise_id in todays else ()
     if sets_done is None:
         sets_done = 0 if status == SKIPPED else dict(dose).get("sets")  # type: ignore[assignment]
@@ -128,7 +129,7 @@ def log(
     effort: int | None,
 ) -> Logged:
     """Log a new session from lists of ids (never changing an earlier one)."""
-    todays = [e["id"] for e in plan.exercises]
+    todays = [e.id for e in plan.exercises]
     known = set(todays) | set(plan.known_ids)
     did = _ids(done, todays, known, "--done")
     skipped = _ids(skip, todays, known, "--skip")

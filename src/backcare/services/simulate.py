@@ -204,7 +204,7 @@ def log_session(store: Store, day: date, row: CourseDay) -> list[str]:
         raise _ReplayProblem(
             row.line, f"done is {row.done}, but stage {plan.stage!r} has {count} exercises on {day.isoformat()}"
         )
-    done = row.done if row.done == "all" else ",".join(e["id"] for e in plan.exercises[: int(row.done)])  # type: ignore[arg-type]
+    done = row.done if row.done == "all" else ",".join(e.id for e in plan.exercises[: int(row.done)])  # type: ignore[arg-type]
     try:
         logged = sessions.log(store, plan, day, done=done, skip=None, pain_during=row.pain_during, effort=None)
     except InvalidInput as exc:
