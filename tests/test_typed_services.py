@@ -4,6 +4,7 @@ commands print is those values' `as_dict`, in the shape it always had."""
 from __future__ import annotations
 
 import dataclasses
+from datetime import timedelta
 from typing import Any
 
 from backcare.domain.dashboard import Dashboard, DayScores, Progression, SafetySummary
@@ -53,8 +54,6 @@ UNTYPED_ALLOWED = {
     "config.listing": "still to convert",
     "config.set_": "still to convert",
     "config.unset": "still to convert",
-    "dashboard.measures_section": "still to convert",
-    "dashboard.topic_section": "still to convert",
     "routines.list_routines": "still to convert",
     "routines.versions": "still to convert",
     "sessions.listing": "still to convert",
@@ -145,3 +144,23 @@ def test_todays_exercises_are_typed_and_print_in_their_json_shape(cli, home, ope
     rows = cli.json("routine", "exercises", "--json")
     assert rows == [e.as_dict() for e in library]
     assert list(rows[0]) == [*EXERCISE_KEYS, "easier", "harder"]
+
+
+def test_the_dashboards_topic_and_due_measures_are_typed(cli, home, open_store, today):
+    from backcare.domain.dashboard import MeasureDue
+    from backcare.domain.education import TopicSummary
+
+    data = dashboard.build(open_store(home), today)
+    assert isinstance(data.topic, TopicSummary) and not data.topic.read
+    shown = cli.json("today", "--json")
+    assert shown["topic"] == data.topic.as_dict() == data.as_dict()["topic"]
+    assert list(shown["topic"]) == ["id", "title", "summary", "minutes", "read"]
+    assert f"Topic of the day: {data.topic.title}." in cli("today").stdout
+
+    assert cli("measure", "take", "confidence", "--answers", "5").exit_code == 0
+    later = today + timedelta(days=30)
+    due = dashboard.build(open_store(home), later).measures_due
+    assert due and all(isinstance(d, MeasureDue) for d in due)
+    assert MeasureDue("confidence", "Confidence despite the pain", today.isoformat()) in due
+    shown = cli.json("today", "--json", env={"BACKCARE_TODAY": later.isoformat()})["measures_due"]
+    assert shown == [dataclasses.asdict(d) for d in due]

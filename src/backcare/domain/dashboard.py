@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from backcare.domain.education import TopicSummary
 from backcare.domain.exercise_entry import TodaysExercise
 
 
@@ -42,6 +43,15 @@ class SafetySummary:
 
 
 @dataclass(frozen=True)
+class MeasureDue:
+    """An outcome measure whose next take is due, and when it was last taken (YYYY-MM-DD, None if never)."""
+
+    id: str
+    title: str
+    last: str | None
+
+
+@dataclass(frozen=True)
 class Stage:
     id: str
     name: str
@@ -74,11 +84,11 @@ class Dashboard:
     routine: str | None = None
     progression: Progression | None = None
     session_done: bool = False
-    topic: dict[str, Any] | None = None
+    topic: TopicSummary | None = None
     routine_note: str | None = None
     routine_problem: str | None = None  # a stored routine that cannot be read: said, not fatal
     today_more: str = ""  # today's sleep, stress, leg pain and medicines in words, each scale with its direction
-    measures_due: list[dict[str, Any]] = field(default_factory=list)  # outcome measures due: id, title, last
+    measures_due: list[MeasureDue] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         """The `today --json` shape: routine_problem only when there is one, routine_note only when there is not."""

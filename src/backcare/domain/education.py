@@ -41,6 +41,21 @@ class Topic:
         }
 
 
+@dataclass(frozen=True)
+class TopicSummary:
+    """One line of the course (and the dashboard's topic of the day): a topic without its body, and whether the
+    person has read it."""
+
+    id: str
+    title: str
+    summary: str
+    minutes: int
+    read: bool
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "title": self.title, "summary": self.summary, "minutes": self.minutes, "read": self.read}
+
+
 # --------------------------------------------------------------------------- course order
 
 

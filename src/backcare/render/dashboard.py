@@ -56,13 +56,13 @@ def show(data: Dashboard) -> None:
         out.para(f"Missed {day:%a} {day.day} {day:%b}? Fill it in: {backfill.command}")
     _routine(out, data)
     for due in data.measures_due:
-        when = f"last taken {due['last']}" if due["last"] else "not taken yet"
-        out.para(f"Outcome measure due: {due['title']} ({when}).")
-        out.para(f"  Take it: backcare measure take {due['id']}")
+        when = f"last taken {due.last}" if due.last else "not taken yet"
+        out.para(f"Outcome measure due: {due.title} ({when}).")
+        out.para(f"  Take it: backcare measure take {due.id}")
     topic = data.topic
     if topic:
-        out.para(f"Topic of the day: {topic['title']}. {topic['summary']}")
-        out.para(f"  Read it: backcare learn {topic['id']}")
+        out.para(f"Topic of the day: {topic.title}. {topic.summary}")
+        out.para(f"  Read it: backcare learn {topic.id}")
     out.flush()
 
 

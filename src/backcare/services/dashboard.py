@@ -7,8 +7,9 @@ from typing import Any
 
 from backcare.domain import safety, streak
 from backcare.domain.checkin import more_words
-from backcare.domain.dashboard import Backfill, Dashboard, DayScores, Progression, SafetySummary, Stage
+from backcare.domain.dashboard import Backfill, Dashboard, DayScores, MeasureDue, Progression, SafetySummary, Stage
 from backcare.domain.dates import human
+from backcare.domain.education import TopicSummary
 from backcare.errors import ContentError
 from backcare.store import Store
 
@@ -44,7 +45,7 @@ def build(store: Store, today: date) -> Dashboard:
     return dataclasses.replace(routine_section(store, today, base), measures_due=measures_section(store, today))
 
 
-def measures_section(store: Store, today: date) -> list[dict[str, Any]]:
+def measures_section(store: Store, today: date) -> list[MeasureDue]:
     """Outcome measures whose next take is due (every_days after the last one); a broken one is skipped."""
     from backcare.services import measures
 
@@ -52,7 +53,7 @@ def measures_section(store: Store, today: date) -> list[dict[str, Any]]:
         due = measures.due(store, today)
     except ContentError:
         return []
-    return [{"id": d.id, "title": d.title, "last": d.last.isoformat() if d.last else None} for d in due]
+    return [MeasureDue(d.id, d.title, d.last.isoformat() if d.last else None) for d in due]
 
 
 def backfill_section(days: list[date], today: date) -> Backfill | None:
@@ -93,7 +94,7 @@ def routine_section(store: Store, today: date, base: Dashboard) -> Dashboard:
     )
 
 
-def topic_section(store: Store, today: date, progress: Any) -> dict[str, Any] | None:
+def topic_section(store: Store, today: date, progress: Any) -> TopicSummary | None:
     try:
         from backcare.services.education import topic_for_today
     except ImportError:
@@ -102,7 +103,7 @@ def topic_section(store: Store, today: date, progress: Any) -> dict[str, Any] | 
     topic = topic_for_today(
         store, today, first=progress.active.routine.topics, flare=d.flare, red_flag=d.decision == "stop"
     )
-    return topic.as_dict() if topic else None
+    return topic
 
 
 def safety_summary(state: safety.SafetyState) -> SafetySummary:

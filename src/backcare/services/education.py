@@ -11,6 +11,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from backcare.domain import education as edu
+from backcare.domain.education import TopicSummary
 from backcare.errors import BackcareError, InvalidInput
 
 if TYPE_CHECKING:
@@ -26,20 +27,6 @@ def topics() -> tuple[edu.Topic, ...]:
     from backcare.content import topics as load
 
     return load()
-
-
-@dataclass(frozen=True)
-class TopicSummary:
-    """One line of the course: a topic without its body, and whether the person has read it."""
-
-    id: str
-    title: str
-    summary: str
-    minutes: int
-    read: bool
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "title": self.title, "summary": self.summary, "minutes": self.minutes, "read": self.read}
 
 
 @dataclass(frozen=True)
