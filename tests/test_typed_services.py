@@ -56,7 +56,6 @@ UNTYPED_ALLOWED = {
     "config.unset": "still to convert",
     "routines.list_routines": "still to convert",
     "routines.versions": "still to convert",
-    "sessions.listing": "still to convert",
     "simulate.replay_day": "still to convert",
     "handout.build": "still to convert (the hand-out cards too)",
     "transfer.backup": "still to convert (the backup's integrity details)",
@@ -164,3 +163,20 @@ def test_the_dashboards_topic_and_due_measures_are_typed(cli, home, open_store, 
     assert MeasureDue("confidence", "Confidence despite the pain", today.isoformat()) in due
     shown = cli.json("today", "--json", env={"BACKCARE_TODAY": later.isoformat()})["measures_due"]
     assert shown == [dataclasses.asdict(d) for d in due]
+
+
+def test_the_sessions_listing_is_typed_and_prints_in_its_json_shape(cli, home, open_store, today):
+    from backcare.domain.session_row import SessionRow
+    from backcare.services import sessions
+
+    assert cli("safety", "--none").exit_code == 0
+    assert cli("session", "--done", "2", "--pain-during", "1").exit_code == 0
+    [row] = sessions.listing(open_store(home), today)
+    assert isinstance(row, SessionRow) and row.done == 2 and row.partly == 0
+    shown = cli.json("sessions", "--json")
+    assert shown == [row.as_dict()]
+    assert list(shown[0]) == [
+        "id", "date", "started", "routine", "stage", "done", "skipped", "exercises", "pain_during", "effort",
+        "counts", "why",
+    ]  # fmt: skip
+    assert f"2/{len(row.session.records)}" in cli("sessions").stdout

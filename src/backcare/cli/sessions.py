@@ -41,7 +41,7 @@ def sessions_root(
 
     store, day = state(ctx).store(), today()
     if json_output:
-        print_json(sessions.listing(store, day, days))
+        print_json([row.as_dict() for row in sessions.listing(store, day, days)])
         return
     from backcare.render.sessions import show
 

@@ -10,6 +10,7 @@ from backcare.domain.exercise_entry import TodaysExercise
 from backcare.domain.progress import DONE, SKIPPED, ExerciseRecord, Session
 from backcare.domain.routine import DEFAULT_SETTINGS, Routine, Settings
 from backcare.domain.safety import contact_physio
+from backcare.domain.session_row import SessionRow
 from backcare.errors import BackcareError, InvalidInput
 from backcare.messages import PAIN_DURING_CONTACT
 from backcare.services import routines
@@ -196,7 +197,7 @@ def counting(routine: Routine | None, session: Session) -> tuple[bool, str]:
     return counts, f"{done} of {planned} done; {num}/{den} needed"
 
 
-def listing(store: Store, today: date, days: int | None = None, limit: int = -1) -> list[dict]:
+def listing(store: Store, today: date, days: int | None = None, limit: int = -1) -> list[SessionRow]:
     """The sessions (of every routine) newest first, within the last `days` days when given, at most `limit`
     (-1: all; only those rows are read), each with whether it counts towards moving on and why."""
     from datetime import timedelta
@@ -211,7 +212,7 @@ def listing(store: Store, today: date, days: int | None = None, limit: int = -1)
             except BackcareError:  # a routine no longer stored: the usual share applies
                 loaded[s.routine] = None
         counts, why = counting(loaded[s.routine], s)
-        rows.append({"id": s.id, **s.as_dict(), "counts": counts, "why": why})
+        rows.append(SessionRow(s, counts, why))
     return rows
 
 
