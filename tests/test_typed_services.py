@@ -50,10 +50,6 @@ UNTYPED_ALLOWED = {
     "fhir_http.Client.post": "a FHIR server's JSON answer",
     "report.screen_dict": "the report's JSON shape of a safety screen",
     "report.clearance_dict": "the report's JSON shape of a clearance",
-    "config.get": "still to convert",
-    "config.listing": "still to convert",
-    "config.set_": "still to convert",
-    "config.unset": "still to convert",
     "routines.list_routines": "still to convert",
     "routines.versions": "still to convert",
     "simulate.replay_day": "still to convert",
@@ -180,3 +176,17 @@ def test_the_sessions_listing_is_typed_and_prints_in_its_json_shape(cli, home, o
         "counts", "why",
     ]  # fmt: skip
     assert f"2/{len(row.session.records)}" in cli("sessions").stdout
+
+
+def test_settings_are_typed_and_print_in_their_json_shape(cli, home, open_store):
+    from backcare.domain.setting import Setting
+    from backcare.services import config
+
+    assert cli("config", "set", "day-starts", "5").stdout.strip() == "day-starts is now 05:00."
+    entry = config.get(open_store(home), "day-starts")
+    assert isinstance(entry, Setting) and entry.value == 5 and not entry.default
+    assert cli.json("config", "get", "day-starts", "--json") == entry.as_dict()
+    assert list(entry.as_dict()) == ["key", "value", "shown", "default", "not_valid", "kind", "help"]
+    listed = config.listing(open_store(home))
+    assert all(isinstance(e, Setting) for e in listed)
+    assert cli.json("config", "list", "--json") == [e.as_dict() for e in listed]

@@ -26,9 +26,9 @@ def get(ctx: typer.Context, key: KeyArg, json_output: JsonFlag = False) -> None:
 
     entry = config.get(state(ctx).store(), key)
     if json_output:
-        print_json(entry)
+        print_json(entry.as_dict())
     else:
-        typer.echo(entry["shown"])
+        typer.echo(entry.shown)
 
 
 @config_app.command("set")
@@ -42,7 +42,7 @@ def set_(
     from backcare.services import config
 
     entry = config.set_(state(ctx).store(), key, value)
-    typer.echo(f"{entry['key']} is now {entry['shown']}.")
+    typer.echo(f"{entry.key} is now {entry.shown}.")
 
 
 @config_app.command("unset")
@@ -51,7 +51,7 @@ def unset(ctx: typer.Context, key: KeyArg) -> None:
     from backcare.services import config
 
     entry = config.unset(state(ctx).store(), key)
-    typer.echo(f"{entry['key']} is back to its default, {entry['shown']}.")
+    typer.echo(f"{entry.key} is back to its default, {entry.shown}.")
 
 
 @config_app.command("list")
@@ -61,13 +61,13 @@ def list_(ctx: typer.Context, json_output: JsonFlag = False) -> None:
 
     entries = config.listing(state(ctx).store())
     if json_output:
-        print_json(entries)
+        print_json([entry.as_dict() for entry in entries])
         return
     for entry in entries:
-        mark = " (default)" if entry["default"] else ""
-        if entry["not_valid"] is not None:
-            mark += f" (the stored value {_quoted(entry['not_valid'])} is not valid, so the default applies)"
-        typer.echo(f"{entry['key']} = {entry['shown']}{mark}  [{entry['kind']}] {entry['help']}")
+        mark = " (default)" if entry.default else ""
+        if entry.not_valid is not None:
+            mark += f" (the stored value {_quoted(entry.not_valid)} is not valid, so the default applies)"
+        typer.echo(f"{entry.key} = {entry.shown}{mark}  [{entry.kind}] {entry.help}")
 
 
 def _quoted(text: str) -> str:

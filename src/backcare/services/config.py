@@ -3,22 +3,23 @@
 from __future__ import annotations
 
 from backcare.domain import config
+from backcare.domain.setting import Setting
 from backcare.errors import InvalidInput
 from backcare.store import Store
 
 
-def get(store: Store, name: str) -> dict:
+def get(store: Store, name: str) -> Setting:
     """One setting as plain data: key, value (as shown), whether it is the default, and what it means."""
     spec = config.key(name)
     return _entry(spec, store.get_setting(spec.name))
 
 
-def listing(store: Store) -> list[dict]:
+def listing(store: Store) -> list[Setting]:
     """Every known setting, in name order."""
     return [_entry(spec, store.get_setting(spec.name)) for _, spec in sorted(config.KEYS.items())]
 
 
-def set_(store: Store, name: str, raw: str) -> dict:
+def set_(store: Store, name: str, raw: str) -> Setting:
     """Check and store a setting; returns it as `get` shows it. A bad key or value: one sentence, nothing stored."""
     spec = config.key(name)
     value = spec.parse(raw)
@@ -26,7 +27,7 @@ def set_(store: Store, name: str, raw: str) -> dict:
     return _entry(spec, str(value))
 
 
-def unset(store: Store, name: str) -> dict:
+def unset(store: Store, name: str) -> Setting:
     """Forget a setting, so its default applies again."""
     spec = config.key(name)
     store.delete_setting(spec.name)
@@ -50,18 +51,18 @@ def day_starts_in(home: str) -> int:
     return config.stored_value(config.DAY_STARTS, stored)
 
 
-def _entry(spec: config.Key, stored: str | None) -> dict:
+def _entry(spec: config.Key, stored: str | None) -> Setting:
     value = config.stored_value(spec.name, stored)
     ignored = _not_valid(spec, stored)
-    return {
-        "key": spec.name,
-        "value": value,
-        "shown": spec.show(value),
-        "default": stored is None or ignored is not None,
-        "not_valid": ignored,
-        "kind": spec.kind,
-        "help": spec.help,
-    }
+    return Setting(
+        key=spec.name,
+        value=value,
+        shown=spec.show(value),
+        default=stored is None or ignored is not None,
+        not_valid=ignored,
+        kind=spec.kind,
+        help=spec.help,
+    )
 
 
 def _not_valid(spec: config.Key, stored: str | None) -> str | None:
