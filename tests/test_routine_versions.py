@@ -245,4 +245,4 @@ def test_a_stored_copy_that_todays_checks_refuse_still_maps_the_stage(tmp_path):
     assert result.stage == "y"
     assert "'Stage b' (b) is not in version 2" in (result.moved or "")
     listed = routines.versions(store, "Mine")
-    assert [[s["id"] for s in v["stages"]] for v in listed] == [["a", "b", "c"], ["x", "y", "z"]]
+    assert [[s.id for s in v.stages] for v in listed] == [["a", "b", "c"], ["x", "y", "z"]]

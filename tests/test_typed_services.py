@@ -50,8 +50,6 @@ UNTYPED_ALLOWED = {
     "fhir_http.Client.post": "a FHIR server's JSON answer",
     "report.screen_dict": "the report's JSON shape of a safety screen",
     "report.clearance_dict": "the report's JSON shape of a clearance",
-    "routines.list_routines": "still to convert",
-    "routines.versions": "still to convert",
     "simulate.replay_day": "still to convert",
     "handout.build": "still to convert (the hand-out cards too)",
     "transfer.backup": "still to convert (the backup's integrity details)",
@@ -190,3 +188,29 @@ def test_settings_are_typed_and_print_in_their_json_shape(cli, home, open_store)
     listed = config.listing(open_store(home))
     assert all(isinstance(e, Setting) for e in listed)
     assert cli.json("config", "list", "--json") == [e.as_dict() for e in listed]
+
+
+def test_routine_list_and_versions_are_typed_and_print_in_their_json_shape(cli, home, open_store):
+    from pathlib import Path
+
+    from backcare.domain.routine_rows import RoutineRow, RoutineVersion
+    from backcare.services import routines
+
+    desk = Path(__file__).resolve().parents[1] / "examples" / "routines" / "desk-worker.yaml"
+    assert cli("routine", "import", str(desk), "--name", "Mine").exit_code == 0
+    rows = routines.list_routines(open_store(home))
+    assert all(isinstance(r, RoutineRow) for r in rows) and [r.active for r in rows] == [False, True]
+    shown = cli.json("routine", "list", "--json")
+    assert shown == [r.as_dict() for r in rows]
+    assert [list(r) for r in shown] == [
+        ["name", "builtin", "origin", "imported_at", "active"],
+        ["name", "origin", "imported_at", "builtin", "active"],
+    ]
+    assert "* Mine (imported " in cli("routine", "list").stdout
+
+    [version] = routines.versions(open_store(home), "Mine")
+    assert isinstance(version, RoutineVersion) and version.current and version.stages
+    shown = cli.json("routine", "versions", "Mine", "--json")
+    assert shown == [version.as_dict()]
+    assert list(shown[0]) == ["version", "current", "imported_at", "origin", "builtin", "stages"]
+    assert list(shown[0]["stages"][0]) == ["id", "name"]

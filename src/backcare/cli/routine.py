@@ -88,7 +88,7 @@ def list_(ctx: typer.Context, json_output: JsonFlag = False) -> None:
 
     rows = routines.list_routines(state(ctx).store())
     if json_output:
-        print_json(rows)
+        print_json([r.as_dict() for r in rows])
         return
     from backcare.render.routine import show_routine_list
 

@@ -22,7 +22,7 @@ def versions(
 
     rows = routines.versions(state(ctx).store(), name)
     if json_output:
-        print_json(rows)
+        print_json([r.as_dict() for r in rows])
         return
     from backcare.render.routine import show_versions
 

@@ -20,6 +20,7 @@ from backcare.render.plain import eased_label
 
 if TYPE_CHECKING:
     from backcare.domain.exercise_entry import ExerciseEntry, LibraryExercise, TodaysExercise
+    from backcare.domain.routine_rows import RoutineRow, RoutineVersion
 
 
 def decision_label(decision: str) -> str:
@@ -83,12 +84,12 @@ def exercise_card(ex: ExerciseEntry, n: int, total: int, topic: dict | None = No
     return Panel(Group(*parts), title=shown(f"[{n}/{total}] {ex.name}"), title_align="left")
 
 
-def show_routine_list(rows: list[dict]) -> None:
+def show_routine_list(rows: Sequence[RoutineRow]) -> None:
     out = console()
     for r in rows:
-        mark = "*" if r["active"] else " "
-        where = "built in" if r["builtin"] else f"imported {r['imported_at'][:10]}"
-        out.print(shown(f"{mark} {r['name']} ({where})"))
+        mark = "*" if r.active else " "
+        where = "built in" if r.builtin else f"imported {(r.imported_at or '')[:10]}"
+        out.print(shown(f"{mark} {r.name} ({where})"))
 
 
 def show_history(events: list[dict]) -> None:
@@ -117,16 +118,16 @@ def show_library(rows: Sequence[LibraryExercise]) -> None:
     out.print(table)
 
 
-def show_versions(name: str, rows: list[dict]) -> None:
+def show_versions(name: str, rows: Sequence[RoutineVersion]) -> None:
     """The kept versions of a routine, one line each (narrow-terminal safe: no table columns)."""
     out = console()
     out.print(Text(f"Versions of {name!r} (oldest first):"))
     for r in rows:
-        mark = "*" if r["current"] else " "
-        when = "built in" if r["builtin"] else f"imported {(r['imported_at'] or '')[:10]}"
-        stages = ", ".join(s["id"] for s in r["stages"]) or "none"
-        line = f"{mark} {r['version']}  {when}  stages: {stages}"
-        if r["origin"]:
-            line += f"  from {r['origin']}"
+        mark = "*" if r.current else " "
+        when = "built in" if r.builtin else f"imported {(r.imported_at or '')[:10]}"
+        stages = ", ".join(s.id for s in r.stages) or "none"
+        line = f"{mark} {r.version}  {when}  stages: {stages}"
+        if r.origin:
+            line += f"  from {r.origin}"
         out.print(shown(line), overflow="fold")  # the origin may come from an import
     out.print(Text("* = current. Write one out with: backcare routine export NAME --version N"))

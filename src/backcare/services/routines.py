@@ -8,9 +8,11 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from backcare.domain.dashboard import Stage
 from backcare.domain.exercise_entry import LibraryExercise, TodaysExercise
 from backcare.domain.progress import StageEvent
 from backcare.domain.routine import DEFAULT_SETTINGS, Dose, Exercise, Routine, Settings, lighter
+from backcare.domain.routine_rows import RoutineRow, RoutineVersion
 from backcare.errors import BackcareError, ContentError, InvalidInput, StoreError
 from backcare.store import Store
 
@@ -103,12 +105,12 @@ def current_pain_limit(store: Store) -> int:
     return current_settings(store).pain_limit
 
 
-def list_routines(store: Store) -> list[dict]:
+def list_routines(store: Store) -> list[RoutineRow]:
     active = active_routine(store).name
     builtin = builtin_name()
-    rows = [{"name": builtin, "builtin": True, "origin": None, "imported_at": None}]
-    rows += [{**r, "builtin": False} for r in store.routines()]
-    return [{**r, "active": r["name"] == active} for r in rows]
+    rows = [RoutineRow(builtin, True, None, None, builtin == active)]
+    rows += [RoutineRow(r["name"], False, r["origin"], r["imported_at"], r["name"] == active) for r in store.routines()]
+    return rows
 
 
 @dataclass(frozen=True)
@@ -217,45 +219,42 @@ def _stage_in_stored(store: Store, key: str, text: str, history: list[StageEvent
         return stage_id, old.stages[index].name, index
     # A copy that today's checks no longer accept: follow the history over its stage ids.
     stages = _stages_of(text)
-    ids = [s["id"] for s in stages]
+    ids = [s.id for s in stages]
     current = ids[0] if ids else history[-1].stage
     for event in history:
         if event.decision not in ("hold", "stop") and event.stage in ids:
             current = event.stage
     index = ids.index(current) if current in ids else 0
-    return current, stages[index]["name"] if current in ids else current, index
+    return current, stages[index].name if current in ids else current, index
 
 
-def _stages_of(text: str) -> list[dict]:
+def _stages_of(text: str) -> list[Stage]:
     """The stages (id and name) of a stored routine text, even one that today's checks no longer accept."""
     from backcare.content import check_routine_text
 
     routine, _problems = check_routine_text(text, "stored routine")
     if routine is not None:
-        return [{"id": s.id, "name": s.name} for s in routine.stages]
+        return [Stage(s.id, s.name) for s in routine.stages]
     from backcare.content import load_yaml
 
     data, _problems = load_yaml(text, "stored routine")
     raw = data.get("stages") if isinstance(data, dict) else None
     return [
-        {"id": str(s.get("id")), "name": str(s.get("name", s.get("id")))}
+        Stage(str(s.get("id")), str(s.get("name", s.get("id"))))
         for s in (raw if isinstance(raw, list) else [])
         if isinstance(s, dict)
     ]
 
 
-def versions(store: Store, name: str) -> list[dict]:
+def versions(store: Store, name: str) -> list[RoutineVersion]:
     """The kept versions of a routine, oldest first, each with its stages (the built-in one has one)."""
     routine, builtin = load(store, name)
     if builtin:
-        stages = [{"id": s.id, "name": s.name} for s in routine.stages]
-        return [{"version": 1, "current": True, "imported_at": None, "origin": None, "builtin": True, "stages": stages}]
+        return [RoutineVersion(1, True, None, None, True, [Stage(s.id, s.name) for s in routine.stages])]
     return [
-        {
-            **{k: row[k] for k in ("version", "current", "imported_at", "origin")},
-            "builtin": False,
-            "stages": _stages_of(row["source"]),
-        }
+        RoutineVersion(
+            row["version"], row["current"], row["imported_at"], row["origin"], False, _stages_of(row["source"])
+        )
         for row in store.routine_versions(name)
     ]
 
