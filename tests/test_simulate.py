@@ -350,15 +350,15 @@ def test_any_course_replays_one_decision_per_day_and_stops_on_a_current_symptom(
         return
     days, _problems = parse_course(text)
     assert len(result.days) == (days[-1].day - days[0].day).days + 1
-    assert {r["stage"] for r in result.days} <= {"mobility", "control", "strength"}
+    assert {r.stage for r in result.days} <= {"mobility", "control", "strength"}
     latest = None
     by_day = {d.day.isoformat(): d for d in days}
     for r in result.days:
-        row = by_day.get(r["date"])
+        row = by_day.get(r.date)
         if row is not None and row.safety is not None:
             latest = row.safety
         if latest in ("current", "emergency"):
-            assert r["decision"] == "stop", r
+            assert r.decision == "stop", r
 
 
 def test_routine_warnings_are_shown_and_the_course_still_replays(cli, tmp_path):
@@ -369,3 +369,16 @@ def test_routine_warnings_are_shown_and_the_course_still_replays(cli, tmp_path):
     assert result.exit_code == 0, result.output
     assert re.search(rf"^{re.escape(str(lenient))}:\d+:\d+: warning: ", result.stderr, re.M), result.stderr
     assert len(json.loads(result.stdout)) == 2
+
+
+def test_the_replayed_days_are_typed_and_print_in_their_json_shape(cli, tmp_path):
+    from backcare.domain.course import SimulatedDay
+    from backcare.services.simulate import simulate
+
+    days = course(tmp_path, "2026-03-02,4,3,,all,6,clear,", "2026-03-04,3,3,yes,,,,")
+    result = simulate(ROUTINE, days)
+    assert len(result.days) == 3 and all(isinstance(d, SimulatedDay) for d in result.days)
+    assert [d.date for d in result.days] == ["2026-03-02", "2026-03-03", "2026-03-04"]
+    shown = simulate_json(cli, ROUTINE, days)
+    assert shown == [d.as_dict() for d in result.days]
+    assert list(shown[0]) == ["date", "decision", "stage", "reasons", "notes"]

@@ -50,7 +50,6 @@ UNTYPED_ALLOWED = {
     "fhir_http.Client.post": "a FHIR server's JSON answer",
     "report.screen_dict": "the report's JSON shape of a safety screen",
     "report.clearance_dict": "the report's JSON shape of a clearance",
-    "simulate.replay_day": "still to convert",
     "handout.build": "still to convert (the hand-out cards too)",
     "transfer.backup": "still to convert (the backup's integrity details)",
 }

@@ -38,7 +38,7 @@ def simulate(
     for warning in result.warnings:
         typer.echo(warning, err=True)
     if json_output:
-        print_json(result.days)
+        print_json([day.as_dict() for day in result.days])
         return
     from backcare.render.simulate import show_simulation
 

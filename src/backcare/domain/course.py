@@ -14,8 +14,9 @@ from __future__ import annotations
 import csv
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date
+from typing import Any
 
 COLUMNS = ("date", "pain", "stiffness", "settled", "done", "pain_during", "safety", "clearance")
 SAFETY = ("clear", "current", "emergency", "history")
@@ -40,6 +41,20 @@ class CourseDay:
     @property
     def checked_in(self) -> bool:
         return self.pain is not None
+
+
+@dataclass(frozen=True)
+class SimulatedDay:
+    """One replayed day: the day's decision and stage, its reasons, and what the course file's row recorded."""
+
+    date: str  # YYYY-MM-DD
+    decision: str
+    stage: str | None
+    reasons: list[str]
+    notes: list[str]
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
 
 
 @dataclass(frozen=True)

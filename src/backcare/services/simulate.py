@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
-from backcare.domain.course import CourseDay, CourseProblem, parse_course
+from backcare.domain.course import CourseDay, CourseProblem, SimulatedDay, parse_course
 from backcare.store import Store
 
 MAX_BYTES = 2 * 1024 * 1024
@@ -31,7 +31,7 @@ SAFETY_ANSWERS = {
 @dataclass
 class Simulation:
     routine: str = ""
-    days: list[dict] = field(default_factory=list)
+    days: list[SimulatedDay] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)  # located, one per line; nothing was replayed
     warnings: list[str] = field(default_factory=list)  # the routine check's warnings (the replay still ran)
 
@@ -110,7 +110,7 @@ class _ReplayProblem(Exception):
         return self.problem.located(source)
 
 
-def replay_day(store: Store, day: date, row: CourseDay | None) -> dict:
+def replay_day(store: Store, day: date, row: CourseDay | None) -> SimulatedDay:
     """One calendar day: record what the row says in the order a person would, and the day's decision."""
     from backcare.services import dashboard
 
@@ -141,13 +141,13 @@ def replay_day(store: Store, day: date, row: CourseDay | None) -> dict:
     progression = data.progression
     if row is not None and row.done is not None:
         notes.extend(log_session(store, day, row))
-    return {
-        "date": day.isoformat(),
-        "decision": progression.decision,
-        "stage": progression.stage.id if progression.stage else None,
-        "reasons": list(progression.reasons),
-        "notes": notes,
-    }
+    return SimulatedDay(
+        day.isoformat(),
+        progression.decision,
+        progression.stage.id if progression.stage else None,
+        list(progression.reasons),
+        notes,
+    )
 
 
 def record_screen(store: Store, day: date, kind: str) -> str:
