@@ -51,7 +51,6 @@ UNTYPED_ALLOWED = {
     "report.screen_dict": "the report's JSON shape of a safety screen",
     "report.clearance_dict": "the report's JSON shape of a clearance",
     "handout.build": "still to convert (the hand-out cards too)",
-    "transfer.backup": "still to convert (the backup's integrity details)",
 }
 
 
@@ -213,3 +212,16 @@ def test_routine_list_and_versions_are_typed_and_print_in_their_json_shape(cli, 
     assert shown == [version.as_dict()]
     assert list(shown[0]) == ["version", "current", "imported_at", "origin", "builtin", "stages"]
     assert list(shown[0]["stages"][0]) == ["id", "name"]
+
+
+def test_a_backup_reports_what_it_holds_as_a_typed_value(cli, home, open_store, tmp_path):
+    from datetime import datetime
+
+    from backcare.domain.backup import CheckedBackup
+    from backcare.services import transfer
+
+    assert cli("checkin", "--pain", "4", "--stiffness", "3").exit_code == 0
+    path, info = transfer.backup(open_store(home), tmp_path, cwd=tmp_path, now=datetime(2026, 11, 27, 9, 0))
+    assert path is not None and path.exists() and info == CheckedBackup(checkins=1, sessions=0)
+    result = cli("backup", "-o", str(tmp_path / "second.db"))
+    assert result.exit_code == 0 and "1 check-in, 0 sessions; integrity check passed" in result.stderr

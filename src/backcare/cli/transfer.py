@@ -145,8 +145,7 @@ def backup(
         fail_usage("A backup is a database file, not text for the terminal: redirect it, or give -o FILE.")
     dest = Path(output).expanduser() if output else None
     path, info = transfer.backup(state(ctx).store(), dest, cwd=Path.cwd(), now=datetime.now(), force=force)
-    n, m = info["checkins"], info["sessions"]
-    counts = f"{n} check-in{'' if n == 1 else 's'}, {m} session{'' if m == 1 else 's'}; integrity check passed"
+    counts = f"{info.counts()}; integrity check passed"
     if path is None:
         typer.echo(f"Backup written to {output if output != '-' else 'standard output'} ({counts}).", err=True)
         return

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
+from backcare.domain.backup import CheckedBackup
 from backcare.errors import BackcareError
 from backcare.exporters import FORMATS
 from backcare.store import Store, now_utc
@@ -167,7 +168,7 @@ def backup_name(now: datetime) -> str:
 
 def backup(
     store: Store, dest: Path | None, *, cwd: Path, now: datetime, force: bool = False
-) -> tuple[Path | None, dict[str, Any]]:
+) -> tuple[Path | None, CheckedBackup]:
     """A consistent copy through SQLite's backup API; never overwrites (without `force`) or follows an existing
     file. `-`, a pipe or a device gets the copy as a stream (the path returned is then None)."""
     from backcare.outfiles import FILE, plan
@@ -189,14 +190,14 @@ def backup(
     return path, _verified(path)
 
 
-def _verified(path: Path) -> dict[str, Any]:
+def _verified(path: Path) -> CheckedBackup:
     info = store_transfer.verify_backup(path)
     if not info["ok"]:
         raise BackcareError(f"The backup at {path} failed its integrity check; do not rely on it.")
-    return info
+    return CheckedBackup(info["checkins"], info["sessions"])
 
 
-def _backup_to_stream(store: Store, target: Any) -> dict[str, Any]:
+def _backup_to_stream(store: Store, target: Any) -> CheckedBackup:
     """Make and check the copy in a private folder beside the database, stream it, then remove it."""
     import shutil
     import tempfile
