@@ -225,3 +225,17 @@ def test_a_backup_reports_what_it_holds_as_a_typed_value(cli, home, open_store, 
     assert path is not None and path.exists() and info == CheckedBackup(checkins=1, sessions=0)
     result = cli("backup", "-o", str(tmp_path / "second.db"))
     assert result.exit_code == 0 and "1 check-in, 0 sessions; integrity check passed" in result.stderr
+
+
+def test_the_profile_is_a_typed_value_and_prints_every_field(cli, home, open_store):
+    from backcare.domain.profile import Profile
+    from backcare.services import profile
+
+    assert profile.get(open_store(home)) == Profile()
+    assert cli.json("profile", "--json") == {"name": None, "clinic_id": None, "clinician": None}
+    assert "No profile set." in cli("profile").stdout
+    assert cli("profile", "--name", "A. Person", "--clinician", "J. Physio").exit_code == 0
+    current = profile.get(open_store(home))
+    assert current == Profile(name="A. Person", clinician="J. Physio")
+    assert cli.json("profile", "--json") == current.as_dict()
+    assert cli("profile").stdout.splitlines() == ["Name:      A. Person", "Clinician: J. Physio"]

@@ -33,15 +33,14 @@ def profile(
     changed = any(v is not None for v in changes.values())
     current = service.update(store, changes) if changed else service.get(store)
     if json_output:
-        from backcare.domain.profile import FIELDS
-
-        print_json({f: current.get(f) for f in FIELDS})
+        print_json(current.as_dict())
         return
     if changed:
         typer.echo("Profile saved (kept only on this computer).")
-    if not current:
+    fields = current.set_fields()
+    if not fields:
         typer.echo("No profile set. Add one with: backcare profile --name TEXT --clinician TEXT")
         return
-    width = max(len(service.LABELS[f]) for f in current)
-    for field, value in current.items():
+    width = max(len(service.LABELS[f]) for f, _ in fields)
+    for field, value in fields:
         typer.echo(f"{service.LABELS[field] + ':':<{width + 1}} {value}")

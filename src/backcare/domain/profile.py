@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from dataclasses import dataclass
 
 FIELDS = ("name", "clinic_id", "clinician")
 MAX_LENGTH = 120
@@ -18,3 +19,24 @@ def problem(value: str) -> str | None:
     if any(unicodedata.category(ch) in _HIDDEN for ch in value):
         return "must be one line of ordinary text, without control characters"
     return None
+
+
+@dataclass(frozen=True)
+class Profile:
+    """The profile's values; None for a field that is not set."""
+
+    name: str | None = None
+    clinic_id: str | None = None
+    clinician: str | None = None
+
+    @classmethod
+    def of(cls, stored: dict[str, str]) -> Profile:
+        return cls(**{f: stored[f] for f in FIELDS if stored.get(f)})
+
+    def set_fields(self) -> list[tuple[str, str]]:
+        """(field, value) of the fields that are set, in the order name, clinic_id, clinician."""
+        return [(f, v) for f in FIELDS if (v := getattr(self, f))]
+
+    def as_dict(self) -> dict[str, str | None]:
+        """The `profile --json` shape: every field, null when not set."""
+        return {f: getattr(self, f) for f in FIELDS}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from backcare.domain.profile import FIELDS, problem
+from backcare.domain.profile import FIELDS, Profile, problem
 from backcare.errors import InvalidInput
 from backcare.store import Store
 
@@ -21,17 +21,16 @@ def clean(field: str, value: str) -> str:
     return text
 
 
-def get(store: Store) -> dict[str, str]:
-    """The fields that are set, in the order name, clinic_id, clinician."""
-    return store.profile()
+def get(store: Store) -> Profile:
+    return Profile.of(store.profile())
 
 
-def update(store: Store, changes: dict[str, str | None]) -> dict[str, str]:
+def update(store: Store, changes: dict[str, str | None]) -> Profile:
     """Set the given fields (None: leave as is, '': clear), all checked before anything is written."""
     given = {f: clean(f, v) for f, v in changes.items() if v is not None and f in FIELDS}
     if given:
         store.set_profile(given)
-    return store.profile()
+    return Profile.of(store.profile())
 
 
 def who_line(profile: dict[str, str]) -> str:
