@@ -239,3 +239,22 @@ def test_the_profile_is_a_typed_value_and_prints_every_field(cli, home, open_sto
     assert current == Profile(name="A. Person", clinician="J. Physio")
     assert cli.json("profile", "--json") == current.as_dict()
     assert cli("profile").stdout.splitlines() == ["Name:      A. Person", "Clinician: J. Physio"]
+
+
+def test_routine_show_and_why_render_a_typed_view_and_print_the_same_json(cli, home, open_store, today):
+    from backcare.domain.progress_view import ProgressView
+    from backcare.services import routines
+
+    assert cli("safety", "--none").exit_code == 0
+    shown = cli.json("routine", "show", "--json")
+    view = routines.progress(open_store(home), today).view()
+    assert isinstance(view, ProgressView) and view.stage is not None
+    assert {k: v for k, v in shown.items() if k not in ("name", "stages", "per_week")} == view.as_dict()
+    assert list(shown) == [
+        "routine", "decision", "stage", "from_stage", "easier", "flare", "reasons", "pain_limit", "exercises",
+        "routine_note", "name", "stages", "per_week",
+    ]  # fmt: skip
+    why = cli.json("routine", "why", "--json")
+    assert list(why) == [*list(view.as_dict()), "history"] and why["history"]
+    text = cli("routine", "why").stdout
+    assert f"stage: {view.stage.name}" in text and "Stage history" in text and "Today's exercises" not in text

@@ -408,33 +408,54 @@ def test_bracketed_words_in_a_note_are_kept(cli):
 
 
 # -- renderers fed hostile content directly (content that only a file or another program can supply) -----------------
+def exercise(**fields):
+    """One of the day's exercises as the renderers get it, with the given (hostile) fields."""
+    from backcare.domain.exercise_entry import TodaysExercise
+
+    dose = dict.fromkeys(("hold_seconds", "reps_max", "duration_seconds", "rest_seconds", "rpe", "tempo", "load"))
+    base = {"id": "wall-slide", "category": "mobility", "sets": 1, "reps": 8, "side": "both", "notes": None}
+    return TodaysExercise(**{**base, **dose, "summary": "", **fields})
+
+
 def test_exercise_cards_and_tables_from_a_routine_are_inert(capsys):
+    from datetime import date
+
+    from backcare.domain.dashboard import Stage
+    from backcare.domain.exercise_entry import LibraryExercise
+    from backcare.domain.progress import StageEvent
+    from backcare.domain.progress_view import ProgressView
     from backcare.render.console import console
     from backcare.render.routine import exercise_card, show_history, show_library, show_progress
 
     evil = f"Wall {LINK} [bold]slide[/bold] {RLO}x"
-    ex = {
-        "id": "wall-slide",
-        "name": evil,
-        "dose": f"8 reps {CLEAR}",
-        "summary": f"sum {TITLE}",
-        "steps": [f"step {CLIPBOARD}"],
-        "cues": ["cue \x9b1m"],
-        "mistakes": ["[/x]"],
-        "cautions": [f"careful {RLO}"],
-        "notes": f"physio notes {CLEAR} [/n]",
-    }
+    ex = exercise(
+        name=evil,
+        dose=f"8 reps {CLEAR}",
+        summary=f"sum {TITLE}",
+        steps=[f"step {CLIPBOARD}"],
+        cues=["cue \x9b1m"],
+        mistakes=["[/x]"],
+        cautions=[f"careful {RLO}"],
+        notes=f"physio notes {CLEAR} [/n]",
+    )
     topic = {"id": "t", "title": f"topic {CLEAR}"}
-    data = {
-        "routine": evil,
-        "stage": {"id": "s", "name": f"stage {TITLE} [/stage]"},
-        "decision": "hold",
-        "reasons": [f"reason {CLEAR} [/r]"],
-        "exercises": [ex],
-    }
-    show_progress(data, description=f"desc {CLIPBOARD} [red]x")
-    show_history([{"date": "2026-01-01", "stage": f"s {CLEAR}", "decision": "manual", "reasons": [f"[/a] {RLO}"]}])
-    show_library([{"id": "x", "name": evil, "category": "mobility", "dose": "[/d]"}])
+    view = ProgressView(
+        routine=evil,
+        decision="hold",
+        stage=Stage("s", f"stage {TITLE} [/stage]"),
+        from_stage=None,
+        easier=False,
+        flare=False,
+        reasons=[f"reason {CLEAR} [/r]"],
+        pain_limit=5,
+        exercises=[ex],
+        routine_note=None,
+    )
+    show_progress(view, description=f"desc {CLIPBOARD} [red]x")
+    show_history([StageEvent("r", date(2026, 1, 1), f"s {CLEAR}", "manual", (f"[/a] {RLO}",), manual=True)])
+    fields = {k: v for k, v in vars(ex).items() if k != "lighter"}
+    library = LibraryExercise(**{**fields, "name": evil, "dose": "[/d]", "notes": None})
+    show_library([library])
     console().print(exercise_card(ex, 1, 1, topic))
     out = capsys.readouterr().out
     assert not unsafe_characters(out), out
@@ -477,6 +498,7 @@ def test_learn_topics_are_inert(capsys):
 
 def test_dashboard_with_hostile_routine_text(capsys):
     from backcare.domain.dashboard import Dashboard, Progression, SafetySummary, Stage
+    from backcare.domain.education import TopicSummary
     from backcare.render.dashboard import show
 
     safety = SafetySummary("clear", None, [], [], None, None, [], None, None, False, None)
@@ -496,12 +518,12 @@ def test_dashboard_with_hostile_routine_text(capsys):
             "hold",
             Stage("s", f"S {TITLE}"),
             [f"why {CLIPBOARD}"],
-            [{"name": f"E {LINK}", "dose": f"D {RLO}"}],
+            [exercise(name=f"E {LINK}", dose=f"D {RLO}")],
             False,
             False,
         ),
         session_done=False,
-        topic={"id": "t", "title": "T \x9b", "summary": "S \x7f"},
+        topic=TopicSummary("t", "T \x9b", "S \x7f", 3, False),
     )
     show(data)
     out = capsys.readouterr().out
@@ -580,6 +602,8 @@ def test_any_text_renders_inertly(note, tag, name):
 
     import backcare.render.console as rc
     from backcare.domain.checkin import CheckIn
+    from backcare.domain.dashboard import Dashboard, Progression, SafetySummary, Stage
+    from backcare.domain.education import TopicSummary
     from backcare.render import dashboard, history, routine
 
     buffer = io.StringIO()
@@ -591,14 +615,14 @@ def test_any_text_renders_inertly(note, tag, name):
     rc.console, history.console, routine.console = to_buffer, to_buffer, to_buffer
     try:
         history.show([CheckIn(TODAY, 3, 4, 5, 6, note, (tag,))], None)
-        ex = {"name": name, "dose": tag, "summary": note, "steps": [note], "cues": [], "mistakes": [], "cautions": []}
+        from backcare.domain.progress_view import ProgressView
+
+        ex = exercise(name=name, dose=tag, summary=note, steps=[note])
+        stage = Stage(tag, tag)
         routine.show_progress(
-            {"routine": name, "stage": {"name": tag}, "decision": "hold", "reasons": [note], "exercises": [ex]},
-            description=note,
+            ProgressView(name, "hold", stage, None, False, False, [note], 5, [ex], None), description=note
         )
         to_buffer().print(routine.exercise_card(ex, 1, 1, {"id": tag, "title": name}))
-        from backcare.domain.dashboard import Dashboard, Progression, SafetySummary, Stage
-
         data = Dashboard(
             date=TODAY.isoformat(),
             date_label="today",
@@ -611,9 +635,9 @@ def test_any_text_renders_inertly(note, tag, name):
             backfill=None,
             safety=SafetySummary("clear", None, [], [], None, None, [], None, None, False, None),
             routine=name,
-            progression=Progression("hold", Stage(tag, tag), [note], [{"name": name, "dose": tag}], False, False),
+            progression=Progression("hold", stage, [note], [exercise(name=name, dose=tag)], False, False),
             session_done=False,
-            topic={"id": tag, "title": name, "summary": note},
+            topic=TopicSummary(tag, name, note, 3, False),
         )
         plain = io.StringIO()
         out = dashboard.Out(plain)

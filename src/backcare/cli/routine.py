@@ -30,18 +30,15 @@ def show(ctx: typer.Context, json_output: JsonFlag = False) -> None:
     from backcare.services import routines
 
     progress = routines.progress(state(ctx).store(), today())
-    data = progress.as_dict()
-    routine = progress.active.routine
-    data["name"] = progress.active.name
-    data["stages"] = [{"id": s.id, "name": s.name} for s in routine.stages]
-    data["per_week"] = routine.per_week
+    view, routine = progress.view(), progress.active.routine
     if json_output:
-        print_json(data)
+        stages = [{"id": s.id, "name": s.name} for s in routine.stages]
+        print_json({**view.as_dict(), "name": progress.active.name, "stages": stages, "per_week": routine.per_week})
         return
     from backcare.render.routine import show_progress
 
-    show_progress(data, description=routine.description, exercises=progress.exercises)
-    if data["decision"] != "stop":
+    show_progress(view, description=routine.description)
+    if view.decision != "stop":
         typer.echo("Start a guided session with: backcare session")
 
 
@@ -51,15 +48,14 @@ def why(ctx: typer.Context, json_output: JsonFlag = False) -> None:
     from backcare.services import routines
 
     progress = routines.progress(state(ctx).store(), today())
-    history = [e.as_dict() for e in progress.history]
     if json_output:
-        print_json({**progress.as_dict(), "history": history})
+        print_json({**progress.as_dict(), "history": [e.as_dict() for e in progress.history]})
         return
     from backcare.render.routine import show_history, show_progress
 
-    show_progress(progress.as_dict())
-    if history:
-        show_history(history)
+    show_progress(progress.view(), exercises=False)
+    if progress.history:
+        show_history(progress.history)
 
 
 @routine_app.command(

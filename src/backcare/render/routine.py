@@ -20,6 +20,8 @@ from backcare.render.plain import eased_label
 
 if TYPE_CHECKING:
     from backcare.domain.exercise_entry import ExerciseEntry, LibraryExercise, TodaysExercise
+    from backcare.domain.progress import StageEvent
+    from backcare.domain.progress_view import ProgressView
     from backcare.domain.routine_rows import RoutineRow, RoutineVersion
 
 
@@ -28,23 +30,23 @@ def decision_label(decision: str) -> str:
 
 
 def show_progress(
-    data: dict, *, description: str | None = None, title: str | None = None, exercises: Sequence[TodaysExercise] = ()
+    view: ProgressView, *, description: str | None = None, title: str | None = None, exercises: bool = True
 ) -> None:
-    """The day's decision (`data`, the `routine show --json` shape) and, when given, the exercises it gives."""
+    """The day's decision, its reasons and (unless `exercises` is False) the exercises it gives."""
     out = console()
-    if data.get("routine_note"):
-        out.print(Text(data["routine_note"], style="yellow"))
-    stage = data["stage"]
-    heading = title or data["routine"]
-    out.print(joined((heading, "bold"), f" · stage: {stage['name']}" if stage else ""))
+    if view.routine_note:
+        out.print(Text(view.routine_note, style="yellow"))
+    stage = view.stage
+    heading = title or view.routine
+    out.print(joined((heading, "bold"), f" · stage: {stage.name}" if stage else ""))
     if description:
         out.print(shown(description.strip(), newlines=True))
-    style = {"advance": "green", "step_back": "yellow", "stop": "bold red"}.get(data["decision"], "")
-    out.print(shown(f"{decision_label(data['decision'])}:", style=style or "bold"))
-    for reason in data["reasons"]:
+    style = {"advance": "green", "step_back": "yellow", "stop": "bold red"}.get(view.decision, "")
+    out.print(shown(f"{decision_label(view.decision)}:", style=style or "bold"))
+    for reason in view.reasons:
         out.print(shown(f"  • {reason}"))
-    if exercises:
-        out.print(exercise_table(exercises, narrow=out.width < 60))
+    if exercises and view.exercises:
+        out.print(exercise_table(view.exercises, narrow=out.width < 60))
 
 
 def exercise_table(exercises: Sequence[TodaysExercise], *, narrow: bool = False) -> Table:
@@ -92,7 +94,7 @@ def show_routine_list(rows: Sequence[RoutineRow]) -> None:
         out.print(shown(f"{mark} {r.name} ({where})"))
 
 
-def show_history(events: list[dict]) -> None:
+def show_history(events: Sequence[StageEvent]) -> None:
     out = console()
     table = Table(title="Stage history", title_justify="left", box=None, pad_edge=False)
     table.add_column("Date", no_wrap=True)
@@ -101,7 +103,7 @@ def show_history(events: list[dict]) -> None:
     table.add_column("Why", overflow="fold")
     for e in events:
         table.add_row(
-            shown(e["date"]), shown(e["stage"]), shown(decision_label(e["decision"])), shown(" ".join(e["reasons"]))
+            shown(e.day.isoformat()), shown(e.stage), shown(decision_label(e.decision)), shown(" ".join(e.reasons))
         )
     out.print(table)
 

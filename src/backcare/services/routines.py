@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from backcare.domain.dashboard import Stage
 from backcare.domain.exercise_entry import LibraryExercise, TodaysExercise
 from backcare.domain.progress import StageEvent
+from backcare.domain.progress_view import ProgressView
 from backcare.domain.routine import DEFAULT_SETTINGS, Dose, Exercise, Routine, Settings, lighter
 from backcare.domain.routine_rows import RoutineRow, RoutineVersion
 from backcare.errors import BackcareError, ContentError, InvalidInput, StoreError
@@ -318,20 +319,24 @@ class Progress:
     exercises: list[TodaysExercise]
     history: list[StageEvent]
 
-    def as_dict(self) -> dict:
+    def view(self) -> ProgressView:
+        """What `routine show` and `routine why` give (the JSON shape through its `as_dict`)."""
         stage = self.active.routine.stage(self.decision.stage)
-        return {
-            "routine": self.active.name,
-            "decision": self.decision.decision,
-            "stage": {"id": stage.id, "name": stage.name} if stage else None,
-            "from_stage": self.decision.from_stage,
-            "easier": self.decision.easier,
-            "flare": self.decision.flare,
-            "reasons": list(self.decision.reasons),
-            "pain_limit": self.active.routine.settings_for(self.decision.stage).pain_limit,
-            "exercises": [e.as_dict() for e in self.exercises],
-            "routine_note": self.active.note,
-        }
+        return ProgressView(
+            routine=self.active.name,
+            decision=self.decision.decision,
+            stage=Stage(stage.id, stage.name) if stage else None,
+            from_stage=self.decision.from_stage,
+            easier=self.decision.easier,
+            flare=self.decision.flare,
+            reasons=list(self.decision.reasons),
+            pain_limit=self.active.routine.settings_for(self.decision.stage).pain_limit,
+            exercises=self.exercises,
+            routine_note=self.active.note,
+        )
+
+    def as_dict(self) -> dict[str, Any]:
+        return self.view().as_dict()
 
 
 CHECKIN_DAYS_CONSIDERED = 84  # the usual pain level looks back 28 days, from a level that has settled itself
