@@ -59,6 +59,28 @@ def token_from(env_name: str | None) -> str | None:
     return value
 
 
+def same_place(base: str, url: str) -> bool:
+    """Whether `url` is on the server at `base` (same scheme, host and port, no user:password@, a path under the
+    base's): a link that only starts with the same characters (fhir.example.com.evil.example, port 8080 after
+    808) must never receive the token."""
+    try:
+        b, u = urlsplit(base), urlsplit(url)
+        b_port, u_port = b.port, u.port
+    except ValueError:
+        return False
+    default = {"https": 443, "http": 80}
+    path = b.path.rstrip("/")
+    return (
+        u.scheme.lower() == b.scheme.lower()
+        and u.hostname is not None
+        and u.hostname == b.hostname
+        and (u_port or default.get(u.scheme.lower())) == (b_port or default.get(b.scheme.lower()))
+        and u.username is None
+        and u.password is None
+        and (u.path == path or u.path.startswith(path + "/"))
+    )
+
+
 @dataclass
 class Client:
     base: str  # checked by check_url
@@ -69,7 +91,7 @@ class Client:
         """GET an absolute URL or a path under the base; the FHIR JSON answer."""
         if not url.startswith(("https://", "http://")):
             url = f"{self.base}/{url.lstrip('/')}"
-        elif not url.startswith(self.base):
+        elif not same_place(self.base, url):
             raise BackcareError(f"The FHIR server at {self.base} sent a link to another address ({url[:200]}).")
         return self._call("GET", url, None)
 
