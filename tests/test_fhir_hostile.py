@@ -12,7 +12,9 @@ from hypothesis import strategies as st
 from backcare.errors import BackcareError
 from backcare.services import fhir_http
 from tests.conftest import Cli
-from tests.test_sync import TOKEN, Fake
+from tests.test_fhir_transaction import fill
+from tests.test_sync import TOKEN, Fake, synced
+from tests.test_sync import sync as run_sync
 
 
 def _free_port_pair() -> tuple[socket.socket, socket.socket]:
@@ -87,3 +89,40 @@ def test_links_under_the_base_stay_allowed(kind, query):
     assert fhir_http.same_place(base, f"{base}/{kind}{query}")
     assert fhir_http.same_place(base, f"https://FHIR.example.com:443/fhir/{kind}{query}")
     assert not fhir_http.same_place(base, f"https://fhir.example.com/fhir{kind}{query}")
+
+
+def _malformed(kind: str):
+    """A transaction-response whose entries are of the right number but not of the right shape."""
+
+    def answer(body):
+        n = len(body["entry"])
+        patient = {"response": {"status": "201 Created"}}
+        shapes = {
+            "response is text": [{"response": "201 Created"}] * (n - 1),
+            "entry is text": ["201 Created"] * (n - 1),
+            "status is a number": [{"response": {"status": 201}}] * (n - 1),
+            "outcome is text": [{"response": {"status": "500", "outcome": "boom"}}] * (n - 1),
+            "outcome without issues": [{"response": {"status": "500", "outcome": {"issue": "boom"}}}] * (n - 1),
+        }
+        return 200, {"resourceType": "Bundle", "type": "transaction-response", "entry": [patient, *shapes[kind]]}, {}
+
+    return answer
+
+
+@pytest.mark.parametrize(
+    "kind", ["response is text", "entry is text", "status is a number", "outcome is text", "outcome without issues"]
+)
+def test_a_malformed_transaction_response_is_one_sentence_and_nothing_wrongly_marked(cli, home, kind):
+    fill(cli, days=2)
+    server = Fake(_malformed(kind))
+    try:
+        result = run_sync(cli, server.url, "--token-env", "T", env={"T": TOKEN})
+    finally:
+        server.stop()
+    if kind == "status is a number":  # 201 is a status, written as a number: accepted
+        assert result.exit_code == 0, result.output
+        return
+    assert result.exit_code == 1, result.output
+    assert result.output.startswith("Error: ") and len(result.output.strip().splitlines()) == 1
+    assert "Traceback" not in result.output and TOKEN not in result.output
+    assert synced(home) == {}

@@ -122,7 +122,8 @@ def _accepted(server: str, part: list[Pending], answer: dict[str, Any]) -> tuple
     if not refused:
         return accepted, None
     p, e, status = refused[0]
-    why = _issue(e.get("response", {}).get("outcome") or {}) if isinstance(e, dict) else ""
+    response = e.get("response") if isinstance(e, dict) else None
+    why = _issue(response.get("outcome") or {}) if isinstance(response, dict) else ""
     key = p.record.split("/", 1)[-1]
     return accepted, f"{len(refused)} refused, the first {key}: {status or 'no status'}{', ' + why if why else ''}"
 
