@@ -126,3 +126,135 @@ def test_a_malformed_transaction_response_is_one_sentence_and_nothing_wrongly_ma
     assert result.output.startswith("Error: ") and len(result.output.strip().splitlines()) == 1
     assert "Traceback" not in result.output and TOKEN not in result.output
     assert synced(home) == {}
+
+
+class Drip:
+    """A server that sends its headers at once, then its (valid) body one byte at a time, each within the
+    client's per-read timeout, so only a limit on the whole answer ends the wait."""
+
+    def __init__(self, pause: float):
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        body = b'{"resourceType": "Bundle", "type": "searchset", "entry": []}'
+        stop = self.stop_event = threading.Event()
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def do_GET(self):
+                self.send_response(200)
+                self.send_header("Content-Type", "application/fhir+json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                for byte in body:
+                    if stop.wait(pause):
+                        return
+                    try:
+                        self.wfile.write(bytes([byte]))
+                        self.wfile.flush()
+                    except OSError:
+                        return
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/fhir"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def stop(self):
+        self.stop_event.set()
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def test_a_server_that_drips_its_answer_is_given_up_on(tmp_path, monkeypatch):
+    monkeypatch.setattr(fhir_http, "TIMEOUT", 1.0)
+    server = Drip(pause=0.1)  # 60 bytes: six seconds in all, a tenth of a second between bytes
+    try:
+        result = Cli(tmp_path / "p")("clinic", "panel", "--fhir-server", server.url)
+    finally:
+        server.stop()
+    assert result.exit_code == 1, result.output
+    assert "did not answer within 1 seconds" in result.output
+    assert len(result.output.strip().splitlines()) == 1
+
+
+def test_a_huge_answer_is_refused_not_read_into_memory(cli, home, monkeypatch):
+    monkeypatch.setattr(fhir_http, "MAX_ANSWER", 4096, raising=False)
+
+    def huge(body):
+        status, data, headers = _malformed("status is a number")(body)
+        data["entry"][0]["response"]["padding"] = "x" * 10_000
+        return status, data, headers
+
+    fill(cli, days=2)
+    server = Fake(huge)
+    try:
+        result = run_sync(cli, server.url)
+    finally:
+        server.stop()
+    assert result.exit_code == 1, result.output
+    assert "answer larger than" in result.output and len(result.output.strip().splitlines()) == 1
+    assert synced(home) == {}
+
+
+def test_an_answer_cut_short_is_one_sentence_and_nothing_marked(cli, home):
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+        def do_POST(self):
+            self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            self.send_response(200)
+            self.send_header("Content-Type", "application/fhir+json")
+            self.send_header("Content-Length", "100000")
+            self.end_headers()
+            self.wfile.write(b'{"resourceType": "Bundle", "type": "transaction-response", "entry": [')
+            self.wfile.flush()
+            self.close_connection = True
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    fill(cli, days=2)
+    try:
+        result = run_sync(cli, f"http://127.0.0.1:{server.server_address[1]}/fhir")
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert result.exit_code == 1, result.output
+    assert result.output.startswith("Error: ") and len(result.output.strip().splitlines()) == 1
+    assert "before its answer was complete" in result.output
+    assert synced(home) == {}
+
+
+def test_an_answer_that_is_not_http_is_one_sentence(tmp_path):
+    import threading
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+
+    def serve():
+        while True:
+            try:
+                conn, _ = listener.accept()
+            except OSError:
+                return
+            conn.recv(65536)
+            conn.sendall(b"SSH-2.0-OpenSSH_9.6\r\n")
+            conn.close()
+
+    threading.Thread(target=serve, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{listener.getsockname()[1]}/fhir"
+        result = Cli(tmp_path / "p")("clinic", "panel", "--fhir-server", url)
+    finally:
+        listener.close()
+    assert result.exit_code == 1, result.output
+    assert result.output.startswith("Error: ") and len(result.output.strip().splitlines()) == 1
+    assert "did not answer with HTTP" in result.output

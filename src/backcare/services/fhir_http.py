@@ -16,7 +16,8 @@ from urllib.parse import urlsplit
 
 from backcare.errors import BackcareError, InvalidInput
 
-TIMEOUT = 60.0  # seconds to wait for an answer
+TIMEOUT = 60.0  # seconds to wait for an answer (for each read, and for the whole answer once it has begun)
+MAX_ANSWER = 64 * 1024 * 1024  # bytes: a bigger answer is refused, not read into memory
 RETRIES = 4  # after the first try
 TRANSIENT = (429, 502, 503, 504)
 LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1")
@@ -101,6 +102,7 @@ class Client:
 
     # -- the one place a request is made --------------------------------------------------------------------
     def _call(self, method: str, url: str, data: bytes | None) -> dict[str, Any]:
+        import http.client
         import urllib.error
         import urllib.request
 
@@ -123,7 +125,7 @@ class Client:
             try:
                 request = urllib.request.Request(url, data=data, headers=headers, method=method)
                 with opener.open(request, timeout=TIMEOUT) as response:
-                    return self._fhir(response.read(), response.headers.get("Content-Type", ""))
+                    return self._fhir(self._read(response), response.headers.get("Content-Type", ""))
             except urllib.error.HTTPError as exc:
                 if exc.code in TRANSIENT and not last:
                     sleep(_retry_after(exc.headers.get("Retry-After"), pause))
@@ -141,7 +143,40 @@ class Client:
                     pause *= 2
                     continue
                 raise BackcareError(f"Could not reach the FHIR server at {self.base}: {_why(reason)}.") from None
+            except http.client.HTTPException as exc:
+                if isinstance(exc, http.client.IncompleteRead):
+                    raise BackcareError(
+                        f"The FHIR server at {self.base} closed the connection before its answer was complete: "
+                        "nothing of it was used."
+                    ) from None
+                raise BackcareError(
+                    f"The address {self.base} did not answer with HTTP ({type(exc).__name__}): "
+                    "check that --fhir-server is the server's FHIR base address."
+                ) from None
         raise AssertionError("unreachable")  # the last attempt returns or raises
+
+    def _read(self, response: Any) -> bytes:
+        """The whole answer, within TIMEOUT seconds in all (a server dripping a byte at a time is given up on)
+        and at most MAX_ANSWER bytes."""
+        deadline = time.monotonic() + TIMEOUT
+        chunks: list[bytes] = []
+        size = 0
+        while chunk := response.read1(65536):
+            size += len(chunk)
+            if size > MAX_ANSWER:
+                raise BackcareError(
+                    f"The FHIR server at {self.base} sent an answer larger than {MAX_ANSWER // 1024 // 1024 or 1} MB: "
+                    "nothing of it was used."
+                )
+            if time.monotonic() > deadline:
+                raise TimeoutError
+            chunks.append(chunk)
+        if getattr(response, "length", None):  # bytes it announced and never sent
+            raise BackcareError(
+                f"The FHIR server at {self.base} closed the connection before its answer was complete: "
+                "nothing of it was used."
+            )
+        return b"".join(chunks)
 
     def _fhir(self, raw: bytes, content_type: str) -> dict[str, Any]:
         try:
