@@ -258,3 +258,35 @@ def test_an_answer_that_is_not_http_is_one_sentence(tmp_path):
     assert result.exit_code == 1, result.output
     assert result.output.startswith("Error: ") and len(result.output.strip().splitlines()) == 1
     assert "did not answer with HTTP" in result.output
+
+
+def _echo_token(where: str):
+    text = f"the bearer token {TOKEN} is not valid here\x1b]0;owned\x07"
+    outcome = {"resourceType": "OperationOutcome", "issue": [{"severity": "error", "diagnostics": text}]}
+
+    def answer(body):
+        if where == "status":
+            return 500, outcome, {}
+        if where == "redirect":
+            return 307, {}, {"Location": f"https://elsewhere.example/?access_token={TOKEN}\x1b[2J"}
+        status, data, headers = _malformed("status is a number")(body)
+        data["entry"][1] = {"response": {"status": "400 Bad Request", "outcome": outcome}}
+        return status, data, headers
+
+    return answer
+
+
+@pytest.mark.parametrize("where", ["status", "entry", "redirect"])
+def test_a_server_echoing_the_token_or_control_characters_never_gets_them_shown(cli, home, where):
+    fill(cli, days=2)
+    server = Fake(_echo_token(where))
+    try:
+        result = run_sync(cli, server.url, "--token-env", "T", env={"T": TOKEN})
+    finally:
+        server.stop()
+    assert result.exit_code == 1, result.output
+    assert result.output.startswith("Error: ") and len(result.output.strip().splitlines()) == 1
+    assert TOKEN not in result.output
+    assert "\x1b" not in result.output and "\x07" not in result.output
+    for path in home.iterdir():
+        assert TOKEN.encode() not in path.read_bytes()

@@ -29,7 +29,9 @@ def search(client: Client, path: str) -> Iterator[dict[str, Any]]:
     pages = 0
     while url is not None:
         if url in seen or pages >= MAX_PAGES:
-            raise BackcareError(f"The FHIR server at {client.base} sent search pages that never end ({url[:200]}).")
+            raise BackcareError(
+                f"The FHIR server at {client.base} sent search pages that never end ({client.shown(url)})."
+            )
         seen.add(url)
         pages += 1
         page = client.get(url)

@@ -93,15 +93,33 @@ class Client:
         if not url.startswith(("https://", "http://")):
             url = f"{self.base}/{url.lstrip('/')}"
         elif not same_place(self.base, url):
-            raise BackcareError(f"The FHIR server at {self.base} sent a link to another address ({url[:200]}).")
+            raise BackcareError(f"The FHIR server at {self.base} sent a link to another address ({self.shown(url)}).")
         return self._call("GET", url, None)
 
     def post(self, body: dict[str, Any]) -> dict[str, Any]:
         """POST a Bundle to the base (a transaction); the FHIR JSON answer."""
         return self._call("POST", self.base, json.dumps(body, ensure_ascii=False).encode("utf-8"))
 
+    def shown(self, text: str) -> str:
+        """Text a server sent, fit to show: the token never (a server may echo it back), no control characters,
+        at most 200 characters."""
+        from backcare.textsafe import inert
+
+        if self.token:
+            text = text.replace(self.token, "[token hidden]")
+        text = " ".join(text.split())
+        return inert(text if len(text) <= 200 else text[:197] + "...")
+
     # -- the one place a request is made --------------------------------------------------------------------
     def _call(self, method: str, url: str, data: bytes | None) -> dict[str, Any]:
+        try:
+            return self._attempts(method, url, data)
+        except BackcareError as exc:
+            if self.token and self.token in exc.message:
+                raise BackcareError(exc.message.replace(self.token, "[token hidden]")) from None
+            raise
+
+    def _attempts(self, method: str, url: str, data: bytes | None) -> dict[str, Any]:
         import http.client
         import urllib.error
         import urllib.request
@@ -203,10 +221,8 @@ class Client:
                 "server's FHIR base address."
             )
         if 300 <= code < 400:
-            return (
-                f"The FHIR server at {self.base} redirected to {exc.headers.get('Location', 'another address')}: "
-                "give that address as --fhir-server."
-            )
+            where = self.shown(exc.headers.get("Location", "another address"))
+            return f"The FHIR server at {self.base} redirected to {where}: give that address as --fhir-server."
         if code in TRANSIENT:
             tries = RETRIES + 1
             return (

@@ -90,6 +90,7 @@ def sync(store: Store, client: Client, who: Target, *, include_safety: bool, bat
         with store.write() as db:
             sent += fhir_sync.mark(db, server, ((p.record, p.digest) for p in accepted), now_utc())
         if refusal is not None:
+            refusal = client.shown(refusal)
             left = len(todo) - sent
             raise BackcareError(
                 f"The FHIR server at {server} refused part of the data ({refusal}): {sent} of {len(todo)} "
