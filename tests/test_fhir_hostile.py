@@ -290,3 +290,47 @@ def test_a_server_echoing_the_token_or_control_characters_never_gets_them_shown(
     assert "\x1b" not in result.output and "\x07" not in result.output
     for path in home.iterdir():
         assert TOKEN.encode() not in path.read_bytes()
+
+
+# -- one person, two installs: a home imported into another keeps its records' identities ---------------------------
+def _sessions_sent(server: Fake) -> list[tuple[str, dict]]:
+    sent = []
+    for body in server.posts:
+        for e in body["entry"][1:]:
+            value = e["resource"]["identifier"][0]["value"]
+            if "/session/" in value:
+                parts = {
+                    c["code"]["coding"][0]["code"]: c["valueQuantity"]["value"] for c in e["resource"]["component"]
+                }
+                sent.append((value, parts))
+    return sent
+
+
+def test_after_importing_another_installs_export_its_sessions_are_not_sent_twice_nor_yours_dropped(tmp_path):
+    import json
+
+    server = Fake()
+    try:
+        laptop = Cli(tmp_path / "laptop")
+        assert laptop("profile", "--clinic-id", "P-17").exit_code == 0
+        assert laptop("safety", "--none").exit_code == 0
+        assert laptop("session", "--done", "all", "--pain-during", "1", "--effort", "5").exit_code == 0
+        assert run_sync(laptop, server.url).exit_code == 0
+        from_laptop = _sessions_sent(server)
+        assert [p["pain-during"] for _v, p in from_laptop] == [1]
+
+        phone = Cli(tmp_path / "phone")  # its own session first, then the laptop's export imported
+        assert phone("profile", "--clinic-id", "P-17").exit_code == 0
+        assert phone("safety", "--none").exit_code == 0
+        assert phone("session", "--done", "all", "--pain-during", "9", "--effort", "9").exit_code == 0
+        path = tmp_path / "laptop.json"
+        path.write_text(json.dumps(laptop.json("export")))
+        assert phone("import", str(path)).exit_code == 0
+        result = run_sync(phone, server.url)
+        assert result.exit_code == 0, result.output
+    finally:
+        server.stop()
+    from_phone = _sessions_sent(server)[len(from_laptop) :]
+    # only the phone's own session is new to the server, under an identifier the laptop's never had
+    assert [p["pain-during"] for _v, p in from_phone] == [9]
+    assert {v for v, _p in from_phone}.isdisjoint(v for v, _p in from_laptop)
