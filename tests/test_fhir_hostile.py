@@ -334,3 +334,18 @@ def test_after_importing_another_installs_export_its_sessions_are_not_sent_twice
     # only the phone's own session is new to the server, under an identifier the laptop's never had
     assert [p["pain-during"] for _v, p in from_phone] == [9]
     assert {v for v, _p in from_phone}.isdisjoint(v for v, _p in from_laptop)
+
+
+@pytest.mark.parametrize("token", ["abc\r\nX-Injected: yes", "t\u00f8ken\u20ac-secret", "two words-secret"])
+def test_a_token_that_cannot_be_an_http_header_is_a_usage_error_never_shown(cli, home, token):
+    fill(cli, days=1)
+    server = Fake()
+    try:
+        result = run_sync(cli, server.url, "--token-env", "T", env={"T": token})
+    finally:
+        server.stop()
+    assert result.exit_code == 2, result.output
+    assert result.output.startswith("Error: ") and "--token-env T" in result.output
+    assert len(result.output.strip().splitlines()) == 1
+    assert token.strip() not in result.output and "secret" not in result.output
+    assert server.requests == [] and synced(home) == {}

@@ -57,6 +57,11 @@ def token_from(env_name: str | None) -> str | None:
     value = os.environ.get(env_name, "").strip()
     if not value:
         raise InvalidInput(f"--token-env {env_name}: that environment variable is not set or is empty.")
+    if not all(33 <= ord(ch) <= 126 for ch in value):
+        raise InvalidInput(
+            f"--token-env {env_name}: the token in that environment variable must be one word of plain ASCII "
+            "characters (no spaces, line breaks or accented letters); it was not sent."
+        )
     return value
 
 
