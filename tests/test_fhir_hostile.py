@@ -349,3 +349,63 @@ def test_a_token_that_cannot_be_an_http_header_is_a_usage_error_never_shown(cli,
     assert len(result.output.strip().splitlines()) == 1
     assert token.strip() not in result.output and "secret" not in result.output
     assert server.requests == [] and synced(home) == {}
+
+
+def _ours(**fields):
+    from backcare.exporters.fhir_transaction import RECORD_SYSTEM
+
+    return {
+        "resourceType": "Observation",
+        "identifier": [{"system": RECORD_SYSTEM, "value": "i/checkin/2026-01-01/pain"}],
+        "status": "final",
+        "code": {"coding": [{"system": "http://loinc.org", "code": "72514-3"}]},
+        "subject": {"reference": "Patient/1"},
+        "effectiveDateTime": "2026-01-01",
+        "valueQuantity": {"value": 4},
+        **fields,
+    }
+
+
+MALFORMED_PAGES = {
+    "entry is a number": {"entry": 7},
+    "code is text": {"entry": [{"resource": _ours(code="72514-3")}]},
+    "subject is text": {"entry": [{"resource": _ours(subject="Patient/1")}]},
+    "value is text": {"entry": [{"resource": _ours(valueQuantity="4")}]},
+    "coding is text": {"entry": [{"resource": _ours(code={"coding": "72514-3"})}]},
+    "identifier is text": {"entry": [{"resource": _ours(identifier="x")}]},
+    "note is text": {"entry": [{"resource": _ours(note="hello")}]},
+    "link is text": {"link": "next"},
+    "pain during is infinite": {
+        "entry": [
+            {
+                "resource": _ours(
+                    code={"coding": [{"system": "x", "code": "exercise-session"}]},
+                    component=[{"code": {"coding": [{"code": "pain-during"}]}, "valueQuantity": {"value": 1e400}}],
+                )
+            }
+        ]
+    },
+    "session part is text": {
+        "entry": [
+            {
+                "resource": _ours(
+                    code={"coding": [{"system": "x", "code": "exercise-session"}]}, component=["pain-during"]
+                )
+            }
+        ]
+    },
+}
+
+
+@pytest.mark.parametrize("name", list(MALFORMED_PAGES))
+def test_a_malformed_search_page_is_one_sentence_or_ignored_never_a_crash(tmp_path, name):
+    page = {"resourceType": "Bundle", "type": "searchset", **MALFORMED_PAGES[name]}
+    server = Fake(lambda _body: (200, page, {}))
+    try:
+        result = Cli(tmp_path / "p")("clinic", "panel", "--fhir-server", server.url)
+    finally:
+        server.stop()
+    assert result.exit_code in (0, 1), result.output
+    assert "Traceback" not in result.output and result.exception is None or isinstance(result.exception, SystemExit)
+    if result.exit_code == 1:
+        assert result.output.startswith("Error: ") and len(result.output.strip().splitlines()) == 1

@@ -37,11 +37,14 @@ def search(client: Client, path: str) -> Iterator[dict[str, Any]]:
         page = client.get(url)
         if page.get("resourceType") != "Bundle":
             raise BackcareError(f"The FHIR server at {client.base} answered a search without a Bundle.")
-        for entry in page.get("entry") or []:
+        entries, links = page.get("entry") or [], page.get("link") or []
+        if not isinstance(entries, list) or not isinstance(links, list):
+            raise BackcareError(f"The FHIR server at {client.base} answered a search with a malformed Bundle.")
+        for entry in entries:
             resource = entry.get("resource") if isinstance(entry, dict) else None
             if isinstance(resource, dict):
                 yield resource
-        links = [x.get("url") for x in page.get("link") or [] if isinstance(x, dict) and x.get("relation") == "next"]
+        links = [x.get("url") for x in links if isinstance(x, dict) and x.get("relation") == "next"]
         url = links[0] if links and isinstance(links[0], str) else None
 
 
@@ -89,6 +92,14 @@ class _Gathered:
         self.screens: dict[str, list[tuple[date, bool]]] = defaultdict(list)
 
     def add(self, resource: dict[str, Any]) -> None:
+        """Count a resource backcare wrote; one not in the shape backcare writes (text where an object should
+        be, ...) is not backcare's and is skipped."""
+        try:
+            self._add(resource)
+        except (AttributeError, TypeError, ValueError, OverflowError):
+            pass
+
+    def _add(self, resource: dict[str, Any]) -> None:
         from backcare.exporters.fhir_transaction import SCREEN_CODE, SESSION_CODE
 
         if resource.get("resourceType") != "Observation" or not _ours(resource):
