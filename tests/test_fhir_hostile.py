@@ -409,3 +409,37 @@ def test_a_malformed_search_page_is_one_sentence_or_ignored_never_a_crash(tmp_pa
     assert "Traceback" not in result.output and result.exception is None or isinstance(result.exception, SystemExit)
     if result.exit_code == 1:
         assert result.output.startswith("Error: ") and len(result.output.strip().splitlines()) == 1
+
+
+# -- two people given the same clinic id ------------------------------------------------------------------------------
+@given(st.integers(1, 5))
+def test_days_whose_pain_two_installs_disagree_on_are_a_reason_to_look(days):
+    from datetime import date
+
+    from backcare.domain import clinic
+
+    today = date(2026, 3, 1)
+    data = clinic.PatientData("P-17", "1", {today: 3}, (), (), (), disagreements=days)
+    reasons = clinic.summarise(data, today).reasons
+    assert any(f"{days} day" in r and "clinic id" in r for r in reasons)
+    assert not any(
+        "clinic id" in r for r in clinic.summarise(clinic.PatientData("P", "1", {today: 3}, (), ()), today).reasons
+    )
+
+
+def test_two_people_syncing_under_one_clinic_id_show_up_on_the_panel(tmp_path):
+    from tests.fhirserver import Medplum
+
+    server = Medplum()
+    try:
+        for name, pain in (("one", "3"), ("two", "9"), ("three", "9")):
+            home = Cli(tmp_path / name)
+            assert home("profile", "--clinic-id", "P-17" if name != "three" else "P-18").exit_code == 0
+            assert home("checkin", "--pain", pain, "--stiffness", "2").exit_code == 0
+            assert run_sync(home, server.url).exit_code == 0
+        rows = Cli(tmp_path / "physio").json("clinic", "panel", "--fhir-server", server.url, "--json")["patients"]
+    finally:
+        server.stop()
+    by = {r["identifier"]: r for r in rows}
+    assert any("1 day" in r and "clinic id" in r for r in by["P-17"]["reasons"]), by["P-17"]
+    assert not any("clinic id" in r for r in by["P-18"]["reasons"])

@@ -62,6 +62,16 @@ def _ours(resource: dict[str, Any]) -> bool:
     return mine and resource.get("status") != ERROR
 
 
+def _install(resource: dict[str, Any]) -> str:
+    """The install id in a backcare record's identifier (`<install>/<key>`)."""
+    from backcare.exporters.fhir_transaction import RECORD_SYSTEM
+
+    for i in resource.get("identifier") or []:
+        if isinstance(i, dict) and i.get("system") == RECORD_SYSTEM:
+            return str(i.get("value")).split("/", 1)[0]
+    return ""
+
+
 def _day(resource: dict[str, Any]) -> date | None:
     text = resource.get("effectiveDateTime")
     try:
@@ -87,6 +97,8 @@ def _pain_during(resource: dict[str, Any]) -> int | None:
 class _Gathered:
     def __init__(self) -> None:
         self.pain: dict[str, dict[date, int]] = defaultdict(dict)
+        self.pain_from: dict[str, dict[date, str]] = defaultdict(dict)  # the install that sent each day's pain
+        self.disagreements: dict[str, set[date]] = defaultdict(set)
         self.notes: dict[str, list[tuple[date, str]]] = defaultdict(list)
         self.sessions: dict[str, list[tuple[date, int | None]]] = defaultdict(list)
         self.screens: dict[str, list[tuple[date, bool]]] = defaultdict(list)
@@ -111,7 +123,12 @@ class _Gathered:
         if "72514-3" in codes:
             value = (resource.get("valueQuantity") or {}).get("value")
             if isinstance(value, (int, float)) and 0 <= value <= 10:
+                install = _install(resource)
+                earlier = self.pain_from[who].get(day)
+                if earlier is not None and earlier != install and self.pain[who][day] != int(value):
+                    self.disagreements[who].add(day)
                 self.pain[who][day] = int(value)
+                self.pain_from[who][day] = install
             for note in resource.get("note") or []:
                 if isinstance(note, dict) and isinstance(note.get("text"), str):
                     self.notes[who].append((day, note["text"]))
@@ -133,6 +150,7 @@ class _Gathered:
             tuple(self.sessions.get(server_id, ())),
             tuple(self.screens.get(server_id, ())),
             tuple(sorted(self.notes.get(server_id, ()))),
+            len(self.disagreements.get(server_id, ())),
         )
 
 
