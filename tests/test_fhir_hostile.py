@@ -4,11 +4,13 @@ answer is one sentence and exit 1, and nothing is marked as sent that the server
 from __future__ import annotations
 
 import socket
+from datetime import timedelta
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from backcare import clock
 from backcare.errors import BackcareError
 from backcare.services import fhir_http
 from tests.conftest import Cli
@@ -443,3 +445,49 @@ def test_two_people_syncing_under_one_clinic_id_show_up_on_the_panel(tmp_path):
     by = {r["identifier"]: r for r in rows}
     assert any("1 day" in r and "clinic id" in r for r in by["P-17"]["reasons"]), by["P-17"]
     assert not any("clinic id" in r for r in by["P-18"]["reasons"])
+
+
+def test_a_home_imported_into_an_install_with_its_own_id_sends_nothing_the_server_already_has(tmp_path):
+    import json
+
+    from tests.test_fhir_transaction import SYSTEM
+
+    server = Fake()
+    try:
+        laptop = Cli(tmp_path / "laptop")
+        fill(laptop, days=3)
+        assert run_sync(laptop, server.url).exit_code == 0
+        from_laptop = {e["resource"]["identifier"][0]["value"] for e in server.posts[0]["entry"][1:]}
+        phone = Cli(tmp_path / "phone")  # made its own install id (a transaction export) before the import
+        assert phone("profile", "--clinic-id", "P-17").exit_code == 0
+        out = tmp_path / "t.json"
+        made = phone(
+            "export", "--format", "fhir", "--bundle", "transaction", "--patient-system", SYSTEM, "-o", str(out)
+        )
+        assert made.exit_code == 0, made.output
+        path = tmp_path / "laptop.json"
+        path.write_text(json.dumps(laptop.json("export")))
+        assert phone("import", str(path)).exit_code == 0
+        first = run_sync(phone, server.url)
+        assert first.exit_code == 0 and "Nothing new to send" in first.output, first.output
+        day = (clock.today() - timedelta(days=10)).isoformat()  # a day only the phone has
+        assert phone("checkin", "--date", day, "--pain", "4", "--stiffness", "2").exit_code == 0
+        edited = clock.today().isoformat()  # and a day the laptop sent, edited on the phone
+        assert phone("checkin", "--date", edited, "--pain", "6", "--stiffness", "3").exit_code == 0
+        second = run_sync(phone, server.url)
+        assert second.exit_code == 0, second.output
+        third = run_sync(phone, server.url)
+    finally:
+        server.stop()
+    sent = {e["resource"]["identifier"][0]["value"]: e for e in server.posts[-1]["entry"][1:]}
+    keys = {v.split("/", 1)[1] for v in sent}
+    assert {f"checkin/{day}/pain", f"checkin/{day}/stiffness", f"checkin/{edited}/pain"} <= keys
+    assert all(day in k or edited in k for k in keys)
+    for value, e in sent.items():
+        if edited in value:  # the laptop's records, updated under the identifiers the server knows
+            assert value in from_laptop and e["resource"]["status"] in ("amended", "entered-in-error")
+            assert e["request"]["method"] == "PUT" and value.replace("/", "%2F") not in e["request"]["url"]
+            assert e["request"]["url"].endswith(value)
+        else:
+            assert value not in from_laptop
+    assert "Nothing new to send" in third.output
