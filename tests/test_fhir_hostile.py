@@ -491,3 +491,26 @@ def test_a_home_imported_into_an_install_with_its_own_id_sends_nothing_the_serve
         else:
             assert value not in from_laptop
     assert "Nothing new to send" in third.output
+
+
+@pytest.mark.parametrize("retry_after", ["nan", "-inf", "1e999", "Wed, 21 Oct 2015 07:28:00 GMT", "-5"])
+def test_any_retry_after_a_busy_server_sends_is_a_pause_time_sleep_accepts(cli, home, monkeypatch, retry_after):
+    import time
+
+    from tests.test_sync import status
+
+    pauses = []
+
+    def sleep(seconds):  # as time.sleep judges the value, without the wait
+        time.sleep(0 if seconds >= 0 else seconds)
+        pauses.append(seconds)
+
+    monkeypatch.setattr(fhir_http, "sleep", sleep)
+    fill(cli, days=1)
+    server = Fake(status(503, headers={"Retry-After": retry_after}))
+    try:
+        result = run_sync(cli, server.url)
+    finally:
+        server.stop()
+    assert result.exit_code == 1 and "busy or unavailable (HTTP 503)" in result.output, result.output
+    assert len(pauses) == fhir_http.RETRIES and all(0 <= p <= 60 for p in pauses)

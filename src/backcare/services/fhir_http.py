@@ -254,9 +254,10 @@ def _outcome_text(exc: Any) -> str:
 
 def _retry_after(value: str | None, default: float) -> float:
     try:
-        return min(max(float(value), 0.0), 60.0) if value else default
+        seconds = float(value) if value else default
     except ValueError:
         return default
+    return min(max(seconds, 0.0), 60.0) if seconds == seconds else default  # NaN is not a pause
 
 
 def _why(reason: object) -> str:
