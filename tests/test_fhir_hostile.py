@@ -514,3 +514,10 @@ def test_any_retry_after_a_busy_server_sends_is_a_pause_time_sleep_accepts(cli, 
         server.stop()
     assert result.exit_code == 1 and "busy or unavailable (HTTP 503)" in result.output, result.output
     assert len(pauses) == fhir_http.RETRIES and all(0 <= p <= 60 for p in pauses)
+
+
+@pytest.mark.parametrize("url", ["https://clinic.example/my fhir", "http://127.0.0.1:1/a b"])
+def test_a_server_address_with_a_space_is_a_usage_error(tmp_path, url):
+    result = Cli(tmp_path / "p")("clinic", "panel", "--fhir-server", url)
+    assert result.exit_code == 2, result.output
+    assert result.output.startswith("Error: ") and "--fhir-server" in result.output

@@ -34,7 +34,7 @@ def check_url(url: str) -> str:
         parts.port  # noqa: B018 - raises on a bad port
     except ValueError:
         host = None
-    if not url.isprintable() or host is None or parts.scheme not in ("https", "http"):
+    if not url.isprintable() or " " in url or host is None or parts.scheme not in ("https", "http"):
         raise InvalidInput(f"--fhir-server must be an https:// address of a FHIR server, not {url!r}.")
     if parts.scheme == "http" and host not in LOCAL_HOSTS:
         raise InvalidInput(
