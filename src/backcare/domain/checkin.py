@@ -196,12 +196,12 @@ def pick(text: str, offered: list[str] | tuple[str, ...], *, words: bool) -> lis
         pieces = part.split()
         if not pieces:
             continue
-        if words or all(p.isdigit() for p in pieces):
+        if words or all(_is_number(p) for p in pieces):
             items = pieces
         else:
             items = [" ".join(pieces)]
         for item in items:
-            if item.isdigit():
+            if _is_number(item):
                 number = int(item) if len(item) < 6 else 0
                 if not 1 <= number <= len(offered):
                     if not offered:
@@ -211,6 +211,11 @@ def pick(text: str, offered: list[str] | tuple[str, ...], *, words: bool) -> lis
             if item not in chosen:
                 chosen.append(item)
     return chosen
+
+
+def _is_number(text: str) -> bool:
+    """Digits 0-9 only: '²' or '①' count as digits to str.isdigit() but are not numbers anyone picks by."""
+    return text.isascii() and text.isdigit()
 
 
 def parse_note(raw: str | None) -> str | None:

@@ -1,0 +1,65 @@
+"""Findings from trying to break the record-kind registry and the richer check-in."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from backcare import clock
+from backcare.domain import checkin as ck
+from backcare.errors import InvalidInput
+from backcare.store import Store
+
+
+def stored(home):
+    store = Store.open(home)
+    try:
+        return store.checkins()
+    finally:
+        store.close()
+
+
+def days_ago(n: int) -> str:
+    return (clock.today() - timedelta(days=n)).isoformat()
+
+
+def at_terminal(cli, monkeypatch):
+    monkeypatch.setattr("backcare.cli.checkin.interactive", lambda: True)
+    assert cli("safety", "--none").exit_code == 0
+
+
+# -- finding: a superscript or circled digit typed at the pick prompt crashed the check-in -----------------------
+
+
+@pytest.mark.parametrize("answer", ["²", "①", "1 ²", "³,1"])
+def test_a_digit_like_character_is_not_a_pick_number(answer):
+    for words in (True, False):
+        try:
+            got = ck.pick(answer, ["desk", "garden"], words=words)
+        except InvalidInput:
+            continue
+        assert all(isinstance(item, str) for item in got)
+
+
+@given(st.text(max_size=12), st.booleans())
+def test_pick_never_fails_with_anything_but_a_clear_message(text, words):
+    try:
+        ck.pick(text, ["desk", "ibuprofen 400mg"], words=words)
+    except InvalidInput as exc:
+        assert exc.message
+
+
+def test_interactive_check_in_with_a_superscript_digit_asks_again(cli, home, monkeypatch):
+    cli("checkin", "-p", "3", "-s", "4", "-t", "desk", "--date", days_ago(1))
+    at_terminal(cli, monkeypatch)
+    # pain, stiffness, sleep, stress, leg (no), medicines "²" (a new medicine), tags "²" (refused), then "1"
+    result = cli("checkin", input="4\n3\n\n\n\n²\n²\n1\n\n")
+    assert result.exit_code == 0, result.output
+    assert "Traceback" not in result.output
+    assert "not allowed" in result.stderr
+    today = stored(home)[-1]
+    assert today.tags == ("desk",)
+    assert today.meds == ("²",)
