@@ -63,3 +63,37 @@ def test_interactive_check_in_with_a_superscript_digit_asks_again(cli, home, mon
     today = stored(home)[-1]
     assert today.tags == ("desk",)
     assert today.meds == ("²",)
+
+
+# -- finding: --replace said "earlier check-in versions are kept" when it had replaced a profile field -----------
+
+
+def test_replacing_a_profile_field_does_not_claim_an_earlier_version_was_kept(cli, home, tmp_path):
+    assert cli("safety", "--none").exit_code == 0
+    cli("checkin", "-p", "3", "-s", "4", "--date", days_ago(1))
+    cli("profile", "--name", "Ann")
+    path = tmp_path / "ann.json"
+    assert cli("export", "-o", str(path)).exit_code == 0
+    cli("profile", "--name", "Bob")
+    result = cli("import", str(path), "--replace")
+    assert result.exit_code == 0, result.output
+    assert "Conflict: profile name differs in value (replaced by the file's version)." in result.stdout
+    assert "1 conflict replaced by the file's version" in result.stdout
+    assert "edit history" not in result.stdout
+
+
+def test_replacing_a_check_in_still_says_its_earlier_version_is_kept(cli, home, tmp_path):
+    assert cli("safety", "--none").exit_code == 0
+    cli("checkin", "-p", "3", "-s", "4", "--leg-pain", "2", "--med", "ibuprofen 400mg", "--date", days_ago(1))
+    cli("profile", "--name", "Ann")
+    path = tmp_path / "ann.json"
+    assert cli("export", "-o", str(path)).exit_code == 0
+    cli("checkin", "-p", "6", "--leg-pain", "5", "--leg-side", "left", "--date", days_ago(1))
+    cli("profile", "--name", "Bob")
+    result = cli("import", str(path), "--replace")
+    assert result.exit_code == 0, result.output
+    assert "2 conflicts replaced by the file's version (earlier check-in versions are kept" in result.stdout
+    day = stored(home)[-1]
+    assert (day.pain, day.leg_pain, day.leg_side, day.meds) == (3, 2, None, ("ibuprofen 400mg",))
+    again = cli("import", str(path))
+    assert "Imported 0 check-ins, 0 sessions; no conflicts" in again.stdout
