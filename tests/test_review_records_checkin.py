@@ -97,3 +97,32 @@ def test_replacing_a_check_in_still_says_its_earlier_version_is_kept(cli, home, 
     assert (day.pain, day.leg_pain, day.leg_side, day.meds) == (3, 2, None, ("ibuprofen 400mg",))
     again = cli("import", str(path))
     assert "Imported 0 check-ins, 0 sessions; no conflicts" in again.stdout
+
+
+# -- finding: only the first medicine of the CSV's ";"-joined cell was kept from running as a formula ------------
+
+
+def csv_rows(cli):
+    import csv
+    import io
+
+    return list(csv.DictReader(io.StringIO(cli("export", "--format", "csv").stdout, newline="")))
+
+
+def test_every_medicine_in_the_csv_cell_is_kept_from_running_as_a_formula(cli, home):
+    meds = ("ibuprofen 400mg", '=HYPERLINK("http://x","a")', "paracetamol;+1+1", "@SUM(A1)")
+    args = [arg for med in meds for arg in ("--med", med)]
+    assert cli("checkin", "-p", "3", "-s", "4", *args).exit_code == 0
+    cell = csv_rows(cli)[-1]["meds"]
+    pieces = cell.split(";")  # what "split text to columns" on ';' (or a ';'-separated locale) makes of the cell
+    assert pieces[0] == "ibuprofen 400mg"
+    assert not any(piece.startswith(("=", "+", "-", "@")) for piece in pieces), cell
+    assert "HYPERLINK" in cell and "@SUM(A1)" in cell
+
+
+@given(st.lists(st.text(alphabet="=+-@;ab \uff1d", min_size=1, max_size=8), max_size=4))
+def test_a_list_cell_never_has_a_piece_that_starts_a_formula(items):
+    from backcare.exporters.csv_export import list_cell
+
+    cell = list_cell(items)
+    assert not any(piece.startswith(("=", "+", "-", "@", "\uff1d")) for piece in cell.split(";")), cell
