@@ -126,3 +126,39 @@ def test_a_list_cell_never_has_a_piece_that_starts_a_formula(items):
 
     cell = list_cell(items)
     assert not any(piece.startswith(("=", "+", "-", "@", "\uff1d")) for piece in cell.split(";")), cell
+
+
+def test_odd_picks_at_a_real_terminal_are_asked_again_and_then_taken(home):
+    """Through a pseudo-terminal: '0', '99' and '²' are asked again; '1,1,2' picks two tags once each."""
+    from datetime import date
+
+    from backcare.domain.safety import all_clear
+    from tests.test_sessions_pty import DAY, Terminal
+
+    store = Store.open(home)
+    try:
+        store.record_screen(all_clear(date.fromisoformat(DAY)))
+        day = date.fromisoformat(DAY) - timedelta(days=1)
+        store.update_checkin(day, lambda _: ck.CheckIn(day, 3, 3, tags=("desk", "walk"), meds=("ibuprofen 400mg",)))
+    finally:
+        store.close()
+    t = Terminal(home, "checkin")
+    t.answer("(0 = no pain, 10 = worst imaginable): ", b"4\r")
+    t.answer("Stiffness (0 = none, 10 = worst imaginable): ", b"3\r")
+    t.answer("(0 = very poor, 10 = very good; optional): ", b"\r")
+    t.answer("(0 = none, 10 = extreme; optional): ", b"\r")
+    t.answer("Any pain down the leg today? [y/n, Enter for no]: ", b"\r")
+    t.answer("pick numbers or type new ones (optional): ", b"99\r")
+    t.expect("Pick a number from 1 to 1, not '99'.")
+    t.answer("pick numbers or type new ones (optional): ", b"1, 1\r")
+    t.expect("1) desk  2) walk")
+    t.answer("pick numbers or type new ones (optional): ", b"0\r")
+    t.expect("Pick a number from 1 to 2, not '0'.")
+    t.answer("pick numbers or type new ones (optional): ", "²\r".encode())
+    t.expect("not allowed")
+    t.answer("pick numbers or type new ones (optional): ", b"1,1,2\r")
+    t.answer("A short note (optional): ", b"\r")
+    assert t.finish() == 0, t.text
+    assert "Traceback" not in t.text
+    c = stored(home)[-1]
+    assert (c.meds, c.tags) == (("ibuprofen 400mg",), ("desk", "walk"))
