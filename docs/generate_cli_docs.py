@@ -16,6 +16,7 @@ def help_pages() -> list[tuple[str, str]]:
 
     from backcare.cli.app import COMMANDS, app
     from backcare.cli.config import config_app
+    from backcare.cli.measure import measure_app
     from backcare.cli.remind import remind_app
     from backcare.cli.routine import routine_app
     from backcare.cli.sessions import sessions_app
@@ -30,6 +31,9 @@ def help_pages() -> list[tuple[str, str]]:
         if name == "sessions":
             for cmd in sessions_app.registered_commands:
                 pages.append((f"backcare sessions {cmd.name}", ["sessions", cmd.name]))
+        if name == "measure":
+            for cmd in measure_app.registered_commands:
+                pages.append((f"backcare measure {cmd.name}", ["measure", cmd.name]))
         if name == "remind":
             for cmd in remind_app.registered_commands:
                 pages.append((f"backcare remind {cmd.name}", ["remind", cmd.name]))

@@ -22,6 +22,7 @@ def test_the_dashboard_is_a_typed_value_and_today_json_prints_it(cli, home, open
     assert set(shown) == {
         "date", "date_label", "checked_in", "pain", "stiffness", "last_7_days", "streak", "days_in_last_7",
         "backfill", "safety", "routine", "progression", "session_done", "topic", "routine_note", "today_more",
+        "measures_due",
     }  # fmt: skip
     assert set(shown["progression"]) == {"decision", "stage", "reasons", "exercises", "easier", "flare"}
     assert shown["last_7_days"][-1] == {"date": today.isoformat(), "pain": 4, "stiffness": 3}

@@ -109,6 +109,12 @@ COMMANDS: list[tuple[str, str, str, str]] = [
         "Who the data belongs to. Name, clinic id and clinician, for hand-outs and reports.",
     ),
     (
+        "measure",
+        "measure",
+        "measure_app",
+        "Outcome measures: take a questionnaire (PSFS, confidence), see the change, import a clinic's own.",
+    ),
+    (
         "safety",
         "safety",
         "safety_app",

@@ -40,11 +40,12 @@ def trend(
     from backcare.clock import today
     from backcare.services import trends
 
-    data = trends.build(
-        state(ctx).store(), today(), None if all_days else (days or trends.DEFAULT_DAYS), from_first=not days
-    )
+    store = state(ctx).store()
+    data = trends.build(store, today(), None if all_days else (days or trends.DEFAULT_DAYS), from_first=not days)
     if json_output:
-        print_json({**data.as_dict(), "metric": choice})
+        from backcare.services.measures import trend_json
+
+        print_json({**data.as_dict(), "metric": choice, "measures": trend_json(store, data.start, data.end)})
         return
     from backcare.render.trend import show
 

@@ -38,6 +38,7 @@ TOP_KEYS = (
     "exercises",
     "stages",
     "images",  # pictures for the hand-out
+    "measures",  # outcome measures to take, and how often
     "leg_symptoms",  # ask about leg pain at every check-in
 )
 TOP_REQUIRED = ("format", "name", "stages")
@@ -77,6 +78,9 @@ STAGE_EXERCISES = (1, 20)
 SESSIONS = (1, 100)
 DAYS = (1, 365)
 MAX_PAIN_DURING = (0, 10)
+MEASURES = (0, 10)
+MEASURE_KEYS = ("id", "every_days")
+EVERY_DAYS = (1, 365)
 
 __all__ = [
     "Checked",
@@ -202,19 +206,21 @@ def _or_raise(routine: Routine | None, problems: list[Problem]) -> Routine:
     return routine
 
 
-def _read(path: Path, source: str) -> tuple[bytes | None, Problem | None]:
+def _read(path: Path, source: str, what: str = "routine file") -> tuple[bytes | None, Problem | None]:
+    """The bytes of a content file (at most MAX_BYTES), or the one problem that stops it being read."""
+
     def problem(message: str) -> tuple[None, Problem]:
         return None, Problem(source, 1, 1, message)
 
     try:
         if path.is_dir():
-            return problem("this is a folder, not a routine file")
+            return problem(f"this is a folder, not a {what}")
         with path.open("rb") as handle:
             size = os.fstat(handle.fileno()).st_size
             if size > MAX_BYTES:
                 return problem(
                     f"the file is too large ({size / 1024 / 1024:.1f} MB; the limit is "
-                    f"{MAX_BYTES // 1024 // 1024} MB): a routine file is a few kilobytes"
+                    f"{MAX_BYTES // 1024 // 1024} MB): a {what} is a few kilobytes"
                 )
             data = handle.read(MAX_BYTES + 1)
     except FileNotFoundError:
@@ -222,7 +228,7 @@ def _read(path: Path, source: str) -> tuple[bytes | None, Problem | None]:
     except PermissionError:
         return problem("cannot read the file: permission denied")
     except IsADirectoryError:
-        return problem("this is a folder, not a routine file")
+        return problem(f"this is a folder, not a {what}")
     except OSError as exc:
         return problem(f"cannot read the file: {exc.strerror or type(exc).__name__}")
     return data, None
@@ -285,6 +291,8 @@ class _RoutineChecker(Checker):
             fields["stages"] = self.stages(top["stages"], lib, custom)
         if "images" in top:
             fields["images"] = self.images(top["images"], set(lib) | self.custom_ids)
+        if "measures" in top:
+            fields["measures"] = self.measures(top["measures"])
         if self.problems:
             return None
         stages = tuple(
@@ -294,6 +302,28 @@ class _RoutineChecker(Checker):
             for stage in fields["stages"]
         )
         return Routine(**{**fields, "stages": stages})
+
+    def measures(self, node: YNode) -> tuple[tuple[str, int | None], ...] | None:
+        """`measures: [{id: psfs, every_days: 14}]`: outcome measures to take (every_days: how often, else
+        the measure file's own)."""
+        items = self.seq(node, "measures", *MEASURES, item="measure")
+        if items is None:
+            return None
+        out: list[tuple[str, int | None]] = []
+        seen: dict[str, YNode] = {}
+        for item in items:
+            keys = self.mapping(item, "a measure", MEASURE_KEYS, ("id",))
+            if keys is None or "id" not in keys:
+                continue
+            ident = self.ident(keys["id"], "measure id")
+            every = self.integer(keys["every_days"], "every_days", *EVERY_DAYS) if "every_days" in keys else None
+            if ident is not None and ident in seen:
+                self.add(keys["id"], f"measure {show(ident)} is listed twice (first at line {seen[ident].line})")
+                continue
+            if ident is not None:
+                seen[ident] = keys["id"]
+                out.append((ident, every))
+        return tuple(out)
 
     def images(self, node: YNode, known: set[str]) -> tuple[tuple[str, str], ...] | None:
         """`images: {exercise-id: picture.png}`: each id known, each path relative; with the routine file's

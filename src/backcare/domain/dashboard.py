@@ -3,7 +3,7 @@ printed by `today --json` through `as_dict`)."""
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 
@@ -76,6 +76,7 @@ class Dashboard:
     routine_note: str | None = None
     routine_problem: str | None = None  # a stored routine that cannot be read: said, not fatal
     today_more: str = ""  # today's sleep, stress, leg pain and medicines in words, each scale with its direction
+    measures_due: list[dict[str, Any]] = field(default_factory=list)  # outcome measures due: id, title, last
 
     def as_dict(self) -> dict[str, Any]:
         """The `today --json` shape: routine_problem only when there is one, routine_note only when there is not."""

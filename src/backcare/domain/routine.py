@@ -157,6 +157,7 @@ class Routine:
     settings: Settings = DEFAULT_SETTINGS
     review_date: date | None = None  # when the physio wants to see the person again (shown on the hand-out)
     images: tuple[tuple[str, str], ...] = ()  # (exercise id, picture path relative to the routine file)
+    measures: tuple[tuple[str, int | None], ...] = ()  # outcome measures to take: (id, every N days or None)
     leg_symptoms: bool = False  # the physio wants leg pain asked at every check-in (sciatica-type symptoms)
 
     def settings_for(self, stage_id: str) -> Settings:

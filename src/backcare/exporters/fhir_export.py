@@ -74,11 +74,61 @@ def entries(checkins: Iterable[dict]) -> Iterator[dict[str, Any]]:
                 yield {"fullUrl": full_url(c["date"], metric), "resource": resource}
 
 
-def write(out: TextIO, checkins: Iterable[dict], *, timestamp: str) -> None:
-    """Write the Bundle to `out` entry by entry (memory stays flat however many days there are).
+QUESTIONNAIRE_BASE = "https://backcare.invalid/fhir/Questionnaire/"
 
-    The text is the same as `json.dumps(entry, indent=2)` indented by four spaces, but made from one template per
-    metric (Python's indented encoder is the slow pure-Python one: it took most of a 50-year export's time)."""
+
+def response_entries(responses: Iterable[dict], measures: dict[str, dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    """Per take of an outcome measure: a QuestionnaireResponse (its answers) and an Observation of its score,
+    derived from it. `measures` gives each measure's title and LOINC codes (id -> {title, loinc, score_loinc})."""
+    for r in responses:
+        about = measures.get(r["measure"], {})
+        title = about.get("title") or r["measure"]
+        answers_url = full_url(r["date"], f"measure/{r['measure']}/response")
+        questionnaire: dict[str, Any] = {
+            "resourceType": "QuestionnaireResponse",
+            "status": "completed",
+            "questionnaire": QUESTIONNAIRE_BASE + r["measure"],
+            "authored": r["date"],
+            "item": [
+                {"linkId": a["item"], "text": a["text"], "answer": [{"valueInteger": a["value"]}]} for a in r["answers"]
+            ],
+        }
+        if about.get("loinc"):
+            questionnaire["meta"] = {"tag": [{"system": LOINC, "code": about["loinc"]}]}
+        yield {"fullUrl": answers_url, "resource": questionnaire}
+        code = (
+            {"system": LOINC, "code": about["score_loinc"], "display": f"{title} score"}
+            if about.get("score_loinc")
+            else {"system": BACKCARE_SYSTEM, "code": f"measure-{r['measure']}", "display": f"{title} score"}
+        )
+        observation: dict[str, Any] = {
+            "resourceType": "Observation",
+            "status": "final",
+            "category": [{"coding": [{"system": CATEGORY_SYSTEM, "code": "survey", "display": "Survey"}]}],
+            "code": {"coding": [code], "text": f"{title} score"},
+            "effectiveDateTime": r["date"],
+            "valueQuantity": {"value": r["score"], "unit": "{score}", "system": UCUM, "code": "{score}"},
+            "derivedFrom": [{"reference": answers_url}],
+        }
+        if r.get("band"):
+            observation["interpretation"] = [{"text": r["band"]}]
+        yield {"fullUrl": full_url(r["date"], f"measure/{r['measure']}/score"), "resource": observation}
+
+
+def write(
+    out: TextIO,
+    checkins: Iterable[dict],
+    *,
+    timestamp: str,
+    responses: Iterable[dict] = (),
+    measures: dict[str, dict[str, Any]] | None = None,
+) -> None:
+    """Write the Bundle to `out` entry by entry (memory stays flat however many days there are): the
+    check-ins' Observations, then each outcome measure's QuestionnaireResponse and score Observation.
+
+    The check-ins' text is the same as `json.dumps(entry, indent=2)` indented by four spaces, but made from one
+    template per metric (Python's indented encoder is the slow pure-Python one: it took most of a 50-year
+    export's time). Measure takes are few: they are written with json.dumps."""
     head = {"resourceType": "Bundle", "type": "collection", "timestamp": timestamp}
     out.write(json.dumps(head, indent=2, ensure_ascii=False)[:-2])  # without the closing "\n}"
     sep = ',\n  "entry": [\n'
@@ -97,6 +147,10 @@ def write(out: TextIO, checkins: Iterable[dict], *, timestamp: str) -> None:
             else:
                 out.write(template % (full_url(day, metric), json.dumps(day), _number(value)))
             sep = ",\n"
+    for entry in response_entries(responses, measures or {}):
+        out.write(sep)
+        out.write(textwrap.indent(json.dumps(entry, indent=2, ensure_ascii=False), "    "))
+        sep = ",\n"
     if sep == ",\n":  # FHIR forbids empty arrays: no "entry" at all when there is nothing
         out.write("\n  ]")
     out.write("\n}\n")

@@ -300,12 +300,14 @@ class ImportFile:
         today: date,
         latest_schema: int,
         check_routine: Callable[[str, str], None],
+        check_measure: Callable[[str, str], None] | None = None,
         max_bytes: int | None = None,
     ):
         self.path = path
         self.today = today
         self.latest_schema = latest_schema
         self.check_routine = check_routine
+        self.check_measure = check_measure  # the rules of `backcare measure import`, for a measure's file
         self.max_bytes = MAX_BYTES if max_bytes is None else max_bytes
         self.summary = Summary()
         self._spool: TextIO | None = None
@@ -340,6 +342,7 @@ class ImportFile:
         order = {section: n for n, section in enumerate(kinds)}
         lists = [section for section, kind in kinds.items() if not kind.is_object]
         with fh, closing(_State(self.today, self.check_routine)) as state:
+            state.check_measure = self.check_measure
             header: dict[str, Any] = {}
             settings: dict[str, str] = {}
             for key, value, odd in _events(_Reader(fh, self.max_bytes, copy), lists):
@@ -464,6 +467,7 @@ class _State:
 
         self.today = today
         self.check_routine = check_routine  # the rules of `backcare routine import`
+        self.check_measure: Callable[[str, str], None] | None = None  # the rules of `backcare measure import`
         from backcare.content.images import MAX_IMAGE_BYTES
 
         self.max_picture_chars = MAX_IMAGE_BYTES * 4 // 3 + 8

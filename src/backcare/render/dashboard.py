@@ -55,6 +55,10 @@ def show(data: Dashboard) -> None:
         day = date.fromisoformat(backfill.date)
         out.para(f"Missed {day:%a} {day.day} {day:%b}? Fill it in: {backfill.command}")
     _routine(out, data)
+    for due in data.measures_due:
+        when = f"last taken {due['last']}" if due["last"] else "not taken yet"
+        out.para(f"Outcome measure due: {due['title']} ({when}).")
+        out.para(f"  Take it: backcare measure take {due['id']}")
     topic = data.topic
     if topic:
         out.para(f"Topic of the day: {topic['title']}. {topic['summary']}")

@@ -39,7 +39,20 @@ def build(store: Store, today: date) -> Dashboard:
         backfill=backfill_section(all_days, today),
         safety=safety_summary(gate),
     )
-    return routine_section(store, today, base)
+    import dataclasses
+
+    return dataclasses.replace(routine_section(store, today, base), measures_due=measures_section(store, today))
+
+
+def measures_section(store: Store, today: date) -> list[dict[str, Any]]:
+    """Outcome measures whose next take is due (every_days after the last one); a broken one is skipped."""
+    from backcare.services import measures
+
+    try:
+        due = measures.due(store, today)
+    except ContentError:
+        return []
+    return [{"id": d.id, "title": d.title, "last": d.last.isoformat() if d.last else None} for d in due]
 
 
 def backfill_section(days: list[date], today: date) -> Backfill | None:

@@ -248,10 +248,32 @@ def _build(store: Store, today: date, t: trends.Trend, cut_at: date | None) -> R
         sessions=[_session_line(x) for x in sessions],
         unsettled=[c.day for c in t.checkins if c.settled is False],
         wellbeing=[wellbeing(t.checkins, m) for m in ("sleep", "stress")],
-        measures=[],
+        measures=outcome_measures(store, start, end),
         alerts=alerts(screens, stages, sessions, now, limit, cleared=[c for c in clearances if start <= c.day <= end]),
         first_checkin=cut_at,
     )
+
+
+VERDICT_WORDS = {"better": "improved", "worse": "worse", "no important change": "no important change"}
+
+
+def outcome_measures(store: Store, start: date, end: date) -> list[MeasureLine]:
+    """Each outcome measure taken in the period: its latest score, the change since its first score there, and
+    the verdict against the measure's own important change."""
+    from backcare.domain.measures import number
+    from backcare.services.measures import report_lines
+
+    return [
+        MeasureLine(
+            line.title,
+            line.latest,
+            line.latest_day,
+            line.change if line.takes > 1 else None,
+            VERDICT_WORDS.get(line.verdict, line.verdict) if line.takes > 1 else "",
+            f"MCID {number(line.important_change)}, {'higher' if line.higher_is_better else 'lower'} is better",
+        )
+        for line in report_lines(store, start, end)
+    ]
 
 
 def wellbeing(checkins: list, metric: str, window: int = 7) -> Wellbeing:

@@ -50,7 +50,23 @@ def export_to(store: Store, fmt: str, out: TextIO) -> None:
         else:
             from backcare.exporters import fhir_export
 
-            fhir_export.write(out, tables["checkins"], timestamp=stamp)
+            fhir_export.write(
+                out,
+                tables["checkins"],
+                timestamp=stamp,
+                responses=tables["measure_responses"],
+                measures=_measure_codes(store),
+            )
+
+
+def _measure_codes(store: Store) -> dict[str, dict[str, Any]]:
+    """Each measure's title and LOINC codes, for the FHIR export."""
+    from backcare.services.measures import available
+
+    return {
+        e.measure.id: {"title": e.measure.title, "loinc": e.measure.loinc, "score_loinc": e.measure.score_loinc}
+        for e in available(store)
+    }
 
 
 # -- import --------------------------------------------------------------------------------------
@@ -61,9 +77,24 @@ def read_import(path: Path, *, today: date) -> ImportFile:
     from backcare.exporters.json_export import ImportFile
     from backcare.store.migrations import LATEST
 
-    file = ImportFile(path, today=today, latest_schema=LATEST, check_routine=_check_routine)
+    file = ImportFile(
+        path, today=today, latest_schema=LATEST, check_routine=_check_routine, check_measure=_check_measure_source
+    )
     file.check()
     return file
+
+
+def _check_measure_source(ident: str, source: str) -> None:
+    """The rules of `backcare measure import` for a measure file in an export: it checks out, under its own id."""
+    from backcare.content.measures import check_measure_text
+    from backcare.domain.measures import FORMAT
+
+    checked = check_measure_text(source, "source")
+    if checked.measure is None:
+        problem = checked.problems[0]
+        raise ValueError(f"source is not a valid {FORMAT} file (line {problem.line}: {problem.message})")
+    if checked.measure.id != ident:
+        raise ValueError(f"source is the measure {checked.measure.id!r}, not {ident[:40]!r}")
 
 
 def _check_routine(name: str, source: str) -> None:

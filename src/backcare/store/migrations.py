@@ -264,6 +264,16 @@ def m010_checkin_leg_pain_and_medicines(db: sqlite3.Connection) -> None:
     db.execute("ALTER TABLE checkins ADD COLUMN meds TEXT NOT NULL DEFAULT '[]'")
 
 
+@migration
+def m011_outcome_measures(db: sqlite3.Connection) -> None:
+    """Outcome measures: the questionnaires a clinic imported, and each take of a measure (answers and score).
+    Each table belongs to its record module in store/records/."""
+    from backcare.store.records import measure_responses, measures
+
+    db.execute(measures.MIGRATION)
+    db.execute(measure_responses.MIGRATION)
+
+
 LATEST = len(MIGRATIONS)
 
 

@@ -50,6 +50,8 @@ NAMES: tuple[str, ...] = (
     "routines",
     "routine_images",
     "profile",
+    "measures",
+    "measure_responses",
     "fhir_sync",
     "settings",  # an object, not a list: it stays last
 )
