@@ -162,3 +162,52 @@ def test_odd_picks_at_a_real_terminal_are_asked_again_and_then_taken(home):
     assert "Traceback" not in t.text
     c = stored(home)[-1]
     assert (c.meds, c.tags) == (("ibuprofen 400mg",), ("desk", "walk"))
+
+
+# -- finding: trend counted one medicine twice when its spelling differed in case between days --------------------
+
+
+def test_trend_counts_a_medicine_once_whatever_its_case():
+    from datetime import date
+
+    from backcare.domain.trends import medicine_days
+
+    days = [
+        ck.CheckIn(date(2026, 3, 1), 3, 3, meds=("Ibuprofen 400mg",)),
+        ck.CheckIn(date(2026, 3, 2), 3, 3, meds=("ibuprofen 400mg", "paracetamol 1g")),
+        ck.CheckIn(date(2026, 3, 3), 3, 3),
+    ]
+    got = medicine_days(days)
+    assert (got.days, got.checkins) == (2, 3)
+    assert got.by_name == [("ibuprofen 400mg", 2), ("paracetamol 1g", 1)]
+
+
+@given(st.lists(st.lists(st.sampled_from(["Ibu", "ibu", "IBU", "para", "Para"]), max_size=3), max_size=6))
+def test_medicine_days_per_name_never_exceed_the_days_with_medicines(per_day):
+    from datetime import date, timedelta
+
+    from backcare.domain.trends import medicine_days
+
+    days = []
+    for i, meds in enumerate(per_day):
+        parsed = ck.parse_meds(meds) or ()
+        days.append(ck.CheckIn(date(2026, 3, 1) + timedelta(days=i), 3, 3, meds=parsed))
+    got = medicine_days(days)
+    assert all(n <= got.days for _, n in got.by_name)
+    assert len({name.casefold() for name, _ in got.by_name}) == len(got.by_name)
+
+
+def test_trend_after_an_import_with_another_spelling_names_the_medicine_once(cli, home, tmp_path):
+    import json
+
+    assert cli("safety", "--none").exit_code == 0
+    cli("checkin", "-p", "3", "-s", "4", "--med", "Ibuprofen 400mg", "--date", days_ago(2))
+    path = tmp_path / "other.json"
+    assert cli("export", "-o", str(path)).exit_code == 0
+    data = json.loads(path.read_text())
+    record = dict(data["checkins"][0], date=days_ago(1), meds=["ibuprofen 400mg"])
+    data["checkins"].append(record)
+    path.write_text(json.dumps(data))
+    assert cli("import", str(path)).exit_code == 0
+    out = " ".join(cli("trend").stdout.split())
+    assert "Medicines: on 2 of 2 check-in days (ibuprofen 400mg on 2)." in out, out
