@@ -211,3 +211,48 @@ def test_trend_after_an_import_with_another_spelling_names_the_medicine_once(cli
     assert cli("import", str(path)).exit_code == 0
     out = " ".join(cli("trend").stdout.split())
     assert "Medicines: on 2 of 2 check-in days (ibuprofen 400mg on 2)." in out, out
+
+
+# -- finding: the side of a day's leg pain could not be corrected without typing the leg pain again --------------
+
+
+def test_a_side_alone_corrects_the_side_of_a_day_with_leg_pain(cli, home):
+    assert cli("checkin", "-p", "3", "-s", "4", "--leg-pain", "6", "--leg-side", "left", "--note", "").exit_code == 0
+    result = cli("checkin", "--leg-side", "right")
+    assert result.exit_code == 0, result.output
+    assert "leg side 'left' -> 'right'" in result.stdout
+    [c] = stored(home)
+    assert (c.leg_pain, c.leg_side) == (6, "right")
+
+
+@pytest.mark.parametrize("leg", [[], ["--leg-pain", "0"]])
+def test_a_side_alone_on_a_day_without_leg_pain_is_refused_and_changes_nothing(cli, home, leg):
+    assert cli("checkin", "-p", "3", "-s", "4", *leg, "--note", "").exit_code == 0
+    before = stored(home)
+    result = cli("checkin", "--leg-side", "right")
+    assert result.exit_code == 2, result.output
+    assert "leg pain" in result.stderr and "Traceback" not in result.output
+    assert stored(home) == before
+
+
+def test_a_side_alone_with_an_unknown_side_is_refused(cli, home):
+    assert cli("checkin", "-p", "3", "-s", "4", "--leg-pain", "6", "--note", "").exit_code == 0
+    result = cli("checkin", "--leg-side", "up")
+    assert result.exit_code == 2 and "left, right or both" in result.stderr
+    assert stored(home)[0].leg_side is None
+
+
+@given(
+    pain=st.one_of(st.none(), st.integers(0, 10)),
+    side=st.sampled_from(["left", "right", "both"]),
+)
+def test_build_takes_a_side_alone_only_when_the_day_has_leg_pain(pain, side):
+    from datetime import date
+
+    day = date(2026, 3, 1)
+    previous = ck.CheckIn(day, 3, 3, leg_pain=pain)
+    if pain:
+        assert ck.build(day, previous=previous, leg_side=side).leg_side == side
+    else:
+        with pytest.raises(InvalidInput):
+            ck.build(day, previous=previous, leg_side=side)
