@@ -256,3 +256,20 @@ def test_build_takes_a_side_alone_only_when_the_day_has_leg_pain(pain, side):
     else:
         with pytest.raises(InvalidInput):
             ck.build(day, previous=previous, leg_side=side)
+
+
+# -- finding: updating a day at the terminal dropped its leg side when the leg pain was typed again ---------------
+
+
+def test_updating_a_day_at_the_terminal_keeps_the_leg_side_unless_changed(cli, home, monkeypatch):
+    args = ("--leg-pain", "4", "--leg-side", "left", "--med", "ibuprofen 400mg", "--note", "")
+    assert cli("checkin", "-p", "3", "-s", "4", *args).exit_code == 0
+    at_terminal(cli, monkeypatch)
+    # pain, stiffness, sleep, stress: Enter keeps; leg pain 5 (was 4, offered as the default); side: Enter keeps
+    result = cli("checkin", input="\n\n\n\n5\n\n\n\n\n")
+    assert result.exit_code == 0, result.output
+    assert "Pain down the leg today (0 = none, 10 = worst imaginable); optional (4):" in result.stderr
+    assert "(left)" in result.stderr
+    [c] = stored(home)
+    assert (c.pain, c.leg_pain, c.leg_side, c.meds) == (3, 5, "left", ("ibuprofen 400mg",))
+    assert "leg pain 4 -> 5." in " ".join(result.stdout.split())
