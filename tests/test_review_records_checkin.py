@@ -273,3 +273,26 @@ def test_updating_a_day_at_the_terminal_keeps_the_leg_side_unless_changed(cli, h
     [c] = stored(home)
     assert (c.pain, c.leg_pain, c.leg_side, c.meds) == (3, 5, "left", ("ibuprofen 400mg",))
     assert "leg pain 4 -> 5." in " ".join(result.stdout.split())
+
+
+# -- finding: a section out of order was reported without naming the section it must come before -----------------
+
+
+@pytest.mark.parametrize("moved, before", [("settings", "checkins"), ("sessions", "checkins")])
+def test_a_section_out_of_order_names_the_section_it_must_come_before(cli, home, tmp_path, moved, before):
+    import json
+
+    assert cli("safety", "--none").exit_code == 0
+    cli("checkin", "-p", "3", "-s", "4", "--date", days_ago(1))
+    path = tmp_path / "moved.json"
+    assert cli("export", "-o", str(path)).exit_code == 0
+    data = json.loads(path.read_text())
+    items = list(data.items())
+    entry = items.pop([k for k, _ in items].index(moved))
+    items.insert([k for k, _ in items].index(before), entry)
+    path.write_text(json.dumps(dict(items)))
+    result = cli("import", str(path))
+    assert result.exit_code == 1
+    message = " ".join(result.stderr.split())
+    assert f'its "{before}" section must come before "{moved}", as in every backcare export' in message, message
+    assert len(stored(home)) == 1
