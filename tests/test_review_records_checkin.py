@@ -296,3 +296,12 @@ def test_a_section_out_of_order_names_the_section_it_must_come_before(cli, home,
     message = " ".join(result.stderr.split())
     assert f'its "{before}" section must come before "{moved}", as in every backcare export' in message, message
     assert len(stored(home)) == 1
+
+
+def test_a_side_alone_for_a_new_day_at_the_terminal_is_refused_before_any_question(cli, home, monkeypatch):
+    at_terminal(cli, monkeypatch)
+    result = cli("checkin", "--leg-side", "left", input="4\n3\n\n\nn\n\n\n\n")
+    assert result.exit_code == 2, result.output
+    assert "A leg side goes with leg pain" in result.stderr
+    assert "Back pain" not in result.stderr
+    assert stored(home) == []
