@@ -305,3 +305,24 @@ def test_a_side_alone_for_a_new_day_at_the_terminal_is_refused_before_any_questi
     assert "A leg side goes with leg pain" in result.stderr
     assert "Back pain" not in result.stderr
     assert stored(home) == []
+
+
+# -- finding: a routine file with a number of thousands of digits hit "an unexpected problem" --------------------
+
+
+@pytest.mark.parametrize("text", ["0x" + "1" * 5000, "name: 0x" + "9" * 5000, "- " + "7" * 5000])
+def test_a_huge_number_in_a_routine_file_is_one_located_problem(cli, tmp_path, text):
+    path = tmp_path / "big.yaml"
+    path.write_text(text + "\n", encoding="utf-8")
+    result = cli("routine", "check", str(path))
+    assert result.exit_code == 1, result.output
+    assert "unexpected problem" not in result.output and "Traceback" not in result.output
+    assert f"{path}:1:" in result.output
+
+
+def test_show_names_a_huge_number_without_writing_it_out():
+    from backcare.content.problems import show
+
+    assert show(1 << 20000) == "a number of 6021 digits"
+    assert show(-(10**5000)) == "a number of 5001 digits"
+    assert show(12345) == "12345"
