@@ -326,3 +326,36 @@ def test_show_names_a_huge_number_without_writing_it_out():
     assert show(1 << 20000) == "a number of 6021 digits"
     assert show(-(10**5000)) == "a number of 5001 digits"
     assert show(12345) == "12345"
+
+
+# -- finding: the same digit-like characters crashed session --done, sessions delete and reminder times ----------
+
+
+@pytest.mark.parametrize("flag", ["--done", "--skip"])
+def test_a_superscript_digit_for_session_exercises_is_a_usage_error(cli, home, flag):
+    assert cli("safety", "--none").exit_code == 0
+    args = ["--done", "1", "--skip", "²"] if flag == "--skip" else ["--done", "²"]
+    result = cli("session", *args, "--pain-during", "2")
+    assert result.exit_code == 2, result.output
+    assert "unexpected problem" not in result.output
+
+
+def test_deleting_session_superscript_two_says_there_is_no_such_session(cli, home):
+    result = cli("sessions", "delete", "²")
+    assert result.exit_code == 1, result.output
+    assert "There is no session '²'" in result.output
+
+
+def test_a_digit_like_answer_in_a_guided_session_is_asked_again():
+    from backcare.cli.guided import _choice
+
+    with pytest.raises(InvalidInput):
+        _choice("²")
+    assert _choice("3") == 3
+
+
+def test_a_crontab_line_with_digit_like_characters_is_not_a_reminder_time():
+    from backcare.domain.reminder import cron_time
+
+    assert cron_time("³ 8 * * * backcare due") is None
+    assert cron_time("30 8 * * * backcare due") is not None
