@@ -721,15 +721,20 @@ class MedicineDays:
 
 
 def medicine_days(checkins: Iterable[CheckIn]) -> MedicineDays:
+    """Each medicine counted once whatever its case (as a check-in lists it), named as it was last spelt."""
     n = with_meds = 0
     per_med: dict[str, int] = {}
+    spelt: dict[str, str] = {}
     for c in checkins:
         n += 1
         if c.meds:
             with_meds += 1
             for med in c.meds:
-                per_med[med] = per_med.get(med, 0) + 1
-    return MedicineDays(with_meds, n, sorted(per_med.items(), key=lambda item: (-item[1], item[0])))
+                key = med.casefold()
+                per_med[key] = per_med.get(key, 0) + 1
+                spelt[key] = med
+    named = [(spelt[key], days) for key, days in per_med.items()]
+    return MedicineDays(with_meds, n, sorted(named, key=lambda item: (-item[1], item[0])))
 
 
 # -- helpers -----------------------------------------------------------------------------------
