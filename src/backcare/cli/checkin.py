@@ -96,8 +96,8 @@ def checkin(
     s = state(ctx)
     store = s.store()
     existing = checkins.on(store, when)
-    if values["leg_side"] is not None and values["leg_pain"] is None:  # a side alone needs the day's leg pain
-        ck.parse_leg(existing.leg_pain if existing else None, values["leg_side"])
+    if legs[1] is not None and legs[0] is None:  # a side alone needs the day's leg pain
+        ck.parse_leg(existing.leg_pain if existing else None, legs[1])
     missing = [name for name in ck.CORE if values[name] is None]
     at_terminal = interactive()
     if missing and existing is None and not at_terminal:
