@@ -274,7 +274,7 @@ BREAKING = {
     "section-not-a-list": (_mutate(lambda d: d.update(sessions={})), '"sessions" must be a list, not an object'),
     "sections-out-of-order": (
         lambda: {"format": "backcare-export", "version": 1, "checkin_edits": [], "checkins": []},
-        '"checkins" comes after a section that follows it',
+        '"checkins" section must come before "checkin_edits"',
     ),
     "settings-not-text": (_mutate(lambda d: d["settings"].update(rollover_hour=4)), "must be text"),
 }

@@ -32,7 +32,7 @@ class Fake:
     request body (a dict) returning (status, body, headers), or the string "reset" (close without answering) or
     "slow" (answer after the client gave up)."""
 
-    def __init__(self, *answers):
+    def __init__(self, *answers, port: int = 0):
         self.answers = list(answers) or [accept]
         self.requests: list[tuple[str, str, dict, dict | None]] = []
         fake = self
@@ -69,7 +69,7 @@ class Fake:
                 self.handle_one("GET")
 
         self.release = threading.Event()
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
         self.server.daemon_threads = True
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}/fhir"
         threading.Thread(target=self.server.serve_forever, daemon=True).start()

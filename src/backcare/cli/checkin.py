@@ -45,7 +45,7 @@ def checkin(
         typer.Option(
             "--leg-side",
             metavar="left|right|both",
-            help="Which leg hurts; needs --leg-pain 1-10 (leg pain 0 has no side).",
+            help="Which leg hurts; needs leg pain 1-10, given with --leg-pain or already on the day.",
         ),
     ] = None,
     med: Annotated[
@@ -80,7 +80,7 @@ def checkin(
 
     now = today()
     when = parse_day(day, now=now)
-    legs = ck.parse_leg(ck.parse_score(leg_pain, "leg pain"), leg_side)
+    legs = ck.parse_side(ck.parse_score(leg_pain, "leg pain"), leg_side)
     values = {
         "pain": ck.parse_score(pain, "pain"),
         "stiffness": ck.parse_score(stiffness, "stiffness"),
@@ -96,6 +96,8 @@ def checkin(
     s = state(ctx)
     store = s.store()
     existing = checkins.on(store, when)
+    if legs[1] is not None and legs[0] is None:  # a side alone needs the day's leg pain
+        ck.parse_leg(existing.leg_pain if existing else None, legs[1])
     missing = [name for name in ck.CORE if values[name] is None]
     at_terminal = interactive()
     if missing and existing is None and not at_terminal:

@@ -168,7 +168,7 @@ MAX_SETS = 99
 def _choice(text: str) -> str | int:
     """d (done), s (skip), q (stop here), or the number of sets done."""
     answer = text.strip().lower()
-    if answer.isdigit() and len(answer) <= 2:
+    if answer.isascii() and answer.isdigit() and len(answer) <= 2:
         return int(answer)
     answer = answer[:1]
     if answer not in ("d", "s", "q", ""):

@@ -64,7 +64,9 @@ def ask_checkin(values: dict, *, ask_note: bool, current: CheckIn | None = None,
             default = str(getattr(current, name)) if current and getattr(current, name) is not None else None
             answers[name] = ask(label, _score(name, optional=optional or current is not None), default=default)
     if values.get("leg_pain") is None:
-        answers.update(_ask_leg(leg_first=bool((offers and offers.leg_first) or (current and current.leg_pain))))
+        answers.update(
+            _ask_leg(leg_first=bool((offers and offers.leg_first) or (current and current.leg_pain)), current=current)
+        )
     if values.get("meds") is None:
         answers["meds"] = _ask_picks("Medicines taken today", offers.meds if offers else [], ck.parse_meds, False)
     if values.get("tags") is None:
@@ -74,11 +76,15 @@ def ask_checkin(values: dict, *, ask_note: bool, current: CheckIn | None = None,
     return answers
 
 
-def _ask_leg(*, leg_first: bool) -> dict:
-    """Leg pain: straight away when it has mattered lately, otherwise after a yes to "any pain down the leg?"."""
+def _ask_leg(*, leg_first: bool, current: CheckIn | None = None) -> dict:
+    """Leg pain: straight away when it has mattered lately, otherwise after a yes to "any pain down the leg?".
+    Updating a day offers its leg pain and side as the defaults, so Enter keeps them."""
     label = f"Pain down the leg today ({ck.scale('leg_pain')})"
+    was_pain = current.leg_pain if current else None
+    was_side = (current.leg_side if current else None) or ""
     if leg_first:
-        pain = ask(f"{label}; optional", _score("leg pain", optional=True), default="")
+        default = "" if was_pain is None else str(was_pain)
+        pain = ask(f"{label}; optional", _score("leg pain", optional=True), default=default)
     else:
         if not ask("Any pain down the leg today? [y/n, Enter for no]", _yes_no_or_skip, default=""):
             return {}
@@ -89,7 +95,8 @@ def _ask_leg(*, leg_first: bool) -> dict:
     def side(text: str) -> str | None:
         return ck.parse_leg(pain, text.strip() or None)[1]
 
-    return {"leg_pain": pain, "leg_side": ask("Which leg: left, right or both? (Enter skips)", side, default="")}
+    question = "Which leg: left, right or both?" + ("" if was_side else " (Enter skips)")
+    return {"leg_pain": pain, "leg_side": ask(question, side, default=was_side)}
 
 
 def _yes_no_or_skip(text: str) -> bool | None:

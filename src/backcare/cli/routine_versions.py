@@ -64,7 +64,7 @@ def pick_stage(gone: StageGone) -> str:
     while True:
         raw = typer.prompt("Stage number", default=str(gone.suggested + 1))
         text = raw.strip()
-        if text.isdigit() and 1 <= int(text) <= len(stages):
+        if text.isascii() and text.isdigit() and 1 <= int(text) <= len(stages):
             return stages[int(text) - 1].id
         match = next((s for s in stages if s.id == text), None)
         if match is not None:

@@ -29,6 +29,10 @@ def summarize(problems: list[Problem]) -> str:
 
 def show(value: object, limit: int = 40) -> str:
     """A short, terminal-safe rendering of a value taken from a file (never the raw input in bulk)."""
+    if isinstance(value, int) and value.bit_length() > 13_000:  # repr() refuses ints of more than 4300 digits
+        import math
+
+        return f"a number of {math.floor(math.log10(abs(value))) + 1} digits"
     text = value if isinstance(value, str) else repr(value)
     if len(text) > limit:
         text = text[: limit - 3] + "..."

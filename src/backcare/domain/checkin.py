@@ -144,14 +144,27 @@ def parse_leg(pain: int | None, side: str | None) -> tuple[int | None, str | Non
     """Leg pain and the side it is on. A side needs leg pain above 0; leg pain may come without a side."""
     if side is None:
         return pain, None
-    text = str(side).strip().lower()
-    if text not in LEG_SIDES:
-        raise InvalidInput(f"The leg side must be left, right or both, not {_shown(str(side).strip())}.")
+    text = _side(side)
     if pain is None:
         raise InvalidInput("A leg side goes with leg pain: pass --leg-pain N (1-10) too.")
     if pain == 0:
         raise InvalidInput("Leg pain 0 means no leg pain, so it has no side: leave out --leg-side.")
     return pain, text
+
+
+def parse_side(pain: int | None, side: str | None) -> tuple[int | None, str | None]:
+    """`parse_leg` for the command line: a side without leg pain is checked as a side here and against the day's
+    own leg pain when it is stored (`build`), so a side alone corrects the side of a day that has leg pain."""
+    if pain is None and side is not None:
+        return None, _side(side)
+    return parse_leg(pain, side)
+
+
+def _side(side: str) -> str:
+    text = str(side).strip().lower()
+    if text not in LEG_SIDES:
+        raise InvalidInput(f"The leg side must be left, right or both, not {_shown(str(side).strip())}.")
+    return text
 
 
 def parse_meds(raw: list[str] | tuple[str, ...] | None) -> tuple[str, ...] | None:
@@ -196,12 +209,12 @@ def pick(text: str, offered: list[str] | tuple[str, ...], *, words: bool) -> lis
         pieces = part.split()
         if not pieces:
             continue
-        if words or all(p.isdigit() for p in pieces):
+        if words or all(_is_number(p) for p in pieces):
             items = pieces
         else:
             items = [" ".join(pieces)]
         for item in items:
-            if item.isdigit():
+            if _is_number(item):
                 number = int(item) if len(item) < 6 else 0
                 if not 1 <= number <= len(offered):
                     if not offered:
@@ -211,6 +224,11 @@ def pick(text: str, offered: list[str] | tuple[str, ...], *, words: bool) -> lis
             if item not in chosen:
                 chosen.append(item)
     return chosen
+
+
+def _is_number(text: str) -> bool:
+    """Digits 0-9 only: '²' or '①' count as digits to str.isdigit() but are not numbers anyone picks by."""
+    return text.isascii() and text.isdigit()
 
 
 def parse_note(raw: str | None) -> str | None:
@@ -228,6 +246,8 @@ def build(day: date, *, previous: CheckIn | None, **values: Any) -> CheckIn:
     given = {key: value for key, value in values.items() if value is not None}
     if given.get("leg_pain") is not None:
         given["leg_side"] = values.get("leg_side") if given["leg_pain"] else None
+    elif given.get("leg_side") is not None:  # a side alone corrects the side of the day's leg pain
+        given["leg_side"] = parse_leg(previous.leg_pain if previous else None, given["leg_side"])[1]
     if previous is None:
         missing = [name for name in CORE if given.get(name) is None]
         if missing:

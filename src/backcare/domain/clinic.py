@@ -27,6 +27,7 @@ class PatientData:
     sessions: Sequence[tuple[date, int | None]]  # (day, pain during)
     screens: Sequence[tuple[date, bool]]  # (day, any yes)
     notes: Sequence[tuple[date, str]] = ()
+    disagreements: int = 0  # days on which two backcare installs sent different pain (two people, one id?)
 
 
 @dataclass(frozen=True)
@@ -108,6 +109,12 @@ def summarise(data: PatientData, today: date) -> Summary:
         reasons.append("pain meaningfully worse")
     if not days or (today - days[-1]).days > QUIET_DAYS:
         reasons.append("no check-in for over a week")
+    if data.disagreements:
+        n = data.disagreements
+        reasons.append(
+            f"{n} day{'' if n == 1 else 's'} with different pain from two backcare installs: "
+            "check that no one else uses this clinic id"
+        )
     return Summary(
         data.identifier,
         data.server_id,

@@ -86,7 +86,7 @@ def crontab_reminder(existing: str) -> str | None:
 def cron_time(line: str) -> At | None:
     """The time of day a reminder crontab line runs at."""
     fields = line.split()
-    if len(fields) >= 2 and fields[0].isdigit() and fields[1].isdigit():
+    if len(fields) >= 2 and all(f.isascii() and f.isdigit() for f in fields[:2]):
         return At(int(fields[1]), int(fields[0]))
     return None
 

@@ -192,6 +192,27 @@ def planned_sessions(per_week: int, days: int) -> int:
     return (2 * per_week * days + 7) // 14
 
 
+def paused_days(decisions: Iterable[tuple[date, str]], start: date, end: date) -> frozenset[date]:
+    """Days in [start, end] on which no exercises were offered for safety: from a day whose decision was a stop
+    up to the day before the next decision that was not, or to `end` while the stop stands. `decisions` are the
+    engine's day decisions (day, decision) in the order they were made."""
+    paused: set[date] = set()
+    since: date | None = None
+    for day, decision in sorted(decisions, key=lambda d: d[0]):
+        if decision == "stop":
+            since = day if since is None else since
+        elif since is not None:
+            paused.update(_days(max(since, start), min(day - timedelta(days=1), end)))
+            since = None
+    if since is not None:
+        paused.update(_days(max(since, start), end))
+    return frozenset(paused)
+
+
+def _days(lo: date, hi: date) -> Iterable[date]:
+    return (lo + timedelta(days=n) for n in range((hi - lo).days + 1))
+
+
 def weeks(
     checkins: Iterable[CheckIn],
     session_days: Iterable[date],
@@ -200,11 +221,13 @@ def weeks(
     *,
     per_week: int,
     plan_start: date | None,
+    paused: frozenset[date] = frozenset(),
 ) -> list[Week]:
     """ISO weeks overlapping [start, end]: means, check-ins, days with a completed session and sessions planned.
 
     Only days inside [start, end] count; the plan starts on `plan_start` (None: no plan), so the first week of a
-    routine and the current, unfinished week are planned pro rata.
+    routine and the current, unfinished week are planned pro rata, and days paused for safety (`paused`: no
+    exercises were offered) are not planned at all.
     """
     if end < start:
         return []
@@ -230,7 +253,8 @@ def weeks(
         if plan_start is not None:
             lo = max(monday, start, plan_start)
             hi = min(monday + timedelta(days=6), end)
-            planned = planned_sessions(per_week, (hi - lo).days + 1) if hi >= lo else 0
+            open_days = sum(1 for d in _days(lo, hi) if d not in paused) if hi >= lo else 0
+            planned = planned_sessions(per_week, open_days)
         iso = monday.isocalendar()
         n = count[w]
         out.append(
@@ -697,15 +721,20 @@ class MedicineDays:
 
 
 def medicine_days(checkins: Iterable[CheckIn]) -> MedicineDays:
+    """Each medicine counted once whatever its case (as a check-in lists it), named as it was last spelt."""
     n = with_meds = 0
     per_med: dict[str, int] = {}
+    spelt: dict[str, str] = {}
     for c in checkins:
         n += 1
         if c.meds:
             with_meds += 1
             for med in c.meds:
-                per_med[med] = per_med.get(med, 0) + 1
-    return MedicineDays(with_meds, n, sorted(per_med.items(), key=lambda item: (-item[1], item[0])))
+                key = med.casefold()
+                per_med[key] = per_med.get(key, 0) + 1
+                spelt[key] = med
+    named = [(spelt[key], days) for key, days in per_med.items()]
+    return MedicineDays(with_meds, n, sorted(named, key=lambda item: (-item[1], item[0])))
 
 
 # -- helpers -----------------------------------------------------------------------------------

@@ -69,7 +69,7 @@ def row(day: str, c: dict | None, sessions: list[dict]) -> list[str]:
         str(max(pains)) if pains else "",
         "" if c is None or c.get("leg_pain") is None else str(c["leg_pain"]),
         (c.get("leg_side") or "") if c else "",
-        safe_text(";".join(c.get("meds") or []) if c else ""),
+        list_cell(c.get("meds") or []) if c else "",
     ]
 
 
@@ -78,6 +78,14 @@ def safe_text(value: str) -> str:
     are made visible (a right-to-left override would reverse the cell), line breaks and tabs are kept."""
     value = inert(value, newlines=True)
     return "'" + value if value.startswith(_FORMULA_START) else value
+
+
+def list_cell(items: Iterable[str]) -> str:
+    """A list (medicines) as one cell, joined with ';': every ';'-separated piece is kept from running as a
+    formula, since splitting the cell into columns (or a spreadsheet that reads ';' as the separator) starts a
+    cell at each one."""
+    joined = inert(";".join(items), newlines=True)
+    return ";".join("'" + piece if piece.startswith(_FORMULA_START) else piece for piece in joined.split(";"))
 
 
 def _yes_no(value: bool | None) -> str:

@@ -148,7 +148,7 @@ def checkin_entries(target: Target, checkin: dict[str, Any], status: str) -> Ite
         yield _entry(target, f"checkin/{day}/{metric}", resource, status)
 
 
-def session_entry(target: Target, session_id: int, session: dict[str, Any], status: str) -> dict[str, Any]:
+def session_entry(target: Target, key: str, session: dict[str, Any], status: str) -> dict[str, Any]:
     """One exercise session (`session` as exported: date, started, routine, stage, done, skipped, ...)."""
     values: dict[str, int | None] = {
         "exercises_done": len(session.get("done") or ()),
@@ -170,10 +170,10 @@ def session_entry(target: Target, session_id: int, session: dict[str, Any], stat
         "valueString": f"{session['routine']}, stage {session['stage']}",
         "component": components,
     }
-    return _entry(target, f"session/{session_id}", resource, status)
+    return _entry(target, f"session/{key}", resource, status)
 
 
-def screen_entry(target: Target, number: int, screen: dict[str, Any]) -> dict[str, Any]:
+def screen_entry(target: Target, key: str, screen: dict[str, Any]) -> dict[str, Any]:
     """One answered safety screen: any yes as the value, each answer as a component."""
     answers: dict[str, bool] = screen["answers"]
     components = [
@@ -187,7 +187,7 @@ def screen_entry(target: Target, number: int, screen: dict[str, Any]) -> dict[st
         "valueBoolean": any(answers.values()),
         **({"component": components} if components else {}),
     }
-    return _entry(target, f"safety-screen/{number}", resource, FINAL)
+    return _entry(target, f"safety-screen/{key}", resource, FINAL)
 
 
 def record_entries(
@@ -216,12 +216,33 @@ def record_entries(
                 yield from checkin_entries(target, {"date": day, **lost}, ERROR)
     for day, was in sorted(gone.items()):
         yield from checkin_entries(target, {**was, "date": day, "note": None}, ERROR)
-    for session_id, session in sessions:
-        yield session_entry(target, session_id, session, FINAL)
-    for session_id, session in session_deletes:
-        yield session_entry(target, session_id, session, ERROR)
-    for number, screen in enumerate(screens, start=1):
-        yield screen_entry(target, number, screen)
+    # Sessions and screens are never changed, only added (or a session deleted): each one's key comes from its
+    # content, not from a row number, so a home imported into another install keeps its records' identities
+    # and a row number reused there never points at another record on the server.
+    keys = _ContentKeys()
+    for _session_id, session in sessions:
+        yield session_entry(target, keys.key(session), session, FINAL)
+    for _session_id, session in session_deletes:
+        yield session_entry(target, keys.key(session), session, ERROR)
+    screen_keys = _ContentKeys()
+    for screen in screens:
+        yield screen_entry(target, screen_keys.key(screen), screen)
+
+
+class _ContentKeys:
+    """A short digest of a record's content; the second record with the same content gets `-2`, and so on."""
+
+    def __init__(self) -> None:
+        self.seen: dict[str, int] = {}
+
+    def key(self, record: dict[str, Any]) -> str:
+        import hashlib
+        import json
+
+        text = json.dumps(record, sort_keys=True, ensure_ascii=False, default=str)
+        digest = hashlib.blake2b(text.encode("utf-8"), digest_size=10).hexdigest()
+        n = self.seen[digest] = self.seen.get(digest, 0) + 1
+        return digest if n == 1 else f"{digest}-{n}"
 
 
 def bundle(target: Target, entries: Iterable[dict[str, Any]], *, timestamp: str) -> dict[str, Any]:

@@ -350,7 +350,8 @@ class ImportFile:
                     if "version" not in header:  # the header comes first in every export backcare writes
                         raise _Bad(f'it is not a backcare export (it has no "format": "{FORMAT}" at the start)')
                     if order[key] < state.section:
-                        raise _Bad(f'its "{key}" comes after a section that follows it in every backcare export')
+                        after = "settings" if state.section >= len(order) else list(kinds)[state.section]
+                        raise _Bad(f'its "{key}" section must come before "{after}", as in every backcare export')
                     state.section = order[key]
                     if value is None:
                         continue

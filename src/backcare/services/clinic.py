@@ -29,17 +29,22 @@ def search(client: Client, path: str) -> Iterator[dict[str, Any]]:
     pages = 0
     while url is not None:
         if url in seen or pages >= MAX_PAGES:
-            raise BackcareError(f"The FHIR server at {client.base} sent search pages that never end ({url[:200]}).")
+            raise BackcareError(
+                f"The FHIR server at {client.base} sent search pages that never end ({client.shown(url)})."
+            )
         seen.add(url)
         pages += 1
         page = client.get(url)
         if page.get("resourceType") != "Bundle":
             raise BackcareError(f"The FHIR server at {client.base} answered a search without a Bundle.")
-        for entry in page.get("entry") or []:
+        entries, links = page.get("entry") or [], page.get("link") or []
+        if not isinstance(entries, list) or not isinstance(links, list):
+            raise BackcareError(f"The FHIR server at {client.base} answered a search with a malformed Bundle.")
+        for entry in entries:
             resource = entry.get("resource") if isinstance(entry, dict) else None
             if isinstance(resource, dict):
                 yield resource
-        links = [x.get("url") for x in page.get("link") or [] if isinstance(x, dict) and x.get("relation") == "next"]
+        links = [x.get("url") for x in links if isinstance(x, dict) and x.get("relation") == "next"]
         url = links[0] if links and isinstance(links[0], str) else None
 
 
@@ -55,6 +60,16 @@ def _ours(resource: dict[str, Any]) -> bool:
     ids = resource.get("identifier") or []
     mine = any(isinstance(i, dict) and i.get("system") == RECORD_SYSTEM for i in ids)
     return mine and resource.get("status") != ERROR
+
+
+def _install(resource: dict[str, Any]) -> str:
+    """The install id in a backcare record's identifier (`<install>/<key>`)."""
+    from backcare.exporters.fhir_transaction import RECORD_SYSTEM
+
+    for i in resource.get("identifier") or []:
+        if isinstance(i, dict) and i.get("system") == RECORD_SYSTEM:
+            return str(i.get("value")).split("/", 1)[0]
+    return ""
 
 
 def _day(resource: dict[str, Any]) -> date | None:
@@ -82,11 +97,21 @@ def _pain_during(resource: dict[str, Any]) -> int | None:
 class _Gathered:
     def __init__(self) -> None:
         self.pain: dict[str, dict[date, int]] = defaultdict(dict)
+        self.pain_from: dict[str, dict[date, str]] = defaultdict(dict)  # the install that sent each day's pain
+        self.disagreements: dict[str, set[date]] = defaultdict(set)
         self.notes: dict[str, list[tuple[date, str]]] = defaultdict(list)
         self.sessions: dict[str, list[tuple[date, int | None]]] = defaultdict(list)
         self.screens: dict[str, list[tuple[date, bool]]] = defaultdict(list)
 
     def add(self, resource: dict[str, Any]) -> None:
+        """Count a resource backcare wrote; one not in the shape backcare writes (text where an object should
+        be, ...) is not backcare's and is skipped."""
+        try:
+            self._add(resource)
+        except (AttributeError, TypeError, ValueError, OverflowError):
+            pass
+
+    def _add(self, resource: dict[str, Any]) -> None:
         from backcare.exporters.fhir_transaction import SCREEN_CODE, SESSION_CODE
 
         if resource.get("resourceType") != "Observation" or not _ours(resource):
@@ -98,7 +123,12 @@ class _Gathered:
         if "72514-3" in codes:
             value = (resource.get("valueQuantity") or {}).get("value")
             if isinstance(value, (int, float)) and 0 <= value <= 10:
+                install = _install(resource)
+                earlier = self.pain_from[who].get(day)
+                if earlier is not None and earlier != install and self.pain[who][day] != int(value):
+                    self.disagreements[who].add(day)
                 self.pain[who][day] = int(value)
+                self.pain_from[who][day] = install
             for note in resource.get("note") or []:
                 if isinstance(note, dict) and isinstance(note.get("text"), str):
                     self.notes[who].append((day, note["text"]))
@@ -120,6 +150,7 @@ class _Gathered:
             tuple(self.sessions.get(server_id, ())),
             tuple(self.screens.get(server_id, ())),
             tuple(sorted(self.notes.get(server_id, ()))),
+            len(self.disagreements.get(server_id, ())),
         )
 
 

@@ -16,7 +16,8 @@ from urllib.parse import urlsplit
 
 from backcare.errors import BackcareError, InvalidInput
 
-TIMEOUT = 60.0  # seconds to wait for an answer
+TIMEOUT = 60.0  # seconds to wait for an answer (for each read, and for the whole answer once it has begun)
+MAX_ANSWER = 64 * 1024 * 1024  # bytes: a bigger answer is refused, not read into memory
 RETRIES = 4  # after the first try
 TRANSIENT = (429, 502, 503, 504)
 LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1")
@@ -33,7 +34,7 @@ def check_url(url: str) -> str:
         parts.port  # noqa: B018 - raises on a bad port
     except ValueError:
         host = None
-    if not url.isprintable() or host is None or parts.scheme not in ("https", "http"):
+    if not url.isprintable() or " " in url or host is None or parts.scheme not in ("https", "http"):
         raise InvalidInput(f"--fhir-server must be an https:// address of a FHIR server, not {url!r}.")
     if parts.scheme == "http" and host not in LOCAL_HOSTS:
         raise InvalidInput(
@@ -56,7 +57,34 @@ def token_from(env_name: str | None) -> str | None:
     value = os.environ.get(env_name, "").strip()
     if not value:
         raise InvalidInput(f"--token-env {env_name}: that environment variable is not set or is empty.")
+    if not all(33 <= ord(ch) <= 126 for ch in value):
+        raise InvalidInput(
+            f"--token-env {env_name}: the token in that environment variable must be one word of plain ASCII "
+            "characters (no spaces, line breaks or accented letters); it was not sent."
+        )
     return value
+
+
+def same_place(base: str, url: str) -> bool:
+    """Whether `url` is on the server at `base` (same scheme, host and port, no user:password@, a path under the
+    base's): a link that only starts with the same characters (fhir.example.com.evil.example, port 8080 after
+    808) must never receive the token."""
+    try:
+        b, u = urlsplit(base), urlsplit(url)
+        b_port, u_port = b.port, u.port
+    except ValueError:
+        return False
+    default = {"https": 443, "http": 80}
+    path = b.path.rstrip("/")
+    return (
+        u.scheme.lower() == b.scheme.lower()
+        and u.hostname is not None
+        and u.hostname == b.hostname
+        and (u_port or default.get(u.scheme.lower())) == (b_port or default.get(b.scheme.lower()))
+        and u.username is None
+        and u.password is None
+        and (u.path == path or u.path.startswith(path + "/"))
+    )
 
 
 @dataclass
@@ -69,16 +97,35 @@ class Client:
         """GET an absolute URL or a path under the base; the FHIR JSON answer."""
         if not url.startswith(("https://", "http://")):
             url = f"{self.base}/{url.lstrip('/')}"
-        elif not url.startswith(self.base):
-            raise BackcareError(f"The FHIR server at {self.base} sent a link to another address ({url[:200]}).")
+        elif not same_place(self.base, url):
+            raise BackcareError(f"The FHIR server at {self.base} sent a link to another address ({self.shown(url)}).")
         return self._call("GET", url, None)
 
     def post(self, body: dict[str, Any]) -> dict[str, Any]:
         """POST a Bundle to the base (a transaction); the FHIR JSON answer."""
         return self._call("POST", self.base, json.dumps(body, ensure_ascii=False).encode("utf-8"))
 
+    def shown(self, text: str) -> str:
+        """Text a server sent, fit to show: the token never (a server may echo it back), no control characters,
+        at most 200 characters."""
+        from backcare.textsafe import inert
+
+        if self.token:
+            text = text.replace(self.token, "[token hidden]")
+        text = " ".join(text.split())
+        return inert(text if len(text) <= 200 else text[:197] + "...")
+
     # -- the one place a request is made --------------------------------------------------------------------
     def _call(self, method: str, url: str, data: bytes | None) -> dict[str, Any]:
+        try:
+            return self._attempts(method, url, data)
+        except BackcareError as exc:
+            if self.token and self.token in exc.message:
+                raise BackcareError(exc.message.replace(self.token, "[token hidden]")) from None
+            raise
+
+    def _attempts(self, method: str, url: str, data: bytes | None) -> dict[str, Any]:
+        import http.client
         import urllib.error
         import urllib.request
 
@@ -101,7 +148,7 @@ class Client:
             try:
                 request = urllib.request.Request(url, data=data, headers=headers, method=method)
                 with opener.open(request, timeout=TIMEOUT) as response:
-                    return self._fhir(response.read(), response.headers.get("Content-Type", ""))
+                    return self._fhir(self._read(response), response.headers.get("Content-Type", ""))
             except urllib.error.HTTPError as exc:
                 if exc.code in TRANSIENT and not last:
                     sleep(_retry_after(exc.headers.get("Retry-After"), pause))
@@ -119,7 +166,40 @@ class Client:
                     pause *= 2
                     continue
                 raise BackcareError(f"Could not reach the FHIR server at {self.base}: {_why(reason)}.") from None
+            except http.client.HTTPException as exc:
+                if isinstance(exc, http.client.IncompleteRead):
+                    raise BackcareError(
+                        f"The FHIR server at {self.base} closed the connection before its answer was complete: "
+                        "nothing of it was used."
+                    ) from None
+                raise BackcareError(
+                    f"The address {self.base} did not answer with HTTP ({type(exc).__name__}): "
+                    "check that --fhir-server is the server's FHIR base address."
+                ) from None
         raise AssertionError("unreachable")  # the last attempt returns or raises
+
+    def _read(self, response: Any) -> bytes:
+        """The whole answer, within TIMEOUT seconds in all (a server dripping a byte at a time is given up on)
+        and at most MAX_ANSWER bytes."""
+        deadline = time.monotonic() + TIMEOUT
+        chunks: list[bytes] = []
+        size = 0
+        while chunk := response.read1(65536):
+            size += len(chunk)
+            if size > MAX_ANSWER:
+                raise BackcareError(
+                    f"The FHIR server at {self.base} sent an answer larger than {MAX_ANSWER // 1024 // 1024 or 1} MB: "
+                    "nothing of it was used."
+                )
+            if time.monotonic() > deadline:
+                raise TimeoutError
+            chunks.append(chunk)
+        if getattr(response, "length", None):  # bytes it announced and never sent
+            raise BackcareError(
+                f"The FHIR server at {self.base} closed the connection before its answer was complete: "
+                "nothing of it was used."
+            )
+        return b"".join(chunks)
 
     def _fhir(self, raw: bytes, content_type: str) -> dict[str, Any]:
         try:
@@ -146,10 +226,8 @@ class Client:
                 "server's FHIR base address."
             )
         if 300 <= code < 400:
-            return (
-                f"The FHIR server at {self.base} redirected to {exc.headers.get('Location', 'another address')}: "
-                "give that address as --fhir-server."
-            )
+            where = self.shown(exc.headers.get("Location", "another address"))
+            return f"The FHIR server at {self.base} redirected to {where}: give that address as --fhir-server."
         if code in TRANSIENT:
             tries = RETRIES + 1
             return (
@@ -176,9 +254,10 @@ def _outcome_text(exc: Any) -> str:
 
 def _retry_after(value: str | None, default: float) -> float:
     try:
-        return min(max(float(value), 0.0), 60.0) if value else default
+        seconds = float(value) if value else default
     except ValueError:
         return default
+    return min(max(seconds, 0.0), 60.0) if seconds == seconds else default  # NaN is not a pause
 
 
 def _why(reason: object) -> str:

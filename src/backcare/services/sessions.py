@@ -65,7 +65,7 @@ def _ids(raw: str | None, today: list[str], known: set[str], flag: str) -> list[
         return []
     if raw.strip().lower() == "all":
         return list(today)
-    if raw.strip().isdigit():
+    if raw.strip().isascii() and raw.strip().isdigit():
         n = int(raw.strip())
         if not 1 <= n <= len(today):
             raise InvalidInput(f"{flag}: {raw.strip()} is not a number of today's exercises (1 to {len(today)}).")
@@ -226,7 +226,7 @@ def count(store: Store, today: date, days: int | None = None) -> int:
 def find(store: Store, session_id: str) -> Session:
     """The session numbered `session_id` (as `backcare sessions` shows it)."""
     text = session_id.strip().lstrip("#")
-    number = int(text) if text.isdigit() and len(text) < 19 else None
+    number = int(text) if text.isascii() and text.isdigit() and len(text) < 19 else None
     found = store.session(number) if number is not None else None
     if found is None:
         raise BackcareError(f"There is no session {session_id!r}: 'backcare sessions' lists them with their numbers.")

@@ -50,10 +50,14 @@ def pending(store: Store, server: str, who: Target, *, include_safety: bool) -> 
     from backcare.store.records import fhir_sync
 
     accepted = fhir_sync.digests(store.conn, server)
+    elsewhere = _from_other_installs(accepted, who)
     todo: list[Pending] = []
     unchanged = 0
     for entry in entries(store, who, include_safety=include_safety):
         record = entry["resource"]["identifier"][0]["value"]
+        known = None if record in accepted else elsewhere.get(record.split("/", 1)[1])
+        if known is not None:  # an imported record the server has under another install's identifier
+            entry, record = _under(entry, who, known), known
         new = digest(entry)
         old = accepted.get(record)
         if old == new:
@@ -63,6 +67,34 @@ def pending(store: Store, server: str, who: Target, *, include_safety: bool) -> 
         else:
             todo.append(Pending(record, new, entry))
     return todo, unchanged
+
+
+def _from_other_installs(accepted: dict[str, str], who: Target) -> dict[str, str]:
+    """Record key -> the identifier under which the server accepted it from another install (the sync log
+    came with an imported export), so that record is updated there rather than sent again as a new one."""
+    found: dict[str, str] = {}
+    for value in sorted(accepted):
+        install, _, key = value.partition("/")
+        if install != who.install and key:
+            found.setdefault(key, value)
+    return found
+
+
+def _under(entry: dict[str, Any], who: Target, value: str) -> dict[str, Any]:
+    """`entry` with the identifier `value` (and the fullUrl and conditional request that go with it)."""
+    from dataclasses import replace
+
+    from backcare.exporters.fhir_transaction import RECORD_SYSTEM, search_token
+
+    install, _, key = value.partition("/")
+    token = search_token(RECORD_SYSTEM, value)
+    resource = {**entry["resource"], "identifier": [{"system": RECORD_SYSTEM, "value": value}]}
+    request = dict(entry["request"])
+    if "ifNoneExist" in request:
+        request["ifNoneExist"] = f"identifier={token}"
+    else:
+        request["url"] = f"{resource['resourceType']}?identifier={token}"
+    return {**entry, "fullUrl": replace(who, install=install).record_url(key), "resource": resource, "request": request}
 
 
 def dry_run(store: Store, server: str, who: Target, *, include_safety: bool) -> tuple[dict[str, Any], int]:
@@ -90,6 +122,7 @@ def sync(store: Store, client: Client, who: Target, *, include_safety: bool, bat
         with store.write() as db:
             sent += fhir_sync.mark(db, server, ((p.record, p.digest) for p in accepted), now_utc())
         if refusal is not None:
+            refusal = client.shown(refusal)
             left = len(todo) - sent
             raise BackcareError(
                 f"The FHIR server at {server} refused part of the data ({refusal}): {sent} of {len(todo)} "
@@ -122,7 +155,8 @@ def _accepted(server: str, part: list[Pending], answer: dict[str, Any]) -> tuple
     if not refused:
         return accepted, None
     p, e, status = refused[0]
-    why = _issue(e.get("response", {}).get("outcome") or {}) if isinstance(e, dict) else ""
+    response = e.get("response") if isinstance(e, dict) else None
+    why = _issue(response.get("outcome") or {}) if isinstance(response, dict) else ""
     key = p.record.split("/", 1)[-1]
     return accepted, f"{len(refused)} refused, the first {key}: {status or 'no status'}{', ' + why if why else ''}"
 

@@ -147,16 +147,23 @@ def report(result: MergeResult) -> list[str]:
     if n == 0:
         summary += "; no conflicts"
     elif result.replaced:
-        summary += (
-            f"; {n} conflict{'s' if n != 1 else ''} replaced by the file's version "
-            "(earlier check-in versions are kept in the edit history)"
-        )
+        summary += f"; {n} conflict{'s' if n != 1 else ''} replaced by the file's version"
+        if _kept_in_history(result):
+            summary += " (earlier check-in versions are kept in the edit history)"
     else:
         summary += f"; {n} conflict{'s' if n != 1 else ''} kept (use --replace)"
     if result.same:
         summary += f"; {result.same} already here"
     lines.append(summary + ".")
     return lines
+
+
+def _kept_in_history(result: MergeResult) -> bool:
+    """Only check-ins keep the version an import replaced (in their edit history); a profile field or a setting
+    replaced by the file's value is gone, so the summary must not promise otherwise."""
+    from backcare.store.records import checkins
+
+    return any(conflict.kind == checkins.LABELS[0] for conflict in result.conflicts)
 
 
 # -- backup --------------------------------------------------------------------------------------

@@ -126,7 +126,10 @@ def build(store: Store, today: date, days: int | None = DEFAULT_DAYS, *, from_fi
     plan_start = routine.started
     if plan_start is None:
         plan_start = next((d for d in session_days if d <= end), None)
-    week_rows = tr.weeks(inside, session_days, start, end, per_week=routine.per_week, plan_start=plan_start)
+    paused = paused_days(store, routine.name, start, end)
+    week_rows = tr.weeks(
+        inside, session_days, start, end, per_week=routine.per_week, plan_start=plan_start, paused=paused
+    )
     baseline, recent = tr.baseline_and_recent(inside, routine.started)
     changes = {m: tr.compare(baseline, recent, m) for m in tr.METRICS}
     rule = fl.Rule.of(routine.routine.settings) if routine.routine else fl.DEFAULT_RULE
@@ -152,6 +155,17 @@ def build(store: Store, today: date, days: int | None = DEFAULT_DAYS, *, from_fi
         tr.medicine_days(inside),
         _last_before(store, inside, start),
     )
+
+
+def paused_days(store: Store, routine: str | None, start: date, end: date) -> frozenset[date]:
+    """Days in [start, end] when the routine was paused for safety (no exercises offered), from its kept
+    day decisions."""
+    from backcare.domain.progression import is_engine_event
+
+    if routine is None:
+        return frozenset()
+    decisions = [(e.day, e.decision) for e in store.stage_history(routine) if is_engine_event(e) and e.day <= end]
+    return tr.paused_days(decisions, start, end)
 
 
 def _last_before(store: Store, inside: list[CheckIn], start: date) -> date | None:
