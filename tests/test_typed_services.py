@@ -258,3 +258,16 @@ def test_routine_show_and_why_render_a_typed_view_and_print_the_same_json(cli, h
     assert list(why) == [*list(view.as_dict()), "history"] and why["history"]
     text = cli("routine", "why").stdout
     assert f"stage: {view.stage.name}" in text and "Stage history" in text and "Today's exercises" not in text
+
+
+def test_a_guided_exercise_card_names_its_related_topic(cli, home, open_store, today, monkeypatch):
+    from backcare.domain.education import RelatedTopic
+    from backcare.services import education, sessions
+
+    monkeypatch.setattr("backcare.cli.session.interactive", lambda: True)  # the runner stands in for a terminal
+    assert cli("safety", "--none").exit_code == 0
+    first = sessions.plan(open_store(home), today).exercises[0]
+    topic = education.related_topic(first.id)
+    assert isinstance(topic, RelatedTopic)
+    shown = cli("session", "--no-timer", input="q\n").stdout
+    assert f"Read more: backcare learn {topic.id} ({topic.title})" in " ".join(shown.split())

@@ -421,6 +421,7 @@ def test_exercise_cards_and_tables_from_a_routine_are_inert(capsys):
     from datetime import date
 
     from backcare.domain.dashboard import Stage
+    from backcare.domain.education import RelatedTopic
     from backcare.domain.exercise_entry import LibraryExercise
     from backcare.domain.progress import StageEvent
     from backcare.domain.progress_view import ProgressView
@@ -438,7 +439,7 @@ def test_exercise_cards_and_tables_from_a_routine_are_inert(capsys):
         cautions=[f"careful {RLO}"],
         notes=f"physio notes {CLEAR} [/n]",
     )
-    topic = {"id": "t", "title": f"topic {CLEAR}"}
+    topic = RelatedTopic("t", f"topic {CLEAR}")
     view = ProgressView(
         routine=evil,
         decision="hold",
@@ -603,7 +604,7 @@ def test_any_text_renders_inertly(note, tag, name):
     import backcare.render.console as rc
     from backcare.domain.checkin import CheckIn
     from backcare.domain.dashboard import Dashboard, Progression, SafetySummary, Stage
-    from backcare.domain.education import TopicSummary
+    from backcare.domain.education import RelatedTopic, TopicSummary
     from backcare.render import dashboard, history, routine
 
     buffer = io.StringIO()
@@ -622,7 +623,7 @@ def test_any_text_renders_inertly(note, tag, name):
         routine.show_progress(
             ProgressView(name, "hold", stage, None, False, False, [note], 5, [ex], None), description=note
         )
-        to_buffer().print(routine.exercise_card(ex, 1, 1, {"id": tag, "title": name}))
+        to_buffer().print(routine.exercise_card(ex, 1, 1, RelatedTopic(tag, name)))
         data = Dashboard(
             date=TODAY.isoformat(),
             date_label="today",

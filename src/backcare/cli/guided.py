@@ -23,6 +23,7 @@ from backcare.services.sessions import Logged, Plan
 from backcare.textsafe import inert
 
 if TYPE_CHECKING:
+    from backcare.domain.education import RelatedTopic
     from backcare.domain.exercise_entry import TodaysExercise
     from backcare.store import Store
 
@@ -188,13 +189,12 @@ def _marked(plan: Plan, ex: TodaysExercise, answer: str | int) -> ExerciseRecord
     return sessions.record(plan, ex.id, DONE if answer >= sets else PARTLY, min(answer, sets))
 
 
-def _related(exercise_id: str) -> dict[str, str] | None:
+def _related(exercise_id: str) -> RelatedTopic | None:
     try:
         from backcare.services.education import related_topic
     except ImportError:
         return None
-    topic = related_topic(exercise_id)
-    return {"id": topic.id, "title": topic.title} if topic else None
+    return related_topic(exercise_id)
 
 
 def run_guided(

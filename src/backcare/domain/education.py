@@ -56,6 +56,14 @@ class TopicSummary:
         return {"id": self.id, "title": self.title, "summary": self.summary, "minutes": self.minutes, "read": self.read}
 
 
+@dataclass(frozen=True)
+class RelatedTopic:
+    """The topic to read more about an exercise (shown on its card in a guided session)."""
+
+    id: str
+    title: str
+
+
 # --------------------------------------------------------------------------- course order
 
 

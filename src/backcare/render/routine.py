@@ -19,6 +19,7 @@ from backcare.render.console import console, joined, shown
 from backcare.render.plain import eased_label
 
 if TYPE_CHECKING:
+    from backcare.domain.education import RelatedTopic
     from backcare.domain.exercise_entry import ExerciseEntry, LibraryExercise, TodaysExercise
     from backcare.domain.progress import StageEvent
     from backcare.domain.progress_view import ProgressView
@@ -67,7 +68,7 @@ def exercise_table(exercises: Sequence[TodaysExercise], *, narrow: bool = False)
     return table
 
 
-def exercise_card(ex: ExerciseEntry, n: int, total: int, topic: dict | None = None) -> Panel:
+def exercise_card(ex: ExerciseEntry, n: int, total: int, topic: RelatedTopic | None = None) -> Panel:
     parts: list = [shown(ex.summary, style="italic")] if ex.summary else []
     parts.append(shown(f"Dose: {ex.dose}", style="bold"))
     if ex.notes:
@@ -82,7 +83,7 @@ def exercise_card(ex: ExerciseEntry, n: int, total: int, topic: dict | None = No
     if ex.cautions:
         parts.append(shown("Careful: " + " · ".join(ex.cautions), style="yellow"))
     if topic:
-        parts.append(shown(f"Read more: backcare learn {topic['id']} ({topic['title']})", style="dim"))
+        parts.append(shown(f"Read more: backcare learn {topic.id} ({topic.title})", style="dim"))
     return Panel(Group(*parts), title=shown(f"[{n}/{total}] {ex.name}"), title_align="left")
 
 

@@ -11,7 +11,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from backcare.domain import education as edu
-from backcare.domain.education import TopicSummary
+from backcare.domain.education import RelatedTopic, TopicSummary
 from backcare.errors import BackcareError, InvalidInput
 
 if TYPE_CHECKING:
@@ -61,12 +61,6 @@ class SearchHit:
 
     def as_dict(self) -> dict[str, Any]:
         return {**self.topic.as_dict(), "score": self.score}
-
-
-@dataclass(frozen=True)
-class RelatedTopic:
-    id: str
-    title: str
 
 
 def summary(topic: edu.Topic, read: dict[str, date]) -> TopicSummary:
