@@ -50,7 +50,6 @@ UNTYPED_ALLOWED = {
     "fhir_http.Client.post": "a FHIR server's JSON answer",
     "report.screen_dict": "the report's JSON shape of a safety screen",
     "report.clearance_dict": "the report's JSON shape of a clearance",
-    "handout.build": "still to convert (the hand-out cards too)",
 }
 
 
@@ -271,3 +270,19 @@ def test_a_guided_exercise_card_names_its_related_topic(cli, home, open_store, t
     assert isinstance(topic, RelatedTopic)
     shown = cli("session", "--no-timer", input="q\n").stdout
     assert f"Read more: backcare learn {topic.id} ({topic.title})" in " ".join(shown.split())
+
+
+def test_the_hand_out_is_a_typed_value_down_to_its_cards(cli, home, open_store, today, tmp_path):
+    from backcare.domain.handout import Handout, HandoutCard, HandoutStage
+    from backcare.services import handout
+
+    assert cli("safety", "--none").exit_code == 0
+    data = handout.build(open_store(home), today, all_stages=True)
+    assert isinstance(data, Handout) and len(data.stages) == data.stage_count > 1
+    assert all(isinstance(s, HandoutStage) for s in data.stages) and sum(s.current for s in data.stages) == 1
+    cards = [c for s in data.stages for c in s.exercises]
+    assert cards and all(isinstance(c, HandoutCard) and c.dose for c in cards)
+    out = tmp_path / "handout.md"
+    assert cli("routine", "print", "--all", "--format", "md", "-o", str(out)).exit_code == 0
+    text = out.read_text()
+    assert all(f"{c.name}: {c.dose}" in text for c in cards[:3])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from backcare.domain.routine import Dose
 
 
@@ -65,3 +67,47 @@ def plain_dose(dose: Dose, category: str | None = None, name: str = "") -> str:
     if dose.rest_seconds:
         text += f", rest {duration_words(dose.rest_seconds)} between"
     return text
+
+
+@dataclass(frozen=True)
+class HandoutCard:
+    """One exercise of a stage as the hand-out prints it."""
+
+    id: str
+    name: str
+    dose: str  # in plain words
+    summary: str
+    steps: list[str]
+    cues: list[str]
+    cautions: list[str]
+    equipment: list[str]
+    note: str | None  # the physio's note for this person
+    image: str | None  # the picture as a data: URI
+
+
+@dataclass(frozen=True)
+class HandoutStage:
+    id: str
+    name: str
+    number: int  # 1-based
+    current: bool  # the stage the person is at
+    pain_limit: int
+    exercises: list[HandoutCard]
+
+
+@dataclass(frozen=True)
+class Handout:
+    """The hand-out of a routine: one or more stages (built by services.handout, printed by render.handout_*)."""
+
+    safety_title: str  # '' when no safety stop stands
+    safety: list[str]  # the safety notice's lines while exercises are stopped
+    title: str
+    author: str | None
+    description: str | None
+    review_date: str | None  # YYYY-MM-DD
+    per_week: int
+    pain_limit: int
+    who: str  # whose hand-out ('' when no profile is set)
+    generated: str  # YYYY-MM-DD
+    stage_count: int
+    stages: list[HandoutStage]

@@ -6,8 +6,12 @@ replaced, then html.escape). Each stage starts on a new A4 page."""
 from __future__ import annotations
 
 from html import escape
+from typing import TYPE_CHECKING
 
 from backcare import __version__
+
+if TYPE_CHECKING:
+    from backcare.domain.handout import Handout, HandoutCard, HandoutStage
 
 DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 # Characters that could reorder or hide text when shown (bidi controls, zero-width marks) and C0/C1 controls.
@@ -104,7 +108,7 @@ def pain_guidance(limit: int) -> str:
     )
 
 
-def render(data: dict) -> str:
+def render(data: Handout) -> str:
     e = clean
     parts: list[str] = [
         "<!DOCTYPE html>",
@@ -112,43 +116,43 @@ def render(data: dict) -> str:
         "<head>",
         '<meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{e(data['title'])}</title>",
+        f"<title>{e(data.title)}</title>",
         f"<style>{CSS}</style>",
         "</head>",
         "<body>",
         '<header class="top">',
-        f"<h1>{e(data['title'])}</h1>",
+        f"<h1>{e(data.title)}</h1>",
     ]
-    if data.get("who"):
-        parts.append(f'<p class="who">{e(data["who"])}</p>')
-    if data.get("safety"):
+    if data.who:
+        parts.append(f'<p class="who">{e(data.who)}</p>')
+    if data.safety:
         parts.append('<section class="alert" role="alert">')
-        parts.append(f"<h2>{e(data['safety_title'])}</h2>")
-        parts.append("<ul>" + "".join(f"<li>{e(line)}</li>" for line in data["safety"]) + "</ul>")
+        parts.append(f"<h2>{e(data.safety_title)}</h2>")
+        parts.append("<ul>" + "".join(f"<li>{e(line)}</li>" for line in data.safety) + "</ul>")
         parts.append("</section>")
     meta = []
-    if data.get("author"):
-        meta.append(f"From: <b>{e(data['author'])}</b>")
-    meta.append(f"About {e(data['per_week'])} sessions a week")
+    if data.author:
+        meta.append(f"From: <b>{e(data.author)}</b>")
+    meta.append(f"About {e(data.per_week)} sessions a week")
     parts.append(f'<p class="meta">{" · ".join(meta)}</p>')
-    if data.get("review_date"):
-        parts.append(f'<p class="review">Review with your physio on {e(data["review_date"])}.</p>')
+    if data.review_date:
+        parts.append(f'<p class="review">Review with your physio on {e(data.review_date)}.</p>')
     parts.append("</header>")
-    if data.get("description"):
-        paragraphs = [p for p in str(data["description"]).split("\n\n") if p.strip()]
+    if data.description:
+        paragraphs = [p for p in str(data.description).split("\n\n") if p.strip()]
         parts.append('<section class="box physio-notes">')
         parts.append("<h3>About this routine</h3>")
         parts += [f"<p>{e(' '.join(p.split()))}</p>" for p in paragraphs]
         parts.append("</section>")
     parts.append('<section class="box pain">')
     parts.append("<h3>Pain during the exercises</h3>")
-    parts.append(f"<p>{e(pain_guidance(data['pain_limit']))}</p>")
+    parts.append(f"<p>{e(pain_guidance(data.pain_limit))}</p>")
     parts.append("</section>")
-    for index, stage in enumerate(data["stages"]):
+    for index, stage in enumerate(data.stages):
         parts += _stage(stage, data, first=index == 0)
     parts += [
         "<footer>",
-        f"Printed on {e(data['generated'])} by backcare {e(__version__)}, a self-care companion; it does not "
+        f"Printed on {e(data.generated)} by backcare {e(__version__)}, a self-care companion; it does not "
         "replace advice from your physio or doctor.",
         "</footer>",
         "</body>",
@@ -163,35 +167,35 @@ PAGE_BUDGET = 5300
 CARD_COST = 150
 
 
-def density(stage: dict, data: dict, *, first: bool) -> str:
+def density(stage: HandoutStage, data: Handout, *, first: bool) -> str:
     """'' when the stage fits one A4 page at the normal print size, else 'dense' or 'denser' (smaller type)."""
     cost = sum(
         CARD_COST
-        + len(" ".join([c["name"], c["dose"], c.get("summary") or "", c.get("note") or ""]))
-        + sum(len(x) for key in ("steps", "cues", "cautions", "equipment") for x in c.get(key) or ())
-        + (1200 if c.get("image") else 0)
-        for c in stage["exercises"]
+        + len(" ".join([c.name, c.dose, c.summary or "", c.note or ""]))
+        + sum(len(x) for key in ("steps", "cues", "cautions", "equipment") for x in getattr(c, key) or ())
+        + (1200 if c.image else 0)
+        for c in stage.exercises
     )
     if first:  # the page also carries the title, the routine's notes and the pain guidance
-        cost += 1300 + len(str(data.get("description") or ""))
+        cost += 1300 + len(str(data.description or ""))
     if cost <= PAGE_BUDGET:
         return ""
     return "dense" if cost <= PAGE_BUDGET * 1.25 else "denser"
 
 
-def _stage(stage: dict, data: dict, *, first: bool) -> list[str]:
+def _stage(stage: HandoutStage, data: Handout, *, first: bool) -> list[str]:
     e = clean
     cls = "stage first" if first else "stage"
     size = density(stage, data, first=first)
     extra = f' data-print="{size}"' if size else ""
-    out = [f'<section class="{cls}" id="stage-{e(stage["id"])}"{extra}>']
-    head = f"Stage {stage['number']} of {data['stage_count']}: {stage['name']}"
-    now = '<span class="current">You are here</span>' if stage.get("current") else ""
+    out = [f'<section class="{cls}" id="stage-{e(stage.id)}"{extra}>']
+    head = f"Stage {stage.number} of {data.stage_count}: {stage.name}"
+    now = '<span class="current">You are here</span>' if stage.current else ""
     out.append(f'<div class="stage-head"><h2>{e(head)}</h2>{now}</div>')
-    if stage["pain_limit"] != data["pain_limit"]:
-        out.append(f'<p class="box pain">In this stage: {e(pain_guidance(stage["pain_limit"]))}</p>')
+    if stage.pain_limit != data.pain_limit:
+        out.append(f'<p class="box pain">In this stage: {e(pain_guidance(stage.pain_limit))}</p>')
     out.append('<div class="cards">')
-    for n, card in enumerate(stage["exercises"], start=1):
+    for n, card in enumerate(stage.exercises, start=1):
         out += _card(card, n)
     out.append("</div>")
     out += _ticks(stage)
@@ -199,35 +203,35 @@ def _stage(stage: dict, data: dict, *, first: bool) -> list[str]:
     return out
 
 
-def _card(card: dict, n: int) -> list[str]:
+def _card(card: HandoutCard, n: int) -> list[str]:
     e = clean
     out = [
         '<article class="card">',
-        f'<div class="card-head"><h3>{n}. {e(card["name"])}</h3><span class="dose">{e(card["dose"])}</span></div>',
+        f'<div class="card-head"><h3>{n}. {e(card.name)}</h3><span class="dose">{e(card.dose)}</span></div>',
     ]
-    if (card.get("image") or "").startswith("data:image/"):
-        out.append(f'<img class="picture" alt="" src="{escape(card["image"], quote=True)}">')
-    if card.get("summary"):
-        out.append(f'<p class="summary">{e(card["summary"])}</p>')
-    if card.get("steps"):
-        out.append('<ol class="steps">' + "".join(f"<li>{e(s)}</li>" for s in card["steps"]) + "</ol>")
-    if card.get("cues"):
-        out.append('<p class="cues"><span class="label">Tips:</span> ' + " ".join(e(c) for c in card["cues"]) + "</p>")
-    if card.get("equipment"):
-        out.append(f'<p class="equipment"><span class="label">You need:</span> {e(", ".join(card["equipment"]))}</p>')
-    if card.get("cautions"):
+    if card.image and card.image.startswith("data:image/"):
+        out.append(f'<img class="picture" alt="" src="{escape(card.image, quote=True)}">')
+    if card.summary:
+        out.append(f'<p class="summary">{e(card.summary)}</p>')
+    if card.steps:
+        out.append('<ol class="steps">' + "".join(f"<li>{e(s)}</li>" for s in card.steps) + "</ol>")
+    if card.cues:
+        out.append('<p class="cues"><span class="label">Tips:</span> ' + " ".join(e(c) for c in card.cues) + "</p>")
+    if card.equipment:
+        out.append(f'<p class="equipment"><span class="label">You need:</span> {e(", ".join(card.equipment))}</p>')
+    if card.cautions:
         out.append(
             '<p class="cautions"><span class="label">Take care:</span> '
-            + " ".join(e(c) for c in card["cautions"])
+            + " ".join(e(c) for c in card.cautions)
             + "</p>"
         )
-    if card.get("note"):
-        out.append(f'<p class="note"><span class="label">From your physio:</span> {e(card["note"])}</p>')
+    if card.note:
+        out.append(f'<p class="note"><span class="label">From your physio:</span> {e(card.note)}</p>')
     out.append("</article>")
     return out
 
 
-def _ticks(stage: dict) -> list[str]:
+def _ticks(stage: HandoutStage) -> list[str]:
     e = clean
     out = [
         '<table class="ticks">',
@@ -235,8 +239,8 @@ def _ticks(stage: dict) -> list[str]:
         "<thead><tr><th>Exercise</th>" + "".join(f'<th class="day">{d}</th>' for d in DAYS) + "</tr></thead>",
         "<tbody>",
     ]
-    for card in stage["exercises"]:
+    for card in stage.exercises:
         cells = '<td class="tick"></td>' * len(DAYS)
-        out.append(f"<tr><td>{e(card['name'])}</td>{cells}</tr>")
+        out.append(f"<tr><td>{e(card.name)}</td>{cells}</tr>")
     out += ["</tbody>", "</table>"]
     return out

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from backcare.domain.handout import plain_dose
+from backcare.domain.handout import Handout, HandoutCard, HandoutStage, plain_dose
 from backcare.domain.routine import Exercise, Routine
 from backcare.errors import InvalidInput
 from backcare.services.documents import choose_format as choose_format  # the rule every document follows
@@ -14,7 +14,7 @@ from backcare.store import Store
 
 def build(
     store: Store, today: date, name: str | None = None, stage_id: str | None = None, all_stages: bool = False
-) -> dict:
+) -> Handout:
     """The hand-out of routine `name` (default: the active one) for its current stage, one stage or all."""
     from backcare.domain.progression import pain_limit, stage_pain_limit
     from backcare.services import routines
@@ -41,30 +41,30 @@ def build(
     pictures = {} if _builtin else store.routine_images(key)
     limit = pain_limit(routine)
     title, stop = _safety_stop(store, today)
-    return {
-        "safety_title": title,
-        "safety": stop,
-        "title": routine.name,
-        "author": routine.author,
-        "description": routine.description,
-        "review_date": routine.review_date.isoformat() if routine.review_date else None,
-        "per_week": routine.per_week,
-        "pain_limit": limit,
-        "who": who_line(store.profile()),
-        "generated": today.isoformat(),
-        "stage_count": len(routine.stages),
-        "stages": [
-            {
-                "id": stage.id,
-                "name": stage.name,
-                "number": routine.stage_index(stage.id) + 1,
-                "current": stage.id == current,
-                "pain_limit": stage_pain_limit(routine, stage.id),
-                "exercises": [_card(item, lib[item.exercise], pictures.get(item.exercise)) for item in stage.exercises],
-            }
+    return Handout(
+        safety_title=title,
+        safety=stop,
+        title=routine.name,
+        author=routine.author,
+        description=routine.description,
+        review_date=routine.review_date.isoformat() if routine.review_date else None,
+        per_week=routine.per_week,
+        pain_limit=limit,
+        who=who_line(store.profile()),
+        generated=today.isoformat(),
+        stage_count=len(routine.stages),
+        stages=[
+            HandoutStage(
+                id=stage.id,
+                name=stage.name,
+                number=routine.stage_index(stage.id) + 1,
+                current=stage.id == current,
+                pain_limit=stage_pain_limit(routine, stage.id),
+                exercises=[_card(item, lib[item.exercise], pictures.get(item.exercise)) for item in stage.exercises],
+            )
             for stage in stages
         ],
-    }
+    )
 
 
 def write(output: str | None, fmt: str, text: str | bytes, today: date, *, protect: Path, force: bool) -> Path | None:
@@ -106,19 +106,19 @@ def _exercises(routine: Routine) -> dict[str, Exercise]:
     return {**library(), **{e.id: e for e in routine.exercises}}
 
 
-def _card(item, ex: Exercise, picture: tuple[str, bytes] | None = None) -> dict:
+def _card(item, ex: Exercise, picture: tuple[str, bytes] | None = None) -> HandoutCard:
     from backcare.content.images import data_uri
 
     note = getattr(item, "notes", None) or getattr(item.dose, "notes", None)
-    return {
-        "id": ex.id,
-        "name": ex.name,
-        "dose": plain_dose(item.dose, ex.category, ex.name),
-        "summary": ex.summary,
-        "steps": list(ex.steps),
-        "cues": list(ex.cues),
-        "cautions": list(ex.cautions),
-        "equipment": list(ex.equipment),
-        "note": note if isinstance(note, str) and note.strip() else None,
-        "image": data_uri(*picture) if picture else None,
-    }
+    return HandoutCard(
+        id=ex.id,
+        name=ex.name,
+        dose=plain_dose(item.dose, ex.category, ex.name),
+        summary=ex.summary,
+        steps=list(ex.steps),
+        cues=list(ex.cues),
+        cautions=list(ex.cautions),
+        equipment=list(ex.equipment),
+        note=note if isinstance(note, str) and note.strip() else None,
+        image=data_uri(*picture) if picture else None,
+    )

@@ -304,15 +304,15 @@ def programme(store: Store, today: date) -> Programme | None:
         data = handout.build(store, today)
     except InvalidInput:
         return None
-    stage = data["stages"][0]
+    stage = data.stages[0]
     return Programme(
-        routine=data["title"],
-        stage=stage["name"],
-        stage_number=stage["number"],
-        stage_count=data["stage_count"],
-        per_week=data["per_week"],
-        pain_limit=stage["pain_limit"],
-        doses=[(card["name"], card["dose"]) for card in stage["exercises"]],
+        routine=data.title,
+        stage=stage.name,
+        stage_number=stage.number,
+        stage_count=data.stage_count,
+        per_week=data.per_week,
+        pain_limit=stage.pain_limit,
+        doses=[(card.name, card.dose) for card in stage.exercises],
     )
 
 
