@@ -42,9 +42,9 @@ def test_where_reports_a_typed_inspection(cli, home):
     assert "1 check-ins" in text and "Integrity check: passed" in text
 
 
-# Public service functions that may still return plain dicts, each with why. JSON/wire shapers (a FHIR server's
-# answers, `*_json` functions, `as_dict` methods) return JSON by design; everything else below is still to convert
-# to a typed value and should leave this list when it is.
+# Public service functions that may return plain dicts, each with why: only JSON/wire shapers (a FHIR server's
+# answers, the report's JSON pieces; `*_json` functions and `as_dict` methods are exempt by name). Anything else
+# returns a typed value; do not grow this list.
 UNTYPED_ALLOWED = {
     "fhir_http.Client.get": "a FHIR server's JSON answer",
     "fhir_http.Client.post": "a FHIR server's JSON answer",
@@ -286,3 +286,14 @@ def test_the_hand_out_is_a_typed_value_down_to_its_cards(cli, home, open_store, 
     assert cli("routine", "print", "--all", "--format", "md", "-o", str(out)).exit_code == 0
     text = out.read_text()
     assert all(f"{c.name}: {c.dose}" in text for c in cards[:3])
+
+
+def test_the_dashboards_clearance_is_typed_and_prints_in_its_json_shape(cli, home, open_store, today):
+    from backcare.domain.dashboard import ClearanceNote
+
+    assert cli("safety", "--yes-to", "past-cancer").exit_code == 0
+    assert cli("safety", "clear", "--by", "Dr A Khan (GP)", "--note", "in remission").exit_code == 0
+    data = dashboard.build(open_store(home), today)
+    assert data.safety.clearance == ClearanceNote(today.isoformat(), "Dr A Khan (GP)", "in remission")
+    shown = cli.json("today", "--json")["safety"]["clearance"]
+    assert shown == {"date": today.isoformat(), "by": "Dr A Khan (GP)", "note": "in remission"}

@@ -26,6 +26,15 @@ class Backfill:
 
 
 @dataclass(frozen=True)
+class ClearanceNote:
+    """The clinician's clearance that lifted a stop: when, by whom, and what they noted."""
+
+    date: str  # YYYY-MM-DD
+    by: str
+    note: str | None
+
+
+@dataclass(frozen=True)
 class SafetySummary:
     """The safety state for the dashboard: the notice lines (shown as they are) and the re-check schedule."""
 
@@ -36,7 +45,7 @@ class SafetySummary:
     message: str | None
     title: str | None
     lines: list[str]
-    clearance: dict[str, Any] | None  # date, by, note
+    clearance: ClearanceNote | None
     next_recheck: str | None
     recheck_due: bool
     recheck_reason: str | None

@@ -7,7 +7,16 @@ from typing import Any
 
 from backcare.domain import safety, streak
 from backcare.domain.checkin import more_words
-from backcare.domain.dashboard import Backfill, Dashboard, DayScores, MeasureDue, Progression, SafetySummary, Stage
+from backcare.domain.dashboard import (
+    Backfill,
+    ClearanceNote,
+    Dashboard,
+    DayScores,
+    MeasureDue,
+    Progression,
+    SafetySummary,
+    Stage,
+)
 from backcare.domain.dates import human
 from backcare.domain.education import TopicSummary
 from backcare.errors import ContentError
@@ -118,9 +127,7 @@ def safety_summary(state: safety.SafetyState) -> SafetySummary:
         message=lines[0] if lines else None,
         title=safety.notice_title(state) if lines else None,
         lines=lines,
-        clearance=(
-            {"date": clearance.day.isoformat(), "by": clearance.by, "note": clearance.note} if clearance else None
-        ),
+        clearance=ClearanceNote(clearance.day.isoformat(), clearance.by, clearance.note) if clearance else None,
         next_recheck=state.next_recheck.isoformat() if state.next_recheck else None,
         recheck_due=state.recheck_due,
         recheck_reason=state.recheck_reason,
