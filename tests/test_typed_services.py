@@ -297,3 +297,17 @@ def test_the_dashboards_clearance_is_typed_and_prints_in_its_json_shape(cli, hom
     assert data.safety.clearance == ClearanceNote(today.isoformat(), "Dr A Khan (GP)", "in remission")
     shown = cli.json("today", "--json")["safety"]["clearance"]
     assert shown == {"date": today.isoformat(), "by": "Dr A Khan (GP)", "note": "in remission"}
+
+
+def test_learn_renders_typed_topics_and_prints_the_same_json(cli, home, open_store):
+    from backcare.domain.education import Listing, SearchHit
+    from backcare.services import education
+
+    listing = education.listing(open_store(home))
+    assert isinstance(listing, Listing) and listing.next == listing.topics[0].id
+    assert cli.json("learn", "--json") == [t.as_dict() for t in listing.topics]
+    assert f"0 of {len(listing.topics)} read" in cli("learn").stdout
+    hits = education.search(open_store(home), "sleep")
+    assert hits and all(isinstance(h, SearchHit) for h in hits)
+    assert cli.json("learn", "--search", "sleep", "--json") == [h.as_dict() for h in hits]
+    assert hits[0].topic.title in " ".join(cli("learn", "--search", "sleep").stdout.split())

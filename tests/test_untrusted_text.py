@@ -476,22 +476,26 @@ def test_exercise_cards_and_tables_from_a_routine_are_inert(capsys):
 
 
 def test_learn_topics_are_inert(capsys):
+    from datetime import date
+
+    from backcare.domain.education import Listing, OpenedTopic, SearchHit, Topic, TopicSummary
     from backcare.render.education import show_list, show_search, show_topic
 
-    topic = {
-        "id": "t",
-        "title": f"Title {CLEAR} [b]",
-        "minutes": 3,
-        "body": f"Body {TITLE} text [/x]\n\nMore {RLO}",
-        "key_points": [f"point {CLIPBOARD}"],
-        "try_this": f"try {LINK}",
-        "related_exercises": ["cat-camel"],
-        "sources": ["source \x07 [/s]"],
-        "first_read": "2026-01-01",
-    }
-    show_topic(topic, first_time=True)
-    show_list({"topics": [{**topic, "read": False}], "read_count": 0, "next": "t"})
-    show_search("q", [{**topic, "read": True, "score": 1.0}])
+    topic = Topic(
+        id="t",
+        title=f"Title {CLEAR} [b]",
+        summary="",
+        minutes=3,
+        body=f"Body {TITLE} text [/x]\n\nMore {RLO}",
+        key_points=(f"point {CLIPBOARD}",),
+        try_this=f"try {LINK}",
+        related_exercises=("cat-camel",),
+        sources=("source \x07 [/s]",),
+    )
+    show_topic(OpenedTopic(topic, date(2026, 1, 1), True))
+    line = TopicSummary(topic.id, topic.title, topic.summary, topic.minutes, False)
+    show_list(Listing((line,), "t", 0))
+    show_search("q", [SearchHit(TopicSummary(topic.id, topic.title, "", 3, True), 1.0)])
     out = capsys.readouterr().out
     assert not unsafe_characters(out), out
     assert "[/s]" in out and "Title \\x1b[2J [b]" in out

@@ -53,9 +53,9 @@ def learn(
 def _list(ctx: typer.Context, json_output: bool) -> None:
     from backcare.services import education
 
-    data = education.listing(state(ctx).store()).as_dict()
+    data = education.listing(state(ctx).store())
     if json_output:
-        print_json(data["topics"])
+        print_json([t.as_dict() for t in data.topics])
         return
     from backcare.render.education import show_list
 
@@ -91,20 +91,20 @@ def _show(opened: OpenedTopic, json_output: bool) -> None:
         return
     from backcare.render.education import show_topic
 
-    show_topic(opened.as_dict(), first_time=opened.first_time)
+    show_topic(opened)
 
 
 def _search(ctx: typer.Context, query: str, json_output: bool) -> None:
     from backcare.services import education
 
     try:
-        hits = [hit.as_dict() for hit in education.search(state(ctx).store(), query)]
+        hits = education.search(state(ctx).store(), query)
     except education.NoMatch:
         if json_output:
             print_json([])
         raise
     if json_output:
-        print_json(hits)
+        print_json([hit.as_dict() for hit in hits])
         return
     from backcare.render.education import show_search
 

@@ -57,6 +57,40 @@ class TopicSummary:
 
 
 @dataclass(frozen=True)
+class OpenedTopic:
+    """A topic in full, its reading record, and whether this opening was the first."""
+
+    topic: Topic
+    first_read: date | None
+    first_time: bool
+
+    def as_dict(self) -> dict[str, Any]:
+        first = self.first_read
+        return {**self.topic.as_dict(), "read": first is not None, "first_read": first.isoformat() if first else None}
+
+
+@dataclass(frozen=True)
+class Listing:
+    """Every topic in course order with its read mark, the next unread one (None when all are read)."""
+
+    topics: tuple[TopicSummary, ...]
+    next: str | None
+    read_count: int
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"topics": [t.as_dict() for t in self.topics], "next": self.next, "read_count": self.read_count}
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    topic: TopicSummary
+    score: float
+
+    def as_dict(self) -> dict[str, Any]:
+        return {**self.topic.as_dict(), "score": self.score}
+
+
+@dataclass(frozen=True)
 class RelatedTopic:
     """The topic to read more about an exercise (shown on its card in a guided session)."""
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
 from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
@@ -9,17 +12,20 @@ from rich.text import Text
 from backcare.render.console import console, shown
 from backcare.textsafe import inert
 
+if TYPE_CHECKING:
+    from backcare.domain.education import Listing, OpenedTopic, SearchHit
+
 READ_MARK = "✓"
 NEXT_MARK = "▶"
 READING_WIDTH = 88  # prose is easier to read in lines that are not too long
 
 
-def show_list(data: dict) -> None:
+def show_list(data: Listing) -> None:
     """All topics in course order: ✓ for read ones, ▶ and highlighting for the next unread one."""
     out = console()
     # Titles and ids shown as written (controls made visible); an id is letters, digits and hyphens, never markup.
-    rows = [{**row, "title": inert(row["title"]), "id": inert(row["id"])} for row in data["topics"]]
-    out.print(Text(f"Topics, in course order ({data['read_count']} of {len(rows)} read)", style="bold"))
+    rows = data.topics
+    out.print(Text(f"Topics, in course order ({data.read_count} of {len(rows)} read)", style="bold"))
     narrow = out.width < 60
     table = Table(box=None, show_header=False, pad_edge=False, padding=(0, 1, 0, 0))
     table.add_column("", no_wrap=True, width=1)
@@ -29,46 +35,48 @@ def show_list(data: dict) -> None:
         table.add_column("Id", overflow="fold", style="dim")
     table.add_column("Min", justify="right", no_wrap=True)
     for number, row in enumerate(rows, 1):
-        is_next = row["id"] == data["next"]
-        mark = READ_MARK if row["read"] else NEXT_MARK if is_next else ""
-        title = Text(row["title"], style="bold cyan" if is_next else "dim" if row["read"] else "")
+        is_next = row.id == data.next
+        mark = READ_MARK if row.read else NEXT_MARK if is_next else ""
+        title = Text(inert(row.title), style="bold cyan" if is_next else "dim" if row.read else "")
         if narrow:
-            title.append("\n" + row["id"], style="dim")
-            cells: list[str | Text] = [mark, str(number), title, f"{row['minutes']}m"]
+            title.append("\n" + inert(row.id), style="dim")
+            cells: list[str | Text] = [mark, str(number), title, f"{row.minutes}m"]
         else:
-            cells = [mark, str(number), title, row["id"], f"{row['minutes']} min"]
+            cells = [mark, str(number), title, inert(row.id), f"{row.minutes} min"]
         table.add_row(*cells)
     out.print(table)
-    if data["next"] is None:
+    if data.next is None:
         out.print("You have read every topic. Re-read any of them with: backcare learn TOPIC")
     else:
         out.print(f"{READ_MARK} read   {NEXT_MARK} next: backcare learn next")
         out.print("Open any topic with: backcare learn TOPIC (an id or a title)")
 
 
-def show_topic(topic: dict, *, first_time: bool) -> None:
+def show_topic(opened: OpenedTopic) -> None:
     """One topic: its Markdown body, then key points, one thing to try today, and sources."""
+    topic = opened.topic
     out = console()
     out.width = min(out.width, READING_WIDTH)
-    out.print(shown(topic["title"], style="bold"))
-    out.print(shown(f"{topic['minutes']} min read · {topic['id']}", style="dim"))
+    out.print(shown(topic.title, style="bold"))
+    out.print(shown(f"{topic.minutes} min read · {topic.id}", style="dim"))
     out.print()
-    _body(out, inert(topic["body"], newlines=True))
+    _body(out, inert(topic.body, newlines=True))
     out.print()
     out.print(Text("Key points", style="bold"))
-    out.print(_hanging([("•", point) for point in topic["key_points"]]))
+    out.print(_hanging([("•", point) for point in topic.key_points]))
     out.print()
     out.print(Text("Try this today", style="bold"))
-    out.print(Padding(shown(topic["try_this"]), (0, 0, 0, 2)))
-    if topic["related_exercises"]:
+    out.print(Padding(shown(topic.try_this), (0, 0, 0, 2)))
+    if topic.related_exercises:
         out.print()
         out.print(Text("Related exercises", style="bold"))
-        out.print(Padding(shown(", ".join(topic["related_exercises"])), (0, 0, 0, 2)))
+        out.print(Padding(shown(", ".join(topic.related_exercises)), (0, 0, 0, 2)))
     out.print()
     out.print(Text("Sources", style="bold"))
-    out.print(_hanging([(f"{n}.", source) for n, source in enumerate(topic["sources"], 1)], style="dim"))
+    out.print(_hanging([(f"{n}.", source) for n, source in enumerate(topic.sources, 1)], style="dim"))
     out.print()
-    note = "Marked as read." if first_time else f"You first read this on {topic['first_read']}."
+    first = opened.first_read.isoformat() if opened.first_read else None
+    note = "Marked as read." if opened.first_time else f"You first read this on {first}."
     out.print(shown(f"{note} Next topic: backcare learn next"))
 
 
@@ -119,7 +127,7 @@ def show_all_read(total: int) -> None:
     )
 
 
-def show_search(query: str, hits: list[dict]) -> None:
+def show_search(query: str, hits: Sequence[SearchHit]) -> None:
     """Search results, best match first, with their relevance scores."""
     out = console()
     words = "".join(ch for ch in " ".join(query.split()) if ch.isprintable())
@@ -131,12 +139,12 @@ def show_search(query: str, hits: list[dict]) -> None:
     if not narrow:
         table.add_column("Id", overflow="fold", style="dim")
     for hit in hits:
-        title = shown(hit["title"] + (f" {READ_MARK}" if hit["read"] else ""))
-        score = f"{hit['score']:.1f}"
+        title = shown(hit.topic.title + (f" {READ_MARK}" if hit.topic.read else ""))
+        score = f"{hit.score:.1f}"
         if narrow:
-            title.append("\n" + inert(hit["id"]), style="dim")
+            title.append("\n" + inert(hit.topic.id), style="dim")
             table.add_row(score, title)
         else:
-            table.add_row(score, title, shown(hit["id"]))
+            table.add_row(score, title, shown(hit.topic.id))
     out.print(table)
     out.print("Open one with: backcare learn TOPIC")

@@ -6,12 +6,11 @@ The topics themselves load once per process.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from backcare.domain import education as edu
-from backcare.domain.education import RelatedTopic, TopicSummary
+from backcare.domain.education import Listing, OpenedTopic, RelatedTopic, SearchHit, TopicSummary
 from backcare.errors import BackcareError, InvalidInput
 
 if TYPE_CHECKING:
@@ -27,40 +26,6 @@ def topics() -> tuple[edu.Topic, ...]:
     from backcare.content import topics as load
 
     return load()
-
-
-@dataclass(frozen=True)
-class OpenedTopic:
-    """A topic in full, its reading record, and whether this opening was the first."""
-
-    topic: edu.Topic
-    first_read: date | None
-    first_time: bool
-
-    def as_dict(self) -> dict[str, Any]:
-        first = self.first_read
-        return {**self.topic.as_dict(), "read": first is not None, "first_read": first.isoformat() if first else None}
-
-
-@dataclass(frozen=True)
-class Listing:
-    """Every topic in course order with its read mark, the next unread one (None when all are read)."""
-
-    topics: tuple[TopicSummary, ...]
-    next: str | None
-    read_count: int
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"topics": [t.as_dict() for t in self.topics], "next": self.next, "read_count": self.read_count}
-
-
-@dataclass(frozen=True)
-class SearchHit:
-    topic: TopicSummary
-    score: float
-
-    def as_dict(self) -> dict[str, Any]:
-        return {**self.topic.as_dict(), "score": self.score}
 
 
 def summary(topic: edu.Topic, read: dict[str, date]) -> TopicSummary:
