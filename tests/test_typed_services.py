@@ -311,3 +311,59 @@ def test_learn_renders_typed_topics_and_prints_the_same_json(cli, home, open_sto
     assert hits and all(isinstance(h, SearchHit) for h in hits)
     assert cli.json("learn", "--search", "sleep", "--json") == [h.as_dict() for h in hits]
     assert hits[0].topic.title in " ".join(cli("learn", "--search", "sleep").stdout.split())
+
+
+def test_renderers_take_typed_values_not_plain_dicts():
+    """render/ reads attributes of the typed values the services build; a dict parameter is a shape nobody
+    checks. The one exception: reportlab's style sheet, a dict of styles by name."""
+    import ast
+    from pathlib import Path
+
+    allowed = {("pdf.py", "alert_box", "st")}
+    found = set()
+    for path in sorted((Path(__file__).resolve().parents[1] / "src" / "backcare" / "render").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and not node.name.startswith("_"):
+                for arg in [*node.args.args, *node.args.kwonlyargs]:
+                    text = ast.unparse(arg.annotation) if arg.annotation else ""
+                    if text.startswith(("dict", "list[dict", "Sequence[dict")) or "| dict" in text:
+                        found.add((path.name, node.name, arg.arg))
+    assert found == allowed
+
+
+def test_the_clinic_pages_read_a_typed_summary():
+    from datetime import date
+
+    from backcare.domain.clinic import Summary
+    from backcare.render.clinic import panel_lines, patient_lines
+
+    worse = Summary(
+        "CL-WORSE", "p1", date(2026, 3, 9), 6.5, 3.0, 6.0, "worse by 3.0 (meaningful)", True, 2, False, True, False,
+        ("pain worse",),
+    )  # fmt: skip
+    quiet = Summary(
+        "CL-QUIET", "p2", None, None, None, None, "too few check-ins to tell", False, 0, False, False, False
+    )
+    lines = panel_lines([worse, quiet], "https://fhir.example")
+    assert lines[2].split() == [
+        "CL-WORSE",
+        "2026-03-09",
+        "6.5",
+        "worse",
+        "by",
+        "3.0",
+        "(meaningful)",
+        "2",
+        "pain",
+        "worse",
+    ]
+    assert lines[3].split()[:3] == ["CL-QUIET", "-", "-"] and lines[3].endswith("  -")
+    page = patient_lines(worse, [(date(2026, 3, 2), 6.0, 3)], [(date(2026, 3, 9), "sore")])
+    assert page[:5] == [
+        "Patient CL-WORSE (server id p1)",
+        "Last check-in: 2026-03-09; pain over the last 7 days: 6.5",
+        "Pain since the baseline: 3.0 -> 6.0, worse by 3.0 (meaningful)",
+        "Sessions in the last 14 days: 2",
+        "Needs attention: pain worse",
+    ]
+    assert patient_lines(quiet, [], [])[1] == "Last check-in: none; pain over the last 7 days: -"

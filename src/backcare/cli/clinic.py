@@ -33,9 +33,9 @@ def panel(
     from backcare.textsafe import inert
 
     client = _client(fhir_server, token_env)
-    rows = [s.as_dict() for s in clinic.panel(client, today())]
+    rows = clinic.panel(client, today())
     if as_json:
-        print_json({"server": client.base, "patients": rows})
+        print_json({"server": client.base, "patients": [s.as_dict() for s in rows]})
         return
     for line in panel_lines(rows, client.base):
         typer.echo(inert(line))  # identifiers come from the server
@@ -70,5 +70,5 @@ def patient(
             }
         )
         return
-    for line in patient_lines(summary.as_dict(), weeks, notes):
+    for line in patient_lines(summary, weeks, notes):
         typer.echo(inert(line))

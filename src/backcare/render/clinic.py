@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from backcare.domain.clinic import Summary
 
 
 def _num(x: float | None) -> str:
     return "-" if x is None else f"{x:.1f}"
 
 
-def panel_lines(rows: Sequence[dict[str, Any]], server: str) -> list[str]:
-    """One line per patient, who needs attention first (rows as Summary.as_dict)."""
+def panel_lines(rows: Sequence[Summary], server: str) -> list[str]:
+    """One line per patient, who needs attention first."""
     if not rows:
         return [f"No patients with backcare records on {server}."]
     head = (
@@ -20,10 +23,11 @@ def panel_lines(rows: Sequence[dict[str, Any]], server: str) -> list[str]:
     )
     lines = [head, "-" * len(head)]
     for r in rows:
-        ident = r["identifier"] if len(r["identifier"]) <= 20 else r["identifier"][:19] + "~"
+        ident = r.identifier if len(r.identifier) <= 20 else r.identifier[:19] + "~"
+        last = r.last_checkin.isoformat() if r.last_checkin else "-"
         lines.append(
-            f"{ident:<20} {r['last_checkin'] or '-':<13} {_num(r['pain_7d']):>7} {r['change']:<28} "
-            f"{r['sessions_14d']:>8}  {', '.join(r['reasons']) or '-'}"
+            f"{ident:<20} {last:<13} {_num(r.pain_7d):>7} {r.change:<28} "
+            f"{r.sessions_14d:>8}  {', '.join(r.reasons) or '-'}"
         )
     n = len(rows)
     lines.append(f"{n} patient{'' if n == 1 else 's'} on {server}; who needs attention first.")
@@ -31,15 +35,15 @@ def panel_lines(rows: Sequence[dict[str, Any]], server: str) -> list[str]:
 
 
 def patient_lines(
-    summary: dict[str, Any], weeks: Sequence[tuple[date, float | None, int]], notes: Sequence[tuple[date, str]]
+    summary: Summary, weeks: Sequence[tuple[date, float | None, int]], notes: Sequence[tuple[date, str]]
 ) -> list[str]:
+    last = summary.last_checkin.isoformat() if summary.last_checkin else "none"
     lines = [
-        f"Patient {summary['identifier']} (server id {summary['server_id']})",
-        f"Last check-in: {summary['last_checkin'] or 'none'}; pain over the last 7 days: {_num(summary['pain_7d'])}",
-        f"Pain since the baseline: {_num(summary['baseline_pain'])} -> {_num(summary['recent_pain'])}, "
-        f"{summary['change']}",
-        f"Sessions in the last 14 days: {summary['sessions_14d']}",
-        f"Needs attention: {', '.join(summary['reasons']) or 'nothing flagged'}",
+        f"Patient {summary.identifier} (server id {summary.server_id})",
+        f"Last check-in: {last}; pain over the last 7 days: {_num(summary.pain_7d)}",
+        f"Pain since the baseline: {_num(summary.baseline)} -> {_num(summary.recent)}, {summary.change}",
+        f"Sessions in the last 14 days: {summary.sessions_14d}",
+        f"Needs attention: {', '.join(summary.reasons) or 'nothing flagged'}",
         "",
         "Weekly pain (week from, mean, check-ins):",
     ]

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from backcare.errors import BackcareError
 
 if TYPE_CHECKING:
-    from backcare.domain.clinic import PatientData
+    from backcare.domain.clinic import PatientData, Summary
     from backcare.services.fhir_http import Client
 
 PAGE = 500  # _count asked for
@@ -184,7 +184,7 @@ def gather(client: Client, query: str = "") -> _Gathered:
     return got
 
 
-def panel(client: Client, today: date) -> list[Any]:
+def panel(client: Client, today: date) -> list[Summary]:
     from backcare.domain import clinic
 
     got = gather(client)
@@ -193,7 +193,7 @@ def panel(client: Client, today: date) -> list[Any]:
     return clinic.panel((got.data(i, names.get(i, f"Patient/{i}")) for i in ids), today)
 
 
-def patient(client: Client, wanted: str, today: date) -> tuple[Any, PatientData]:
+def patient(client: Client, wanted: str, today: date) -> tuple[Summary, PatientData]:
     """One patient by the clinic's identifier value (or the server's Patient id): their summary and data."""
     from urllib.parse import quote
 
