@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import pytest
 
+pytestmark = pytest.mark.slow  # backcare processes under other encodings: CI runs it, the fast loop leaves it out
+
 ASCII = {"PYTHONIOENCODING": "ascii", "LC_ALL": "C", "LANG": "C"}
 
 

@@ -12,6 +12,8 @@ import pytest
 from backcare.store import Store
 from tests.conftest import copy_home
 
+pytestmark = pytest.mark.slow  # backcare processes writing into closed pipes: CI runs it, the fast loop leaves it out
+
 
 def run_into_closed_pipe(home: Path, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
     """Run backcare with a standard output whose reader has already gone."""

@@ -20,6 +20,8 @@ from tests.conftest import Cli
 from tests.fhirserver import MEDPLUM_BATCH, Medplum
 from tests.test_sync import Fake, status
 
+pytestmark = pytest.mark.slow  # FHIR servers and several synced homes: CI runs it, the fast loop leaves it out
+
 SYSTEM = "https://clinic.example/patient-ids"
 
 

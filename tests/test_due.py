@@ -9,6 +9,7 @@ import sys
 from datetime import date, timedelta
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -17,6 +18,8 @@ from backcare.cli import fast
 from backcare.domain.checkin import CheckIn
 from backcare.store import Store
 from backcare.store.due import read_due
+
+pytestmark = pytest.mark.slow  # the prompt-hook path run as its own process: CI runs it, the fast loop leaves it out
 
 DAY = "2026-03-10"
 

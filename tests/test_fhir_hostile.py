@@ -18,6 +18,8 @@ from tests.test_fhir_transaction import fill
 from tests.test_sync import TOKEN, Fake, synced
 from tests.test_sync import sync as run_sync
 
+pytestmark = pytest.mark.slow  # each test runs a hostile HTTP server: CI runs it, the fast loop leaves it out
+
 
 def _free_port_pair() -> tuple[socket.socket, socket.socket]:
     """Two listening sockets whose ports read as a prefix and its extension (e.g. 5123 and 51234)."""

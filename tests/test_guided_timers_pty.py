@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 from test_sessions_pty import CHOICE, CTRL_D, DAY, Terminal, sessions
 
+pytestmark = pytest.mark.slow  # real timers on a pseudo-terminal: CI runs it, the fast loop leaves it out
+
 pytest.importorskip("pty")
 
 FAST = {"BACKCARE_TIMER_SCALE": "0.01"}

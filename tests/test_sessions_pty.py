@@ -16,6 +16,8 @@ import pytest
 from backcare.domain.safety import all_clear
 from backcare.store import Store
 
+pytestmark = pytest.mark.slow  # backcare on a pseudo-terminal: CI runs it, the fast loop leaves it out
+
 pty = pytest.importorskip("pty")  # POSIX only
 
 DAY = "2026-03-02"

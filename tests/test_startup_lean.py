@@ -21,6 +21,8 @@ from hypothesis import strategies as st
 from backcare import messages
 from backcare.render import prose
 
+pytestmark = pytest.mark.slow  # each test starts backcare under -X importtime: CI runs it, the fast loop leaves it out
+
 ROUTINES = Path(__file__).parent / "routines"
 HEAVY = {"rich", "yaml", "markdown_it", "pygments", "jsonschema", "pydantic"}
 MARKDOWN = {"rich.markdown", "markdown_it", "pygments"}

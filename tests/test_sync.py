@@ -23,6 +23,8 @@ from backcare.store.records import fhir_sync
 from tests.fhirserver import MEDPLUM_BATCH, Medplum
 from tests.test_fhir_transaction import SYSTEM, fill
 
+pytestmark = pytest.mark.slow  # HTTP servers, real and fake: CI runs it, the fast loop leaves it out
+
 TOKEN = "s3cret-token-value"
 
 

@@ -20,6 +20,8 @@ from backcare.paths import DB_NAME
 from backcare.store import Store
 from tests.conftest import Cli
 
+pytestmark = pytest.mark.slow  # homes of years of data: CI runs it, the fast loop leaves it out
+
 TODAY = date(2026, 11, 20)
 ENV = {"BACKCARE_TODAY": TODAY.isoformat()}
 STAMP = "2026-01-01T00:00:00+00:00"
