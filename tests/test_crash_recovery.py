@@ -30,9 +30,7 @@ from backcare.paths import DB_NAME
 from backcare.store import Store, migrations
 from tests.conftest import copy_home
 
-pytestmark = (
-    pytest.mark.slow
-)  # killed processes, damaged databases: CI runs it, the fast loop leaves it out
+pytestmark = pytest.mark.slow  # killed processes, damaged databases: CI runs it, the fast loop leaves it out
 
 STRACE = shutil.which("strace")
 needs_strace = pytest.mark.skipif(STRACE is None, reason="strace is not installed (apt-get install -y strace)")

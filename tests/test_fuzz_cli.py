@@ -179,8 +179,8 @@ def check_outcome(result, args: list[str]) -> None:
     assert result.exit_code in allowed, f"{shown} exited {result.exit_code}: {result.output}"
     assert "Traceback" not in result.output, f"{shown} printed a traceback:\n{result.output}"
     if result.exit_code in (1, 2):
-        # `routine check` reports problems like a compiler, FILE:LINE:COL on standard output.
-        linter = "check" in args and "routine" in args
+        # `routine check` and `measure check` report problems like a compiler, FILE:LINE:COL on standard output.
+        linter = "check" in args and ("routine" in args or "measure" in args)
         assert result.stderr.strip() or (linter and result.stdout.strip()), (
             f"{shown} exited {result.exit_code} without a message on stderr (stdout: {result.stdout[:300]!r})"
         )
@@ -192,6 +192,7 @@ def check_outcome(result, args: list[str]) -> None:
 @example(args=["checkin", "--date", "2026-02-30", "-p", "1", "-s", "1"])
 @example(args=["checkin", "-p", "99999999999999999999999999999999", "-s", "-1"])
 @example(args=["history", "--days", "0"])
+@example(args=["measure", "check", ""])
 @example(args=["trend", "--days", "99999999999999999999999999999999"])
 @example(args=["report", "--days", "1000000", "-o", "-"])
 @example(args=["delete", "--yes", "0001-01-01"])

@@ -50,6 +50,9 @@ class Terminal:
         env.pop("PYTHONSTARTUP", None)
         self.pid, self.fd = pty.fork()
         if self.pid == 0:  # the child: becomes backcare
+            # Ctrl-C must reach it as it reaches a person's backcare, even when the tests themselves run where
+            # SIGINT is ignored (a background job of a script): an ignored signal would be inherited through exec.
+            signal.signal(signal.SIGINT, signal.SIG_DFL)
             os.execve(sys.executable, [sys.executable, "-m", "backcare", *args], env)
         self.seen = b""
 
