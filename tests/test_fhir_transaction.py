@@ -194,3 +194,20 @@ def test_every_record_has_one_entry_a_unique_identifier_and_a_valid_status(days,
             assert all(status[f"checkin/{d}/{m}"] == "entered-in-error" for m in c if c[m] is not None)
     if entries:
         validate(ft.bundle(target, entries, timestamp="2020-03-02T00:00:00+00:00"))
+
+
+def test_outcome_measures_are_questionnaire_responses_and_score_observations_of_the_patient(cli, home):
+    fill(cli)
+    assert cli("measure", "take", "confidence", "--answers", "6").exit_code == 0
+    data = transaction(cli)
+    validate(data)
+    patient = data["entry"][0]["fullUrl"]
+    [answers] = [e for e in data["entry"] if e["resource"]["resourceType"] == "QuestionnaireResponse"]
+    qr = answers["resource"]
+    assert qr["subject"] == {"reference": patient} and qr["author"] == {"reference": patient}
+    assert qr["status"] == "completed" and qr["item"][0]["answer"] == [{"valueInteger": 6}]
+    assert qr["identifier"]["value"].endswith(f"measure/confidence/{clock.today().isoformat()}/response")
+    assert answers["request"]["method"] == "PUT" and answers["request"]["url"].startswith("QuestionnaireResponse?")
+    [score] = [e for e in observations(data) if key(e).startswith("measure/")]
+    assert score["resource"]["valueQuantity"]["value"] == 6 and score["resource"]["subject"] == {"reference": patient}
+    assert score["resource"]["status"] == "final" and score["request"]["method"] == "PUT"

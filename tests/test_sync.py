@@ -383,3 +383,25 @@ def test_sync_against_a_real_fhir_server_twice_then_after_an_edit(cli, home, med
     assert sorted(o["id"] for o in after) == sorted(o["id"] for o in first)
     pain = [o for o in after if o["identifier"][0]["value"].endswith(f"checkin/{day}/pain")]
     assert pain[0]["status"] == "amended" and pain[0]["valueQuantity"]["value"] == 7
+
+
+def test_outcome_measures_sync_once_and_a_retake_updates_them(cli, home, medplum):
+    fill(cli, clinic_id="SYNC-M")
+    assert cli("measure", "take", "confidence", "--answers", "4").exit_code == 0
+    batch = str(MEDPLUM_BATCH)
+    assert sync(cli, medplum.url, "--batch", batch).exit_code == 0
+    [patient] = medplum.search(f"/Patient?identifier={SYSTEM}|SYNC-M")
+    [first] = medplum.search(f"/QuestionnaireResponse?subject=Patient/{patient['id']}")
+    assert first["item"][0]["answer"] == [{"valueInteger": 4}]
+    assert "Nothing new to send" in sync(cli, medplum.url, "--batch", batch).stdout
+    # the same day taken again replaces the take here, and there
+    assert cli("measure", "take", "confidence", "--answers", "7").exit_code == 0
+    assert sync(cli, medplum.url, "--batch", batch).exit_code == 0
+    [after] = medplum.search(f"/QuestionnaireResponse?subject=Patient/{patient['id']}")
+    assert after["id"] == first["id"] and after["item"][0]["answer"] == [{"valueInteger": 7}]
+    scores = [
+        o
+        for o in medplum.search(f"/Observation?subject=Patient/{patient['id']}&_count=50")
+        if "/measure/" in o["identifier"][0]["value"]
+    ]
+    assert [o["valueQuantity"]["value"] for o in scores] == [7]

@@ -28,7 +28,7 @@ core.indexStructureDefinitionBundle(readJson('profiles-resources.json'));
 // the in-memory repository evaluates a parameter's FHIRPath expression on every resource it scans, and the
 // shared ones (identifier, code, date ...) list a hundred resource types each, which made one conditional
 // create take ~0.5 s at a few hundred resources.
-const TYPES = ['Patient', 'Observation', 'Resource', 'DomainResource'];
+const TYPES = ['Patient', 'Observation', 'QuestionnaireResponse', 'Resource', 'DomainResource'];
 const ours = (expr) => !/^[A-Z(]/.test(expr) || TYPES.some((t) => expr.startsWith(`${t}.`) || expr.startsWith(`(${t}.`));
 const searchParameters = readJson('search-parameters.json');
 searchParameters.entry = searchParameters.entry

@@ -108,7 +108,7 @@ def _category(code: str, display: str) -> list[dict[str, Any]]:
     return [{"coding": [{"system": CATEGORY_SYSTEM, "code": code, "display": display}]}]
 
 
-def _entry(target: Target, key: str, resource: dict[str, Any], status: str) -> dict[str, Any]:
+def _entry(target: Target, key: str, resource: dict[str, Any], status: str, *, update: bool = False) -> dict[str, Any]:
     value = target.record_value(key)
     token = search_token(RECORD_SYSTEM, value)
     patient = {"reference": target.patient_url}
@@ -123,11 +123,71 @@ def _entry(target: Target, key: str, resource: dict[str, Any], status: str) -> d
     # key order as FHIR lists the elements (cosmetic; servers do not care)
     order = ("resourceType", "identifier", "status", "category", "code", "subject", "effectiveDateTime", "performer")
     resource = {k: resource[k] for k in order if k in resource} | {k: v for k, v in resource.items() if k not in order}
-    if status == FINAL:
+    if status == FINAL and not update:
         request = {"method": "POST", "url": "Observation", "ifNoneExist": f"identifier={token}"}
     else:
         request = {"method": "PUT", "url": f"Observation?identifier={token}"}
     return {"fullUrl": target.record_url(key), "resource": resource, "request": request}
+
+
+def record_of(resource: dict[str, Any]) -> str:
+    """The record identifier backcare gave a resource (an Observation holds a list of identifiers, a
+    QuestionnaireResponse one)."""
+    found = resource["identifier"]
+    return str((found[0] if isinstance(found, list) else found)["value"])
+
+
+def with_record(resource: dict[str, Any], value: str) -> dict[str, Any]:
+    """`resource` with the record identifier `value`, in the shape its type holds identifiers."""
+    identifier = {"system": RECORD_SYSTEM, "value": value}
+    return {**resource, "identifier": [identifier] if isinstance(resource["identifier"], list) else identifier}
+
+
+def measure_entries(target: Target, response: dict[str, Any], about: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """One take of an outcome measure (`response` as exported: measure, date, answers, score, band): its answers
+    as a QuestionnaireResponse and its score as an Observation. A take replaces that day's earlier one, so both
+    are sent as conditional updates on their identifiers (created the first time, updated after a re-take)."""
+    from backcare.exporters.fhir_export import LOINC, QUESTIONNAIRE_BASE, UCUM
+
+    measure, day = response["measure"], response["date"]
+    title = about.get("title") or measure
+    patient = {"reference": target.patient_url}
+    key = f"measure/{measure}/{day}"
+    value = target.record_value(f"{key}/response")
+    answers: dict[str, Any] = {
+        "resourceType": "QuestionnaireResponse",
+        "identifier": {"system": RECORD_SYSTEM, "value": value},
+        "questionnaire": QUESTIONNAIRE_BASE + measure,
+        "status": "completed",
+        "subject": patient,
+        "authored": day,
+        "author": patient,
+        "source": patient,
+        "item": [
+            {"linkId": a["item"], "text": a["text"], "answer": [{"valueInteger": a["value"]}]}
+            for a in response["answers"]
+        ],
+    }
+    token = search_token(RECORD_SYSTEM, value)
+    yield {
+        "fullUrl": target.record_url(f"{key}/response"),
+        "resource": answers,
+        "request": {"method": "PUT", "url": f"QuestionnaireResponse?identifier={token}"},
+    }
+    code = (
+        {"system": LOINC, "code": about["score_loinc"], "display": f"{title} score"}
+        if about.get("score_loinc")
+        else {"system": BACKCARE_SYSTEM, "code": f"measure-{measure}", "display": f"{title} score"}
+    )
+    score: dict[str, Any] = {
+        "category": _category("survey", "Survey"),
+        "code": {"coding": [code], "text": f"{title} score"},
+        "effectiveDateTime": day,
+        "valueQuantity": {"value": response["score"], "unit": "{score}", "system": UCUM, "code": "{score}"},
+    }
+    if response.get("band"):
+        score["interpretation"] = [{"text": response["band"]}]
+    yield _entry(target, f"{key}/score", score, FINAL, update=True)
 
 
 def checkin_entries(target: Target, checkin: dict[str, Any], status: str) -> Iterator[dict[str, Any]]:
@@ -197,9 +257,12 @@ def record_entries(
     sessions: Iterable[tuple[int, dict[str, Any]]],
     session_deletes: Iterable[tuple[int, dict[str, Any]]],
     screens: Iterable[dict[str, Any]] = (),
+    responses: Iterable[dict[str, Any]] = (),
+    measures: dict[str, dict[str, Any]] | None = None,
 ) -> Iterator[dict[str, Any]]:
     """Every record's entry (the Patient not included): current check-ins (amended when the day was edited or
-    re-entered), deleted days and scores as entered-in-error, sessions, deleted sessions, the screens given."""
+    re-entered), deleted days and scores as entered-in-error, sessions, deleted sessions, the screens given, and
+    each outcome-measure take (`measures`: each measure's title and LOINC codes, by id)."""
     edited: set[str] = set()
     gone: dict[str, dict[str, Any]] = {}  # day -> the latest values that day had, for what is gone now
     for edit in edits:
@@ -227,6 +290,8 @@ def record_entries(
     screen_keys = _ContentKeys()
     for screen in screens:
         yield screen_entry(target, screen_keys.key(screen), screen)
+    for response in responses:
+        yield from measure_entries(target, response, (measures or {}).get(response["measure"], {}))
 
 
 class _ContentKeys:

@@ -71,7 +71,11 @@ def entries(store: Store, target: Target, *, include_safety: bool) -> Iterator[d
     screens: Any = ()
     if include_safety:
         screens = ({"date": s.day.isoformat(), "answers": dict(s.answers)} for s in store.screens())
-    return record_entries(target, checkins, edits, sessions, deleted, screens)
+    from backcare.services.transfer import measure_codes
+    from backcare.store.records import measure_responses
+
+    responses = measure_responses.list_responses(store.conn)
+    return record_entries(target, checkins, edits, sessions, deleted, screens, responses, measure_codes(store))
 
 
 def export_transaction(store: Store, out: TextIO, who: Target, *, include_safety: bool) -> None:

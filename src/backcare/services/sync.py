@@ -45,7 +45,7 @@ def digest(entry: dict[str, Any]) -> str:
 
 def pending(store: Store, server: str, who: Target, *, include_safety: bool) -> tuple[list[Pending], int]:
     """The entries to send to `server` and how many records it already has as they are."""
-    from backcare.exporters.fhir_transaction import ERROR
+    from backcare.exporters.fhir_transaction import ERROR, record_of
     from backcare.services.fhir import entries
     from backcare.store.records import fhir_sync
 
@@ -54,7 +54,7 @@ def pending(store: Store, server: str, who: Target, *, include_safety: bool) -> 
     todo: list[Pending] = []
     unchanged = 0
     for entry in entries(store, who, include_safety=include_safety):
-        record = entry["resource"]["identifier"][0]["value"]
+        record = record_of(entry["resource"])
         known = None if record in accepted else elsewhere.get(record.split("/", 1)[1])
         if known is not None:  # an imported record the server has under another install's identifier
             entry, record = _under(entry, who, known), known
@@ -84,11 +84,11 @@ def _under(entry: dict[str, Any], who: Target, value: str) -> dict[str, Any]:
     """`entry` with the identifier `value` (and the fullUrl and conditional request that go with it)."""
     from dataclasses import replace
 
-    from backcare.exporters.fhir_transaction import RECORD_SYSTEM, search_token
+    from backcare.exporters.fhir_transaction import RECORD_SYSTEM, search_token, with_record
 
     install, _, key = value.partition("/")
     token = search_token(RECORD_SYSTEM, value)
-    resource = {**entry["resource"], "identifier": [{"system": RECORD_SYSTEM, "value": value}]}
+    resource = with_record(entry["resource"], value)
     request = dict(entry["request"])
     if "ifNoneExist" in request:
         request["ifNoneExist"] = f"identifier={token}"

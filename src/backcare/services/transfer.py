@@ -56,11 +56,11 @@ def export_to(store: Store, fmt: str, out: TextIO) -> None:
                 tables["checkins"],
                 timestamp=stamp,
                 responses=tables["measure_responses"],
-                measures=_measure_codes(store),
+                measures=measure_codes(store),
             )
 
 
-def _measure_codes(store: Store) -> dict[str, dict[str, Any]]:
+def measure_codes(store: Store) -> dict[str, dict[str, Any]]:
     """Each measure's title and LOINC codes, for the FHIR export."""
     from backcare.services.measures import available
 
