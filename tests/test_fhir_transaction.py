@@ -163,6 +163,16 @@ def test_leg_pain_is_sent_when_a_check_in_has_it():
     assert leg and leg[0]["valueQuantity"]["value"] == 5 and "Leg pain" in leg[0]["code"]["text"]
 
 
+def test_the_side_of_leg_pain_is_its_body_site():
+    target = ft.Target("i", SYSTEM, "P")
+    day = {"date": "2026-01-02", "pain": 3, "stiffness": 2, "leg_pain": 5, "leg_side": "left"}
+    entries = list(ft.checkin_entries(target, day, "final"))
+    [leg] = [e["resource"] for e in entries if key(e) == "checkin/2026-01-02/leg_pain"]
+    assert leg["bodySite"] == {"text": "left leg"}
+    assert all("bodySite" not in e["resource"] for e in entries if key(e) != "checkin/2026-01-02/leg_pain")
+    validate(ft.bundle(target, entries, timestamp="2026-01-02T08:00:00+00:00"))
+
+
 scores = st.integers(0, 10)
 checkin = st.fixed_dictionaries(
     {"pain": scores, "stiffness": scores, "sleep": st.none() | scores, "stress": st.none() | scores}

@@ -205,6 +205,9 @@ def checkin_entries(target: Target, checkin: dict[str, Any], status: str) -> Ite
         }
         if metric == "pain" and checkin.get("note"):
             resource["note"] = [{"text": checkin["note"]}]
+        side = checkin.get("leg_side") if metric == "leg_pain" else None
+        if side:
+            resource["bodySite"] = {"text": f"{side} leg" if side != "both" else "both legs"}
         yield _entry(target, f"checkin/{day}/{metric}", resource, status)
 
 
