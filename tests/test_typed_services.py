@@ -50,6 +50,7 @@ UNTYPED_ALLOWED = {
     "fhir_http.Client.post": "a FHIR server's JSON answer",
     "report.screen_dict": "the report's JSON shape of a safety screen",
     "report.clearance_dict": "the report's JSON shape of a clearance",
+    "transfer.measure_codes": "the FHIR exporters' code table: each measure's title and LOINC codes, by id",
 }
 
 
