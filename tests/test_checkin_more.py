@@ -434,12 +434,12 @@ def test_an_older_export_merged_into_a_home_with_leg_pain_and_medicines_keeps_th
     assert (c.leg_pain, c.leg_side, c.meds) == (5, "left", ("ibuprofen",))
 
 
-def test_a_check_in_at_a_real_terminal_offers_tags_and_medicines_by_number(home):
-    """Through a pseudo-terminal, as a person types it."""
+def screened_with_recent_tags_and_medicine(home):
+    """A home screened on the terminal tests' day whose day before has tags desk and walk and a medicine."""
     from datetime import date
 
     from backcare.domain.safety import all_clear
-    from tests.test_sessions_pty import DAY, Terminal
+    from tests.test_sessions_pty import DAY
 
     store = Store.open(home)
     try:
@@ -448,6 +448,13 @@ def test_a_check_in_at_a_real_terminal_offers_tags_and_medicines_by_number(home)
         store.update_checkin(day, lambda _: ck.CheckIn(day, 3, 3, tags=("desk", "walk"), meds=("ibuprofen 400mg",)))
     finally:
         store.close()
+
+
+def test_a_check_in_at_a_real_terminal_offers_tags_and_medicines_by_number(home):
+    """Through a pseudo-terminal, as a person types it."""
+    from tests.test_sessions_pty import Terminal
+
+    screened_with_recent_tags_and_medicine(home)
     t = Terminal(home, "checkin")
     t.answer("(0 = no pain, 10 = worst imaginable): ", b"4\r")
     t.answer("Stiffness (0 = none, 10 = worst imaginable): ", b"3\r")

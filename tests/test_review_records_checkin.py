@@ -130,18 +130,10 @@ def test_a_list_cell_never_has_a_piece_that_starts_a_formula(items):
 
 def test_odd_picks_at_a_real_terminal_are_asked_again_and_then_taken(home):
     """Through a pseudo-terminal: '0', '99' and '²' are asked again; '1,1,2' picks two tags once each."""
-    from datetime import date
+    from tests.test_checkin_more import screened_with_recent_tags_and_medicine
+    from tests.test_sessions_pty import Terminal
 
-    from backcare.domain.safety import all_clear
-    from tests.test_sessions_pty import DAY, Terminal
-
-    store = Store.open(home)
-    try:
-        store.record_screen(all_clear(date.fromisoformat(DAY)))
-        day = date.fromisoformat(DAY) - timedelta(days=1)
-        store.update_checkin(day, lambda _: ck.CheckIn(day, 3, 3, tags=("desk", "walk"), meds=("ibuprofen 400mg",)))
-    finally:
-        store.close()
+    screened_with_recent_tags_and_medicine(home)
     t = Terminal(home, "checkin")
     t.answer("(0 = no pain, 10 = worst imaginable): ", b"4\r")
     t.answer("Stiffness (0 = none, 10 = worst imaginable): ", b"3\r")
