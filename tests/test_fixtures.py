@@ -88,3 +88,40 @@ def test_typer_turns_each_app_into_commands_once_and_runs_stay_independent(cli, 
     other = type(cli)(tmp_path / "other")
     assert other.json("history", "--json") == []  # the same command, another home: nothing carried over
     assert len(cli.json("history", "--json")) == 1
+
+
+# -- where the temporary folders go --------------------------------------------------------------------------
+def test_temporary_folders_go_on_a_ram_disk_with_room_when_nobody_chose_a_place(tmp_path):
+    from tests.conftest import ram_disk_for_temp_files
+
+    assert ram_disk_for_temp_files(None, environ={}, ram_disk=tmp_path, min_free=1) == tmp_path
+    assert ram_disk_for_temp_files(None, environ={"HOME": "/x"}, ram_disk=tmp_path, min_free=1) == tmp_path
+
+
+@pytest.mark.parametrize(
+    ("basetemp", "environ"),
+    [("/somewhere", {}), (None, {"TMPDIR": "/tmp"}), (None, {"PYTEST_DEBUG_TEMPROOT": "/tmp"})],
+)
+def test_a_place_someone_chose_for_temporary_folders_wins(tmp_path, basetemp, environ):
+    from tests.conftest import ram_disk_for_temp_files
+
+    assert ram_disk_for_temp_files(basetemp, environ=environ, ram_disk=tmp_path, min_free=1) is None
+
+
+def test_no_ram_disk_or_one_too_small_or_not_writable_leaves_the_default(tmp_path):
+    from tests.conftest import ram_disk_for_temp_files
+
+    assert ram_disk_for_temp_files(None, environ={}, ram_disk=tmp_path / "missing", min_free=1) is None
+    free = os.statvfs(tmp_path)
+    room = free.f_bavail * free.f_frsize
+    assert ram_disk_for_temp_files(None, environ={}, ram_disk=tmp_path, min_free=room * 2 + 2**40) is None
+    a_file = tmp_path / "file"
+    a_file.write_text("")
+    assert ram_disk_for_temp_files(None, environ={}, ram_disk=a_file, min_free=1) is None
+
+
+def test_this_run_keeps_its_temporary_folders_where_the_choice_put_them(tmp_path):
+    chosen = os.environ.get("PYTEST_DEBUG_TEMPROOT")
+    if chosen:
+        assert tmp_path.resolve().is_relative_to(Path(chosen).resolve())
+    assert tmp_path.parent.name.startswith(("pytest-", "popen-gw"))
