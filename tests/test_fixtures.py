@@ -125,3 +125,62 @@ def test_this_run_keeps_its_temporary_folders_where_the_choice_put_them(tmp_path
     if chosen:
         assert tmp_path.resolve().is_relative_to(Path(chosen).resolve())
     assert tmp_path.parent.name.startswith(("pytest-", "popen-gw"))
+
+
+# -- new databases copied from the one the real migrations made ----------------------------------------------
+def _schema(db: sqlite3.Connection) -> dict:
+    tables = [name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+    return {
+        "objects": db.execute("SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name").fetchall(),
+        "pragmas": [db.execute(f"PRAGMA {p}").fetchone()[0] for p in ("user_version", "application_id", "page_size")],
+        "rows": {t: db.execute(f'SELECT * FROM "{t}"').fetchall() for t in tables if t != "sqlite_sequence"},
+    }
+
+
+def test_a_new_home_is_exactly_what_every_schema_step_makes(tmp_path, open_store):
+    from backcare.store import migrations
+
+    by_steps = sqlite3.connect(tmp_path / "by-steps.db")
+    migrations.apply.real(by_steps)
+    copied = open_store(tmp_path / "home")
+    assert copied.schema_version() == migrations.LATEST == len(migrations.MIGRATIONS)
+    assert _schema(copied.conn) == _schema(by_steps)
+    assert copied.integrity() == []
+    by_steps.close()
+
+
+def test_a_test_that_changes_a_schema_step_gets_the_real_steps(tmp_path, monkeypatch):
+    from backcare.store import migrations
+
+    ran = []
+    name, step = migrations.MIGRATIONS[4]
+
+    def watched(db):
+        ran.append(name)
+        step(db)
+
+    monkeypatch.setattr(
+        migrations, "MIGRATIONS", [*migrations.MIGRATIONS[:4], (name, watched), *migrations.MIGRATIONS[5:]]
+    )
+    Store.open(tmp_path / "home").close()
+    assert ran == [name]
+
+
+@pytest.mark.real_migrations
+def test_a_test_can_ask_for_the_real_schema_steps(tmp_path):
+    from backcare.store import migrations
+
+    assert not hasattr(migrations.apply, "real")
+    store = Store.open(tmp_path / "home")
+    assert store.schema_version() == migrations.LATEST
+    store.close()
+
+
+def test_a_database_that_has_a_schema_is_migrated_by_the_real_steps(tmp_path):
+    from backcare.store import migrations
+
+    db = sqlite3.connect(tmp_path / "old.db")
+    migrations.apply(db, upto=2)
+    assert migrations.apply(db) == migrations.LATEST
+    assert db.execute("PRAGMA user_version").fetchone()[0] == migrations.LATEST
+    db.close()
