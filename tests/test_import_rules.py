@@ -492,9 +492,9 @@ def test_the_edges_of_the_calendar_still_work(cli):
 
 
 @pytest.mark.parametrize("fmt", ["json", "csv", "fhir"])
-def test_an_export_to_an_ascii_terminal_is_still_whole_utf8(bc, fmt):
-    added = bc("checkin", "-p", "3", "-s", "3", "--note", "Rücken besser 😊", env=ENV)
-    assert added.returncode == 0, added.stderr
+def test_an_export_to_an_ascii_terminal_is_still_whole_utf8(cli, fmt):
+    added = cli("checkin", "-p", "3", "-s", "3", "--note", "Rücken besser 😊", env=ENV)
+    assert added.exit_code == 0, added.output
     done = subprocess.run(
         [sys.executable, "-m", "backcare", "export", "--format", fmt],
         capture_output=True,

@@ -10,6 +10,7 @@ import pytest
 from tests.test_sessions_pty import CTRL_C, DAY, Terminal
 
 pytest.importorskip("pty")  # POSIX only
+pytestmark = pytest.mark.slow  # backcare on a pseudo-terminal: CI runs it, the fast loop leaves it out
 
 
 def stored(home):

@@ -406,6 +406,7 @@ def test_an_export_with_a_bad_exercise_record_is_refused_in_one_sentence(cli, ho
     assert result.exit_code == 1 and "status" in result.stderr and "Traceback" not in result.output
 
 
+@pytest.mark.slow  # five processes writing at once, like the concurrent check-in tests in test_store.py
 def test_sessions_logged_at_the_same_time_are_all_kept(bc, home):
     assert bc("session", "--done", "1", "--pain-during", "1", env=ENV).returncode == 0  # creates the home
     env = {**os.environ, "BACKCARE_HOME": str(home), **ENV}

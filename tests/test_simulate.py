@@ -185,15 +185,15 @@ def test_simulate_prints_one_decision_per_calendar_day(cli, tmp_path):
     assert any("2 of 6 exercises done" in n for n in rows[4]["notes"])
 
 
-def test_simulate_never_touches_a_backcare_home(bc, home, tmp_path):
+def test_simulate_never_touches_a_backcare_home(cli, bc, home, tmp_path):
     days = course(tmp_path, "2026-03-02,4,3,,all,3,clear,", "2026-03-09,4,3,,all,3,,")
-    result = bc("routine", "simulate", str(ROUTINE), str(days), "--json")
-    assert result.returncode == 0, result.stderr
+    result = cli("routine", "simulate", str(ROUTINE), str(days), "--json")
+    assert result.exit_code == 0, result.output
     assert len(json.loads(result.stdout)) == 8
-    result = bc("routine", "simulate", str(ROUTINE), str(days))
-    assert result.returncode == 0 and "2026-03-09" in result.stdout
+    result = cli("routine", "simulate", str(ROUTINE), str(days))
+    assert result.exit_code == 0 and "2026-03-09" in result.stdout
     assert not home.exists()
-    # without BACKCARE_HOME: the platform's data folder is not created either
+    # as a process without BACKCARE_HOME: the platform's data folder is not created either
     result = bc("routine", "simulate", str(ROUTINE), str(days), env={"BACKCARE_HOME": ""})
     assert result.returncode == 0, result.stderr
     assert not (Path(os.environ["XDG_DATA_HOME"]) / "backcare").exists()

@@ -564,16 +564,22 @@ def run_in_terminal(*args: str, home: Path) -> str:
     return b"".join(chunks).decode("utf-8").replace("\r\n", "\n")
 
 
+# Each command on its own pseudo-terminal (a process each): the dashboard in the fast loop, every command in CI.
 @pytest.mark.parametrize(
     "args",
     [
-        ("history",),
         ("today",),
-        ("routine", "why"),
-        ("routine", "list"),
-        ("trend",),
-        ("routine", "stage", "mobility", "--reason", "again"),
-        ("checkin", "--date", (TODAY - timedelta(days=19)).isoformat(), "--pain", "9", "--tag", "work"),
+        *(
+            pytest.param(args, marks=pytest.mark.slow, id=" ".join(args))
+            for args in [
+                ("history",),
+                ("routine", "why"),
+                ("routine", "list"),
+                ("trend",),
+                ("routine", "stage", "mobility", "--reason", "again"),
+                ("checkin", "--date", (TODAY - timedelta(days=19)).isoformat(), "--pain", "9", "--tag", "work"),
+            ]
+        ),
     ],
     ids=" ".join,
 )
