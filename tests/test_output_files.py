@@ -359,6 +359,7 @@ def test_routine_new_with_room_for_the_routine_but_not_its_schema(cli, seeded, n
     assert leftovers(nearly_full_disk) == ["mine.yaml"]  # and no half schema
 
 
+@pytest.mark.slow  # killed at a write under strace, like the crash tests: CI runs it
 @pytest.mark.skipif(shutil.which("strace") is None, reason="needs strace")
 @pytest.mark.parametrize("command", ["report", "export-json", "routine-new"])
 def test_a_report_killed_while_writing_leaves_no_temporary_file(seeded, tmp_path, command):
@@ -406,6 +407,7 @@ def test_run_as_a_process_the_rule_holds(seeded, tmp_path):
     assert again.returncode == 1 and again.stderr.count("\n") == 1 and "--force" in again.stderr
 
 
+@pytest.mark.slow  # killed at a write under strace, like the crash tests: CI runs it
 @pytest.mark.skipif(shutil.which("strace") is None, reason="needs strace")
 def test_a_backup_terminated_while_writing_leaves_nothing(seeded, tmp_path):
     out = tmp_path / "out"

@@ -175,9 +175,9 @@ def test_a_person_back_after_months_away_is_pointed_at_their_earlier_diary(cli, 
     assert cli.json("trend", "--json", "--all")["checkins"] == 3
 
 
-def test_due_with_a_blank_home_option_is_refused_like_every_other_command(bc, home):
+def test_due_with_a_blank_home_option_is_refused_like_every_other_command(cli, bc, home):
     """`--home "$DIR"` with DIR unset must not quietly answer for the default data folder."""
-    assert bc("safety", "--none").returncode == 0
+    assert cli("safety", "--none").exit_code == 0
     other = bc("--home", "", "where")
     assert other.returncode == 2 and "--home is blank" in other.stderr
     for args in (("--home", "", "due"), ("--home=", "due"), ("--home", " ", "due")):
