@@ -58,6 +58,24 @@ class CheckIn:
         return out
 
 
+# The kind of value each field holds (every field after the day): "score" (0-10 or none; pain and stiffness
+# are required), "note", "tags", "flag" (yes/no or none), "side" (left, right, both or none; only with leg pain
+# above 0), "meds" (medicine names). The stored columns and their codec, the import checks and the CSV columns all
+# follow from this table, so a new field is declared here and in CheckIn, plus its migration and its option.
+KINDS: dict[str, str] = {
+    "pain": "score",
+    "stiffness": "score",
+    "sleep": "score",
+    "stress": "score",
+    "tags": "tags",
+    "note": "note",
+    "settled": "flag",
+    "leg_pain": "score",
+    "leg_side": "side",
+    "meds": "meds",
+}
+
+
 def _shown_order() -> tuple[str, ...]:
     """The fields after the day, in the order they are exported and shown: as declared, but the tags before the
     note (as backcare has always written them)."""
