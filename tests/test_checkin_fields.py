@@ -120,3 +120,12 @@ def test_csv_columns_of_a_day_without_a_check_in_are_empty(cli):
     rows = list(csv.reader(io.StringIO(result.stdout, newline="")))
     shown = dict(zip(rows[0], rows[1], strict=True))
     assert all(shown[name] == "" for name in KINDS)
+
+
+def test_the_history_legend_explains_every_score_column(monkeypatch):
+    from backcare.domain.checkin import scale
+    from backcare.render import history
+
+    assert history.caption().startswith(f"Sleep {scale('sleep')}; stress {scale('stress')}")
+    monkeypatch.setattr(history, "SCORES", (*history.SCORES, "leg_pain"))  # as a score added later would be
+    assert f"leg pain {scale('leg_pain')}" in history.caption(legs=False)
