@@ -208,17 +208,24 @@ def bc(home):
 @pytest.fixture(scope="session")
 def home_template(tmp_path_factory):
     """`home_template(name, build)`: a folder that `build(folder)` fills once per run (for example years of
-    check-ins, one commit each); tests copy it with `copy_home` and never change the template itself."""
-    built: dict[str, Path] = {}
+    check-ins, one commit each); tests copy it with `copy_home` and never change the template itself.
+    `home_template.result(name)` is what that `build` returned."""
+    return HomeTemplates(tmp_path_factory)
 
-    def get(name: str, build) -> Path:
-        if name not in built:
-            folder = tmp_path_factory.mktemp(f"template-{name}") / "home"
-            build(folder)
-            built[name] = folder
-        return built[name]
 
-    return get
+class HomeTemplates:
+    def __init__(self, tmp_path_factory):
+        self._factory = tmp_path_factory
+        self._built: dict[str, tuple[Path, object]] = {}
+
+    def __call__(self, name: str, build) -> Path:
+        if name not in self._built:
+            folder = self._factory.mktemp(f"template-{name}") / "home"
+            self._built[name] = (folder, build(folder))
+        return self._built[name][0]
+
+    def result(self, name: str):
+        return self._built[name][1]
 
 
 def copy_home(template: Path, home: Path) -> Path:

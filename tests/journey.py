@@ -45,6 +45,17 @@ EXERCISES = {
 }
 
 
+def filled_copy(home: Path, home_template, days: int = 90, *, end: date, seed: int = 1) -> dict:
+    """`fill(home, days, end=end, seed=seed)` for a test: the history is written once per run into a template
+    (the `home_template` fixture) and the test gets a private copy of it. Returns what `fill` returned."""
+    import shutil
+
+    name = f"journey-{days}-{end}-{seed}"
+    template = home_template(name, lambda folder: fill(folder, days, end=end, seed=seed))
+    shutil.copytree(template, home, dirs_exist_ok=True)
+    return dict(home_template.result(name))
+
+
 def fill(home: Path, days: int = 90, *, end: date | None = None, seed: int = 1) -> dict:
     if end is None:
         from backcare.clock import today

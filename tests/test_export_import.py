@@ -25,7 +25,7 @@ from backcare.domain.progress import Session, StageEvent
 from backcare.domain.safety import QUESTIONS, Screen
 from backcare.paths import DB_NAME
 from backcare.store import Store
-from tests.conftest import Cli
+from tests.conftest import Cli, copy_home
 
 END = date(2026, 11, 20)
 NOTES = [
@@ -114,9 +114,9 @@ def without_stamp(doc: dict) -> dict:
 
 
 @pytest.fixture
-def filled(home):
-    fill(home)
-    return home
+def filled(home, home_template):
+    """A private copy of the 90-day home, which is filled once per run."""
+    return copy_home(home_template("export-90-days", fill), home)
 
 
 @pytest.fixture

@@ -184,3 +184,20 @@ def test_a_database_that_has_a_schema_is_migrated_by_the_real_steps(tmp_path):
     assert migrations.apply(db) == migrations.LATEST
     assert db.execute("PRAGMA user_version").fetchone()[0] == migrations.LATEST
     db.close()
+
+
+def test_a_home_template_is_built_once_and_remembers_what_its_build_returned(home_template, tmp_path):
+    from tests.conftest import copy_home
+
+    builds = []
+
+    def build(folder: Path) -> dict:
+        builds.append(folder)
+        Store.open(folder).close()
+        return {"built": len(builds)}
+
+    first = home_template("fixture-test", build)
+    assert home_template("fixture-test", build) == first and builds == [first]
+    assert home_template.result("fixture-test") == {"built": 1}
+    mine = copy_home(first, tmp_path / "mine")
+    assert (mine / "backcare.db").exists() and mine != first

@@ -9,7 +9,7 @@ from datetime import date
 from html.parser import HTMLParser
 
 import pytest
-from journey import ESCAPE_NOTE, ROUTINE, fill
+from journey import ESCAPE_NOTE, ROUTINE, fill, filled_copy
 
 from backcare.domain.safety import BY_ID
 from backcare.store import Store
@@ -116,8 +116,8 @@ def parse(text: str) -> Page:
 
 
 @pytest.fixture
-def journey(home):
-    counts = fill(home, 90, end=END, seed=1)
+def journey(home, home_template):
+    counts = filled_copy(home, home_template, 90, end=END, seed=1)
     store = Store.open(home)
     try:
         extra = {

@@ -11,7 +11,7 @@ import sys
 from datetime import date, timedelta
 
 import pytest
-from journey import ROUTINE, fill
+from journey import ROUTINE, fill, filled_copy
 
 from backcare.domain.checkin import CheckIn
 from backcare.store import Store
@@ -22,8 +22,8 @@ ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
 @pytest.fixture
-def journey(home):
-    counts = fill(home, 90, end=END, seed=1)
+def journey(home, home_template):
+    counts = filled_copy(home, home_template, 90, end=END, seed=1)
     store = Store.open(home)
     try:
         data = {
