@@ -14,6 +14,9 @@ import pytest
 
 from backcare.domain.course import parse_course
 
+# On several workers these tests share one (and so one replay of each scenario: see `replay`).
+pytestmark = pytest.mark.xdist_group("scenarios")
+
 SCENARIOS = Path(__file__).resolve().parents[1] / "examples" / "scenarios"
 ROUTINE = SCENARIOS / "routine.yaml"
 
