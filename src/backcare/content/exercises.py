@@ -11,6 +11,7 @@ from backcare.content.checks import Checker, did_you_mean
 from backcare.content.problems import show, summarize
 from backcare.content.yamlsafe import YNode
 from backcare.domain.routine import CATEGORIES, FLARE_DOSES, MAX_DURATION, MAX_REST, POSITIONS, SIDES, Dose, Exercise
+from backcare.valueclass import frozen
 
 EXERCISE_KEYS = (
     "id",
@@ -91,7 +92,7 @@ def missing_cautions(category: str | None, tags: tuple[str, ...] | None, caution
     return missing
 
 
-@dataclass(frozen=True)
+@frozen
 class Limits:
     """How much an exercise may say, and which fields it must have."""
 

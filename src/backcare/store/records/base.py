@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
+from backcare.valueclass import frozen
+
 Row = sqlite3.Row
 
 
@@ -64,7 +66,7 @@ def digest(*parts: Any) -> bytes:
 # -- merging an import ---------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@frozen
 class Conflict:
     """Something present on both sides with different values."""
 
