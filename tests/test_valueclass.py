@@ -17,11 +17,18 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from backcare import valueclass
-from backcare.valueclass import frozen
+from backcare.valueclass import frozen, mutable
 
 NAMES = ("a", "b", "self", "other", "value", "name", "x_1")
 STDLIB = dataclasses.dataclass(frozen=True)
 STDLIB_ORDER = dataclasses.dataclass(frozen=True, order=True)
+# each kind of class: backcare's decorator and the dataclasses one it stands for
+KINDS = {
+    "frozen": (frozen, STDLIB),
+    "order": (frozen(order=True), STDLIB_ORDER),
+    "mutable": (mutable, dataclasses.dataclass),
+}
+kinds = st.sampled_from(sorted(KINDS))
 
 values = st.one_of(
     st.none(),
@@ -96,11 +103,11 @@ def field_summary(cls: Any) -> list[tuple[Any, ...]]:
     return [(f.name, f.type, f.default, f.default_factory, f.init, f.repr, f.compare) for f in dataclasses.fields(cls)]
 
 
-@settings(max_examples=150, deadline=None)
-@given(layout=layouts, calls=st.lists(arguments, min_size=1, max_size=3), order=st.booleans())
-def test_a_class_made_with_frozen_behaves_as_a_frozen_dataclass(layout, calls, order):
-    ours = make(frozen(order=True) if order else frozen, layout)
-    theirs = make(STDLIB_ORDER if order else STDLIB, layout)
+@settings(max_examples=200, deadline=None)
+@given(layout=layouts, calls=st.lists(arguments, min_size=1, max_size=3), kind=kinds)
+def test_a_class_made_with_valueclass_behaves_as_the_dataclass(layout, calls, kind):
+    order = kind == "order"
+    ours, theirs = (make(decorator, layout) for decorator in KINDS[kind])
     if isinstance(theirs, Exception):  # a field without a default after one with: refused alike
         assert type(ours) is type(theirs) and str(ours) == str(theirs)
         return
@@ -127,15 +134,16 @@ def test_a_class_made_with_frozen_behaves_as_a_frozen_dataclass(layout, calls, o
             same(outcome(lambda: a < b), outcome(lambda: sa < sb))
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(
     layout=layouts.filter(lambda layout: all(kind != "list-value" for _, kind in layout)),
     args=st.lists(values, max_size=5),
     changes=st.dictionaries(st.sampled_from((*NAMES, "unknown")), values, max_size=3),
     attribute=st.sampled_from((*NAMES, "unknown")),
+    kind=kinds,
 )
-def test_replace_asdict_copy_and_assignment_agree_with_dataclasses(layout, args, changes, attribute):
-    ours, theirs = make(frozen, layout), make(STDLIB, layout)
+def test_replace_asdict_copy_and_assignment_agree_with_dataclasses(layout, args, changes, attribute, kind):
+    ours, theirs = (make(decorator, layout) for decorator in KINDS[kind])
     if isinstance(theirs, Exception):
         return
     mine, stdlib = build(ours, args, {}), build(theirs, args, {})
@@ -150,27 +158,29 @@ def test_replace_asdict_copy_and_assignment_agree_with_dataclasses(layout, args,
         assert type(duplicate) is ours and repr(duplicate) == repr(a)
         assert list(duplicate.__dict__) == list(a.__dict__)
     same(outcome(lambda: setattr(a, attribute, 1)), outcome(lambda: setattr(sa, attribute, 1)))
+    same(outcome(lambda: describe(a)), outcome(lambda: describe(sa)))
     same(outcome(lambda: delattr(a, attribute)), outcome(lambda: delattr(sa, attribute)))
-    assert repr(a) == repr(sa)
+    same(outcome(lambda: describe(a)), outcome(lambda: describe(sa)))
 
 
-@settings(max_examples=100, deadline=None)
-@given(base_layout=layouts, own_layout=layouts, args=st.lists(values, max_size=8))
-def test_a_subclass_takes_its_bases_fields_first_as_dataclasses_do(base_layout, own_layout, args):
-    base_ours, base_theirs = make(frozen, base_layout, name="Base"), make(STDLIB, base_layout, name="Base")
+@settings(max_examples=150, deadline=None)
+@given(base_layout=layouts, own_layout=layouts, args=st.lists(values, max_size=8), base_kind=kinds, own_kind=kinds)
+def test_a_subclass_takes_its_bases_fields_first_as_dataclasses_do(base_layout, own_layout, args, base_kind, own_kind):
+    (base_deco, base_stdlib), (own_deco, own_stdlib) = KINDS[base_kind], KINDS[own_kind]
+    base_ours, base_theirs = make(base_deco, base_layout, name="Base"), make(base_stdlib, base_layout, name="Base")
     if isinstance(base_theirs, Exception):
         return
-    ours = make(frozen, own_layout, base=base_ours, name="Child")
-    theirs = make(STDLIB, own_layout, base=base_theirs, name="Child")
-    if isinstance(theirs, Exception):
-        assert type(ours) is type(theirs) and str(ours) == str(theirs)
+    ours = make(own_deco, own_layout, base=base_ours, name="Child")
+    theirs = make(own_stdlib, own_layout, base=base_theirs, name="Child")
+    # a subclass of a base made the other way round behaves the same
+    mixed = make(own_deco, own_layout, base=base_theirs, name="Child")
+    if isinstance(theirs, Exception):  # e.g. a frozen class on a mutable base
+        for other in (ours, mixed):
+            assert type(other) is type(theirs) and str(other) == str(theirs)
         return
-    assert field_summary(ours) == field_summary(theirs)
-    same(build(ours, args, {}), build(theirs, args, {}))
-    # a frozen subclass of a base made the other way round works too
-    mixed = make(frozen, own_layout, base=base_theirs, name="Child")
-    assert field_summary(mixed) == field_summary(theirs)
-    same(build(mixed, args, {}), build(theirs, args, {}))
+    for other in (ours, mixed):
+        assert field_summary(other) == field_summary(theirs)
+        same(build(other, args, {}), build(theirs, args, {}))
 
 
 @frozen(order=True)
@@ -206,6 +216,7 @@ def test_a_value_that_contains_itself_is_shown_as_dataclasses_show_it():
         assert repr(value) == "Value(a=[...])"
 
 
+@pytest.mark.parametrize("decorator", ["frozen", "mutable"])
 @pytest.mark.parametrize(
     "body",
     [
@@ -220,9 +231,9 @@ def test_a_value_that_contains_itself_is_shown_as_dataclasses_show_it():
         "def __post_init__(self):\n        pass",
     ],
 )
-def test_what_backcare_does_not_use_is_refused_when_the_class_is_made(body):
-    source = f"@frozen\nclass Refused:\n    {body}\n"
-    namespace = {"frozen": frozen, "field": dataclasses.field, "ClassVar": Any, "InitVar": Any}
+def test_what_backcare_does_not_use_is_refused_when_the_class_is_made(body, decorator):
+    source = f"@{decorator}\nclass Refused:\n    {body}\n"
+    namespace = {"frozen": frozen, "mutable": mutable, "field": dataclasses.field, "ClassVar": Any, "InitVar": Any}
     with pytest.raises(NotImplementedError):
         exec(source, namespace)
 
@@ -253,6 +264,7 @@ def test_without_the_private_names_it_needs_frozen_is_dataclasses_itself(monkeyp
     other_python = types.ModuleType("dataclasses")
     other_python.__dict__.update({k: v for k, v in vars(dataclasses).items() if k != lacking})
     monkeypatch.setattr(valueclass, "dataclasses", other_python)
+    assert mutable(type("Plain", (), {"__annotations__": {"x": "int"}})).__doc__ == "Plain(x: 'int')"
     made = frozen(type("Fallback", (), {"__annotations__": {"x": "int"}}))
     assert made.__init__.__code__.co_qualname.startswith("__create_fn__")  # compiled by dataclasses
     assert made.__doc__ == "Fallback(x: 'int')"  # the docstring dataclasses writes
@@ -261,8 +273,8 @@ def test_without_the_private_names_it_needs_frozen_is_dataclasses_itself(monkeyp
     assert dataclasses.replace(made(1), x=3) == made(3)
 
 
-def test_the_frozen_classes_are_not_compiled_by_dataclasses():
-    """Every frozen dataclass of backcare is made by @frozen: importing every module creates no frozen class through
+def test_no_class_of_backcare_is_compiled_by_dataclasses():
+    """Every dataclass of backcare is made by @frozen or @mutable: importing every module creates no class through
     dataclasses (the compiled kind costs about half a millisecond each at start-up)."""
     probe = """
 import dataclasses, importlib, pkgutil, backcare
@@ -270,7 +282,7 @@ compiled = []
 real = dataclasses._process_class
 def spy(cls, *args, **kwargs):
     made = real(cls, *args, **kwargs)
-    if made.__module__.startswith("backcare") and made.__dataclass_params__.frozen:
+    if made.__module__.startswith("backcare"):
         compiled.append(made.__module__ + "." + made.__qualname__)
     return made
 dataclasses._process_class = spy
@@ -281,3 +293,19 @@ print(sorted(compiled))
 """
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_a_mutable_class_that_intercepts_assignment_is_refused():
+    # @mutable's __init__ sets the fields straight into the instance, so nothing may stand between
+    with pytest.raises(NotImplementedError):
+        mutable(
+            type("Guarded", (), {"__annotations__": {"x": "int"}, "__setattr__": lambda *a: object.__setattr__(*a)})
+        )
+    with pytest.raises(NotImplementedError):
+        mutable(type("Computed", (), {"__annotations__": {"x": "int"}, "x": property(lambda self: 1)}))
+    made = mutable(
+        type("Open", (), {"__annotations__": {"x": "int", "y": "list"}, "y": dataclasses.field(default_factory=list)})
+    )
+    value = made(1)
+    value.x = 2
+    assert value == made(2, []) and made.__hash__ is None

@@ -6,7 +6,8 @@ missing, unexpected or repeated argument), `__repr__`, `__eq__` (same class only
 `__setattr__`/`__delattr__` raising `dataclasses.FrozenInstanceError`, ordering, `__match_args__`, and
 `__dataclass_fields__`/`__dataclass_params__` holding real `dataclasses.Field` objects, so `dataclasses.fields()`,
 `replace()`, `asdict()`, `is_dataclass()`, `copy` and `pickle` work on these classes as on dataclasses. Fields
-inherited from a frozen dataclass base (made either way) come first, as with dataclasses.
+inherited from a frozen dataclass base (made either way) come first, as with dataclasses. `@mutable` is the same
+for a plain `@dataclass`: fields can be assigned, and instances are not hashable.
 
 Why: on Python 3.11 `dataclasses` writes the source of each class's `__init__`, `__repr__`, `__eq__`,
 `__hash__`, `__setattr__` and `__delattr__` and compiles it with `exec` (about half a millisecond per class), and
@@ -60,8 +61,16 @@ def frozen(*, order: bool = False) -> Callable[[type[_T]], type[_T]]: ...
 def frozen(cls: type[_T] | None = None, /, *, order: bool = False) -> Any:
     """A frozen dataclass (`order=True`: with `<`, `<=`, `>`, `>=`), built without compiling code."""
     if cls is None:
-        return lambda cls: _build(cls, order)
-    return _build(cls, order)
+        return lambda cls: _build(cls, order, True)
+    return _build(cls, order, True)
+
+
+@dataclass_transform(field_specifiers=(dataclasses.field, dataclasses.Field))
+def mutable(cls: type[_T], /) -> type[_T]:
+    """A plain (not frozen) dataclass, built without compiling code: its fields can be assigned, it is not
+    hashable, and `__init__` sets the fields straight into the instance (a class with a `__setattr__` of its own
+    or a property named as a field is refused)."""
+    return _build(cls, False, False)
 
 
 def _private_parts() -> tuple[Any, Any] | None:
@@ -73,26 +82,28 @@ def _private_parts() -> tuple[Any, Any] | None:
     return field_marker, params
 
 
-def _params(params_class: Any, order: bool) -> Any:
-    flags = dict(init=True, repr=True, eq=True, order=order, unsafe_hash=False, frozen=True)
+def _params(params_class: Any, order: bool, frozen: bool) -> Any:
+    flags = dict(init=True, repr=True, eq=True, order=order, unsafe_hash=False, frozen=frozen)
     try:
         return params_class(**flags, match_args=True, kw_only=False, slots=False, weakref_slot=False)
     except TypeError:  # Python 3.11 has only the first six
         return params_class(**flags)
 
 
-def _build(cls: type[_T], order: bool) -> type[_T]:
+def _build(cls: type[_T], order: bool, frozen: bool) -> type[_T]:
     parts = _private_parts()
     own = cls.__dict__
     if parts is None or ("__annotations__" not in own and "__annotate__" in own):
-        return dataclasses.dataclass(frozen=True, order=order)(cls)
+        return dataclasses.dataclass(frozen=frozen, order=order)(cls)
     try:
-        params = _params(parts[1], order)
+        params = _params(parts[1], order, frozen)
     except TypeError:
-        return dataclasses.dataclass(frozen=True, order=order)(cls)
+        return dataclasses.dataclass(frozen=frozen, order=order)(cls)
     if "__slots__" in own or hasattr(cls, "__post_init__"):
         raise NotImplementedError(f"{cls.__name__}: __slots__ and __post_init__ are not supported by @frozen")
-    fields = _collect_fields(cls, parts[0])
+    fields = _collect_fields(cls, parts[0], frozen)
+    if not frozen and (cls.__setattr__ is not object.__setattr__ or any(_settable(cls, name) for name in fields)):
+        raise NotImplementedError(f"{cls.__name__}: a __setattr__ or a property named as a field (@mutable)")
     names = tuple(fields)
     _check_defaults(fields)
     cls.__dataclass_params__ = params  # type: ignore[attr-defined]
@@ -103,9 +114,12 @@ def _build(cls: type[_T], order: bool) -> type[_T]:
     _add(cls, "__repr__", _repr(names))
     _add(cls, "__eq__", _eq(key))
     class_hash = own.get("__hash__", _MISSING)
-    if class_hash is _MISSING or (class_hash is None and "__eq__" in own):  # no hash of its own: add one
-        cls.__hash__ = _method(cls, "__hash__", lambda self: hash(key(self)))  # type: ignore[method-assign]
-    for name, method in _frozen_methods(cls, names):
+    if class_hash is _MISSING or (class_hash is None and "__eq__" in own):  # no hash of its own
+        if frozen:
+            cls.__hash__ = _method(cls, "__hash__", lambda self: hash(key(self)))  # type: ignore[method-assign]
+        else:
+            cls.__hash__ = None  # type: ignore[assignment]
+    for name, method in _frozen_methods(cls, names) if frozen else ():
         if name in own:
             raise TypeError(f"Cannot overwrite attribute {name} in class {cls.__name__}")
         setattr(cls, name, _method(cls, name, method))
@@ -121,14 +135,15 @@ def _build(cls: type[_T], order: bool) -> type[_T]:
     return cls
 
 
-def _collect_fields(cls: type, field_marker: Any) -> dict[str, dataclasses.Field[Any]]:
+def _collect_fields(cls: type, field_marker: Any, frozen: bool) -> dict[str, dataclasses.Field[Any]]:
     """Inherited fields first (from every dataclass base, furthest first), then the class's own, as dataclasses."""
     fields: dict[str, dataclasses.Field[Any]] = {}
+    dataclass_bases = any_frozen_base = False
     for base in cls.__mro__[-1:0:-1]:
         base_fields = getattr(base, "__dataclass_fields__", None)
         if base_fields is not None:
-            if not base.__dataclass_params__.frozen:  # type: ignore[attr-defined]
-                raise TypeError("cannot inherit frozen dataclass from a non-frozen one")
+            dataclass_bases = True
+            any_frozen_base = any_frozen_base or base.__dataclass_params__.frozen  # type: ignore[attr-defined]
             for inherited in base_fields.values():
                 fields[inherited.name] = inherited
     annotations = cls.__dict__.get("__annotations__", {})
@@ -163,7 +178,19 @@ def _collect_fields(cls: type, field_marker: Any) -> dict[str, dataclasses.Field
     for name, value in cls.__dict__.items():
         if isinstance(value, dataclasses.Field) and name not in annotations:
             raise TypeError(f"{name!r} is a field but has no type annotation")
+    if dataclass_bases and any_frozen_base and not frozen:
+        raise TypeError("cannot inherit non-frozen dataclass from a frozen one")
+    if dataclass_bases and not any_frozen_base and frozen:
+        raise TypeError("cannot inherit frozen dataclass from a non-frozen one")
     return fields
+
+
+def _settable(cls: type, name: str) -> bool:
+    """Whether the class (or a base) has a data descriptor (a property...) under this name."""
+    for base in cls.__mro__:
+        if name in base.__dict__:
+            return hasattr(type(base.__dict__[name]), "__set__")
+    return False
 
 
 def _is_classvar(annotation: Any) -> bool:
