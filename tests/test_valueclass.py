@@ -116,6 +116,12 @@ def test_a_class_made_with_valueclass_behaves_as_the_dataclass(layout, calls, ki
     assert ours.__match_args__ == theirs.__match_args__
     assert {k: getattr(ours, k, None) for k in NAMES} == {k: getattr(theirs, k, None) for k in NAMES}
     made = []
+    names = [f.name for f in dataclasses.fields(theirs)]
+    for args, kwargs in list(calls):
+        # also every field given once: the first len(args) positionally, the others by keyword
+        padded = [*args, *kwargs.values(), *range(len(names))][: len(names)]
+        split = min(len(args), len(names))
+        calls.append((padded[:split], dict(zip(names[split:], padded[split:]))))
     for args, kwargs in calls:
         mine, stdlib = build(ours, args, kwargs), build(theirs, args, kwargs)
         same(mine, stdlib)
