@@ -158,6 +158,8 @@ def test_replace_asdict_copy_and_assignment_agree_with_dataclasses(layout, args,
         return
     a, sa = mine[1], stdlib[1]
     same(outcome(lambda: dataclasses.replace(a, **changes)), outcome(lambda: dataclasses.replace(sa, **changes)))
+    if hasattr(copy, "replace"):  # Python 3.13 and later
+        same(outcome(lambda: copy.replace(a, **changes)), outcome(lambda: copy.replace(sa, **changes)))
     assert repr(dataclasses.asdict(a)) == repr(dataclasses.asdict(sa))
     assert repr(dataclasses.astuple(a)) == repr(dataclasses.astuple(sa))
     for duplicate in (copy.copy(a), copy.deepcopy(a)):
