@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import date
 
 from backcare.domain.dates import human
@@ -15,9 +15,10 @@ from backcare.errors import BackcareError, InvalidInput
 from backcare.messages import PAIN_DURING_CONTACT
 from backcare.services import routines
 from backcare.store import Store
+from backcare.valueclass import frozen
 
 
-@dataclass(frozen=True)
+@frozen
 class Plan:
     routine: str
     stage: str
@@ -34,7 +35,7 @@ class Plan:
         return self.settings.pain_limit
 
 
-@dataclass(frozen=True)
+@frozen
 class Logged:
     session: Session
     summary: str
