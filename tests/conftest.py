@@ -3,6 +3,8 @@
 Every test also runs on a fixed "today" (PINNED_TODAY, through BACKCARE_TODAY), so a run that crosses midnight
 gives the same answers; a test that needs the real clock says so with `@pytest.mark.real_today`. The content cache
 lives in a temporary folder for the whole session, and every Store opened during a test is closed at its end.
+Temporary folders go on a RAM disk when there is one with room, and a new home's database is a copy of the one
+the real schema steps made at the start of the run (both explained where they are set up, below).
 """
 
 from __future__ import annotations
