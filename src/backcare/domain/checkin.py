@@ -82,6 +82,8 @@ def parse_clear(raw: list[str] | tuple[str, ...] | None) -> tuple[str, ...]:
     clears its side too. Pain and stiffness cannot be cleared: every check-in has them."""
     names: list[str] = []
     for item in raw or ():
+        if not str(item).replace(",", "").strip():  # an empty shell variable: never taken as no --clear at all
+            raise InvalidInput("Name the value to clear, e.g. --clear note.")
         for part in str(item).split(","):
             name = part.strip().lower().replace("-", "_")
             if not name:
