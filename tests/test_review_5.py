@@ -156,3 +156,22 @@ def test_parse_clear_refuses_an_item_that_names_nothing(items):
             ck.parse_clear(items)
     else:
         assert ck.parse_clear(items)
+
+
+# -- checkin --clear meds to correct how a medicine is written ---------------------------------------------------
+def test_clearing_the_medicines_takes_the_new_spelling_as_typed(cli):
+    """A medicine recorded before keeps its earlier spelling, so `--clear meds --med "Ibuprofen 400mg"` on the
+    day that held "ibuprofen 400MG" said 'nothing changed': the one way to correct it did nothing."""
+    assert cli("safety", "--none").exit_code == 0
+    assert cli("checkin", "-d", DAY, "--pain", "4", "--stiffness", "3", "--med", "ibuprofen 400MG").exit_code == 0
+    result = cli("checkin", "-d", DAY, "--clear", "meds", "--med", "Ibuprofen 400mg")
+    assert result.exit_code == 0, result.output
+    assert "medicines ibuprofen 400MG -> Ibuprofen 400mg" in result.stdout
+    assert _day(cli)["meds"] == ["Ibuprofen 400mg"]
+
+
+def test_without_clear_a_medicine_keeps_its_earlier_spelling(cli):
+    assert cli("safety", "--none").exit_code == 0
+    assert cli("checkin", "-d", "2026-11-19", "--pain", "4", "--stiffness", "3", "--med", "Ibuprofen").exit_code == 0
+    assert cli("checkin", "-d", DAY, "--pain", "4", "--stiffness", "3", "--med", "IBUPROFEN").exit_code == 0
+    assert _day(cli)["meds"] == ["Ibuprofen"]
