@@ -175,3 +175,26 @@ def test_without_clear_a_medicine_keeps_its_earlier_spelling(cli):
     assert cli("checkin", "-d", "2026-11-19", "--pain", "4", "--stiffness", "3", "--med", "Ibuprofen").exit_code == 0
     assert cli("checkin", "-d", DAY, "--pain", "4", "--stiffness", "3", "--med", "IBUPROFEN").exit_code == 0
     assert _day(cli)["meds"] == ["Ibuprofen"]
+
+
+# -- huge repeats -----------------------------------------------------------------------------------------------
+class _ReadPastTheLimit:
+    """An argument parse_meds/parse_tags must never reach: they stop at the first item over their limit."""
+
+    def __str__(self) -> str:
+        raise AssertionError("read on past the limit")
+
+
+@pytest.mark.parametrize(("parse", "most"), [(ck.parse_meds, ck.MAX_MEDS), (ck.parse_tags, ck.MAX_TAGS)])
+def test_a_list_over_its_limit_is_refused_at_the_first_item_too_many(parse, most):
+    """`--med` (or `--tag`) given thousands of times compared every name with every other before saying the
+    limit is 20: 20,000 names took many seconds, the most a command line holds took minutes."""
+    items = [f"item{i}" for i in range(most + 1)] + [_ReadPastTheLimit()] * 3
+    with pytest.raises(InvalidInput, match=f"at most {most}"):
+        parse(items)
+
+
+@given(st.lists(st.sampled_from(["a", "b", "A", "c-d", " a ", "e"]), max_size=60))
+def test_repeats_within_the_limit_are_kept_once(items):
+    tags = ck.parse_tags(items) or ()
+    assert len(tags) == len(set(tags)) == len({i.strip().lower() for i in items})
