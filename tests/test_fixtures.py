@@ -76,6 +76,7 @@ def test_outside_ci_hypothesis_tries_a_quarter_of_the_examples_never_fewer_than_
     conftest._fewer_examples(SimpleNamespace(obj=prop))  # a second parametrized case does not halve it again
     prop()
     assert len(calls) == quick
+    assert prop._hypothesis_internal_use_settings.deadline is None  # no wall-clock limit, as in CI
 
 
 def test_typer_turns_each_app_into_commands_once_and_runs_stay_independent(cli, tmp_path):
