@@ -547,6 +547,20 @@ class Store:
             stage_history.set_day_decision(db, routine, day, event)
 
     @guarded
+    def any_measure_taken(self) -> bool:
+        """Whether an outcome measure has ever been taken (so one may be due again)."""
+        from backcare.store.records import measure_responses
+
+        return measure_responses.any_taken(self.conn)
+
+    @guarded
+    def any_day_decision(self, day: date) -> bool:
+        """Whether the engine's decision for `day` is kept in the stage history, for any routine."""
+        from backcare.store.records import stage_history
+
+        return stage_history.any_day_decision(self.conn, day)
+
+    @guarded
     def stage_history(self, routine: str | None = None) -> list[StageEvent]:
         from backcare.store.records import stage_history
 
