@@ -202,3 +202,28 @@ def test_a_wheel_shaped_install_finds_its_own_data_folder(tmp_path):
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     assert module.data_dir() == package / "data"
+
+
+def test_the_streak_reads_the_days_alone(cli, home, open_store, today):
+    for back in (0, 1, 3, 500):
+        assert cli("checkin", "--date", (today - timedelta(days=back)).isoformat(), "-p", "2", "-s", "2").exit_code == 0
+    store = open_store(home)
+    days = store.checkin_days(today - timedelta(days=400), today)
+    assert days == [c.day for c in store.checkins(since=today - timedelta(days=400), until=today)]
+    assert days == [today - timedelta(days=3), today - timedelta(days=1), today]
+    assert store.checkin_days(today + timedelta(days=1), today + timedelta(days=9)) == []
+
+
+def test_the_dashboard_checks_the_content_caches_freshness_once(cli, home, open_store, today):
+    # The library, the topics and the routine come from the cache; the bundled files' sizes and times that say
+    # whether it is fresh are read once for all three.
+    from backcare.content import cache
+    from backcare.services import dashboard
+
+    assert cli("safety", "--none").exit_code == 0
+    cache._stamp.cache_clear()
+    for name in ("_library", "topics", "bundled_routine"):
+        getattr(__import__("backcare.content", fromlist=[name]), name).cache_clear()
+    dashboard.build(open_store(home), today)
+    info = cache._stamp.cache_info()
+    assert info.misses == 1 and info.hits >= 2

@@ -27,7 +27,7 @@ def build(store: Store, today: date) -> Dashboard:
     recent = store.checkins(since=today - timedelta(days=6), until=today)
     by_day = {c.day: c for c in recent}
     todays = by_day.get(today)
-    all_days = [c.day for c in store.checkins(since=today - timedelta(days=400), until=today)]
+    all_days = store.checkin_days(today - timedelta(days=400), today)  # for the streak: dates only
     from backcare.services import safety as safety_service
 
     gate = safety_service.current(store, today)

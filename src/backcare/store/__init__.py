@@ -303,6 +303,13 @@ class Store:
         return checkin_rows.between(self.conn, lo, hi, limit)
 
     @guarded
+    def checkin_days(self, since: date, until: date) -> list[date]:
+        """The days with a check-in within [since, until], oldest first: the dates alone, no row decoded."""
+        sql = f"SELECT date FROM {checkin_rows.TABLE} WHERE date >= ? AND date <= ? ORDER BY date"
+        found = self.conn.execute(sql, (since.isoformat(), until.isoformat()))
+        return [date.fromisoformat(day) for (day,) in found]
+
+    @guarded
     def latest_checkins(self, since: date | None = None, limit: int = -1) -> list[CheckIn]:
         """Check-ins newest first, from `since` on, at most `limit` (-1: all): only the rows asked for are read."""
         return checkin_rows.newest(self.conn, since.isoformat() if since else "0000-01-01", limit)
