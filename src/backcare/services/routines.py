@@ -14,8 +14,8 @@ from backcare.errors import BackcareError, ContentError, InvalidInput, StoreErro
 from backcare.store import Store
 
 if TYPE_CHECKING:
-    # Imported where they are made: the daily commands that only need the active routine (`learn`, and
-    # `checkin` for the pain limit) leave out the dashboard's and the listings' classes (start-up time).
+    # Imported where they are made: a daily command that needs only the active routine or today's plan
+    # (`learn` for the pain limit, `session --done`) leaves out the dashboard's and the listings' classes.
     from backcare.domain.dashboard import Stage
     from backcare.domain.exercise_entry import LibraryExercise, TodaysExercise
     from backcare.domain.progress_view import ProgressView
