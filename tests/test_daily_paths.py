@@ -227,3 +227,41 @@ def test_the_dashboard_checks_the_content_caches_freshness_once(cli, home, open_
     dashboard.build(open_store(home), today)
     info = cache._stamp.cache_info()
     assert info.misses == 1 and info.hits >= 2
+
+
+# -- the progression engine's read of the sessions ----------------------------------------------------------------
+def test_the_engine_decides_the_same_without_the_per_exercise_records(cli, home, open_store, today, monkeypatch):
+    from backcare.domain import progress as progress_domain
+    from backcare.domain import progression
+    from backcare.services import routines, safety
+
+    assert cli("safety", "--none").exit_code == 0
+    for back in range(12, -1, -1):
+        day = (today - timedelta(days=back)).isoformat()
+        done = "all" if back % 3 else "1"
+        env = {"BACKCARE_TODAY": day}
+        assert cli("checkin", "-p", str(2 + back % 4), "-s", "3", env=env).exit_code == 0
+        logged = cli("session", "--done", done, "--pain-during", str(back % 7), "--effort", "5", env=env)
+        assert logged.exit_code == 0, logged.output
+    store = open_store(home)
+    active = routines.active_routine(store)
+    full = store.sessions(routine=active.name, last=routines.SESSIONS_CONSIDERED)
+    lean = store.sessions(routine=active.name, last=routines.SESSIONS_CONSIDERED, detail=False)
+    assert [s.exercises for s in lean] == [()] * len(full) and any(s.exercises for s in full)
+    assert [summary(s) for s in lean] == [summary(s) for s in full]
+    history = store.stage_history(active.name)
+    checks = store.checkins(since=today - timedelta(days=84), until=today)
+    gate = safety.gate(store, today)
+    for day in (today - timedelta(days=4), today):
+        assert progression.decide(active.routine, history, checks, lean, gate, day) == progression.decide(
+            active.routine, history, checks, full, gate, day
+        )
+    decoded = []
+    real = progress_domain.ExerciseRecord.from_dict
+    monkeypatch.setattr(progress_domain.ExerciseRecord, "from_dict", lambda d: decoded.append(1) or real(d))
+    routines.progress(store, today)
+    assert decoded == []
+
+
+def summary(s) -> tuple:
+    return (s.day, s.routine, s.stage, s.done, s.skipped, s.pain_during, s.effort, s.started, s.id)

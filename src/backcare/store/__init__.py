@@ -488,14 +488,22 @@ class Store:
 
     @guarded
     def sessions(
-        self, routine: str | None = None, since: date | None = None, last: int = -1, until: date | None = None
+        self,
+        routine: str | None = None,
+        since: date | None = None,
+        last: int = -1,
+        until: date | None = None,
+        *,
+        detail: bool = True,
     ) -> list[Session]:
         """Sessions in the order they were done (day, then start), optionally of one routine, within
-        [since, until], only the `last` N."""
+        [since, until], only the `last` N. detail=False leaves each session's per-exercise records out (its
+        `exercises` is empty; done, skipped, the scores and the stage are all there)."""
         from backcare.store.records import sessions
 
         lo = since.isoformat() if since else "0000-01-01"
-        return sessions.select(self.conn, routine, lo, until.isoformat() if until else "9999-12-31", last)
+        hi = until.isoformat() if until else "9999-12-31"
+        return sessions.select(self.conn, routine, lo, hi, last, detail)
 
     @guarded
     def count_sessions(self, since: date | None = None) -> int:
