@@ -223,6 +223,9 @@ def test_pdf_report_is_a_real_pdf_whose_numbers_match_the_data(cli, home, typed,
     assert at == sorted(at)
     assert "Day by day" not in first, first
     assert "Page 2 Details" in " ".join(pages[1].split())
+    # the number columns' headings each on one line, not "Per" over "cent"
+    lines = [line.strip() for line in pages[0].splitlines()]
+    assert {"Per cent", "First 7", "Last 7"} <= set(lines), lines
     if shutil.which("pdftotext"):
         text = subprocess.run(["pdftotext", "-layout", str(out), "-"], capture_output=True, text=True).stdout
         assert f"Check-ins on {len(checkins)} of {typed} days" in " ".join(text.split())

@@ -170,6 +170,15 @@ def test_sync_sends_everything_once_then_only_what_changed(cli, home, fake, no_s
     assert no_sleep == []
 
 
+def test_an_empty_home_says_there_is_nothing_to_send_yet(cli, home, fake):
+    assert cli("profile", "--clinic-id", "P-17").exit_code == 0
+    server = fake()
+    result = sync(cli, server.url)
+    assert result.exit_code == 0, result.output
+    assert "Nothing to send yet" in result.stdout
+    assert "all 0 records" not in result.stdout
+
+
 def test_large_histories_go_in_batches_each_naming_the_patient(cli, home, fake):
     fill(cli, days=5)
     server = fake()

@@ -111,6 +111,22 @@ def test_json_inert_is_the_same_json(value):
     assert not [ch for ch in text if _forbidden(ch, False) or ch == "\n"]
 
 
+def test_json_inert_escapes_del_in_otherwise_plain_ascii():
+    # a note of plain ASCII with one DEL in it: the fast path for ASCII text once let it through raw
+    text = json.dumps("ab\x7fc", ensure_ascii=False)  # as backcare writes JSON: readable, not all \u escapes
+    assert json_inert(text) == '"ab\\u007fc"'
+    assert json.loads(json_inert(text)) == "ab\x7fc"
+
+
+def test_a_note_with_del_never_reaches_the_screen_raw_in_json(cli):
+    assert cli("safety", "--none").exit_code == 0
+    assert cli("checkin", "--pain", "2", "--stiffness", "2", "--note", "a\x7fb").exit_code == 0
+    result = cli("history", "--json")
+    assert result.exit_code == 0, result.output
+    assert "\x7f" not in result.stdout
+    assert json.loads(result.stdout)[0]["note"] == "a\x7fb"  # the data itself is kept as typed
+
+
 # -- routine files: control characters refused with FILE:LINE:COL -----------------------------------------------
 HOSTILE_ROUTINE = r"""format: backcare-routine/1
 name: "Evil \e[2J routine"

@@ -77,7 +77,7 @@ def json_inert(text: str) -> str:
     """JSON text with DEL, C1 controls, bidirectional controls, separators and lone surrogates written as
     \\uXXXX escapes. JSON already escapes C0 controls; outside strings JSON is plain ASCII, so the document
     decodes to exactly the same data."""
-    if text.isascii():
+    if text.isascii() and "\x7f" not in text:  # DEL is ASCII too
         return text
     import re
 

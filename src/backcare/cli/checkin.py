@@ -64,6 +64,15 @@ def checkin(
         Optional[list[str]],
         typer.Option("--tag", "-t", metavar="WORD", help="A context tag, e.g. long-drive; repeat for more."),
     ] = None,
+    clear: Annotated[
+        Optional[list[str]],
+        typer.Option(
+            "--clear",
+            metavar="FIELD",
+            help="Remove a value from the day's check-in: sleep, stress, leg-pain, leg-side, note, tags, meds or "
+            "settled; repeat for more. With --med or --tag as well, the list is replaced.",
+        ),
+    ] = None,
     day: Annotated[
         Optional[str],
         typer.Option("--date", "-d", metavar="DATE", help="YYYY-MM-DD, 'today' or 'yesterday' (to backfill)."),
@@ -93,6 +102,7 @@ def checkin(
         "leg_side": legs[1],
         "meds": ck.parse_meds(med),
     }
+    cleared = ck.parse_clear(clear)
     s = state(ctx)
     store = s.store()
     existing = checkins.on(store, when)
@@ -115,7 +125,7 @@ def checkin(
             from backcare.cli.prompts import ask_settled
 
             values["settled"] = ask_settled()
-    elif existing is not None and all(v is None for v in values.values()):
+    elif existing is not None and not cleared and all(v is None for v in values.values()):
         if not at_terminal:
             fail_usage(f"{human(when)} already has a check-in; pass the values to change (e.g. --pain 4).")
         from backcare.cli.prompts import ask_checkin
@@ -129,7 +139,7 @@ def checkin(
             )
         )
 
-    result = checkins.record(store, when, **values)
+    result = checkins.record(store, when, clear=cleared, **values)
     c = result.checkin
     rollover = filed_note(when)
     if rollover:

@@ -69,6 +69,9 @@ def sync(
             }
         )
         return
+    if result.sent == 0 and result.unchanged == 0:
+        typer.echo("Nothing to send yet: this home has no check-ins, sessions or outcome measures.")
+        return
     if result.sent == 0:
         typer.echo(f"Nothing new to send: {server} already accepted all {result.unchanged} records as they are.")
         return

@@ -58,6 +58,48 @@ class CheckIn:
         return out
 
 
+# The kind of value each field holds (every field after the day): "score" (0-10 or none; pain and stiffness
+# are required), "note", "tags", "flag" (yes/no or none), "side" (left, right, both or none; only with leg pain
+# above 0), "meds" (medicine names). The stored columns and their codec, the import checks and the CSV columns all
+# follow from this table, so a new field is declared here and in CheckIn, plus its migration and its option.
+KINDS: dict[str, str] = {
+    "pain": "score",
+    "stiffness": "score",
+    "sleep": "score",
+    "stress": "score",
+    "tags": "tags",
+    "note": "note",
+    "settled": "flag",
+    "leg_pain": "score",
+    "leg_side": "side",
+    "meds": "meds",
+}
+
+
+def parse_clear(raw: list[str] | tuple[str, ...] | None) -> tuple[str, ...]:
+    """The fields `--clear` names, each once ('leg-pain' or 'leg_pain'; 'medicines' for meds). Clearing leg pain
+    clears its side too. Pain and stiffness cannot be cleared: every check-in has them."""
+    names: list[str] = []
+    for item in raw or ():
+        for part in str(item).split(","):
+            name = part.strip().lower().replace("-", "_")
+            if not name:
+                continue
+            name = {"medicines": "meds", "medicine": "meds", "tag": "tags"}.get(name, name)
+            if name in CORE:
+                raise InvalidInput(
+                    f"{name.title()} cannot be cleared: every check-in has it. Give the right value, e.g. --{name} 3."
+                )
+            if name not in KINDS:
+                choices = ", ".join(n.replace("_", "-") for n in KINDS if n not in CORE)
+                raise InvalidInput(f"There is no {_shown(part.strip())} to clear: choose from {choices}.")
+            if name not in names:
+                names.append(name)
+    if "leg_pain" in names and "leg_side" not in names:
+        names.append("leg_side")
+    return tuple(names)
+
+
 def _shown_order() -> tuple[str, ...]:
     """The fields after the day, in the order they are exported and shown: as declared, but the tags before the
     note (as backcare has always written them)."""
@@ -240,10 +282,13 @@ def parse_note(raw: str | None) -> str | None:
     return note or None
 
 
-def build(day: date, *, previous: CheckIn | None, **values: Any) -> CheckIn:
+def build(day: date, *, previous: CheckIn | None, clear: tuple[str, ...] = (), **values: Any) -> CheckIn:
     """The check-in to store: given values (pain, stiffness, ... any field of CheckIn) win, values not given
-    (None) keep what the day already had. New leg pain replaces the side too (leg pain 0 has no side)."""
+    (None) keep what the day already had, unless `clear` names them (`parse_clear`): those are emptied. New leg
+    pain replaces the side too (leg pain 0 has no side)."""
     given = {key: value for key, value in values.items() if value is not None}
+    if "leg_pain" in clear and "leg_pain" not in given and given.get("leg_side") is not None:
+        raise InvalidInput("A leg side goes with leg pain: leave out --leg-side when clearing leg pain.")
     if given.get("leg_pain") is not None:
         given["leg_side"] = values.get("leg_side") if given["leg_pain"] else None
     elif given.get("leg_side") is not None:  # a side alone corrects the side of the day's leg pain
@@ -253,7 +298,8 @@ def build(day: date, *, previous: CheckIn | None, **values: Any) -> CheckIn:
         if missing:
             raise InvalidInput(f"A new check-in needs {' and '.join(missing)}.")
         return CheckIn(day, **given)
-    return replace(previous, **given)
+    emptied = {name: () if KINDS[name] in ("tags", "meds") else None for name in clear if name not in given}
+    return replace(previous, **{**emptied, **given})
 
 
 def changes(old: CheckIn, new: CheckIn) -> list[tuple[str, object, object]]:

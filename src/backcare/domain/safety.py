@@ -296,6 +296,37 @@ def notice(state: SafetyState) -> list[str]:
     return lines
 
 
+def clinician_notice(state: SafetyState) -> list[str]:
+    """`notice` as the clinician reads it in the report: the same facts about the person, in the third person,
+    with what backcare told them to do (empty when nothing stands in the way)."""
+    if not state.screened:
+        return ["Not screened yet: backcare offers no exercises until the person answers the safety questions."]
+    lines: list[str] = []
+    if state.stop:
+        lines.append(
+            "URGENT: possible cauda equina syndrome; backcare told the person to go to an emergency department now."
+            if state.emergency
+            else "URGENT: possible serious problem; backcare told the person to contact a doctor or urgent care today."
+        )
+        lines += [f"Answered 'yes' to: {question_text(q)}" for q in state.current]
+        emergency_now = any(BY_ID[q].emergency for q in state.current if q in BY_ID)
+        if state.unseen_since is not None and not emergency_now:
+            lines.append(
+                f"On {state.unseen_since.isoformat()} the person answered 'yes' to a sign that needs the emergency "
+                "department, and has not recorded that a doctor has seen them about it."
+            )
+        lines.append(
+            "Exercises are paused until a later safety screen is all 'no'."
+            if state.current
+            else "Exercises are paused until a later safety screen records that a doctor has seen them."
+        )
+    if state.needs_clearance:
+        lines.append("History answers that need a clinician's check before exercise:")
+        lines += [f"Answered 'yes' to: {question_text(q)}" for q in state.uncleared]
+        lines.append('Exercises are paused until a clearance is recorded (backcare safety clear --by "NAME").')
+    return lines
+
+
 def notice_title(state: SafetyState) -> str:
     """The heading over `notice`."""
     if not state.screened:

@@ -5,11 +5,12 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterable, Iterator
 from itertools import groupby
-from typing import TextIO
+from typing import Any, TextIO
 
+from backcare.domain.checkin import FIELDS, KINDS
 from backcare.textsafe import inert
 
-HEADER = (
+FIXED = (
     "date",
     "pain",
     "stiffness",
@@ -24,6 +25,10 @@ HEADER = (
     "leg_side",
     "meds",
 )
+# Check-in fields added after the columns above come after them, in the order CheckIn declares them, so a
+# spreadsheet made for an earlier file still finds every column where it was.
+LATER = tuple(name for name in FIELDS if name not in FIXED)
+HEADER = FIXED + LATER
 # A spreadsheet runs a cell starting with one of these as a formula (CSV injection); a leading quote stops it.
 # Some spreadsheets read the full-width forms (＝ ＋ － ＠, as typed with an East Asian input method) the same way.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
@@ -70,7 +75,19 @@ def row(day: str, c: dict | None, sessions: list[dict]) -> list[str]:
         "" if c is None or c.get("leg_pain") is None else str(c["leg_pain"]),
         (c.get("leg_side") or "") if c else "",
         list_cell(c.get("meds") or []) if c else "",
+        *(cell(KINDS[name], c.get(name)) if c else "" for name in LATER),
     ]
+
+
+def cell(kind: str, value: Any) -> str:
+    """One check-in value as its kind is written in the columns above."""
+    if value is None:
+        return ""
+    if kind in ("tags", "meds"):
+        return list_cell(value)
+    if kind == "flag":
+        return _yes_no(value)
+    return safe_text(value) if isinstance(value, str) else str(value)
 
 
 def safe_text(value: str) -> str:

@@ -133,7 +133,8 @@ def _fold(word: str, width: int) -> int:
 
 def caption(legs: bool = False) -> str:
     """What the optional scales mean: sleep is the one where 10 is good."""
-    parts = [f"Sleep {scale('sleep')}", f"stress {scale('stress')}"]
+    parts = [f"{name.replace('_', ' ')} {scale(name)}" for name in SCORES[2:]]  # each column's scale
+    parts[0] = parts[0][0].upper() + parts[0][1:]
     if legs:
         parts.append(f"leg pain {scale('leg_pain')}")
     return "; ".join(parts) + "."

@@ -98,13 +98,18 @@ def _table(block, rows: list[list[str]], offset: int, width: float, st):
 
     bold, size = st["cellb"].fontName, st["cellb"].fontSize
 
-    def fit(j: int) -> float:
-        """Wide enough for the column's longest value and the longest word of its heading."""
-        words = [stringWidth(w, bold, size) for w in block.head[j].split()]
+    def fit(j: int, whole: bool) -> float:
+        """Wide enough for the column's longest value and its heading on one line (`whole`), or the heading's
+        longest word."""
+        head = block.head[j]
+        words = [stringWidth(w, bold, size) for w in ([head] if whole else head.split())]
         cells = [stringWidth(row[j], bold, size) for row in rows]
         return max(20.0, *words, *cells) + 8
 
-    need = [fit(j) for j in range(ncols)]
+    # a number column's heading on one line ("Per cent", "First 7") when the page is wide enough for that
+    need = [fit(j, whole=j in numeric) for j in range(ncols)]
+    if sum(need) > width:
+        need = [fit(j, whole=False) for j in range(ncols)]
     if sum(need) > width:  # too narrow for every value on one line: share the width in proportion
         widths = [w * width / sum(need) for w in need]
     else:  # numbers as wide as they need, the text columns share the rest

@@ -14,7 +14,7 @@ from typing import Any
 
 from backcare.domain import flares as fl
 from backcare.domain.progress import StageEvent
-from backcare.domain.safety import BY_ID, Clearance, Screen, notice
+from backcare.domain.safety import BY_ID, Clearance, Screen, clinician_notice
 from backcare.errors import InvalidInput
 from backcare.services import safety, trends
 from backcare.store import Store
@@ -227,7 +227,7 @@ def _build(store: Store, today: date, t: trends.Trend, cut_at: date | None) -> R
     screens = [s for s in all_screens if start <= s.day <= end]
     earlier = [s for s in all_screens if s.day < start]
     sessions = store.sessions(since=start, until=end)
-    now = notice(safety.current(store, today))
+    now = clinician_notice(safety.current(store, today))
     clearances = store.clearances()
     routine = t.routine.routine
     limit = routine.settings.pain_limit if routine else 5

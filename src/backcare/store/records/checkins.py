@@ -1,10 +1,10 @@
 """Check-ins: one a day, keyed by date. Everything about the stored check-in is here.
 
-Columns: `date` (the key), one column per CheckIn field (`COLUMNS`, the same names as the dataclass and the
-export), `recorded_at` and `updated_at`. Created by m001_checkins; `settled` added by m003_routines_and_sessions;
-`leg_pain`, `leg_side` and `meds` by m010_checkin_leg_pain_and_medicines.
-A field is declared once in `COLUMNS` with its type; the codec, the SQL, the export shape, the merge comparison
-and the import checks all follow from that line.
+Columns: `date` (the key), one column per CheckIn field, named as the field and the export, `recorded_at` and
+`updated_at`. The fields and the kind of value each holds come from the domain (`domain.checkin.KINDS`), so the
+codec, the SQL, the export shape, the merge comparison and the import checks follow from that one table. The
+table is created by m001_checkins; each later field by its own migration (`tests/test_record_kinds.py` checks
+that the migrated table has exactly a column per field).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from backcare.domain.checkin import KINDS
 from backcare.store.records import checks
 from backcare.store.records.base import MergeContext, insert_sql, one, query, update_sql
 
@@ -24,24 +25,10 @@ if TYPE_CHECKING:
 SECTION = "checkins"
 TABLE = "checkins"
 LABELS = ("check-in", "check-ins")
-MIGRATION = ("m001_checkins", "m003_routines_and_sessions", "m010_checkin_leg_pain_and_medicines")
+MIGRATION = ("m001_checkins",)  # creates the table; each later field's migration adds its column
 
-# field -> its type: "score" (0-10 or null; pain and stiffness are required), "note", "tags", "flag" (yes/no),
-# "side" (left, right, both or null; only with leg pain above 0), "meds" (a list of medicine names).
-COLUMNS: dict[str, str] = {
-    "pain": "score",
-    "stiffness": "score",
-    "sleep": "score",
-    "stress": "score",
-    "tags": "tags",
-    "note": "note",
-    "settled": "flag",
-    "leg_pain": "score",
-    "leg_side": "side",
-    "meds": "meds",
-}
+COLUMNS: dict[str, str] = dict(KINDS)  # field -> its kind, see domain.checkin.KINDS
 LISTS = ("tags", "meds")  # kinds stored as a JSON list
-LATER = ("leg_pain", "leg_side", "meds")  # not in exports made before check-ins had them
 REQUIRED = ("pain", "stiffness")
 STAMPS = ("recorded_at", "updated_at")
 SELECT = f"SELECT date, {', '.join(COLUMNS)} FROM {TABLE}"
@@ -237,8 +224,9 @@ def merge_in(ctx: MergeContext, record: dict[str, Any]) -> str:
         )
         return "added"
     stored = from_row(row).as_dict()
-    if not any(name in record for name in LATER):  # an export from before leg pain and medicines says nothing of them
-        incoming.update({name: stored[name] for name in LATER})
+    # A field the record does not name (an export made before the field existed, such as leg pain and medicines)
+    # says nothing of it: the stored value stands.
+    incoming.update({name: stored[name] for name in COLUMNS if name not in record})
     differing = tuple(f for f in COLUMNS if stored[f] != incoming[f])
     if not differing:
         return "same"
