@@ -305,9 +305,11 @@ class Store:
     @guarded
     def checkin_days(self, since: date, until: date) -> list[date]:
         """The days with a check-in within [since, until], oldest first: the dates alone, no row decoded."""
+        from backcare.store.records.base import query
+
         sql = f"SELECT date FROM {checkin_rows.TABLE} WHERE date >= ? AND date <= ? ORDER BY date"
-        found = self.conn.execute(sql, (since.isoformat(), until.isoformat()))
-        return [date.fromisoformat(day) for (day,) in found]
+        found = query(self.conn, sql, (since.isoformat(), until.isoformat()))
+        return [date.fromisoformat(row["date"]) for row in found]
 
     @guarded
     def latest_checkins(self, since: date | None = None, limit: int = -1) -> list[CheckIn]:

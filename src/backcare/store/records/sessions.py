@@ -101,7 +101,8 @@ def select(
         params.append(routine)
     newest = "date DESC, coalesce(started, '') DESC, id DESC"
     sql = f"SELECT * FROM ({sql} ORDER BY {newest} LIMIT ?) ORDER BY date, coalesce(started, ''), id"
-    return [from_row(row, detail) for row in query(db, sql, [*params, last])]
+    rows = query(db, sql, [*params, last])
+    return [from_row(row) for row in rows] if detail else [from_row(row, detail=False) for row in rows]
 
 
 def count(db: sqlite3.Connection, lo: str) -> int:
