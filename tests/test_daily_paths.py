@@ -265,3 +265,31 @@ def test_the_engine_decides_the_same_without_the_per_exercise_records(cli, home,
 
 def summary(s) -> tuple:
     return (s.day, s.routine, s.stage, s.done, s.skipped, s.pain_during, s.effort, s.started, s.id)
+
+
+# -- how the command line is read -------------------------------------------------------------------------------
+def test_the_commands_options_are_objects_not_strings_to_compile():
+    # Typer reads every parameter's annotation of the command it runs (and of every command of a group such as
+    # `routine`) on each run; a string annotation would be compiled and evaluated there, every time.
+    import importlib
+    import inspect
+
+    import typer
+
+    from backcare.cli.app import COMMANDS, root
+
+    functions = [root]
+    for _name, module, attr, _help in COMMANDS:
+        target = getattr(importlib.import_module(f"backcare.cli.{module}"), attr)
+        if isinstance(target, typer.Typer):
+            functions += [c.callback for c in target.registered_commands]
+            functions += [target.registered_callback.callback] if target.registered_callback else []
+        else:
+            functions.append(target)
+    daily = {"today", "checkin", "session", "learn", "history", "safety", "app", "routine", "routine_files"}
+    daily |= {"routine_versions", "simulate", "handout"}  # registered in the `routine` group
+    checked = [f for f in functions if f.__module__.rsplit(".", 1)[-1] in daily]
+    assert len(checked) > 15
+    for function in checked:
+        strings = [p.name for p in inspect.signature(function).parameters.values() if isinstance(p.annotation, str)]
+        assert not strings, (function.__module__, function.__name__, strings)
