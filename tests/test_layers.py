@@ -15,9 +15,9 @@ import pytest
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "backcare"
 
 # The top-level modules (backcare/errors.py, clock.py, paths.py, messages.py, textsafe.py, outfiles.py,
-# __init__.py) are "base": plain helpers any layer may use. `None` is the package itself
+# valueclass.py, __init__.py) are "base": plain helpers any layer may use. `None` is the package itself
 # (`from backcare import __version__`).
-BASE = {"errors", "clock", "paths", "messages", "textsafe", "outfiles", None}
+BASE = {"errors", "clock", "paths", "messages", "textsafe", "outfiles", "valueclass", None}
 
 # layer -> the backcare layers it may import at run time (always itself and the base modules too).
 ALLOWED: dict[str, set[str]] = {
@@ -30,7 +30,7 @@ ALLOWED: dict[str, set[str]] = {
     "cli": {"domain", "services", "render", "content", "exporters"},  # exporters: format names and size limits
 }
 # Narrower base for the pure layers: no clock, no file paths, no messages.
-PURE_BASE = {"domain": {"errors"}, "exporters": {"errors", "textsafe"}}
+PURE_BASE = {"domain": {"errors", "valueclass"}, "exporters": {"errors", "textsafe", "valueclass"}}
 # The base modules may use the pure domain rules (clock.py checks a pinned day with domain/dates.py), no other layer.
 BASE_MAY_IMPORT = BASE | {"domain"}
 # cli reaches the store only through services; these open it: once per command (state.py), and for the answers

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import field
 from functools import cache
 
 from backcare.content.cache import disk_cached
@@ -11,6 +11,7 @@ from backcare.content.checks import Checker, did_you_mean
 from backcare.content.problems import show, summarize
 from backcare.content.yamlsafe import YNode
 from backcare.domain.routine import CATEGORIES, FLARE_DOSES, MAX_DURATION, MAX_REST, POSITIONS, SIDES, Dose, Exercise
+from backcare.valueclass import frozen, mutable
 
 EXERCISE_KEYS = (
     "id",
@@ -91,7 +92,7 @@ def missing_cautions(category: str | None, tags: tuple[str, ...] | None, caution
     return missing
 
 
-@dataclass(frozen=True)
+@frozen
 class Limits:
     """How much an exercise may say, and which fields it must have."""
 
@@ -110,7 +111,7 @@ CUSTOM = Limits(SUMMARY_MAX, STEPS, CUES, MISTAKES, CAUTIONS, EXERCISE_REQUIRED)
 BUNDLED = Limits(99, (3, 7), (1, 4), (1, 4), (1, 3), EXERCISE_REQUIRED)
 
 
-@dataclass
+@mutable
 class ExerciseDraft:
     """An exercise read from a file, before its easier/harder links are checked against all known ids."""
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
@@ -18,6 +17,7 @@ from backcare.content.checks import Checker, got
 from backcare.content.problems import Problem, show, summarize
 from backcare.content.yamlsafe import BAD, YNode
 from backcare.domain.measures import FORMAT, KINDS, METHODS, Band, Item, Measure, Named, Subscale, number
+from backcare.valueclass import frozen
 
 SCHEMA_FILE = "measure.schema.json"
 TOP_KEYS = ("format", "id", "title", "instructions", "notice", "every_days", "loinc", "items", "named_items", "scoring")
@@ -49,7 +49,7 @@ LOINC_PATTERN = "^[0-9]{1,7}-[0-9]$"
 _LOINC_RE = re.compile(LOINC_PATTERN)
 
 
-@dataclass(frozen=True)
+@frozen
 class CheckedMeasure:
     measure: Measure | None
     problems: list[Problem]

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from backcare.valueclass import frozen
 
 
-@dataclass(frozen=True, order=True)
+@frozen(order=True)
 class Problem:
     path: str
     line: int  # 1-based

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date
 from functools import cache
 from pathlib import Path
@@ -25,6 +25,7 @@ from backcare.content.exercises import (
 from backcare.content.problems import Problem, show, summarize
 from backcare.content.yamlsafe import BAD, MAX_BYTES, YNode
 from backcare.domain.routine import FORMAT, Advance, Dose, Exercise, Prescription, Routine, Settings, Stage
+from backcare.valueclass import frozen
 
 TOP_KEYS = (
     "format",
@@ -96,7 +97,7 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
+@frozen
 class Checked:
     """What checking a routine file found: the Routine (None if there is any problem), the problems, and the
     warnings (things that are allowed but probably not meant; each message starts with 'warning: ')."""

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from backcare.valueclass import frozen
 
 
-@dataclass(frozen=True)
+@frozen
 class CheckedBackup:
     """A backup that passed its integrity check, read back: how many check-ins and sessions it holds."""
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import field, fields, replace
 from datetime import date
 from typing import Any
 
 from backcare.errors import InvalidInput
+from backcare.valueclass import frozen
 
 CORE = ("pain", "stiffness")
 SCORES = ("pain", "stiffness", "sleep", "stress")
@@ -35,7 +36,7 @@ def scale(name: str) -> str:
     return f"0 = {low}, 10 = {high}"
 
 
-@dataclass(frozen=True)
+@frozen
 class CheckIn:
     day: date
     pain: int

@@ -7,9 +7,11 @@ from what a FHIR server holds for them: daily pain scores, sessions with pain du
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import date, timedelta
 from typing import Any
+
+from backcare.valueclass import frozen
 
 RECENT_DAYS = 7  # the "7-day pain"
 SESSION_DAYS = 14  # sessions counted over the last two weeks
@@ -17,7 +19,7 @@ QUIET_DAYS = 7  # no check-in for longer than this needs a look
 PAIN_LIMIT = 5  # the default routine's acceptable pain during exercise
 
 
-@dataclass(frozen=True)
+@frozen
 class PatientData:
     """What the server holds for one patient (entered-in-error records already left out)."""
 
@@ -30,7 +32,7 @@ class PatientData:
     disagreements: int = 0  # days on which two backcare installs sent different pain (two people, one id?)
 
 
-@dataclass(frozen=True)
+@frozen
 class Summary:
     identifier: str
     server_id: str

@@ -14,9 +14,11 @@ from __future__ import annotations
 import csv
 import re
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from datetime import date
 from typing import Any
+
+from backcare.valueclass import frozen
 
 COLUMNS = ("date", "pain", "stiffness", "settled", "done", "pain_during", "safety", "clearance")
 SAFETY = ("clear", "current", "emergency", "history")
@@ -26,7 +28,7 @@ FIRST_YEAR, LAST_YEAR = 1900, 9998
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
-@dataclass(frozen=True)
+@frozen
 class CourseDay:
     day: date
     line: int  # 1-based line in the file, for errors found while replaying
@@ -43,7 +45,7 @@ class CourseDay:
         return self.pain is not None
 
 
-@dataclass(frozen=True)
+@frozen
 class SimulatedDay:
     """One replayed day: the day's decision and stage, its reasons, and what the course file's row recorded."""
 
@@ -57,7 +59,7 @@ class SimulatedDay:
         return asdict(self)
 
 
-@dataclass(frozen=True)
+@frozen
 class CourseProblem:
     line: int
     message: str

@@ -3,21 +3,22 @@ printed by `today --json` through `as_dict`)."""
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, field
 from typing import Any
 
 from backcare.domain.education import TopicSummary
 from backcare.domain.exercise_entry import TodaysExercise
+from backcare.valueclass import frozen
 
 
-@dataclass(frozen=True)
+@frozen
 class DayScores:
     date: str  # YYYY-MM-DD
     pain: int | None
     stiffness: int | None
 
 
-@dataclass(frozen=True)
+@frozen
 class Backfill:
     """Yesterday's missing check-in and the exact command that fills it in."""
 
@@ -25,7 +26,7 @@ class Backfill:
     command: str
 
 
-@dataclass(frozen=True)
+@frozen
 class ClearanceNote:
     """The clinician's clearance that lifted a stop: when, by whom, and what they noted."""
 
@@ -34,7 +35,7 @@ class ClearanceNote:
     note: str | None
 
 
-@dataclass(frozen=True)
+@frozen
 class SafetySummary:
     """The safety state for the dashboard: the notice lines (shown as they are) and the re-check schedule."""
 
@@ -51,7 +52,7 @@ class SafetySummary:
     recheck_reason: str | None
 
 
-@dataclass(frozen=True)
+@frozen
 class MeasureDue:
     """An outcome measure whose next take is due, and when it was last taken (YYYY-MM-DD, None if never)."""
 
@@ -60,13 +61,13 @@ class MeasureDue:
     last: str | None
 
 
-@dataclass(frozen=True)
+@frozen
 class Stage:
     id: str
     name: str
 
 
-@dataclass(frozen=True)
+@frozen
 class Progression:
     """Today's decision for the active routine and the exercises it gives."""
 
@@ -78,7 +79,7 @@ class Progression:
     flare: bool
 
 
-@dataclass(frozen=True)
+@frozen
 class Dashboard:
     date: str
     date_label: str

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from backcare.valueclass import frozen
 
-@dataclass(frozen=True)
+
+@frozen
 class Edit:
     """An earlier version of a day's check-in, kept when it was updated or deleted."""
 

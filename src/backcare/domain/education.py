@@ -7,15 +7,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
+
+from backcare.valueclass import frozen
 
 RED_FLAGS = "red-flags"
 FLARE_UP = "flare-up-plan"
 
 
-@dataclass(frozen=True)
+@frozen
 class Topic:
     id: str
     title: str
@@ -41,7 +42,7 @@ class Topic:
         }
 
 
-@dataclass(frozen=True)
+@frozen
 class TopicSummary:
     """One line of the course (and the dashboard's topic of the day): a topic without its body, and whether the
     person has read it."""
@@ -56,7 +57,7 @@ class TopicSummary:
         return {"id": self.id, "title": self.title, "summary": self.summary, "minutes": self.minutes, "read": self.read}
 
 
-@dataclass(frozen=True)
+@frozen
 class OpenedTopic:
     """A topic in full, its reading record, and whether this opening was the first."""
 
@@ -69,7 +70,7 @@ class OpenedTopic:
         return {**self.topic.as_dict(), "read": first is not None, "first_read": first.isoformat() if first else None}
 
 
-@dataclass(frozen=True)
+@frozen
 class Listing:
     """Every topic in course order with its read mark, the next unread one (None when all are read)."""
 
@@ -81,7 +82,7 @@ class Listing:
         return {"topics": [t.as_dict() for t in self.topics], "next": self.next, "read_count": self.read_count}
 
 
-@dataclass(frozen=True)
+@frozen
 class SearchHit:
     topic: TopicSummary
     score: float
@@ -90,7 +91,7 @@ class SearchHit:
         return {**self.topic.as_dict(), "score": self.score}
 
 
-@dataclass(frozen=True)
+@frozen
 class RelatedTopic:
     """The topic to read more about an exercise (shown on its card in a guided session)."""
 
@@ -280,7 +281,7 @@ FUZZY_CUTOFF = 0.6  # difflib ratio needed to open a topic from a misspelt title
 SUGGEST_CUTOFF = 0.35  # ... and to suggest one
 
 
-@dataclass(frozen=True)
+@frozen
 class Lookup:
     """The topic a person meant (or None), and the closest topics to suggest when it is None."""
 

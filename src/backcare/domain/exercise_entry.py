@@ -3,11 +3,13 @@ render.routine and render.dashboard, printed by `--json` through `as_dict`)."""
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, field
 from typing import Any
 
+from backcare.valueclass import frozen
 
-@dataclass(frozen=True)
+
+@frozen
 class ExerciseEntry:
     id: str
     name: str
@@ -37,14 +39,14 @@ class ExerciseEntry:
         return asdict(self)
 
 
-@dataclass(frozen=True)
+@frozen
 class TodaysExercise(ExerciseEntry):
     """One of the day's exercises; `lighter` when a flare-up lowered its dose (no easier variant to swap in)."""
 
     lighter: bool = False
 
 
-@dataclass(frozen=True)
+@frozen
 class LibraryExercise(ExerciseEntry):
     """An exercise of the bundled library with the ids of its easier and harder variants."""
 

@@ -13,19 +13,19 @@ its last flare day.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from backcare.domain.checkin import CheckIn
 from backcare.domain.routine import Settings
+from backcare.valueclass import frozen
 
 USUAL_WINDOW_DAYS = 28
 USUAL_MIN_CHECKINS = 3
 EPISODE_GAP_DAYS = 7  # flare days closer than this are one flare-up; it settles for this long after its last day
 
 
-@dataclass(frozen=True)
+@frozen
 class Rule:
     above_usual: int = 2
     days: int = 2
@@ -51,7 +51,7 @@ class Rule:
 DEFAULT_RULE = Rule()
 
 
-@dataclass(frozen=True)
+@frozen
 class Flare:
     """One flare-up: consecutive flare days (less than a week apart)."""
 
@@ -65,7 +65,7 @@ class Flare:
         return {"from": self.first.isoformat(), "to": self.last.isoformat(), "peak_pain": self.peak, "days": self.days}
 
 
-@dataclass(frozen=True)
+@frozen
 class Levels:
     """The usual level before each check-in day, and which days are flare days."""
 

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from backcare.domain.routine import Dose
+from backcare.valueclass import frozen
 
 
 def duration_words(seconds: int) -> str:
@@ -69,7 +68,7 @@ def plain_dose(dose: Dose, category: str | None = None, name: str = "") -> str:
     return text
 
 
-@dataclass(frozen=True)
+@frozen
 class HandoutCard:
     """One exercise of a stage as the hand-out prints it."""
 
@@ -85,7 +84,7 @@ class HandoutCard:
     image: str | None  # the picture as a data: URI
 
 
-@dataclass(frozen=True)
+@frozen
 class HandoutStage:
     id: str
     name: str
@@ -95,7 +94,7 @@ class HandoutStage:
     exercises: list[HandoutCard]
 
 
-@dataclass(frozen=True)
+@frozen
 class Handout:
     """The hand-out of a routine: one or more stages (built by services.handout, printed by render.handout_*)."""
 

@@ -7,8 +7,10 @@ the person's own activities).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import date, timedelta
+
+from backcare.valueclass import frozen
 
 FORMAT = "backcare-measure/1"
 KINDS = ("rating", "yesno", "choice")
@@ -16,7 +18,7 @@ METHODS = ("sum", "mean")
 DEFAULT_EVERY_DAYS = 14
 
 
-@dataclass(frozen=True)
+@frozen
 class Item:
     """One question. A rating runs from low to high with a label at each end; yes/no is 1 (yes) or 0 (no);
     a choice is one of its (value, label) pairs. A reverse-scored item counts as low + high - answer."""
@@ -60,7 +62,7 @@ class Item:
         return f"{self.low}-{self.high} ({self.low} = {self.min_label}, {self.high} = {self.max_label})"
 
 
-@dataclass(frozen=True)
+@frozen
 class Named:
     """Items the person names (the PSFS's activities): up to `most`, each rated like `rating`. The person
     names them the first time; later takes ask about the same ones."""
@@ -70,7 +72,7 @@ class Named:
     rating: Item
 
 
-@dataclass(frozen=True)
+@frozen
 class Subscale:
     id: str
     title: str
@@ -78,7 +80,7 @@ class Subscale:
     method: str = "sum"
 
 
-@dataclass(frozen=True)
+@frozen
 class Band:
     low: float
     high: float
@@ -88,7 +90,7 @@ class Band:
         return self.low <= score <= self.high
 
 
-@dataclass(frozen=True)
+@frozen
 class Measure:
     id: str
     title: str
@@ -117,7 +119,7 @@ class Measure:
         )
 
 
-@dataclass(frozen=True)
+@frozen
 class Score:
     total: float
     subscales: dict[str, float] = field(default_factory=dict)
@@ -159,7 +161,7 @@ def score(measure: Measure, answers: tuple[int, ...], activities: tuple[str, ...
     return Score(total, subs, band)
 
 
-@dataclass(frozen=True)
+@frozen
 class Change:
     first: float
     latest: float

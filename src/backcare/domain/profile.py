@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass
+
+from backcare.valueclass import frozen
 
 FIELDS = ("name", "clinic_id", "clinician")
 MAX_LENGTH = 120
@@ -21,7 +22,7 @@ def problem(value: str) -> str | None:
     return None
 
 
-@dataclass(frozen=True)
+@frozen
 class Profile:
     """The profile's values; None for a field that is not set."""
 

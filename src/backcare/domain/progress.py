@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
+
+from backcare.valueclass import frozen
 
 DONE, PARTLY, SKIPPED = "done", "partly", "skipped"
 STATUSES = (DONE, PARTLY, SKIPPED)
 DOSE_FIELDS = ("sets", "reps", "hold_seconds", "side", "text")
 
 
-@dataclass(frozen=True)
+@frozen
 class ExerciseRecord:
     """One exercise of a session: done, partly done or skipped, the sets done, and the dose prescribed then
     (sets, reps, hold_seconds, side and its text, as pairs; empty when not known, as in older records)."""
@@ -35,7 +36,7 @@ class ExerciseRecord:
         )
 
 
-@dataclass(frozen=True)
+@frozen
 class Session:
     """One session, a record that is never overwritten: several a day are fine. `done` holds the exercises done
     fully or in part, `skipped` the others; `exercises` has the detail (empty in records from before it was
@@ -119,7 +120,7 @@ def legacy_records(done: tuple[str, ...], skipped: tuple[str, ...]) -> tuple[Exe
     return tuple(ExerciseRecord(i, DONE) for i in done) + tuple(ExerciseRecord(i, SKIPPED, 0) for i in skipped)
 
 
-@dataclass(frozen=True)
+@frozen
 class StageEvent:
     """An entry in the stage history: the stage a routine is in from `day`, and why."""
 

@@ -3,14 +3,15 @@ services.routines.Progress, shown by render.routine, printed by `--json` through
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from typing import Any
 
 from backcare.domain.dashboard import Stage
 from backcare.domain.exercise_entry import TodaysExercise
+from backcare.valueclass import frozen
 
 
-@dataclass(frozen=True)
+@frozen
 class ProgressView:
     routine: str
     decision: str

@@ -13,7 +13,6 @@ same decision, reasons and flare-up plan.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date, timedelta
 
 from backcare.domain import flares
@@ -21,6 +20,7 @@ from backcare.domain.checkin import CheckIn
 from backcare.domain.progress import Session, StageEvent
 from backcare.domain.routine import Routine, Settings
 from backcare.domain.safety import SafetyState, Screen, assess
+from backcare.valueclass import frozen
 
 ADVANCE, HOLD, STEP_BACK, STOP = "advance", "hold", "step_back", "stop"
 ENGINE_DECISIONS = (ADVANCE, HOLD, STEP_BACK, STOP)
@@ -71,7 +71,7 @@ def session_counts(routine: Routine, session: Session) -> bool:
     return routine.settings_for(session.stage).counts(len(session.done), planned)
 
 
-@dataclass(frozen=True)
+@frozen
 class Position:
     """Where the person is in a routine, derived from the stage history."""
 
@@ -81,7 +81,7 @@ class Position:
     last_step_back: date | None
 
 
-@dataclass(frozen=True)
+@frozen
 class Decision:
     decision: str
     stage: str  # the stage to follow from today (after applying the decision)

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import re
 import shlex
-from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
 from backcare.errors import InvalidInput
+from backcare.valueclass import frozen
 
 CRON_TAG = "# backcare-reminder"
 UNIT_NAME = "backcare-reminder"
@@ -19,7 +19,7 @@ SHELLS = ("bash", "zsh", "fish")
 _TIME = re.compile(r"([0-9]{1,2}):([0-9]{2})")
 
 
-@dataclass(frozen=True)
+@frozen
 class At:
     hour: int
     minute: int

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import date
+
+from backcare.valueclass import frozen
 
 # What kind of exercise a card is. Routine stages are a separate thing (the built-in routine's stages are
 # mobility -> control -> strength); release and aerobic cards are used within any stage.
@@ -20,7 +22,7 @@ MAX_DURATION = 3600  # seconds: a timed activity in a routine is at most an hour
 MAX_REST = 600  # seconds between holds or sets
 
 
-@dataclass(frozen=True)
+@frozen
 class Dose:
     """What a physio prescribes for one exercise.
 
@@ -76,7 +78,7 @@ class Dose:
         return text
 
 
-@dataclass(frozen=True)
+@frozen
 class Exercise:
     id: str
     name: str
@@ -95,7 +97,7 @@ class Exercise:
     flare_dose: str = "lighter"
 
 
-@dataclass(frozen=True)
+@frozen
 class Prescription:
     """One exercise in a stage, with the dose the routine sets."""
 
@@ -103,7 +105,7 @@ class Prescription:
     dose: Dose
 
 
-@dataclass(frozen=True)
+@frozen
 class Advance:
     sessions: int | None = None
     days: int | None = None
@@ -111,7 +113,7 @@ class Advance:
     manual: bool = False  # `advance: manual`: only a clinician moves the person on (backcare routine stage)
 
 
-@dataclass(frozen=True)
+@frozen
 class Settings:
     """The progression settings a physio can set for a routine (and override for a stage).
 
@@ -136,7 +138,7 @@ class Settings:
 DEFAULT_SETTINGS = Settings()
 
 
-@dataclass(frozen=True)
+@frozen
 class Stage:
     id: str
     name: str
@@ -145,7 +147,7 @@ class Stage:
     settings: Settings | None = None  # this stage's own settings; None: the routine's
 
 
-@dataclass(frozen=True)
+@frozen
 class Routine:
     name: str
     stages: tuple[Stage, ...]

@@ -3,13 +3,14 @@ render.routine, printed by `--json` through `as_dict`)."""
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from typing import Any
 
 from backcare.domain.dashboard import Stage
+from backcare.valueclass import frozen
 
 
-@dataclass(frozen=True)
+@frozen
 class RoutineRow:
     name: str
     builtin: bool
@@ -25,7 +26,7 @@ class RoutineRow:
         return {**shape, "active": self.active}
 
 
-@dataclass(frozen=True)
+@frozen
 class RoutineVersion:
     version: int
     current: bool

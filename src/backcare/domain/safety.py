@@ -15,8 +15,9 @@ The questions are in two groups:
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date, timedelta
+
+from backcare.valueclass import frozen
 
 # The safety notice's texts: one source for each message, shown by every command through `notice`.
 URGENT_EMERGENCY = (
@@ -66,7 +67,7 @@ CONTACT_PAIN_DURING = 8
 CONTACT_ABOVE_LIMIT = 3
 
 
-@dataclass(frozen=True)
+@frozen
 class Question:
     id: str
     text: str
@@ -122,7 +123,7 @@ def kind_of(qid: str) -> str:
     return q.kind if q else CURRENT
 
 
-@dataclass(frozen=True)
+@frozen
 class Screen:
     day: date
     answers: dict[str, bool]
@@ -150,7 +151,7 @@ class Screen:
         return any(BY_ID[qid].emergency for qid in self.flagged if qid in BY_ID)
 
 
-@dataclass(frozen=True)
+@frozen
 class Clearance:
     """A clinician's clearance of the history answers that stood when it was recorded (`covers`)."""
 
@@ -160,7 +161,7 @@ class Clearance:
     covers: tuple[str, ...]
 
 
-@dataclass(frozen=True)
+@frozen
 class SafetyState:
     screened: bool
     current: tuple[str, ...] = ()  # current-symptom answers that stand (stop)

@@ -3,13 +3,13 @@ services.sessions.listing, shown by render.sessions, printed by `sessions --json
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from backcare.domain.progress import PARTLY, SKIPPED, Session
+from backcare.valueclass import frozen
 
 
-@dataclass(frozen=True)
+@frozen
 class SessionRow:
     session: Session  # as stored, with its number
     counts: bool  # towards moving on to the next stage

@@ -3,11 +3,13 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from typing import Any
 
+from backcare.valueclass import frozen
 
-@dataclass(frozen=True)
+
+@frozen
 class Setting:
     key: str
     value: int

@@ -16,11 +16,11 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, NamedTuple
 
 from backcare.domain.checkin import CheckIn, scale
+from backcare.valueclass import frozen
 
 WINDOW = 7  # days in the trailing mean
 BASELINE_CHECKINS = 7  # check-ins in the baseline and in the "now" window
@@ -154,7 +154,7 @@ def _bucket(group: Sequence[Day]) -> Bucket:
 
 
 # -- weeks and adherence -----------------------------------------------------------------------
-@dataclass(frozen=True)
+@frozen
 class Week:
     year: int
     number: int
@@ -272,7 +272,7 @@ def weeks(
     return out
 
 
-@dataclass(frozen=True)
+@frozen
 class Adherence:
     per_week: int
     done: int
@@ -322,7 +322,7 @@ def adherence(week_rows: Iterable[Week], per_week: int) -> Adherence:
 # -- baseline vs now ---------------------------------------------------------------------------
 # Means are compared as shown, to one decimal, and held as whole tenths (integers), so the arithmetic is exact
 # and the words always agree with the numbers printed next to them.
-@dataclass(frozen=True)
+@frozen
 class Window:
     """A run of check-ins: their dates and score sums."""
 
@@ -387,7 +387,7 @@ def tenths(x: float | int) -> int:
     return math.floor(round(x * 10, 6) + 0.5)
 
 
-@dataclass(frozen=True)
+@frozen
 class Change:
     """A change from baseline on a 0-10 rating where lower is better, from the means as shown (in tenths)."""
 
@@ -519,7 +519,7 @@ def mcid_note() -> str:
 
 
 # -- tags --------------------------------------------------------------------------------------
-@dataclass(frozen=True)
+@frozen
 class TagEffect:
     tag: str
     with_days: int
@@ -605,7 +605,7 @@ ASSOCIATION_RULE = (
 )
 
 
-@dataclass(frozen=True)
+@frozen
 class ScoreSummary:
     """One daily score over the period: how many days have it, its mean, and the mean of its last 7 entries."""
 
@@ -647,7 +647,7 @@ def score_summary(checkins: Iterable[CheckIn], name: str) -> ScoreSummary:
     )
 
 
-@dataclass(frozen=True)
+@frozen
 class ScoreAssociation:
     """Mean pain on a score's high days vs its low days (an association, never a cause)."""
 
@@ -697,7 +697,7 @@ def score_associations(
     return out
 
 
-@dataclass(frozen=True)
+@frozen
 class MedicineDays:
     """The days in the period with any medicine recorded, and each medicine's days (most first)."""
 

@@ -25,10 +25,10 @@ import json
 import textwrap
 import uuid
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from typing import Any, TextIO, TypeVar
 
 from backcare.exporters.fhir_export import BACKCARE_SYSTEM, CATEGORY_SYSTEM, METRICS, UCUM
+from backcare.valueclass import frozen
 
 RECORD_SYSTEM = "https://backcare.invalid/fhir/NamingSystem/record"
 BATCH = 500  # entries per Bundle when sending (the Patient entry included)
@@ -49,7 +49,7 @@ SCREEN_CODE = (BACKCARE_SYSTEM, "red-flag-screen", "Red-flag screen", "Back pain
 FINAL, AMENDED, ERROR = "final", "amended", "entered-in-error"
 
 
-@dataclass(frozen=True)
+@frozen
 class Target:
     """Whose data this is: the install's random id and the patient's identifier at the clinic."""
 

@@ -31,7 +31,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import date
 from pathlib import Path
 from typing import Any, TextIO
@@ -44,6 +44,7 @@ from backcare.store.records.checks import is_int as _is_int
 from backcare.store.records.checks import kind as _kind
 from backcare.store.records.checks import short as _short
 from backcare.store.records.checks import show_key as _show_key
+from backcare.valueclass import mutable
 
 FORMAT = "backcare-export"
 VERSION = 1
@@ -279,7 +280,7 @@ def _events(reader: _Reader, lists: Iterable[str]) -> Iterator[tuple[str, Any, b
 # -- validating ----------------------------------------------------------------------------------
 
 
-@dataclass
+@mutable
 class Summary:
     """What a complete pass over a valid file found."""
 

@@ -8,13 +8,14 @@ in the text is shown as written (never as markup: every piece goes into a Rich `
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+
+from backcare.valueclass import frozen
 
 _BULLET = re.compile(r"[-*+]\s+")
 _NUMBER = re.compile(r"(\d{1,9})[.)]\s+")
 
 
-@dataclass(frozen=True)
+@frozen
 class Block:
     """A paragraph (marker None) or one list item (marker "•" or "3."), as (text, bold) runs."""
 

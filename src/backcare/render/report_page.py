@@ -7,7 +7,7 @@ escapes it for its own format.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import date
 
 from backcare.domain import trends as tr
@@ -16,24 +16,25 @@ from backcare.render.report_format import DECISIONS
 from backcare.render.report_format import day_label as _d
 from backcare.render.report_format import number as _n
 from backcare.render.report_format import short_day as _ds
+from backcare.valueclass import frozen
 
 FIRST_PAGE_NOTES = 3  # the latest notes on the first page; every note is in the details
 FIRST_PAGE_EXERCISES = 12
 NO_MEASURES = "No outcome measures recorded."
 
 
-@dataclass(frozen=True)
+@frozen
 class Para:
     text: str
     style: str = ""  # "", "muted", "lead"
 
 
-@dataclass(frozen=True)
+@frozen
 class Items:
     items: list[str]
 
 
-@dataclass(frozen=True)
+@frozen
 class Table:
     head: list[str]
     rows: list[list[str]]
@@ -42,18 +43,18 @@ class Table:
     styles: dict[tuple[int, int], str] = field(default_factory=dict)  # (row, column) -> "better" / "worse"
 
 
-@dataclass(frozen=True)
+@frozen
 class Alert:
     title: str
     lines: list[str]
 
 
-@dataclass(frozen=True)
+@frozen
 class Chart:
     """The pain and stiffness chart (each renderer draws its own)."""
 
 
-@dataclass(frozen=True)
+@frozen
 class Bars:
     """A small bar per value (0-10) with a limit line: pain during each session."""
 
@@ -65,7 +66,7 @@ class Bars:
 Block = Para | Items | Table | Alert | Chart | Bars
 
 
-@dataclass(frozen=True)
+@frozen
 class Section:
     id: str
     title: str

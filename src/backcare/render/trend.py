@@ -8,18 +8,18 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date
 
 from backcare.domain import trends as tr
 from backcare.render.plain import Out, table_lines
+from backcare.valueclass import frozen
 
 Y_MAX = 10
 LABEL_W = 3  # "10┤"
 MAX_TABLE_WEEKS = 16
 
 
-@dataclass(frozen=True)
+@frozen
 class Glyphs:
     horizontal: str
     vertical: str
@@ -35,14 +35,14 @@ PAIN_STYLE, STIFF_STYLE = "red", "cyan"
 PAIN_POINT, STIFF_POINT = "o", "x"
 
 
-@dataclass(frozen=True)
+@frozen
 class Chart:
     title: str
     rows: list[list[tuple[str, str]]]  # each row: (text, style) segments
     legend: list[tuple[str, str]]
 
 
-@dataclass(frozen=True)
+@frozen
 class Series:
     name: str
     point: str

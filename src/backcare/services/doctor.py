@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -11,6 +11,7 @@ from backcare.errors import BackcareError, StoreError
 from backcare.paths import DB_NAME
 from backcare.store import Store, describe
 from backcare.store.migrations import LATEST
+from backcare.valueclass import frozen
 
 if TYPE_CHECKING:
     from backcare.store.recover import Salvage
@@ -21,7 +22,7 @@ RECOVER_HINT = (
 )
 
 
-@dataclass(frozen=True)
+@frozen
 class Clearance:
     date: str
     by: str
@@ -29,7 +30,7 @@ class Clearance:
     covers: list[str]
 
 
-@dataclass(frozen=True)
+@frozen
 class SafetyInfo:
     """The safety state and the latest clinician's clearance, for `where`."""
 
@@ -41,7 +42,7 @@ class SafetyInfo:
     last_clearance: Clearance | None
 
 
-@dataclass(frozen=True)
+@frozen
 class Inspection:
     """What `where` reports: where the data lives and whether it is healthy (`as_dict` is its JSON)."""
 

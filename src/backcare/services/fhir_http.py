@@ -10,11 +10,11 @@ from __future__ import annotations
 import json
 import os
 import time
-from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
 from backcare.errors import BackcareError, InvalidInput
+from backcare.valueclass import mutable
 
 TIMEOUT = 60.0  # seconds to wait for an answer (for each read, and for the whole answer once it has begun)
 MAX_ANSWER = 64 * 1024 * 1024  # bytes: a bigger answer is refused, not read into memory
@@ -87,7 +87,7 @@ def same_place(base: str, url: str) -> bool:
     )
 
 
-@dataclass
+@mutable
 class Client:
     base: str  # checked by check_url
     token: str | None = None

@@ -6,7 +6,6 @@ store/records/measures.py (imported files) and store/records/measure_responses.p
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -14,15 +13,16 @@ from typing import Any
 from backcare.domain.measures import Change, Measure, Score, change, number, score
 from backcare.errors import ContentError, InvalidInput
 from backcare.store import Store, now_utc
+from backcare.valueclass import frozen
 
 
-@dataclass(frozen=True)
+@frozen
 class Entry:
     measure: Measure
     origin: str  # "built in", or "imported" (with the file's name when known)
 
 
-@dataclass(frozen=True)
+@frozen
 class Take:
     measure: str
     day: date
@@ -32,14 +32,14 @@ class Take:
     band: str | None
 
 
-@dataclass(frozen=True)
+@frozen
 class History:
     measure: Measure
     takes: tuple[Take, ...]
     change: Change | None
 
 
-@dataclass(frozen=True)
+@frozen
 class MeasureLine:
     """One measure's line in a report: plain typed values."""
 
@@ -57,7 +57,7 @@ class MeasureLine:
     band: str | None
 
 
-@dataclass(frozen=True)
+@frozen
 class Due:
     id: str
     title: str

@@ -7,19 +7,20 @@ import os
 import shutil
 import subprocess
 import sys
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 
 from backcare.domain import reminder as texts
 from backcare.domain.reminder import At
 from backcare.errors import BackcareError, InvalidInput
+from backcare.valueclass import mutable
 
 VIAS = ("systemd", "cron", "launchd")
 _SYSTEMD_UP = {"running", "degraded", "starting", "initializing"}
 _NAMES = {"systemd": "a systemd user timer", "cron": "a crontab line", "launchd": "a launchd agent"}
 
 
-@dataclass
+@mutable
 class Plan:
     """What `remind on` installs: files to write, a crontab line to add, and commands to run afterwards."""
 
@@ -41,7 +42,7 @@ class Plan:
         return "\n".join(parts) + "\n"
 
 
-@dataclass
+@mutable
 class Installed:
     via: str
     at: At | None

@@ -8,7 +8,7 @@ routine with its doses, adherence, pain during exercise, sleep and stress, outco
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, field
 from datetime import date, timedelta
 from typing import Any
 
@@ -18,13 +18,14 @@ from backcare.domain.safety import BY_ID, Clearance, Screen, clinician_notice
 from backcare.errors import InvalidInput
 from backcare.services import safety, trends
 from backcare.store import Store
+from backcare.valueclass import frozen
 
 MAX_FLARES = 12  # the most recent ones are listed; long periods would otherwise fill pages
 MAX_NOTES = 40
 MAX_CLEAR_SCREENS = 6  # red-flag screens are always all listed
 
 
-@dataclass(frozen=True)
+@frozen
 class MeasureLine:
     """One outcome measure's latest score, its change since the first score in the period and whether that change
     reaches the measure's own important-change threshold ('' when there is only one score)."""
@@ -37,7 +38,7 @@ class MeasureLine:
     scale: str = ""  # e.g. "0-10, higher is better"
 
 
-@dataclass(frozen=True)
+@frozen
 class Programme:
     """The routine followed now: its stage and each exercise's dose in the hand-out's plain words."""
 
@@ -50,14 +51,14 @@ class Programme:
     doses: list[tuple[str, str]]  # (exercise name, dose in words)
 
 
-@dataclass(frozen=True)
+@frozen
 class ExerciseCount:
     name: str
     done: int
     skipped: int
 
 
-@dataclass(frozen=True)
+@frozen
 class SessionLine:
     day: date
     stage: str
@@ -67,7 +68,7 @@ class SessionLine:
     effort: int | None
 
 
-@dataclass(frozen=True)
+@frozen
 class Wellbeing:
     """Sleep or stress over the period: days rated, the mean, and the means of the first and last ratings."""
 
@@ -80,7 +81,7 @@ class Wellbeing:
     window: int
 
 
-@dataclass(frozen=True)
+@frozen
 class Report:
     generated: date
     trend: trends.Trend

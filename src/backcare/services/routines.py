@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -12,6 +11,7 @@ from backcare.domain.progress import StageEvent
 from backcare.domain.routine import DEFAULT_SETTINGS, Dose, Exercise, Routine, Settings, lighter
 from backcare.errors import BackcareError, ContentError, InvalidInput, StoreError
 from backcare.store import Store
+from backcare.valueclass import frozen
 
 if TYPE_CHECKING:
     # Imported where they are made: a daily command that needs only the active routine or today's plan
@@ -27,7 +27,7 @@ BUILTIN = "default"
 SESSIONS_CONSIDERED = 200
 
 
-@dataclass(frozen=True)
+@frozen
 class ActiveRoutine:
     name: str
     routine: Routine
@@ -118,7 +118,7 @@ def list_routines(store: Store) -> list[RoutineRow]:
     return rows
 
 
-@dataclass(frozen=True)
+@frozen
 class StageGone:
     """The person's stage is not in the new version of their routine: which one should they be at?"""
 
@@ -129,7 +129,7 @@ class StageGone:
     suggested: int  # 0-based: the stage in the same position, clamped to the last stage
 
 
-@dataclass(frozen=True)
+@frozen
 class Imported:
     name: str
     routine: Routine
@@ -320,7 +320,7 @@ def export_text(store: Store, name: str, version: int | None = None) -> str:
 
 
 # -- progression ------------------------------------------------------------------------------
-@dataclass(frozen=True)
+@frozen
 class Progress:
     active: ActiveRoutine
     decision: Decision

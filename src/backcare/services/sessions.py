@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -15,12 +15,13 @@ from backcare.errors import BackcareError, InvalidInput
 from backcare.messages import PAIN_DURING_CONTACT
 from backcare.services import routines
 from backcare.store import Store
+from backcare.valueclass import frozen
 
 if TYPE_CHECKING:
     from backcare.domain.session_row import SessionRow  # made by `backcare sessions` only
 
 
-@dataclass(frozen=True)
+@frozen
 class Plan:
     routine: str
     stage: str
@@ -37,7 +38,7 @@ class Plan:
         return self.settings.pain_limit
 
 
-@dataclass(frozen=True)
+@frozen
 class Logged:
     session: Session
     summary: str

@@ -10,12 +10,13 @@ database in memory.
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import date, timedelta
 from pathlib import Path
 
 from backcare.domain.course import CourseDay, CourseProblem, SimulatedDay, parse_course
 from backcare.store import Store
+from backcare.valueclass import mutable
 
 MAX_BYTES = 2 * 1024 * 1024
 SIMULATED = "simulated routine"
@@ -28,7 +29,7 @@ SAFETY_ANSWERS = {
 }
 
 
-@dataclass
+@mutable
 class Simulation:
     routine: str = ""
     days: list[SimulatedDay] = field(default_factory=list)

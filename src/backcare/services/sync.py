@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from backcare.errors import BackcareError
+from backcare.valueclass import frozen
 
 if TYPE_CHECKING:
     from backcare.exporters.fhir_transaction import Target
@@ -22,14 +22,14 @@ if TYPE_CHECKING:
     from backcare.store import Store
 
 
-@dataclass(frozen=True)
+@frozen
 class Pending:
     record: str  # the record's identifier value (install id / key)
     digest: str
     entry: dict[str, Any]
 
 
-@dataclass(frozen=True)
+@frozen
 class SyncResult:
     server: str
     sent: int  # records the server accepted this time

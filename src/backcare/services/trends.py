@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import date, timedelta
 
 from backcare.domain import flares as fl
@@ -10,12 +10,13 @@ from backcare.domain import trends as tr
 from backcare.domain.checkin import CheckIn
 from backcare.domain.routine import Routine
 from backcare.store import Store
+from backcare.valueclass import frozen
 
 DEFAULT_DAYS = tr.DEFAULT_DAYS
 ALL_MAX_DAYS = 7305  # --all shows at most the last 20 years (a check-in dated 0026 by a typo must not mean 2000)
 
 
-@dataclass(frozen=True)
+@frozen
 class RoutineInfo:
     name: str | None
     per_week: int
@@ -35,7 +36,7 @@ def routine_info(store: Store) -> RoutineInfo:
     return RoutineInfo(active.name, active.routine.per_week, active.started, active.routine)
 
 
-@dataclass(frozen=True)
+@frozen
 class Trend:
     start: date
     end: date

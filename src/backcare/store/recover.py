@@ -10,19 +10,20 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Any
 
 from backcare.errors import BackcareError
 from backcare.outfiles import sync_folder
 from backcare.store import _is_corruption, _unlink_quietly, migrations
+from backcare.valueclass import mutable
 
 LINEAR_PROBES = 256  # rowids tried one by one past an unreadable page, before the steps start doubling
 MAX_ROWID = 2**63 - 1
 
 
-@dataclass
+@mutable
 class Salvage:
     path: Path
     schema_version: int

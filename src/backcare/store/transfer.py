@@ -13,7 +13,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +21,7 @@ from backcare.errors import BackcareError, StoreError
 from backcare.store import Store, describe, guarded, now_utc
 from backcare.store.records import ALWAYS_COUNTED, kinds
 from backcare.store.records.base import Conflict, MergeContext
+from backcare.valueclass import mutable
 
 
 def summary_kinds() -> tuple[tuple[str, str, str], ...]:
@@ -30,7 +31,7 @@ def summary_kinds() -> tuple[tuple[str, str, str], ...]:
     return tuple(sorted(counted, key=lambda k: k[0] not in ALWAYS_COUNTED))
 
 
-@dataclass
+@mutable
 class MergeResult:
     added: dict[str, int] = field(default_factory=lambda: {section: 0 for section, _, _ in summary_kinds()})
     same: int = 0  # entries already present with the same values

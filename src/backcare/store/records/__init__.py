@@ -31,11 +31,11 @@ from __future__ import annotations
 import importlib
 import sqlite3
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
 
 from backcare.store.records.base import MergeContext
+from backcare.valueclass import frozen
 
 # The record kinds in the order of the JSON export: one line per kind (a module of this package).
 NAMES: tuple[str, ...] = (
@@ -59,7 +59,7 @@ NAMES: tuple[str, ...] = (
 ALWAYS_COUNTED = ("checkins", "sessions")
 
 
-@dataclass(frozen=True)
+@frozen
 class RecordKind:
     """One stored record kind, as transfer.py and the JSON import checks use it."""
 

@@ -9,9 +9,11 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import datetime, timezone
 from typing import Any
+
+from backcare.valueclass import frozen, mutable
 
 Row = sqlite3.Row
 
@@ -67,7 +69,7 @@ def digest(*parts: Any) -> bytes:
 # -- merging an import ---------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@frozen
 class Conflict:
     """Something present on both sides with different values."""
 
@@ -120,7 +122,7 @@ class Seen:
         self.db.execute("DELETE FROM temp.import_counts")
 
 
-@dataclass
+@mutable
 class MergeContext:
     """What a kind's `merge_in` may use: the connection (inside the import's one transaction), whether the
     file's version wins a conflict, the import's time stamp, the keys already seen, and where conflicts go."""
