@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     import re
+    from typing import TextIO
 
 # Bidirectional formatting controls: embeddings and overrides, isolates, and the implicit marks.
 BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
@@ -89,3 +90,14 @@ _JSON_UNSAFE = "[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u20
 
 def _json_escape(match: "re.Match[str]") -> str:
     return f"\\u{ord(match.group()):04x}"
+
+
+class JsonInertWriter:
+    """A text stream that passes JSON through `json_inert` on its way to `out` (JSON printed to standard output,
+    where a terminal would act on DEL, C1 controls and bidirectional controls). The data read back is the same."""
+
+    def __init__(self, out: "TextIO") -> None:
+        self._out = out
+
+    def write(self, text: str) -> int:
+        return self._out.write(json_inert(text))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 import sys
-from typing import Annotated, Optional
+from typing import Annotated, Optional, TextIO
 
 import typer
 
@@ -65,6 +65,7 @@ def export(
         bool, typer.Option("--include-safety", help="FHIR transaction: include your safety-question answers.")
     ] = False,
 ) -> None:
+    from backcare.outfiles import STDOUT
     from backcare.services import transfer
     from backcare.services.files import plan, write_output
 
@@ -79,10 +80,17 @@ def export(
 
         who = fhir.target(store, patient_system, what="--bundle transaction")
     target = plan(output if output is not None else "-", force=force, protect=store.path, what="export file")
+    printed = target.kind == STDOUT and fmt is not Format.csv
+
+    def inert(out: TextIO) -> TextIO:  # JSON printed as `--json` prints it: DEL, C1 and bidi controls escaped
+        from backcare.textsafe import JsonInertWriter
+
+        return JsonInertWriter(out) if printed else out  # type: ignore[return-value]
+
     if transaction:
-        write_output(target, lambda out: fhir.export_transaction(store, out, who, include_safety=include_safety))
+        write_output(target, lambda out: fhir.export_transaction(store, inert(out), who, include_safety=include_safety))
     else:
-        write_output(target, lambda out: transfer.export_to(store, fmt.value, out))
+        write_output(target, lambda out: transfer.export_to(store, fmt.value, inert(out)))
     if target.path is None:
         return
     typer.echo(f"Exported {fmt.value.upper()} to {target} (readable by you only).", err=True)

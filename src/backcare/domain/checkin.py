@@ -82,6 +82,8 @@ def parse_clear(raw: list[str] | tuple[str, ...] | None) -> tuple[str, ...]:
     clears its side too. Pain and stiffness cannot be cleared: every check-in has them."""
     names: list[str] = []
     for item in raw or ():
+        if not str(item).replace(",", "").strip():  # an empty shell variable: never taken as no --clear at all
+            raise InvalidInput("Name the value to clear, e.g. --clear note.")
         for part in str(item).split(","):
             name = part.strip().lower().replace("-", "_")
             if not name:
@@ -178,8 +180,8 @@ def parse_tags(raw: list[str] | tuple[str, ...] | None) -> tuple[str, ...] | Non
                 )
             if tag not in tags:
                 tags.append(tag)
-    if len(tags) > MAX_TAGS:
-        raise InvalidInput(f"A check-in can have at most {MAX_TAGS} tags.")
+                if len(tags) > MAX_TAGS:  # here, not after the loop: thousands of tags are not compared pairwise
+                    raise InvalidInput(f"A check-in can have at most {MAX_TAGS} tags.")
     return tuple(tags) or None
 
 
@@ -225,8 +227,8 @@ def parse_meds(raw: list[str] | tuple[str, ...] | None) -> tuple[str, ...] | Non
             raise InvalidInput(f"A medicine can be at most {MAX_MED} characters (this one has {len(text)}).")
         if text.casefold() not in (m.casefold() for m in meds):
             meds.append(text)
-    if len(meds) > MAX_MEDS:
-        raise InvalidInput(f"A check-in can have at most {MAX_MEDS} medicines.")
+            if len(meds) > MAX_MEDS:  # here, not after the loop: thousands of names are not compared pairwise
+                raise InvalidInput(f"A check-in can have at most {MAX_MEDS} medicines.")
     return tuple(meds) or None
 
 

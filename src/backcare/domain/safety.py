@@ -325,6 +325,11 @@ def clinician_notice(state: SafetyState) -> list[str]:
         lines.append("History answers that need a clinician's check before exercise:")
         lines += [f"Answered 'yes' to: {question_text(q)}" for q in state.uncleared]
         lines.append('Exercises are paused until a clearance is recorded (backcare safety clear --by "NAME").')
+    if state.recheck_due:  # the answers above (or their all-clear) may be out of date
+        lines.append(
+            f"Safety re-check due ({state.recheck_reason}): the answers here may be out of date; backcare asks "
+            "the questions again at the person's next check-in."
+        )
     return lines
 
 

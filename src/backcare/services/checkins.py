@@ -55,9 +55,9 @@ def _routine_asks_about_legs(store: Store) -> bool:
 def record(store: Store, day: date, clear: tuple[str, ...] = (), **values: object) -> Recorded:
     """Create or update the day's check-in in one transaction; `clear` names fields to empty (`--clear`). A
     medicine recorded before keeps the spelling it had then ("Ibuprofen 400mg" for "ibuprofen 400MG"), so the
-    list to reuse holds it once."""
+    list to reuse holds it once, unless the medicines are being replaced (`clear` names them)."""
     meds = values.get("meds")
-    if meds:
+    if meds and "meds" not in clear:  # `--clear meds --med ...` corrects the list: taken as typed
         values["meds"] = ck.same_spelling(meds, store.recent_checkin_words("meds", most=200))  # type: ignore[arg-type]
     previous, new = store.update_checkin(day, lambda prev: ck.build(day, previous=prev, clear=clear, **values))
     return Recorded(new, previous)

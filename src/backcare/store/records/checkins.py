@@ -227,6 +227,8 @@ def merge_in(ctx: MergeContext, record: dict[str, Any]) -> str:
     # A field the record does not name (an export made before the field existed, such as leg pain and medicines)
     # says nothing of it: the stored value stands.
     incoming.update({name: stored[name] for name in COLUMNS if name not in record})
+    if not incoming["leg_pain"]:  # leg pain taken away (none or 0) takes its side with it, as `checkin` does
+        incoming["leg_side"] = None
     differing = tuple(f for f in COLUMNS if stored[f] != incoming[f])
     if not differing:
         return "same"
