@@ -21,9 +21,9 @@ def data_dir() -> Any:
         return packaged if packaged.is_dir() else here.resolve().parents[3] / "data"
     from importlib.resources import files  # a zip or another loader: only it knows where its files are
 
-    packaged = files("backcare") / "data"
-    if packaged.is_dir():
-        return packaged
+    inside = files("backcare") / "data"
+    if inside.is_dir():
+        return inside
     return Path(__file__).resolve().parents[3] / "data"
 
 
