@@ -293,3 +293,19 @@ def test_the_commands_options_are_objects_not_strings_to_compile():
     for function in checked:
         strings = [p.name for p in inspect.signature(function).parameters.values() if isinstance(p.annotation, str)]
         assert not strings, (function.__module__, function.__name__, strings)
+
+
+def test_history_with_leg_pain_and_medicines_fits_every_width_and_keeps_every_word(cli):
+    """With leg pain and medicines beside the scores, a terminal of 60-99 columns leaves the text columns too
+    little room: they go under their day's row, labelled, rather than break words or run past the edge."""
+    checkins(cli, 2, note=LONG_NOTE, tag="gardening")
+    args = ["checkin", "--date", "2026-11-27", "--leg-pain", "6", "--leg-side", "left"]
+    assert cli(*args, "--med", "ibuprofen 400mg", "--med", "paracetamol 1g").exit_code == 0
+    for width in range(60, 141, 4):
+        lines = cli("history", env={"COLUMNS": str(width)}).stdout.splitlines()
+        assert all(len(line) <= width for line in lines), (width, [line for line in lines if len(line) > width])
+        words = " ".join(lines).split()
+        for word in [*LONG_NOTE.split(), "ibuprofen", "400mg,", "paracetamol", "gardening"]:
+            assert word in words, (width, word)
+        assert "Medicines" in " ".join(lines), width
+        assert sum(line.startswith(("Fri 27 Nov 2026", "Thu 26 Nov 2026")) for line in lines) == 2, width

@@ -4,7 +4,9 @@ cost more than the rest of the command).
 The columns and words are those of the table it replaces: Date, Pain, Stiff, the other 0-10 scores, then Leg and
 Medicines when any row has them, Tags and Note, with the caption that says what the optional scales mean. A
 terminal narrower than 60 columns gets the date and the two main scores only. Medicines, tags and notes wrap
-within their columns when the line would be wider than the terminal; nothing is cut off.
+within their columns when the line would be wider than the terminal; when the terminal leaves them too little
+room for that (MIN_WRAPPED cells each), they go under their day's row instead, one labelled line each. Nothing is
+cut off and no line is wider than the terminal.
 """
 
 from __future__ import annotations
@@ -17,7 +19,8 @@ from backcare.render.plain import Out
 from backcare.textsafe import inert
 
 GAP = "  "
-MIN_WRAPPED = 4  # the narrowest a wrapping column gets (its header wraps too)
+MIN_WRAPPED = 10  # the narrowest a wrapping column gets: a heading on one line, a few words a line
+INDENT = "    "  # the text fields under their day's row
 
 
 def show(rows: list[CheckIn], days: int | None, out: Out | None = None) -> None:
@@ -47,13 +50,43 @@ def show(rows: list[CheckIn], days: int | None, out: Out | None = None) -> None:
             cells += [inert(", ".join(c.tags)), inert(c.note or "", newlines=True).expandtabs(8)]
         table.append(cells)
     out.row([("Check-ins, newest first", "")])
-    header, body = lay_out([h for h, _, _ in columns], table, columns, out.width)
+    if _fits_as_columns(table, columns, out.width):
+        header, body = lay_out([h for h, _, _ in columns], table, columns, out.width)
+    else:
+        header, body = _under_each_row(table, columns, out.width)
     for line in header:
         out.lines.append(out.paint(line, "bold"))
     out.lines.extend(body)
     if not narrow:
         out.para(caption(legs), "dim")
     out.flush()
+
+
+def _fits_as_columns(rows: Sequence[Sequence[str]], columns: Sequence[tuple[str, bool, bool]], room: int) -> bool:
+    """Whether the wrapping columns keep at least MIN_WRAPPED cells each beside the others."""
+    fixed = [i for i, (_, _, wraps) in enumerate(columns) if not wraps]
+    used = sum(max(_cells(r[i]) for r in ([h for h, _, _ in columns], *rows)) for i in fixed)
+    return used + len(GAP) * (len(columns) - 1) + MIN_WRAPPED * (len(columns) - len(fixed)) <= room
+
+
+def _under_each_row(
+    rows: Sequence[Sequence[str]], columns: Sequence[tuple[str, bool, bool]], room: int
+) -> tuple[list[str], list[str]]:
+    """The table without its wrapping columns, each row followed by those fields as labelled, wrapped lines."""
+    fixed = [i for i, (_, _, wraps) in enumerate(columns) if not wraps]
+    header, lines = lay_out(
+        [columns[i][0] for i in fixed], [[r[i] for i in fixed] for r in rows], [columns[i] for i in fixed], room
+    )
+    body: list[str] = []
+    for row, line in zip(rows, lines, strict=True):
+        body.append(line)
+        for i, (name, _, wraps) in enumerate(columns):
+            if not wraps or not row[i]:
+                continue
+            label = f"{INDENT}{name}: "
+            for n, part in enumerate(_wrap(row[i], max(room - len(label), 1))):
+                body.append((label if n == 0 else " " * len(label)) + part)
+    return header, body
 
 
 def lay_out(
