@@ -147,6 +147,82 @@ def test_help_loads_no_rich_or_yaml(tmp_path):
     assert not mods & HEAVY
 
 
+# -- what each daily command leaves out (each because nothing on its path uses it) ----------------------------
+DAILY = [
+    ("today",),
+    ("learn",),
+    ("learn", "next"),
+    ("history",),
+    ("safety", "--none"),
+    ("checkin", "--pain", "2", "--stiffness", "3", "--date", "yesterday"),
+    ("session", "--done", "all", "--pain-during", "2", "--effort", "5"),
+]
+
+
+@pytest.mark.parametrize("args", DAILY, ids=" ".join)
+def test_daily_commands_load_neither_hashlib_nor_importlib_resources(warm, args):
+    # hashlib (with its OpenSSL binding) is for an import's merge keys and for sync, never a daily command; the
+    # bundled data folder of a package on disk is found from its path, without importlib.resources (and the
+    # zipfile, tempfile and random it brings).
+    mods, _ = imported(warm, *args)
+    assert not mods & {"hashlib", "_hashlib", "importlib.resources", "zipfile", "tempfile"}, args
+
+
+def test_safety_all_clear_without_a_kept_decision_loads_no_routine(warm):
+    # The screen is stored and the safety state said; the routine is decided again only when a decision was
+    # already kept for the day (tests/test_day_decision_refresh.py), which one query tells.
+    mods, out = imported(warm, "safety", "--none", env={"BACKCARE_TODAY": "2026-11-28"})
+    assert "Thank you" in out
+    left_out = {
+        "backcare.services.routines",
+        "backcare.domain.progression",
+        "backcare.domain.dashboard",
+        "backcare.content",
+    }
+    assert not mods & left_out
+
+
+def test_today_without_outcome_measures_loads_no_measures(warm):
+    # The built-in routine lists no outcome measure and none was ever taken: nothing can be due, and the
+    # questionnaires' scoring rules are not needed to say so.
+    mods, out = imported(warm, "today")
+    assert "Last 7 days" in out
+    assert not mods & {"backcare.services.measures", "backcare.domain.measures"}
+
+
+def test_learn_next_reads_the_routine_only_for_a_topic_with_the_pain_limit(warm):
+    # Most topics have no {pain_limit} to fill in: then the active routine is not read at all.
+    from backcare.content.education import topics
+    from backcare.domain.education import uses_pain_limit
+
+    plain = next(t for t in topics() if not uses_pain_limit(t))
+    mods, out = imported(warm, "learn", plain.id)
+    assert plain.title in out
+    assert "backcare.services.routines" not in mods
+    limited = next(t for t in topics() if uses_pain_limit(t))
+    mods, out = imported(warm, "learn", limited.id, env={"COLUMNS": "300"})
+    assert "{pain_limit}" not in out and "5/10" in out
+    assert "backcare.services.routines" in mods
+
+
+def test_session_done_loads_no_dashboard_listing_or_settings_classes(warm):
+    # Logging a session needs the plan and the progression decision, not the dashboard's classes, the rows of
+    # `backcare sessions` or the settings of `backcare config` (only the day-rollover hour is read).
+    mods, _ = imported(warm, "session", "--done", "all", "--pain-during", "2", "--effort", "5")
+    assert not mods & {"backcare.domain.dashboard", "backcare.domain.session_row", "backcare.domain.setting"}
+
+
+def test_history_prints_plain_lines_without_rich(warm):
+    # A year of rows in fixed-width columns: Rich's table measured every cell of 366 rows to lay them out.
+    mods, out = imported(warm, "history")
+    assert not mods & HEAVY
+    assert out.splitlines()[:3] == [
+        "Check-ins, newest first",
+        "Date             Pain  Stiff  Sleep  Stress  Tags  Note",
+        "Fri 27 Nov 2026     3      4      -       -",
+    ]
+
+
 # -- the stored routine's cache ------------------------------------------------------------------------------
 def test_stored_routine_cache_follows_the_text(tmp_path, monkeypatch, cli):
     from backcare.content import cache, stored

@@ -639,9 +639,11 @@ def test_any_text_renders_inertly(note, tag, name):
     def to_buffer(stderr: bool = False) -> Console:
         return Console(file=buffer, width=120, highlight=False, emoji=False, force_terminal=True)
 
-    rc.console, history.console, routine.console = to_buffer, to_buffer, to_buffer
+    rc.console, routine.console = to_buffer, to_buffer
     try:
-        history.show([CheckIn(TODAY, 3, 4, 5, 6, note, (tag,))], None)
+        table = dashboard.Out(buffer)
+        table.colour, table.width = True, 120
+        history.show([CheckIn(TODAY, 3, 4, 5, 6, note, (tag,))], None, out=table)
         from backcare.domain.progress_view import ProgressView
 
         ex = exercise(name=name, dose=tag, summary=note, steps=[note])
@@ -674,7 +676,7 @@ def test_any_text_renders_inertly(note, tag, name):
         out.row([(name, "bold"), (tag, "")])
         out.flush()
     finally:
-        rc.console, history.console, routine.console = original, original, original
+        rc.console, routine.console = original, original
     assert not unsafe_characters(buffer.getvalue(), colour=True), buffer.getvalue()
     assert not unsafe_characters(plain.getvalue(), colour=True), plain.getvalue()
 

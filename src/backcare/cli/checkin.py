@@ -1,7 +1,5 @@
 """`backcare checkin` and `backcare delete`."""
 
-from __future__ import annotations
-
 from datetime import date
 from typing import Annotated, Optional
 

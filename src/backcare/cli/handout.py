@@ -1,7 +1,5 @@
 """`backcare routine print`: the routine as a patient hand-out to print (HTML) or paste (Markdown)."""
 
-from __future__ import annotations
-
 from typing import Annotated, Optional
 
 import typer

@@ -1,7 +1,5 @@
 """`backcare history`."""
 
-from __future__ import annotations
-
 from typing import Annotated, Optional
 
 import typer

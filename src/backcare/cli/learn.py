@@ -1,7 +1,5 @@
 """`backcare learn [TOPIC | next] [--search WORDS] [--json]`."""
 
-from __future__ import annotations
-
 from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
@@ -85,7 +83,7 @@ def _next(ctx: typer.Context, json_output: bool) -> None:
     _show(opened, json_output)
 
 
-def _show(opened: OpenedTopic, json_output: bool) -> None:
+def _show(opened: "OpenedTopic", json_output: bool) -> None:
     if json_output:
         print_json(opened.as_dict())
         return

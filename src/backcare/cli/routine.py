@@ -1,7 +1,5 @@
 """`backcare routine ...`: the active routine, physio routine files, stages."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated, Optional
 

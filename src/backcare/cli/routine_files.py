@@ -1,7 +1,5 @@
 """`backcare routine check|schema|new`: work with routine files (the format a physiotherapist writes)."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 

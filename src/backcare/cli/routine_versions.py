@@ -1,7 +1,5 @@
 """`backcare routine versions`, and what `routine import` says and asks about versions and stages."""
 
-from __future__ import annotations
-
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -29,7 +27,7 @@ def versions(
     show_versions(name, rows)
 
 
-def imported_message(result: Imported) -> str:
+def imported_message(result: "Imported") -> str:
     stages = f"{len(result.routine.stages)} stage{'s' if len(result.routine.stages) != 1 else ''}"
     if result.previous is None:
         lines = [f"Imported routine {result.name!r} ({stages}) and made it active."]
@@ -51,7 +49,7 @@ def imported_message(result: Imported) -> str:
     return "\n".join(lines)
 
 
-def pick_stage(gone: StageGone) -> str:
+def pick_stage(gone: "StageGone") -> str:
     """Ask, in a terminal, which stage of the new version to be at (the same position is the default)."""
     typer.echo(
         f"Your stage {gone.old_name!r} ({gone.old_id}) is not in the new version of this routine. "

@@ -1,7 +1,5 @@
 """`backcare safety`: the red-flag screen, and `backcare safety clear`: a clinician's clearance."""
 
-from __future__ import annotations
-
 from typing import Annotated, Optional
 
 import typer

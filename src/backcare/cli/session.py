@@ -1,7 +1,5 @@
 """`backcare session`: today's exercises, one by one (or logged in one line). Each run logs a new session."""
 
-from __future__ import annotations
-
 from typing import Annotated, Optional
 
 import typer

@@ -1,7 +1,5 @@
 """`backcare routine simulate`: replay a hypothetical patient's course through a routine file, in memory."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 

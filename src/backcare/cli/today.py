@@ -1,7 +1,5 @@
 """`backcare today` (also what `backcare` alone shows)."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer

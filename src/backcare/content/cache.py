@@ -38,6 +38,7 @@ def cache_dir() -> Path | None:
     return Path(platformdirs.user_cache_dir("backcare", appauthor=False))
 
 
+@functools.cache  # once a process: a daily command looks up the library, the topics and a routine
 def _stamp() -> tuple | None:
     from backcare import __version__
     from backcare.content.data import data_dir

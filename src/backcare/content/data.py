@@ -10,12 +10,20 @@ from typing import Any
 
 @cache
 def data_dir() -> Any:
-    """A Traversable (a Path in practice) for the bundled data folder."""
-    from importlib.resources import files
+    """A Traversable (a Path in practice) for the bundled data folder.
 
-    packaged = files("backcare") / "data"
-    if packaged.is_dir():
-        return packaged
+    A package on disk (an installed wheel, or an editable install) is answered with its path, as
+    importlib.resources would answer it: importing importlib.resources (with zipfile, tempfile and random)
+    costs 3-5 ms on every daily command, which reads this folder's file times to check the content cache."""
+    here = Path(__file__)
+    if here.is_file():
+        packaged = here.parent.parent / "data"
+        return packaged if packaged.is_dir() else here.resolve().parents[3] / "data"
+    from importlib.resources import files  # a zip or another loader: only it knows where its files are
+
+    inside = files("backcare") / "data"
+    if inside.is_dir():
+        return inside
     return Path(__file__).resolve().parents[3] / "data"
 
 

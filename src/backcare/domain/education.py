@@ -105,6 +105,12 @@ class RelatedTopic:
 PAIN_LIMIT = "{pain_limit}"  # in a topic's text: the acceptable pain of the person's routine, filled when shown
 
 
+def uses_pain_limit(topic: Topic) -> bool:
+    """Whether the topic's text has {pain_limit} to fill in (only a few do)."""
+    texts = (topic.summary, topic.body, topic.try_this, *topic.key_points)
+    return any(PAIN_LIMIT in text for text in texts)
+
+
 def with_pain_limit(topic: Topic, limit: int) -> Topic:
     """The topic with {pain_limit} filled in by the routine's acceptable pain during exercise."""
     from dataclasses import replace

@@ -1,49 +1,167 @@
-"""The check-in history table."""
+"""The check-in history table, in plain text (a daily command: no Rich, whose import and layout of a year of rows
+cost more than the rest of the command).
+
+The columns and words are those of the table it replaces: Date, Pain, Stiff, the other 0-10 scores, then Leg and
+Medicines when any row has them, Tags and Note, with the caption that says what the optional scales mean. A
+terminal narrower than 60 columns gets the date and the two main scores only. Medicines, tags and notes wrap
+within their columns when the line would be wider than the terminal; when the terminal leaves them too little
+room for that (MIN_WRAPPED cells each), they go under their day's row instead, one labelled line each. Nothing is
+cut off and no line is wider than the terminal.
+"""
 
 from __future__ import annotations
 
-from rich.table import Table
+from collections.abc import Sequence
 
 from backcare.domain.checkin import SCORES, CheckIn, scale
 from backcare.domain.dates import human
-from backcare.render.console import console, shown
+from backcare.render.plain import Out
+from backcare.textsafe import inert
+
+GAP = "  "
+MIN_WRAPPED = 10  # the narrowest a wrapping column gets: a heading on one line, a few words a line
+INDENT = "    "  # the text fields under their day's row
 
 
-def show(rows: list[CheckIn], days: int | None) -> None:
-    out = console()
+def show(rows: list[CheckIn], days: int | None, out: Out | None = None) -> None:
+    out = out or Out()
     if not rows:
-        out.print("No check-ins yet" + (f" in the last {days} days." if days else ".") + " Run: backcare checkin")
+        out.para("No check-ins yet" + (f" in the last {days} days." if days else ".") + " Run: backcare checkin")
+        out.flush()
         return
     narrow = out.width < 60
     legs = not narrow and any(c.leg_pain is not None for c in rows)
     meds = not narrow and any(c.meds for c in rows)
-    table = Table(title="Check-ins, newest first", title_justify="left", box=None, pad_edge=False)
-    table.add_column("Date", no_wrap=True)
-    table.add_column("Pain", justify="right")
-    table.add_column("Stiff", justify="right")
     extra = SCORES[2:]  # the other 0-10 scores (sleep, stress ...), one column each
+    # (header, right-aligned, wraps)
+    columns: list[tuple[str, bool, bool]] = [("Date", False, False), ("Pain", True, False), ("Stiff", True, False)]
     if not narrow:
-        for name in extra:
-            table.add_column(name.title(), justify="right")
-        if legs:
-            table.add_column("Leg", no_wrap=True)
-        if meds:
-            table.add_column("Medicines")
-        table.add_column("Tags")
-        table.add_column("Note", overflow="fold")
-        table.caption = caption(legs)
-        table.caption_justify = "left"
+        columns += [(name.title(), True, False) for name in extra]
+        columns += [("Leg", False, False)] if legs else []
+        columns += [("Medicines", False, True)] if meds else []
+        columns += [("Tags", False, True), ("Note", False, True)]
+    table = []
     for c in rows:
-        cells: list = [c.day.isoformat() if narrow else human(c.day), str(c.pain), str(c.stiffness)]
+        cells = [c.day.isoformat() if narrow else human(c.day), str(c.pain), str(c.stiffness)]
         if not narrow:
             cells += [_opt(getattr(c, name)) for name in extra]
-            if legs:
-                cells.append(_leg(c))
-            if meds:
-                cells.append(shown(", ".join(c.meds)))
-            cells += [shown(", ".join(c.tags)), shown(c.note or "", newlines=True)]
-        table.add_row(*cells, end_section=False)
-    out.print(table)
+            cells += [inert(_leg(c))] if legs else []
+            cells += [inert(", ".join(c.meds))] if meds else []
+            cells += [inert(", ".join(c.tags)), inert(c.note or "", newlines=True).expandtabs(8)]
+        table.append(cells)
+    out.row([("Check-ins, newest first", "")])
+    if _fits_as_columns(table, columns, out.width):
+        header, body = lay_out([h for h, _, _ in columns], table, columns, out.width)
+    else:
+        header, body = _under_each_row(table, columns, out.width)
+    for line in header:
+        out.lines.append(out.paint(line, "bold"))
+    out.lines.extend(body)
+    if not narrow:
+        out.para(caption(legs), "dim")
+    out.flush()
+
+
+def _fits_as_columns(rows: Sequence[Sequence[str]], columns: Sequence[tuple[str, bool, bool]], room: int) -> bool:
+    """Whether the wrapping columns keep at least MIN_WRAPPED cells each beside the others."""
+    fixed = [i for i, (_, _, wraps) in enumerate(columns) if not wraps]
+    used = sum(max(_cells(r[i]) for r in ([h for h, _, _ in columns], *rows)) for i in fixed)
+    return used + len(GAP) * (len(columns) - 1) + MIN_WRAPPED * (len(columns) - len(fixed)) <= room
+
+
+def _under_each_row(
+    rows: Sequence[Sequence[str]], columns: Sequence[tuple[str, bool, bool]], room: int
+) -> tuple[list[str], list[str]]:
+    """The table without its wrapping columns, each row followed by those fields as labelled, wrapped lines."""
+    fixed = [i for i, (_, _, wraps) in enumerate(columns) if not wraps]
+    header, lines = lay_out(
+        [columns[i][0] for i in fixed], [[r[i] for i in fixed] for r in rows], [columns[i] for i in fixed], room
+    )
+    body: list[str] = []
+    for row, line in zip(rows, lines, strict=True):
+        body.append(line)
+        for i, (name, _, wraps) in enumerate(columns):
+            if not wraps or not row[i]:
+                continue
+            label = f"{INDENT}{name}: "
+            for n, part in enumerate(_wrap(row[i], max(room - len(label), 1))):
+                body.append((label if n == 0 else " " * len(label)) + part)
+    return header, body
+
+
+def lay_out(
+    header: Sequence[str], rows: Sequence[Sequence[str]], columns: Sequence[tuple[str, bool, bool]], room: int
+) -> tuple[list[str], list[str]]:
+    """The header's lines and the rows' lines of a fixed-width table at most `room` cells wide where it can be:
+    the wrapping columns give up width, widest first, down to MIN_WRAPPED. Cells are already inert."""
+    widths = [max(_cells(line) for r in (header, *rows) for line in r[i].split("\n")) for i in range(len(header))]
+    wrapping = [i for i, (_, _, wraps) in enumerate(columns) if wraps]
+    excess = sum(widths) + len(GAP) * (len(widths) - 1) - room
+    while excess > 0:
+        widest = max(wrapping, key=lambda i: widths[i], default=None)
+        if widest is None or widths[widest] <= MIN_WRAPPED:
+            break
+        second = max((widths[i] for i in wrapping if i != widest), default=MIN_WRAPPED)
+        cut = min(excess, widths[widest] - max(second, MIN_WRAPPED) or 1)
+        widths[widest] -= cut
+        excess -= cut
+
+    def lines_of(cells: Sequence[str]) -> list[str]:
+        parts = [
+            _wrap(cell, w) if columns[i][2] else cell.split("\n") for i, (cell, w) in enumerate(zip(cells, widths))
+        ]
+        out = []
+        for n in range(max(len(p) for p in parts)):
+            line = []
+            for i, part in enumerate(parts):
+                text = part[n] if n < len(part) else ""
+                pad = " " * (widths[i] - _cells(text))
+                line.append(pad + text if columns[i][1] else text + pad)
+            out.append(GAP.join(line).rstrip())
+        return out
+
+    return lines_of(header), [line for r in rows for line in lines_of(r)]
+
+
+def _cells(text: str) -> int:
+    """How many terminal cells the text takes (wide East Asian characters two, combining marks none)."""
+    if text.isascii():
+        return len(text)
+    import unicodedata
+
+    return sum(0 if unicodedata.combining(ch) else 2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    """Word-wrapped to `width` cells, each line of the text on its own; a word longer than that is folded."""
+    out: list[str] = []
+    for paragraph in text.split("\n"):
+        line = ""
+        for word in paragraph.split(" "):
+            candidate = f"{line} {word}" if line else word
+            if _cells(candidate) <= width:
+                line = candidate
+                continue
+            if line:
+                out.append(line)
+            line = ""
+            while _cells(word) > width:
+                cut = _fold(word, width)
+                out.append(word[:cut])
+                word = word[cut:]
+            line = word
+        out.append(line)
+    return out
+
+
+def _fold(word: str, width: int) -> int:
+    """How many characters of `word` fit in `width` cells (at least one)."""
+    used = 0
+    for n, ch in enumerate(word):
+        used += _cells(ch)
+        if used > width:
+            return max(n, 1)
+    return len(word)
 
 
 def caption(legs: bool = False) -> str:

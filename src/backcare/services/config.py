@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from backcare.domain import config
-from backcare.domain.setting import Setting
 from backcare.errors import InvalidInput
 from backcare.store import Store
+
+if TYPE_CHECKING:
+    # Made only by `backcare config`: every other command comes here just for the day-rollover hour.
+    from backcare.domain.setting import Setting
 
 
 def get(store: Store, name: str) -> Setting:
@@ -52,6 +57,8 @@ def day_starts_in(home: str) -> int:
 
 
 def _entry(spec: config.Key, stored: str | None) -> Setting:
+    from backcare.domain.setting import Setting
+
     value = config.stored_value(spec.name, stored)
     ignored = _not_valid(spec, stored)
     return Setting(

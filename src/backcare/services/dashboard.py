@@ -27,7 +27,7 @@ def build(store: Store, today: date) -> Dashboard:
     recent = store.checkins(since=today - timedelta(days=6), until=today)
     by_day = {c.day: c for c in recent}
     todays = by_day.get(today)
-    all_days = [c.day for c in store.checkins(since=today - timedelta(days=400), until=today)]
+    all_days = store.checkin_days(today - timedelta(days=400), today)  # for the streak: dates only
     from backcare.services import safety as safety_service
 
     gate = safety_service.current(store, today)
@@ -51,11 +51,19 @@ def build(store: Store, today: date) -> Dashboard:
     )
     import dataclasses
 
-    return dataclasses.replace(routine_section(store, today, base), measures_due=measures_section(store, today))
+    shown, listed = _with_routine(store, today, base)
+    return dataclasses.replace(shown, measures_due=measures_section(store, today, listed))
 
 
-def measures_section(store: Store, today: date) -> list[MeasureDue]:
-    """Outcome measures whose next take is due (every_days after the last one); a broken one is skipped."""
+def measures_section(
+    store: Store, today: date, listed: tuple[tuple[str, int | None], ...] | None = None
+) -> list[MeasureDue]:
+    """Outcome measures whose next take is due (every_days after the last one); a broken one is skipped.
+
+    `listed` is what the active routine asks for, when the dashboard has it: with none listed and none ever
+    taken nothing can be due, which one query tells without loading the measures (start-up time)."""
+    if listed == () and not store.any_measure_taken():
+        return []
     from backcare.services import measures
 
     try:
@@ -75,6 +83,11 @@ def backfill_section(days: list[date], today: date) -> Backfill | None:
 
 def routine_section(store: Store, today: date, base: Dashboard) -> Dashboard:
     """Today's progression decision and exercises; a broken stored routine is reported, not fatal."""
+    return _with_routine(store, today, base)[0]
+
+
+def _with_routine(store: Store, today: date, base: Dashboard) -> tuple[Dashboard, tuple[Any, ...] | None]:
+    """routine_section, and the outcome measures the routine lists (None when it could not be read)."""
     import dataclasses
 
     from backcare.services import routines
@@ -82,11 +95,11 @@ def routine_section(store: Store, today: date, base: Dashboard) -> Dashboard:
     try:
         progress = routines.progress(store, today)
     except ContentError as exc:
-        return dataclasses.replace(base, routine_problem=exc.message)
+        return dataclasses.replace(base, routine_problem=exc.message), None
     d = progress.decision
     stage = progress.active.routine.stage(d.stage)
     done = any(s.completed for s in store.sessions(routine=progress.active.name, since=today) if s.day == today)
-    return dataclasses.replace(
+    shown = dataclasses.replace(
         base,
         routine=progress.active.name,
         progression=Progression(
@@ -101,6 +114,7 @@ def routine_section(store: Store, today: date, base: Dashboard) -> Dashboard:
         routine_note=progress.active.note,
         topic=topic_section(store, today, progress),
     )
+    return shown, progress.active.routine.measures
 
 
 def topic_section(store: Store, today: date, progress: Any) -> TopicSummary | None:

@@ -78,7 +78,9 @@ def open_next(store: "Store", today: date) -> OpenedTopic | None:
 def _open(store: "Store", topic: edu.Topic, today: date) -> OpenedTopic:
     first_time = topic.id not in store.topics_read()
     store.mark_read(topic.id, today)
-    return OpenedTopic(edu.with_pain_limit(topic, pain_limit(store)), store.topics_read().get(topic.id), first_time)
+    if edu.uses_pain_limit(topic):  # most topics do not: then the routine need not be read (start-up time)
+        topic = edu.with_pain_limit(topic, pain_limit(store))
+    return OpenedTopic(topic, store.topics_read().get(topic.id), first_time)
 
 
 def pain_limit(store: "Store") -> int:

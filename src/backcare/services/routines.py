@@ -7,18 +7,20 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from backcare.domain.dashboard import Stage
-from backcare.domain.exercise_entry import LibraryExercise, TodaysExercise
 from backcare.domain.progress import StageEvent
-from backcare.domain.progress_view import ProgressView
 from backcare.domain.routine import DEFAULT_SETTINGS, Dose, Exercise, Routine, Settings, lighter
-from backcare.domain.routine_rows import RoutineRow, RoutineVersion
 from backcare.errors import BackcareError, ContentError, InvalidInput, StoreError
 from backcare.store import Store
 from backcare.valueclass import frozen
 
 if TYPE_CHECKING:
+    # Imported where they are made: a daily command that needs only the active routine or today's plan
+    # (`learn` for the pain limit, `session --done`) leaves out the dashboard's and the listings' classes.
+    from backcare.domain.dashboard import Stage
+    from backcare.domain.exercise_entry import LibraryExercise, TodaysExercise
+    from backcare.domain.progress_view import ProgressView
     from backcare.domain.progression import Decision
+    from backcare.domain.routine_rows import RoutineRow, RoutineVersion
 
 ACTIVE_KEY = "active_routine"
 BUILTIN = "default"
@@ -107,6 +109,8 @@ def current_pain_limit(store: Store) -> int:
 
 
 def list_routines(store: Store) -> list[RoutineRow]:
+    from backcare.domain.routine_rows import RoutineRow
+
     active = active_routine(store).name
     builtin = builtin_name()
     rows = [RoutineRow(builtin, True, None, None, builtin == active)]
@@ -232,6 +236,7 @@ def _stage_in_stored(store: Store, key: str, text: str, history: list[StageEvent
 def _stages_of(text: str) -> list[Stage]:
     """The stages (id and name) of a stored routine text, even one that today's checks no longer accept."""
     from backcare.content import check_routine_text
+    from backcare.domain.dashboard import Stage
 
     routine, _problems = check_routine_text(text, "stored routine")
     if routine is not None:
@@ -249,6 +254,9 @@ def _stages_of(text: str) -> list[Stage]:
 
 def versions(store: Store, name: str) -> list[RoutineVersion]:
     """The kept versions of a routine, oldest first, each with its stages (the built-in one has one)."""
+    from backcare.domain.dashboard import Stage
+    from backcare.domain.routine_rows import RoutineVersion
+
     routine, builtin = load(store, name)
     if builtin:
         return [RoutineVersion(1, True, None, None, True, [Stage(s.id, s.name) for s in routine.stages])]
@@ -321,6 +329,9 @@ class Progress:
 
     def view(self) -> ProgressView:
         """What `routine show` and `routine why` give (the JSON shape through its `as_dict`)."""
+        from backcare.domain.dashboard import Stage
+        from backcare.domain.progress_view import ProgressView
+
         stage = self.active.routine.stage(self.decision.stage)
         return ProgressView(
             routine=self.active.name,
@@ -363,7 +374,8 @@ def progress(store: Store, today: date, *, record: bool = True) -> Progress:
             history = [event]
     checkins = store.checkins(since=today - timedelta(days=CHECKIN_DAYS_CONSIDERED), until=today)
     # Stage criteria look at no more than the last 100 sessions; a long stage need not load years of them.
-    sessions = store.sessions(routine=active.name, last=SESSIONS_CONSIDERED)
+    # The engine counts the ids done and skipped and reads the scores: the per-exercise records are not decoded.
+    sessions = store.sessions(routine=active.name, last=SESSIONS_CONSIDERED, detail=False)
     decision = progression.decide(routine, history, checkins, sessions, safety.gate(store, today), today)
     if record and history:
         history = _keep_day_decision(store, active.name, history, decision, today) or history
@@ -417,6 +429,7 @@ def _record(store: Store, event: StageEvent) -> bool:
 
 def todays_exercises(routine: Routine, stage_id: str, easier: bool) -> list[TodaysExercise]:
     from backcare.content import library
+    from backcare.domain.exercise_entry import TodaysExercise
 
     lib: dict[str, Exercise] = {**library(), **{e.id: e for e in routine.exercises}}
     stage = routine.stage(stage_id) or routine.stages[0]
@@ -471,6 +484,7 @@ def _entry_fields(ex: Exercise, dose: Dose, easier_than: str | None = None) -> d
 def exercise_rows(category: str | None = None) -> list[LibraryExercise]:
     """The bundled exercise library, in file order, optionally one category."""
     from backcare.content import library
+    from backcare.domain.exercise_entry import LibraryExercise
     from backcare.domain.routine import CATEGORIES
 
     if category is not None and category not in CATEGORIES:

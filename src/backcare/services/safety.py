@@ -94,6 +94,8 @@ def clear(store: Store, by: str, note: str | None, today: date) -> tuple[Clearan
 
 
 def _refresh_day(store: Store, day: date) -> None:
+    if not store.any_day_decision(day):  # nothing kept for the day to follow the answers: no routine to load
+        return
     from backcare.services import routines  # imported here: routines decides with this module's gate
 
     routines.refresh_day(store, day)

@@ -4,18 +4,21 @@ from __future__ import annotations
 
 from dataclasses import field
 from datetime import date
+from typing import TYPE_CHECKING
 
 from backcare.domain.dates import human
 from backcare.domain.exercise_entry import TodaysExercise
 from backcare.domain.progress import DONE, SKIPPED, ExerciseRecord, Session
 from backcare.domain.routine import DEFAULT_SETTINGS, Routine, Settings
 from backcare.domain.safety import contact_physio
-from backcare.domain.session_row import SessionRow
 from backcare.errors import BackcareError, InvalidInput
 from backcare.messages import PAIN_DURING_CONTACT
 from backcare.services import routines
 from backcare.store import Store
 from backcare.valueclass import frozen
+
+if TYPE_CHECKING:
+    from backcare.domain.session_row import SessionRow  # made by `backcare sessions` only
 
 
 @frozen
@@ -202,6 +205,8 @@ def listing(store: Store, today: date, days: int | None = None, limit: int = -1)
     """The sessions (of every routine) newest first, within the last `days` days when given, at most `limit`
     (-1: all; only those rows are read), each with whether it counts towards moving on and why."""
     from datetime import timedelta
+
+    from backcare.domain.session_row import SessionRow
 
     since = today - timedelta(days=days - 1) if days else None
     loaded: dict[str, Routine | None] = {}

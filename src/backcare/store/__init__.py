@@ -303,6 +303,15 @@ class Store:
         return checkin_rows.between(self.conn, lo, hi, limit)
 
     @guarded
+    def checkin_days(self, since: date, until: date) -> list[date]:
+        """The days with a check-in within [since, until], oldest first: the dates alone, no row decoded."""
+        from backcare.store.records.base import query
+
+        sql = f"SELECT date FROM {checkin_rows.TABLE} WHERE date >= ? AND date <= ? ORDER BY date"
+        found = query(self.conn, sql, (since.isoformat(), until.isoformat()))
+        return [date.fromisoformat(row["date"]) for row in found]
+
+    @guarded
     def latest_checkins(self, since: date | None = None, limit: int = -1) -> list[CheckIn]:
         """Check-ins newest first, from `since` on, at most `limit` (-1: all): only the rows asked for are read."""
         return checkin_rows.newest(self.conn, since.isoformat() if since else "0000-01-01", limit)
@@ -481,14 +490,22 @@ class Store:
 
     @guarded
     def sessions(
-        self, routine: str | None = None, since: date | None = None, last: int = -1, until: date | None = None
+        self,
+        routine: str | None = None,
+        since: date | None = None,
+        last: int = -1,
+        until: date | None = None,
+        *,
+        detail: bool = True,
     ) -> list[Session]:
         """Sessions in the order they were done (day, then start), optionally of one routine, within
-        [since, until], only the `last` N."""
+        [since, until], only the `last` N. detail=False leaves each session's per-exercise records out (its
+        `exercises` is empty; done, skipped, the scores and the stage are all there)."""
         from backcare.store.records import sessions
 
         lo = since.isoformat() if since else "0000-01-01"
-        return sessions.select(self.conn, routine, lo, until.isoformat() if until else "9999-12-31", last)
+        hi = until.isoformat() if until else "9999-12-31"
+        return sessions.select(self.conn, routine, lo, hi, last, detail)
 
     @guarded
     def count_sessions(self, since: date | None = None) -> int:
@@ -545,6 +562,20 @@ class Store:
 
         with self.write() as db:
             stage_history.set_day_decision(db, routine, day, event)
+
+    @guarded
+    def any_measure_taken(self) -> bool:
+        """Whether an outcome measure has ever been taken (so one may be due again)."""
+        from backcare.store.records import measure_responses
+
+        return measure_responses.any_taken(self.conn)
+
+    @guarded
+    def any_day_decision(self, day: date) -> bool:
+        """Whether the engine's decision for `day` is kept in the stage history, for any routine."""
+        from backcare.store.records import stage_history
+
+        return stage_history.any_day_decision(self.conn, day)
 
     @guarded
     def stage_history(self, routine: str | None = None) -> list[StageEvent]:

@@ -6,7 +6,6 @@ cannot shift another one.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
@@ -60,6 +59,10 @@ def canon(value: Any) -> str:
 
 
 def digest(*parts: Any) -> bytes:
+    """A record's identity for an import's merge. hashlib is imported here, not at the top: the daily commands
+    load this module but never merge, and hashlib with its OpenSSL binding costs about 2 ms at start-up."""
+    import hashlib
+
     return hashlib.blake2b(canon(parts).encode("utf-8"), digest_size=16).digest()
 
 

@@ -98,6 +98,11 @@ def list_responses(
     return [to_record(row) for row in _cursor(db).execute(sql + " ORDER BY date, measure", args)]
 
 
+def any_taken(db: sqlite3.Connection) -> bool:
+    """Whether any measure has ever been taken (one row looked at)."""
+    return db.execute("SELECT 1 FROM measure_responses LIMIT 1").fetchone() is not None
+
+
 def export_rows(db: sqlite3.Connection) -> Iterator[dict[str, Any]]:
     for row in _cursor(db).execute(f"SELECT {COLUMNS} FROM measure_responses ORDER BY measure, date"):
         yield to_record(row)

@@ -47,12 +47,16 @@ def values(s: Session) -> dict[str, Any]:
     }
 
 
-def from_row(row: sqlite3.Row) -> Session:
-    """A session record from its stored columns (`SELECT`)."""
+def from_row(row: sqlite3.Row, detail: bool = True) -> Session:
+    """A session record from its stored columns (`SELECT`). Without `detail` the per-exercise records are not
+    decoded (most of the cost of a row): `exercises` is then empty, for a reader that needs only the lists of
+    ids, the scores and the stage, as the progression engine does."""
     from backcare.domain.progress import ExerciseRecord, Session
 
     exercises = row["exercises"]
-    records = () if exercises == "[]" else tuple(ExerciseRecord.from_dict(e) for e in json.loads(exercises))
+    records = (
+        () if exercises == "[]" or not detail else tuple(ExerciseRecord.from_dict(e) for e in json.loads(exercises))
+    )
     return Session(
         date.fromisoformat(row["date"]),
         row["routine"],
@@ -87,7 +91,9 @@ def get(db: sqlite3.Connection, session_id: int) -> Session | None:
     return from_row(row) if row else None
 
 
-def select(db: sqlite3.Connection, routine: str | None, lo: str, hi: str, last: int) -> list[Session]:
+def select(
+    db: sqlite3.Connection, routine: str | None, lo: str, hi: str, last: int, detail: bool = True
+) -> list[Session]:
     sql = f"{SELECT} WHERE date >= ? AND date <= ?"
     params: list[Any] = [lo, hi]
     if routine is not None:
@@ -95,7 +101,8 @@ def select(db: sqlite3.Connection, routine: str | None, lo: str, hi: str, last: 
         params.append(routine)
     newest = "date DESC, coalesce(started, '') DESC, id DESC"
     sql = f"SELECT * FROM ({sql} ORDER BY {newest} LIMIT ?) ORDER BY date, coalesce(started, ''), id"
-    return [from_row(row) for row in query(db, sql, [*params, last])]
+    rows = query(db, sql, [*params, last])
+    return [from_row(row) for row in rows] if detail else [from_row(row, detail=False) for row in rows]
 
 
 def count(db: sqlite3.Connection, lo: str) -> int:

@@ -73,6 +73,13 @@ def set_day_decision(db: sqlite3.Connection, routine: str, day: date, event: Sta
         add(db, event)
 
 
+def any_day_decision(db: sqlite3.Connection, day: date) -> bool:
+    """Whether an engine decision is kept for the day, for any routine (one query over a small table)."""
+    marks = ", ".join("?" for _ in ENGINE_DECISIONS)
+    sql = f"SELECT 1 FROM {TABLE} WHERE date = ? AND manual = 0 AND decision IN ({marks}) LIMIT 1"
+    return db.execute(sql, (day.isoformat(), *ENGINE_DECISIONS)).fetchone() is not None
+
+
 def events(db: sqlite3.Connection, routine: str | None = None) -> list[StageEvent]:
     if routine is None:
         return [from_row(row) for row in query(db, f"{SELECT} ORDER BY id")]

@@ -1,0 +1,311 @@
+"""What the daily commands do with less: the plain history table, the one-query checks that let `today` and
+`safety --none` leave the measures and the routine alone, and the bundled data folder found without
+importlib.resources. (Which modules each command loads: tests/test_startup_lean.py.)"""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import shutil
+from collections import Counter
+from datetime import date, timedelta
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from backcare.render.history import MIN_WRAPPED, lay_out
+
+SGR = re.compile(r"\x1b\[[0-9;]*m")
+LONG_NOTE = (
+    "Walked 5 km in the park with the dog, back felt much better than yesterday; stretched afterwards and slept "
+    "well. Physio on Thursday."
+)
+
+
+def checkins(cli, n: int, note: str | None = None, **more: str) -> None:
+    for back in range(n):
+        args = ["checkin", "--date", (date(2026, 11, 27) - timedelta(days=back)).isoformat(), "-p", "3", "-s", "4"]
+        args += ["--note", note] if note and back == 0 else []
+        for flag, value in more.items():
+            args += [f"--{flag.replace('_', '-')}", value]
+        assert cli(*args).exit_code == 0
+
+
+# -- the history table ------------------------------------------------------------------------------------------
+def test_history_columns_and_words_at_a_normal_width(cli):
+    checkins(cli, 2, note=LONG_NOTE, tag="gardening")
+    out = cli("history", env={"COLUMNS": "100"}).stdout
+    lines = out.splitlines()
+    assert lines[0] == "Check-ins, newest first"
+    assert lines[1].split() == ["Date", "Pain", "Stiff", "Sleep", "Stress", "Tags", "Note"]
+    assert lines[2].startswith("Fri 27 Nov 2026     3      4      -       -  gardening  Walked 5 km")
+    assert all(len(line) <= 100 for line in lines)
+    # the note wraps within its column: its other lines hold nothing else, and no word is lost
+    column = lines[1].index("Note")
+    second = next(n for n, line in enumerate(lines) if line.startswith("Thu 26 Nov 2026"))
+    assert second > 3 and all(not line[:column].strip() for line in lines[3:second])
+    assert " ".join(line[column:].strip() for line in lines[2:second]) == LONG_NOTE
+    assert "Sleep 0 = very poor, 10 = very good; stress 0 = none, 10 = extreme." in " ".join(out.split())
+
+
+def test_history_on_a_narrow_terminal_shows_the_date_and_the_two_scores(cli):
+    checkins(cli, 3, note=LONG_NOTE)
+    lines = cli("history", env={"COLUMNS": "40"}).stdout.splitlines()
+    assert lines == [
+        "Check-ins, newest first",
+        "Date        Pain  Stiff",
+        "2026-11-27     3      4",
+        "2026-11-26     3      4",
+        "2026-11-25     3      4",
+    ]
+
+
+def test_history_colour_only_on_a_terminal_and_never_with_no_color(cli):
+    checkins(cli, 1, note="ok")
+    piped = cli("history").stdout
+    assert "\x1b" not in piped
+    assert "\x1b" not in cli("history", env={"NO_COLOR": "1", "FORCE_COLOR": "1"}).stdout
+    forced = cli("history", env={"FORCE_COLOR": "1"}).stdout
+    assert "\x1b[1mDate" in forced and SGR.sub("", forced) == piped
+
+
+def test_history_leg_and_medicine_columns_appear_when_used(cli):
+    checkins(cli, 1)
+    assert cli("checkin", "--date", "2026-11-26", "-p", "2", "-s", "2", "--leg-pain", "6", "--leg-side", "left",
+               "--med", "ibuprofen 400 mg").exit_code == 0  # fmt: skip
+    lines = cli("history", env={"COLUMNS": "120"}).stdout.splitlines()
+    assert lines[1].split() == ["Date", "Pain", "Stiff", "Sleep", "Stress", "Leg", "Medicines", "Tags", "Note"]
+    assert "6 left  ibuprofen 400 mg" in lines[3]
+    assert lines[-1].endswith("leg pain 0 = none, 10 = worst imaginable.")
+
+
+def test_history_with_wide_characters_keeps_the_columns_straight(cli):
+    checkins(cli, 2, note="東京で歩いた " * 12)
+    lines = cli("history", env={"COLUMNS": "80"}).stdout.splitlines()
+    import unicodedata
+
+    def cells(text: str) -> int:
+        return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+    assert all(cells(line) <= 80 for line in lines)
+    assert "".join(lines).count("東京で歩いた") == 12
+
+
+CELL = st.text(alphabet=st.sampled_from("ab cd,é東"), max_size=40).map(lambda s: " ".join(s.split()))
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.tuples(CELL, CELL), min_size=1, max_size=6), st.integers(30, 160))
+def test_lay_out_keeps_every_word_and_fits_when_it_can(rows, room):
+    columns = [("Date", False, False), ("Pain", True, False), ("Tags", False, True), ("Note", False, True)]
+    table = [["Fri 27 Nov 2026", "3", tags, note] for tags, note in rows]
+    header, body = lay_out([c[0] for c in columns], table, columns, room)
+    fixed = len("Fri 27 Nov 2026") + len("Pain") + 3 * 2
+    from backcare.render.history import _cells
+
+    if fixed + 2 * MIN_WRAPPED <= room:
+        assert all(_cells(line) <= room for line in header + body)
+    shown = Counter("".join(body).replace(" ", ""))
+    assert shown == Counter("".join(f"Fri27Nov20263{t}{n}" for t, n in rows).replace(" ", ""))
+    assert sum(line.startswith("Fri 27 Nov 2026") for line in body) == len(rows)
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.text(alphabet=st.sampled_from("ab cd,é東\n"), max_size=60), st.integers(1, 30))
+def test_wrapping_keeps_every_word_in_order_within_the_width(text, width):
+    from backcare.render.history import _cells, _wrap
+
+    lines = _wrap(text, width)
+    assert all(_cells(line) <= width or len(line) == 1 for line in lines)
+    assert "".join(lines).replace(" ", "") == text.replace(" ", "").replace("\n", "")
+    assert len(lines) >= text.count("\n") + 1
+
+
+def test_history_of_more_than_a_year_says_how_to_see_the_rest(cli, home, open_store):
+    from backcare.domain.checkin import CheckIn
+
+    store = open_store(home)
+    start = date(2026, 11, 27)
+    for back in range(370):
+        day = start - timedelta(days=back)
+        store.update_checkin(day, lambda _old, day=day: CheckIn(day, 2, 2))
+    out = cli("history").stdout
+    assert "Showing the newest 366 of 370 check-ins." in out
+    assert out.count(" 2026 ") + out.count(" 2025 ") == 366
+
+
+# -- the one-query checks --------------------------------------------------------------------------------------
+def test_a_measure_taken_is_told_by_one_query(cli, home, open_store):
+    assert cli("safety", "--none").exit_code == 0
+    assert not open_store(home).any_measure_taken()
+    assert cli("measure", "take", "confidence", "--answers", "5").exit_code == 0
+    assert open_store(home).any_measure_taken()
+
+
+def test_a_kept_decision_for_the_day_is_told_by_one_query(cli, home, open_store, today):
+    assert cli("safety", "--none").exit_code == 0
+    assert not open_store(home).any_day_decision(today)
+    assert cli("today").exit_code == 0  # the dashboard keeps the day's decision
+    assert open_store(home).any_day_decision(today)
+    assert not open_store(home).any_day_decision(today - timedelta(days=1))
+    assert cli("routine", "stage", "control", "--reason", "physio").exit_code == 0  # a manual change is not one
+    assert not open_store(home).any_day_decision(today + timedelta(days=1))
+
+
+def test_a_screen_with_no_kept_decision_leaves_the_stage_history_alone(cli, home, open_store, today):
+    assert cli("safety", "--none").exit_code == 0
+    assert cli("safety", "--yes-to", "night-pain").exit_code == 0
+    assert open_store(home).stage_history() == []
+    assert cli.json("today", "--json")["progression"]["decision"] == "stop"  # the dashboard decides it
+
+
+# -- the pain limit of a topic ----------------------------------------------------------------------------------
+def test_a_topic_uses_the_pain_limit_exactly_when_filling_it_in_changes_it():
+    from backcare.content.education import topics
+    from backcare.domain.education import uses_pain_limit, with_pain_limit
+
+    found = [t for t in topics() if uses_pain_limit(t)]
+    assert found, "some bundled topic fills in the routine's pain limit"
+    for topic in topics():
+        assert uses_pain_limit(topic) == (with_pain_limit(topic, 7) != topic), topic.id
+
+
+def test_a_topic_with_the_pain_limit_shows_the_routines_own(cli, tmp_path):
+    routine = Path(__file__).parent / "routines" / "ok" / "desk-worker.yaml"
+    text = routine.read_text(encoding="utf-8")
+    assert cli("routine", "import", str(routine)).exit_code == 0
+    limit = re.search(r"pain_limit:\s*(\d+)", text)
+    shown = cli("learn", "how-your-routine-progresses", env={"COLUMNS": "300"}).stdout
+    assert f"Up to {limit.group(1) if limit else 5}/10" in shown and "{pain_limit}" not in shown
+
+
+# -- the bundled data folder -----------------------------------------------------------------------------------
+def test_the_data_folder_is_the_one_importlib_resources_names():
+    from importlib.resources import files
+
+    from backcare.content.data import data_dir
+
+    packaged = files("backcare") / "data"
+    expected = Path(str(packaged)) if packaged.is_dir() else Path(__file__).resolve().parents[1] / "data"
+    assert Path(str(data_dir())).resolve() == expected.resolve()
+
+
+def test_a_wheel_shaped_install_finds_its_own_data_folder(tmp_path):
+    # backcare/content/data.py next to backcare/data/, as a wheel installs them
+    package = tmp_path / "site" / "backcare"
+    (package / "content").mkdir(parents=True)
+    (package / "data").mkdir()
+    source = Path(__file__).resolve().parents[1] / "src" / "backcare" / "content" / "data.py"
+    shutil.copy(source, package / "content" / "data.py")
+    spec = importlib.util.spec_from_file_location("wheel_shaped_data", package / "content" / "data.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module.data_dir() == package / "data"
+
+
+def test_the_streak_reads_the_days_alone(cli, home, open_store, today):
+    for back in (0, 1, 3, 500):
+        assert cli("checkin", "--date", (today - timedelta(days=back)).isoformat(), "-p", "2", "-s", "2").exit_code == 0
+    store = open_store(home)
+    days = store.checkin_days(today - timedelta(days=400), today)
+    assert days == [c.day for c in store.checkins(since=today - timedelta(days=400), until=today)]
+    assert days == [today - timedelta(days=3), today - timedelta(days=1), today]
+    assert store.checkin_days(today + timedelta(days=1), today + timedelta(days=9)) == []
+
+
+def test_the_dashboard_checks_the_content_caches_freshness_once(cli, home, open_store, today):
+    # The library, the topics and the routine come from the cache; the bundled files' sizes and times that say
+    # whether it is fresh are read once for all three.
+    from backcare.content import cache
+    from backcare.services import dashboard
+
+    assert cli("safety", "--none").exit_code == 0
+    cache._stamp.cache_clear()
+    for name in ("_library", "topics", "bundled_routine"):
+        getattr(__import__("backcare.content", fromlist=[name]), name).cache_clear()
+    dashboard.build(open_store(home), today)
+    info = cache._stamp.cache_info()
+    assert info.misses == 1 and info.hits >= 2
+
+
+# -- the progression engine's read of the sessions ----------------------------------------------------------------
+def test_the_engine_decides_the_same_without_the_per_exercise_records(cli, home, open_store, today, monkeypatch):
+    from backcare.domain import progress as progress_domain
+    from backcare.domain import progression
+    from backcare.services import routines, safety
+
+    assert cli("safety", "--none").exit_code == 0
+    for back in range(12, -1, -1):
+        day = (today - timedelta(days=back)).isoformat()
+        done = "all" if back % 3 else "1"
+        env = {"BACKCARE_TODAY": day}
+        assert cli("checkin", "-p", str(2 + back % 4), "-s", "3", env=env).exit_code == 0
+        logged = cli("session", "--done", done, "--pain-during", str(back % 7), "--effort", "5", env=env)
+        assert logged.exit_code == 0, logged.output
+    store = open_store(home)
+    active = routines.active_routine(store)
+    full = store.sessions(routine=active.name, last=routines.SESSIONS_CONSIDERED)
+    lean = store.sessions(routine=active.name, last=routines.SESSIONS_CONSIDERED, detail=False)
+    assert [s.exercises for s in lean] == [()] * len(full) and any(s.exercises for s in full)
+    assert [summary(s) for s in lean] == [summary(s) for s in full]
+    history = store.stage_history(active.name)
+    checks = store.checkins(since=today - timedelta(days=84), until=today)
+    gate = safety.gate(store, today)
+    for day in (today - timedelta(days=4), today):
+        assert progression.decide(active.routine, history, checks, lean, gate, day) == progression.decide(
+            active.routine, history, checks, full, gate, day
+        )
+    decoded = []
+    real = progress_domain.ExerciseRecord.from_dict
+    monkeypatch.setattr(progress_domain.ExerciseRecord, "from_dict", lambda d: decoded.append(1) or real(d))
+    routines.progress(store, today)
+    assert decoded == []
+
+
+def summary(s) -> tuple:
+    return (s.day, s.routine, s.stage, s.done, s.skipped, s.pain_during, s.effort, s.started, s.id)
+
+
+# -- how the command line is read -------------------------------------------------------------------------------
+def test_the_commands_options_are_objects_not_strings_to_compile():
+    # Typer reads every parameter's annotation of the command it runs (and of every command of a group such as
+    # `routine`) on each run; a string annotation would be compiled and evaluated there, every time.
+    import importlib
+    import inspect
+
+    import typer
+
+    from backcare.cli.app import COMMANDS, root
+
+    functions = [root]
+    for _name, module, attr, _help in COMMANDS:
+        target = getattr(importlib.import_module(f"backcare.cli.{module}"), attr)
+        if isinstance(target, typer.Typer):
+            functions += [c.callback for c in target.registered_commands]
+            functions += [target.registered_callback.callback] if target.registered_callback else []
+        else:
+            functions.append(target)
+    daily = {"today", "checkin", "session", "learn", "history", "safety", "app", "routine", "routine_files"}
+    daily |= {"routine_versions", "simulate", "handout"}  # registered in the `routine` group
+    checked = [f for f in functions if f.__module__.rsplit(".", 1)[-1] in daily]
+    assert len(checked) > 15
+    for function in checked:
+        strings = [p.name for p in inspect.signature(function).parameters.values() if isinstance(p.annotation, str)]
+        assert not strings, (function.__module__, function.__name__, strings)
+
+
+def test_history_with_leg_pain_and_medicines_fits_every_width_and_keeps_every_word(cli):
+    """With leg pain and medicines beside the scores, a terminal of 60-99 columns leaves the text columns too
+    little room: they go under their day's row, labelled, rather than break words or run past the edge."""
+    checkins(cli, 2, note=LONG_NOTE, tag="gardening")
+    args = ["checkin", "--date", "2026-11-27", "--leg-pain", "6", "--leg-side", "left"]
+    assert cli(*args, "--med", "ibuprofen 400mg", "--med", "paracetamol 1g").exit_code == 0
+    for width in range(60, 141, 4):
+        lines = cli("history", env={"COLUMNS": str(width)}).stdout.splitlines()
+        assert all(len(line) <= width for line in lines), (width, [line for line in lines if len(line) > width])
+        words = " ".join(lines).split()
+        for word in [*LONG_NOTE.split(), "ibuprofen", "400mg,", "paracetamol", "gardening"]:
+            assert word in words, (width, word)
+        assert "Medicines" in " ".join(lines), width
+        assert sum(line.startswith(("Fri 27 Nov 2026", "Thu 26 Nov 2026")) for line in lines) == 2, width
