@@ -309,3 +309,34 @@ def test_history_with_leg_pain_and_medicines_fits_every_width_and_keeps_every_wo
             assert word in words, (width, word)
         assert "Medicines" in " ".join(lines), width
         assert sum(line.startswith(("Fri 27 Nov 2026", "Thu 26 Nov 2026")) for line in lines) == 2, width
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="0123456789-", max_size=12) | st.dates().map(date.isoformat))
+def test_a_typed_date_is_read_as_strptime_reads_it(text):
+    """`--date` is read without `_strptime` (1.5 ms of start-up): the same days, the same refusals."""
+    from datetime import datetime
+
+    from backcare.domain.dates import iso_day
+
+    try:
+        expected = datetime.strptime(text, "%Y-%m-%d").date()
+    except ValueError:
+        expected = None
+    try:
+        got = iso_day(text)
+    except ValueError:
+        got = None
+    assert got == expected
+
+
+def test_checkin_with_a_date_does_not_load_strptime(tmp_path):
+    import subprocess
+    import sys
+
+    env = {"BACKCARE_HOME": str(tmp_path / "home"), "BACKCARE_CACHE_DIR": str(tmp_path / "cache"), "PATH": "/usr/bin"}
+    args = [sys.executable, "-X", "importtime", "-m", "backcare", "checkin", "-p", "3", "-s", "2", "-d", "2026-01-05"]
+    done = subprocess.run(args, env={**env, "BACKCARE_TODAY": "2026-01-06"}, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    loaded = {line.split("|")[-1].strip() for line in done.stderr.splitlines() if line.startswith("import time:")}
+    assert "backcare.domain.dates" in loaded and "_strptime" not in loaded
