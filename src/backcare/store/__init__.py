@@ -270,8 +270,6 @@ class Store:
     @guarded
     def update_checkin(self, day: date, make: Callable[[CheckIn | None], CheckIn]) -> tuple[CheckIn | None, CheckIn]:
         """Read the day's check-in and write `make(previous)` in one transaction; keep the old one as an edit."""
-        from backcare.store.records import checkin_edits
-
         with self.write() as db:
             previous = checkin_rows.get(db, day)
             new = make(previous)
@@ -279,6 +277,8 @@ class Store:
             if previous is None:
                 checkin_rows.insert(db, new, stamp)
             elif new != previous:
+                from backcare.store.records import checkin_edits  # (and json): only when a day is edited
+
                 checkin_rows.update(db, new, stamp)
                 checkin_edits.add(db, day, "update", previous.as_dict(), new.as_dict(), stamp)
         return previous, new

@@ -6,7 +6,6 @@ cannot shift another one.
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import field
@@ -51,10 +50,16 @@ def update_sql(table: str, columns: Iterable[str], where: str) -> str:
 
 def ids(text: str) -> tuple[str, ...]:
     """A stored JSON list of ids or tags; most are empty, and years of rows are read at once."""
-    return () if text == "[]" else tuple(json.loads(text))
+    if text == "[]":
+        return ()
+    import json  # only for a list that has items: a daily command's start stays without it
+
+    return tuple(json.loads(text))
 
 
 def canon(value: Any) -> str:
+    import json
+
     return json.dumps(value, sort_keys=True, ensure_ascii=False)
 
 

@@ -9,7 +9,6 @@ that the migrated table has exactly a column per field).
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Callable, Iterator
 from datetime import date
@@ -39,7 +38,11 @@ UPDATE = update_sql(TABLE, (*COLUMNS, "updated_at"), "date = :date")
 # -- codec -----------------------------------------------------------------------------------------------------
 def _decode(kind: str, value: Any) -> Any:
     if kind in LISTS:
-        return () if value == "[]" else tuple(json.loads(value))
+        if value == "[]":
+            return ()
+        import json  # only for a list that has items: `checkin` starts without it
+
+        return tuple(json.loads(value))
     if kind == "flag":
         return None if value is None else bool(value)
     return value
@@ -47,7 +50,11 @@ def _decode(kind: str, value: Any) -> Any:
 
 def _encode(kind: str, value: Any) -> Any:
     if kind in LISTS:
-        return json.dumps(list(value or ()))
+        if not value:
+            return "[]"
+        import json
+
+        return json.dumps(list(value))
     if kind == "flag":
         return None if value is None else int(value)
     return value
@@ -110,6 +117,8 @@ def recent_words(db: sqlite3.Connection, name: str, rows: int, most: int) -> lis
     case, from the last `rows` check-ins that have any."""
     if COLUMNS.get(name) not in LISTS:
         raise ValueError(name)
+    import json
+
     found: dict[str, str] = {}  # casefolded -> as recorded
     for row in query(db, f"SELECT {name} FROM {TABLE} WHERE {name} != '[]' ORDER BY date DESC LIMIT ?", (rows,)):
         for word in json.loads(row[name]):
