@@ -179,3 +179,18 @@ def test_plain_values_and_content_objects_come_back_equal(value, name):
     exercise = Exercise(name, name, "mobility", steps=(name,), dose=Dose(1, 2, 3, "left"))
     for item in (value, {"e": exercise, "v": value}, (exercise, [exercise])):
         assert cache.from_plain(marshal.loads(marshal.dumps(cache.to_plain(item)))) == item
+
+
+def test_a_value_is_rebuilt_whichever_module_is_named_first():
+    """The class table loads the named module first and the others only for a name it lacks, so a wrong or
+    missing hint costs time, never a wrong value."""
+    from backcare import content
+
+    topics, library = content.topics(), content.library()
+    for value in (topics, library):
+        tree = marshal.loads(marshal.dumps(cache.to_plain(value)))
+        for home in (None, *cache.HOMES):
+            assert cache._rebuild(tree, cache._Classes(home)) == value
+    table = cache._Classes("backcare.domain.education")
+    assert table.get(type(topics[0]).__name__) is not None and table.pending == ["backcare.domain.routine"]
+    assert table.get("NoSuchClass") is None and table.pending == []

@@ -199,6 +199,10 @@ def test_learn_next_reads_the_routine_only_for_a_topic_with_the_pain_limit(warm)
     mods, out = imported(warm, "learn", plain.id)
     assert plain.title in out
     assert "backcare.services.routines" not in mods
+    # and the content cache rebuilds the topics with the education classes alone, not the routine's too
+    assert "backcare.domain.education" in mods and "backcare.domain.routine" not in mods
+    mods, _ = imported(warm, "learn")
+    assert "backcare.domain.education" in mods and "backcare.domain.routine" not in mods
     limited = next(t for t in topics() if uses_pain_limit(t))
     mods, out = imported(warm, "learn", limited.id, env={"COLUMNS": "300"})
     assert "{pain_limit}" not in out and "5/10" in out

@@ -64,7 +64,7 @@ def library() -> dict[str, Exercise]:
 
 @functools.cache  # (plain `cache` would be shadowed by the cache submodule)
 def _library() -> dict[str, Exercise]:
-    value = lookup("library")
+    value = lookup("library", home="backcare.domain.routine")
     if value is MISSING:
         from backcare.content.exercises import library as read
 
@@ -75,7 +75,7 @@ def _library() -> dict[str, Exercise]:
 @functools.cache  # (plain `cache` would be shadowed by the cache submodule)
 def topics() -> tuple[Topic, ...]:
     """The bundled education topics in course order."""
-    value = lookup("topics")
+    value = lookup("topics", home="backcare.domain.education")
     if value is MISSING:
         from backcare.content.education import topics as read
 
@@ -86,7 +86,7 @@ def topics() -> tuple[Topic, ...]:
 @functools.cache  # (plain `cache` would be shadowed by the cache submodule)
 def bundled_routine(name: str = "default") -> Routine:
     """A built-in routine, checked. Raises ContentError if it is unknown or (a packaging bug) not valid."""
-    value = lookup("routine", name)
+    value = lookup("routine", name, home="backcare.domain.routine")
     if value is MISSING:
         from backcare.content.routines import bundled_routine as read
 

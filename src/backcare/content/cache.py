@@ -88,8 +88,9 @@ def _entry(name: str, args: tuple) -> tuple[Path, tuple] | None:
     return folder / f"{name}{''.join('-' + str(a) for a in args)}{SUFFIX}", stamp
 
 
-def lookup(name: str, *args: Any) -> Any:
-    """The fresh cached value for `name` and args, or MISSING (then the caller builds it)."""
+def lookup(name: str, *args: Any, home: str | None = None) -> Any:
+    """The fresh cached value for `name` and args, or MISSING (then the caller builds it). `home`: see
+    `from_plain`."""
     entry = _entry(name, args)
     if entry is None:
         return MISSING
@@ -115,7 +116,7 @@ def lookup(name: str, *args: Any) -> Any:
         saved_stamp, tree = marshal.loads(data)
         if saved_stamp != stamp:
             return MISSING
-        return from_plain(tree)
+        return from_plain(tree, home=home)
     except Exception:  # truncated, from another version, or not what backcare writes: rebuild
         return MISSING
 
@@ -127,13 +128,14 @@ def remember(name: str, args: tuple, value: Any) -> None:
         _write(entry[0], (entry[1], to_plain(value)))
 
 
-def disk_cached(name: str) -> Callable[[Callable[..., T]], Callable[..., T]]:
-    """Cache fn(*args) on disk under `name` and the args; a cache problem is never an error."""
+def disk_cached(name: str, home: str | None = None) -> Callable[[Callable[..., T]], Callable[..., T]]:
+    """Cache fn(*args) on disk under `name` and the args; a cache problem is never an error. `home`: the module
+    of the classes the value holds (see `from_plain`)."""
 
     def decorate(fn: Callable[..., T]) -> Callable[..., T]:
         @wraps(fn)
         def wrapper(*args: Any) -> T:
-            value = lookup(name, *args)
+            value = lookup(name, *args, home=home)
             if value is not MISSING:
                 return value
             value = fn(*args)
@@ -175,19 +177,43 @@ def _write(path: Path, payload: tuple[Any, Any]) -> None:
 DATE_TAG = "@date"
 
 
-@functools.cache
-def _classes() -> dict[str, tuple[type, tuple[str, ...]]]:
-    """Content classes by name, with their field names (the only classes the cache can make)."""
-    import dataclasses
+HOMES = ("backcare.domain.routine", "backcare.domain.education")  # the modules whose classes the cache makes
 
-    from backcare.domain import education, routine
 
-    found: dict[str, tuple[type, tuple[str, ...]]] = {}
-    for module in (routine, education):
+class _Classes(dict[str, tuple[type, tuple[str, ...]]]):
+    """Content classes by name, with their field names (the only classes the cache can make), loaded a module at
+    a time as names are looked up, `first` first: the topics need only the education classes and a routine only
+    the routine's, and each module costs about a millisecond of a daily command's start."""
+
+    def __init__(self, first: str | None = None) -> None:
+        super().__init__()
+        self.pending = sorted(HOMES, key=lambda home: home != first)
+
+    def get(self, name: str, default: Any = None) -> Any:
+        while name not in self and self.pending:
+            self.load(self.pending.pop(0))
+        return super().get(name, default)
+
+    def load(self, home: str) -> None:
+        import dataclasses
+        import importlib
+
+        module = importlib.import_module(home)
         for value in vars(module).values():
-            if isinstance(value, type) and dataclasses.is_dataclass(value) and value.__module__ == module.__name__:
-                found[value.__name__] = (value, tuple(f.name for f in dataclasses.fields(value)))
-    return found
+            if isinstance(value, type) and dataclasses.is_dataclass(value) and value.__module__ == home:
+                self[value.__name__] = (value, tuple(f.name for f in dataclasses.fields(value)))
+
+
+@functools.cache
+def _classes(first: str | None = None) -> _Classes:
+    return _Classes(first)
+
+
+def _all_classes() -> dict[str, tuple[type, tuple[str, ...]]]:
+    table = _classes()
+    while table.pending:
+        table.load(table.pending.pop(0))
+    return table
 
 
 def to_plain(value: Any) -> Any:
@@ -203,7 +229,7 @@ def to_plain(value: Any) -> Any:
         return {to_plain(k): to_plain(v) for k, v in value.items()}
     if type(value).__name__ == "date" and type(value).__module__ == "datetime":
         return [DATE_TAG, value.isoformat()]
-    if dataclasses.is_dataclass(value) and not isinstance(value, type) and type(value).__name__ in _classes():
+    if dataclasses.is_dataclass(value) and not isinstance(value, type) and type(value).__name__ in _all_classes():
         return [type(value).__name__, *(to_plain(getattr(value, f.name)) for f in dataclasses.fields(value))]
     raise ValueError(f"cannot cache a {type(value).__name__}")
 
@@ -211,9 +237,12 @@ def to_plain(value: Any) -> Any:
 _LEAVES = frozenset({str, int, float, bool, bytes, type(None)})
 
 
-def from_plain(tree: Any, classes: dict[str, tuple[type, tuple[str, ...]]] | None = None) -> Any:
-    """Rebuild a value written by to_plain; ValueError for anything to_plain does not write."""
-    return _rebuild(tree, _classes() if classes is None else classes)
+def from_plain(
+    tree: Any, classes: dict[str, tuple[type, tuple[str, ...]]] | None = None, home: str | None = None
+) -> Any:
+    """Rebuild a value written by to_plain; ValueError for anything to_plain does not write. `home`: the module
+    whose classes the value holds, loaded first (the others only for a name it does not have)."""
+    return _rebuild(tree, _classes(home) if classes is None else classes)
 
 
 def _rebuild(tree: Any, classes: dict[str, tuple[type, tuple[str, ...]]]) -> Any:

@@ -30,7 +30,7 @@ RELATED = (0, 50)
 
 
 @cache
-@disk_cached("topics")
+@disk_cached("topics", home="backcare.domain.education")
 def topics() -> tuple[Topic, ...]:
     """All topics in course order (the file's order). Raises ContentError if the bundled file is broken."""
     from backcare.content.data import data_file, data_label

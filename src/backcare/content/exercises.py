@@ -403,7 +403,7 @@ def check_bundled_card(ck: Checker, node: YNode) -> None:
 
 
 @cache
-@disk_cached("library")
+@disk_cached("library", home="backcare.domain.routine")
 def _library() -> dict[str, Exercise]:
     from backcare.content.data import data_file, data_label
     from backcare.errors import ContentError

@@ -188,7 +188,7 @@ def bundled_routine_text(name: str = "default") -> str:
 
 
 @cache
-@disk_cached("routine")
+@disk_cached("routine", home="backcare.domain.routine")
 def bundled_routine(name: str = "default") -> Routine:
     """A built-in routine, checked. Raises ContentError if it is unknown or (a packaging bug) not valid."""
     from backcare.content.data import data_label

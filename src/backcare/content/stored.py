@@ -27,7 +27,7 @@ def load_stored_routine(text: str, source: str) -> Routine:
     is read and checked again only when the text, backcare or its bundled library changes, or the cache cannot be
     trusted. An invalid text is never cached: it raises ContentError every time."""
     digest = key(text)
-    found = cache.lookup(CACHE_NAME, digest)
+    found = cache.lookup(CACHE_NAME, digest, home="backcare.domain.routine")
     if type(found) is tuple and len(found) == 2 and found[0] == text and isinstance(found[1], Routine):
         return found[1]
     from backcare.content.routines import load_routine_text
