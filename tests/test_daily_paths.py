@@ -345,3 +345,52 @@ def test_checkin_with_a_date_does_not_load_strptime_or_json(tmp_path):
     loaded = {line.split("|")[-1].strip() for line in done.stderr.splitlines() if line.startswith("import time:")}
     assert "backcare.domain.dates" in loaded and "_strptime" not in loaded
     assert "backcare.store.records.checkins" in loaded and "json" not in loaded
+
+
+# -- a topic in plain lines ------------------------------------------------------------------------------------
+RUNS = st.lists(
+    st.tuples(st.text(alphabet=st.sampled_from("ab cd,.é東"), max_size=20), st.booleans()), min_size=1, max_size=6
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(RUNS, st.integers(10, 90))
+def test_a_topics_styled_text_keeps_every_character_in_order_within_the_width(runs, width):
+    from backcare.render.education import _styled
+    from backcare.render.plain import Out, cells
+
+    out = Out()
+    out.colour = False
+    lines = _styled(out, runs, width)
+    assert all(cells(line) <= width for line in lines)
+    assert "".join(lines).replace(" ", "") == "".join(text for text, _ in runs).replace(" ", "")
+    # a word that fits a line is never broken
+    fits = [word for word in "".join(text for text, _ in runs).split() if cells(word) <= width]
+    shown = " ".join(lines).split()
+    assert all(word in shown for word in fits)
+
+
+def test_bold_next_to_punctuation_gets_no_space_and_one_escape_per_phrase():
+    from backcare.render.education import _styled
+    from backcare.render.plain import Out
+
+    out = Out()
+    out.colour = False
+    assert _styled(out, [("Release first", True), (", to ease tension.", False)], 80) == [
+        "Release first, to ease tension."
+    ]
+    out.colour = True
+    assert _styled(out, [("Release first", True), (", then move.", False)], 80) == [
+        "\x1b[1mRelease first\x1b[0m, then move."
+    ]
+
+
+def test_learn_shows_every_topic_within_the_width_and_marks_the_next(cli):
+    result = cli("learn", env={"COLUMNS": "50"})
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert all(len(line) <= 50 for line in lines), [line for line in lines if len(line) > 50]
+    assert lines[0].startswith("Topics, in course order (0 of ")
+    assert lines[1].startswith("▶  1 ") and lines[2].strip() == "staying-active"  # the id under its title
+    wide = cli("learn", env={"COLUMNS": "120"}).stdout.splitlines()
+    assert wide[1].startswith("▶  1 Keep moving, gently") and wide[1].endswith("staying-active                 2 min")

@@ -101,6 +101,9 @@ def test_learn_next_renders_the_topic_without_a_markdown_parser(warm):
     # A topic body is paragraphs, lists and **bold**: a few lines of code, not markdown_it and pygments.
     mods, out = imported(warm, "learn", "next")
     assert not mods & MARKDOWN
+    # nor Rich at all: the topic and the course list are plain lines with ANSI styles (render/plain.py)
+    assert "rich" not in mods
+    assert "rich" not in imported(warm, "learn")[0]
     assert "**" not in out and " • Take short, easy walks spread through the day." in out
     assert "\nGood ways to stay active:\n\n • " in out  # a blank line between a paragraph and its list
 

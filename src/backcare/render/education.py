@@ -1,15 +1,16 @@
-"""Education topics on screen: the course list, one topic, search results."""
+"""Education topics on screen: the course list, one topic, search results.
+
+The list and a topic are daily reading (`learn`, `learn next`), so they are written as plain text with ANSI
+styles (render/plain.py), without Rich and its 20 ms of imports: the same words, marks, indents and wrapping as
+the Rich layout they replace. Search results keep Rich.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from rich.padding import Padding
-from rich.table import Table
-from rich.text import Text
-
-from backcare.render.console import console, shown
+from backcare.render.plain import Out, cells, lay_out_rows, wrap
 from backcare.textsafe import inert
 
 if TYPE_CHECKING:
@@ -20,115 +21,148 @@ NEXT_MARK = "▶"
 READING_WIDTH = 88  # prose is easier to read in lines that are not too long
 
 
-def show_list(data: Listing) -> None:
+def show_list(data: Listing, out: Out | None = None) -> None:
     """All topics in course order: ✓ for read ones, ▶ and highlighting for the next unread one."""
-    out = console()
-    # Titles and ids shown as written (controls made visible); an id is letters, digits and hyphens, never markup.
+    out = out or Out()
     rows = data.topics
-    out.print(Text(f"Topics, in course order ({data.read_count} of {len(rows)} read)", style="bold"))
+    out.lines.append(out.paint(f"Topics, in course order ({data.read_count} of {len(rows)} read)", "bold"))
     narrow = out.width < 60
-    table = Table(box=None, show_header=False, pad_edge=False, padding=(0, 1, 0, 0))
-    table.add_column("", no_wrap=True, width=1)
-    table.add_column("#", justify="right", no_wrap=True)
-    table.add_column("Topic", overflow="fold", ratio=1)
-    if not narrow:
-        table.add_column("Id", overflow="fold", style="dim")
-    table.add_column("Min", justify="right", no_wrap=True)
+    # (header, right-aligned, wraps): mark, number, title, id (when narrow: on a line under the title), minutes
+    columns = [("", False, False), ("", True, False), ("", False, True)]
+    columns += [("", True, False)] if narrow else [("", False, True), ("", True, False)]
+    table: list[list[str]] = []
     for number, row in enumerate(rows, 1):
-        is_next = row.id == data.next
-        mark = READ_MARK if row.read else NEXT_MARK if is_next else ""
-        title = Text(inert(row.title), style="bold cyan" if is_next else "dim" if row.read else "")
-        if narrow:
-            title.append("\n" + inert(row.id), style="dim")
-            cells: list[str | Text] = [mark, str(number), title, f"{row.minutes}m"]
+        mark = READ_MARK if row.read else NEXT_MARK if row.id == data.next else ""
+        if narrow:  # titles and ids shown as written, controls made visible
+            table.append([mark, str(number), f"{inert(row.title)}\n{inert(row.id)}", f"{row.minutes}m"])
         else:
-            cells = [mark, str(number), title, inert(row.id), f"{row.minutes} min"]
-        table.add_row(*cells)
-    out.print(table)
+            table.append([mark, str(number), inert(row.title), inert(row.id), f"{row.minutes} min"])
+    _, groups = lay_out_rows([""] * len(columns), table, columns, out.width, gap=" ")
+    for row, lines in zip(rows, groups, strict=True):
+        style = "bold cyan" if row.id == data.next else "dim" if row.read else ""
+        out.lines.extend(out.paint(line, style) for line in lines)
     if data.next is None:
-        out.print("You have read every topic. Re-read any of them with: backcare learn TOPIC")
+        out.para("You have read every topic. Re-read any of them with: backcare learn TOPIC")
     else:
-        out.print(f"{READ_MARK} read   {NEXT_MARK} next: backcare learn next")
-        out.print("Open any topic with: backcare learn TOPIC (an id or a title)")
+        out.para(f"{READ_MARK} read   {NEXT_MARK} next: backcare learn next")
+        out.para("Open any topic with: backcare learn TOPIC (an id or a title)")
+    out.flush()
 
 
-def show_topic(opened: OpenedTopic) -> None:
-    """One topic: its Markdown body, then key points, one thing to try today, and sources."""
-    topic = opened.topic
-    out = console()
-    out.width = min(out.width, READING_WIDTH)
-    out.print(shown(topic.title, style="bold"))
-    out.print(shown(f"{topic.minutes} min read · {topic.id}", style="dim"))
-    out.print()
-    _body(out, inert(topic.body, newlines=True))
-    out.print()
-    out.print(Text("Key points", style="bold"))
-    out.print(_hanging([("•", point) for point in topic.key_points]))
-    out.print()
-    out.print(Text("Try this today", style="bold"))
-    out.print(Padding(shown(topic.try_this), (0, 0, 0, 2)))
-    if topic.related_exercises:
-        out.print()
-        out.print(Text("Related exercises", style="bold"))
-        out.print(Padding(shown(", ".join(topic.related_exercises)), (0, 0, 0, 2)))
-    out.print()
-    out.print(Text("Sources", style="bold"))
-    out.print(_hanging([(f"{n}.", source) for n, source in enumerate(topic.sources, 1)], style="dim"))
-    out.print()
-    first = opened.first_read.isoformat() if opened.first_read else None
-    note = "Marked as read." if opened.first_time else f"You first read this on {first}."
-    out.print(shown(f"{note} Next topic: backcare learn next"))
-
-
-def _body(out, body: str) -> None:
-    """Paragraphs, and lists with a hanging indent (one list's items together), a blank line between them."""
+def show_topic(opened: OpenedTopic, out: Out | None = None) -> None:
+    """One topic: its body (paragraphs, lists, bold), then key points, one thing to try today, and sources."""
     from backcare.render.prose import blocks
 
-    groups: list[Text | list[tuple[str, Text]]] = []
-    for block in blocks(body):
-        text = Text()
-        for piece, bold in block.runs:
-            text.append(piece, style="bold" if bold else "")
+    topic = opened.topic
+    out = out or Out()
+    width = min(out.width, READING_WIDTH)
+    out.lines.extend(_styled(out, [(inert(topic.title), True)], width))
+    out.lines.extend(out.paint(line, "dim") for line in wrap(inert(f"{topic.minutes} min read · {topic.id}"), width))
+    out.lines.append("")
+    previous_marker: str | None = None
+    for n, block in enumerate(blocks(inert(topic.body, newlines=True))):
+        # one list's items together; a blank line between paragraphs and lists
+        if n and not (block.marker is not None and previous_marker is not None):
+            out.lines.append("")
         if block.marker is None:
-            groups.append(text)
-        elif groups and isinstance(groups[-1], list):
-            groups[-1].append((block.marker, text))
+            out.lines.extend(_styled(out, block.runs, width))
         else:
-            groups.append([(block.marker, text)])
-    for index, group in enumerate(groups):
-        if index:
-            out.print()
-        out.print(_list(group) if isinstance(group, list) else group)
+            out.lines.extend(_hanging(out, " ", block.marker, block.runs, width))
+        previous_marker = block.marker
+    out.lines.append("")
+    _section(out, "Key points", width)
+    for point in topic.key_points:
+        out.lines.extend(_hanging(out, "  ", "•", [(inert(point), False)], width))
+    out.lines.append("")
+    _section(out, "Try this today", width)
+    out.lines.extend("  " + line for line in wrap(inert(topic.try_this), width - 2))
+    if topic.related_exercises:
+        out.lines.append("")
+        _section(out, "Related exercises", width)
+        out.lines.extend("  " + line for line in wrap(inert(", ".join(topic.related_exercises)), width - 2))
+    out.lines.append("")
+    _section(out, "Sources", width)
+    numbers = len(f"{len(topic.sources)}.")
+    for n, source in enumerate(topic.sources, 1):
+        marker = f"{n}.".rjust(numbers)
+        out.lines.extend(_hanging(out, "  ", marker, [(inert(source), False)], width, style="dim"))
+    out.lines.append("")
+    first = opened.first_read.isoformat() if opened.first_read else None
+    note = "Marked as read." if opened.first_time else f"You first read this on {first}."
+    out.lines.extend(wrap(inert(f"{note} Next topic: backcare learn next"), out.width))
+    out.flush()
 
 
-def _list(items: list[tuple[str, Text]]) -> Padding:
-    grid = Table.grid(padding=(0, 1, 0, 0))
-    grid.add_column(no_wrap=True, justify="right")
-    grid.add_column(overflow="fold", ratio=1)
-    for marker, text in items:
-        grid.add_row(marker, text)
-    return Padding(grid, (0, 0, 0, 1))
+def _section(out: Out, title: str, width: int) -> None:
+    out.lines.append(out.paint(title, "bold"))
 
 
-def _hanging(items: list[tuple[str, str]], style: str = "") -> Padding:
-    """A list with a hanging indent: wrapped lines line up under the text, not under the bullet."""
-    grid = Table.grid(padding=(0, 1, 0, 0))
-    grid.add_column(no_wrap=True, justify="right")
-    grid.add_column(overflow="fold", ratio=1)
-    for bullet, text in items:
-        grid.add_row(bullet, shown(text, style=style))
-    return Padding(grid, (0, 0, 0, 2))
+def _styled(out: Out, runs: Sequence[tuple[str, bool]], width: int, style: str = "") -> list[str]:
+    """(text, bold) runs word-wrapped to `width` cells, each bold run painted bold (and all in `style`) on a
+    terminal. A word may hold both weights ("**Release first**," is one word): spaces alone separate words."""
+    words: list[list[tuple[str, bool]]] = [[]]
+    for text, bold in runs:
+        for n, part in enumerate(text.split(" ")):
+            if n:
+                words.append([])
+            if part:
+                words[-1].append((part, bold))
+    lines: list[list[tuple[str, bool]]] = []
+    line: list[tuple[str, bool]] = []
+    used = 0
+    for word in (w for w in words if w):
+        size = sum(cells(text) for text, _ in word)
+        if line and used + 1 + size > width:
+            lines.append(line)
+            line, used = [], 0
+        if size > width:  # a word longer than the line is folded, in the weight it starts with
+            pieces = wrap("".join(text for text, _ in word), width)
+            lines += [[(piece, word[0][1])] for piece in pieces[:-1]]
+            word, size = [(pieces[-1], word[0][1])], cells(pieces[-1])
+        if line:
+            line.append((" ", line[-1][1] and word[0][1]))
+        line += word
+        used += (1 if used else 0) + size
+    if line:
+        lines.append(line)
+    return [_paint(out, segments, style) for segments in lines] or [""]
+
+
+def _paint(out: Out, segments: list[tuple[str, bool]], style: str) -> str:
+    """Consecutive pieces of one weight painted together, so a bold phrase is one escape, not one a word."""
+    pieces: list[tuple[str, bool]] = []
+    for text, bold in segments:
+        if pieces and pieces[-1][1] == bold:
+            pieces[-1] = (pieces[-1][0] + text, bold)
+        else:
+            pieces.append((text, bold))
+    return "".join(out.paint(text, ("bold " + style if bold else style).strip()) for text, bold in pieces)
+
+
+def _hanging(
+    out: Out, indent: str, marker: str, runs: Sequence[tuple[str, bool]], width: int, style: str = ""
+) -> list[str]:
+    """A list item with a hanging indent: wrapped lines line up under the text, not under the marker."""
+    lead = f"{indent}{marker} "
+    lines = _styled(out, runs, max(width - cells(lead), 10), style)
+    return [(lead if n == 0 else " " * cells(lead)) + line for n, line in enumerate(lines)]
 
 
 def show_all_read(total: int) -> None:
-    console().print(
+    out = Out()
+    out.para(
         f"You have read all {total} topics. Well done. Re-read any of them with: backcare learn TOPIC "
         "(run backcare learn to list them)."
     )
+    out.flush()
 
 
 def show_search(query: str, hits: Sequence[SearchHit]) -> None:
     """Search results, best match first, with their relevance scores."""
+    from rich.table import Table
+
+    from backcare.render.console import console, shown
+
     out = console()
     words = "".join(ch for ch in " ".join(query.split()) if ch.isprintable())
     out.print(shown(f'Topics about "{words}", best match first', style="bold"))

@@ -15,11 +15,11 @@ from collections.abc import Sequence
 
 from backcare.domain.checkin import SCORES, CheckIn, scale
 from backcare.domain.dates import human
-from backcare.render.plain import Out
+from backcare.render.plain import GAP, MIN_WRAPPED, Out, lay_out
+from backcare.render.plain import cells as _cells
+from backcare.render.plain import wrap as _wrap
 from backcare.textsafe import inert
 
-GAP = "  "
-MIN_WRAPPED = 10  # the narrowest a wrapping column gets: a heading on one line, a few words a line
 INDENT = "    "  # the text fields under their day's row
 
 
@@ -87,81 +87,6 @@ def _under_each_row(
             for n, part in enumerate(_wrap(row[i], max(room - len(label), 1))):
                 body.append((label if n == 0 else " " * len(label)) + part)
     return header, body
-
-
-def lay_out(
-    header: Sequence[str], rows: Sequence[Sequence[str]], columns: Sequence[tuple[str, bool, bool]], room: int
-) -> tuple[list[str], list[str]]:
-    """The header's lines and the rows' lines of a fixed-width table at most `room` cells wide where it can be:
-    the wrapping columns give up width, widest first, down to MIN_WRAPPED. Cells are already inert."""
-    widths = [max(_cells(line) for r in (header, *rows) for line in r[i].split("\n")) for i in range(len(header))]
-    wrapping = [i for i, (_, _, wraps) in enumerate(columns) if wraps]
-    excess = sum(widths) + len(GAP) * (len(widths) - 1) - room
-    while excess > 0:
-        widest = max(wrapping, key=lambda i: widths[i], default=None)
-        if widest is None or widths[widest] <= MIN_WRAPPED:
-            break
-        second = max((widths[i] for i in wrapping if i != widest), default=MIN_WRAPPED)
-        cut = min(excess, widths[widest] - max(second, MIN_WRAPPED) or 1)
-        widths[widest] -= cut
-        excess -= cut
-
-    def lines_of(cells: Sequence[str]) -> list[str]:
-        parts = [
-            _wrap(cell, w) if columns[i][2] else cell.split("\n") for i, (cell, w) in enumerate(zip(cells, widths))
-        ]
-        out = []
-        for n in range(max(len(p) for p in parts)):
-            line = []
-            for i, part in enumerate(parts):
-                text = part[n] if n < len(part) else ""
-                pad = " " * (widths[i] - _cells(text))
-                line.append(pad + text if columns[i][1] else text + pad)
-            out.append(GAP.join(line).rstrip())
-        return out
-
-    return lines_of(header), [line for r in rows for line in lines_of(r)]
-
-
-def _cells(text: str) -> int:
-    """How many terminal cells the text takes (wide East Asian characters two, combining marks none)."""
-    if text.isascii():
-        return len(text)
-    import unicodedata
-
-    return sum(0 if unicodedata.combining(ch) else 2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def _wrap(text: str, width: int) -> list[str]:
-    """Word-wrapped to `width` cells, each line of the text on its own; a word longer than that is folded."""
-    out: list[str] = []
-    for paragraph in text.split("\n"):
-        line = ""
-        for word in paragraph.split(" "):
-            candidate = f"{line} {word}" if line else word
-            if _cells(candidate) <= width:
-                line = candidate
-                continue
-            if line:
-                out.append(line)
-            line = ""
-            while _cells(word) > width:
-                cut = _fold(word, width)
-                out.append(word[:cut])
-                word = word[cut:]
-            line = word
-        out.append(line)
-    return out
-
-
-def _fold(word: str, width: int) -> int:
-    """How many characters of `word` fit in `width` cells (at least one)."""
-    used = 0
-    for n, ch in enumerate(word):
-        used += _cells(ch)
-        if used > width:
-            return max(n, 1)
-    return len(word)
 
 
 def caption(legs: bool = False) -> str:

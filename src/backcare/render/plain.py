@@ -15,6 +15,10 @@ if TYPE_CHECKING:
     from backcare.domain.exercise_entry import TodaysExercise
 
 
+GAP = "  "  # between the columns of a table
+MIN_WRAPPED = 10  # the narrowest a wrapping column gets: a heading on one line, a few words a line
+
+
 class Out:
     """Plain terminal output with optional ANSI colour, without Rich (its import alone is ~15-20 ms).
 
@@ -96,3 +100,92 @@ def table_lines(header: Sequence[str], rows: Sequence[Sequence[str]], gap: int =
 def eased_label(ex: TodaysExercise) -> str:
     """' (easier)' for a swapped-in regression, ' (lighter)' for a reduced dose after a flare-up."""
     return " (easier)" if ex.easier_version_of else " (lighter)" if ex.lighter else ""
+
+
+def cells(text: str) -> int:
+    """How many terminal cells the text takes (wide East Asian characters two, combining marks none)."""
+    if text.isascii():
+        return len(text)
+    import unicodedata
+
+    return sum(0 if unicodedata.combining(ch) else 2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def wrap(text: str, width: int) -> list[str]:
+    """Word-wrapped to `width` cells, each line of the text on its own; a word longer than that is folded."""
+    out: list[str] = []
+    for paragraph in text.split("\n"):
+        line = ""
+        for word in paragraph.split(" "):
+            candidate = f"{line} {word}" if line else word
+            if cells(candidate) <= width:
+                line = candidate
+                continue
+            if line:
+                out.append(line)
+            line = ""
+            while cells(word) > width:
+                cut = _fold(word, width)
+                out.append(word[:cut])
+                word = word[cut:]
+            line = word
+        out.append(line)
+    return out
+
+
+def _fold(word: str, width: int) -> int:
+    """How many characters of `word` fit in `width` cells (at least one)."""
+    used = 0
+    for n, ch in enumerate(word):
+        used += cells(ch)
+        if used > width:
+            return max(n, 1)
+    return len(word)
+
+
+def lay_out(
+    header: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    columns: Sequence[tuple[str, bool, bool]],
+    room: int,
+    gap: str = GAP,
+) -> tuple[list[str], list[str]]:
+    """The header's lines and the rows' lines of a fixed-width table at most `room` cells wide where it can be:
+    the wrapping columns give up width, widest first, down to MIN_WRAPPED. Cells are already inert."""
+    head, groups = lay_out_rows(header, rows, columns, room, gap)
+    return head, [line for group in groups for line in group]
+
+
+def lay_out_rows(
+    header: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    columns: Sequence[tuple[str, bool, bool]],
+    room: int,
+    gap: str = GAP,
+) -> tuple[list[str], list[list[str]]]:
+    """`lay_out`, with each row's lines kept together (to style a row as one)."""
+    widths = [max(cells(line) for r in (header, *rows) for line in r[i].split("\n")) for i in range(len(header))]
+    wrapping = [i for i, (_, _, wraps) in enumerate(columns) if wraps]
+    excess = sum(widths) + len(gap) * (len(widths) - 1) - room
+    while excess > 0:
+        widest = max(wrapping, key=lambda i: widths[i], default=None)
+        if widest is None or widths[widest] <= MIN_WRAPPED:
+            break
+        second = max((widths[i] for i in wrapping if i != widest), default=MIN_WRAPPED)
+        cut = min(excess, widths[widest] - max(second, MIN_WRAPPED) or 1)
+        widths[widest] -= cut
+        excess -= cut
+
+    def lines_of(row: Sequence[str]) -> list[str]:
+        parts = [wrap(cell, w) if columns[i][2] else cell.split("\n") for i, (cell, w) in enumerate(zip(row, widths))]
+        out = []
+        for n in range(max(len(p) for p in parts)):
+            line = []
+            for i, part in enumerate(parts):
+                text = part[n] if n < len(part) else ""
+                pad = " " * (widths[i] - cells(text))
+                line.append(pad + text if columns[i][1] else text + pad)
+            out.append(gap.join(line).rstrip())
+        return out
+
+    return lines_of(header), [lines_of(r) for r in rows]
