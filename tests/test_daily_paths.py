@@ -356,12 +356,11 @@ RUNS = st.lists(
 @settings(max_examples=150, deadline=None)
 @given(RUNS, st.integers(10, 90))
 def test_a_topics_styled_text_keeps_every_character_in_order_within_the_width(runs, width):
-    from backcare.render.education import _styled
-    from backcare.render.plain import Out, cells
+    from backcare.render.plain import Out, cells, styled
 
     out = Out()
     out.colour = False
-    lines = _styled(out, runs, width)
+    lines = styled(out, runs, width)
     assert all(cells(line) <= width for line in lines)
     assert "".join(lines).replace(" ", "") == "".join(text for text, _ in runs).replace(" ", "")
     # a word that fits a line is never broken
@@ -371,16 +370,15 @@ def test_a_topics_styled_text_keeps_every_character_in_order_within_the_width(ru
 
 
 def test_bold_next_to_punctuation_gets_no_space_and_one_escape_per_phrase():
-    from backcare.render.education import _styled
-    from backcare.render.plain import Out
+    from backcare.render.plain import Out, styled
 
     out = Out()
     out.colour = False
-    assert _styled(out, [("Release first", True), (", to ease tension.", False)], 80) == [
+    assert styled(out, [("Release first", True), (", to ease tension.", False)], 80) == [
         "Release first, to ease tension."
     ]
     out.colour = True
-    assert _styled(out, [("Release first", True), (", then move.", False)], 80) == [
+    assert styled(out, [("Release first", True), (", then move.", False)], 80) == [
         "\x1b[1mRelease first\x1b[0m, then move."
     ]
 
@@ -394,3 +392,19 @@ def test_learn_shows_every_topic_within_the_width_and_marks_the_next(cli):
     assert lines[1].startswith("▶  1 ") and lines[2].strip() == "staying-active"  # the id under its title
     wide = cli("learn", env={"COLUMNS": "120"}).stdout.splitlines()
     assert wide[1].startswith("▶  1 Keep moving, gently") and wide[1].endswith("staying-active                 2 min")
+
+
+def test_routine_show_wraps_a_long_reason_under_its_text_and_fits_the_width(cli):
+    assert cli("safety", "--none").exit_code == 0
+    assert cli("session", "--done", "all", "--pain-during", "2").exit_code == 0
+    for width in (50, 70, 100):
+        lines = cli("routine", "show", env={"COLUMNS": str(width)}).stdout.splitlines()
+        assert all(len(line) <= width for line in lines), width
+        reasons = [n for n, line in enumerate(lines) if line.startswith("  • ")]
+        assert reasons, lines
+        # a reason's wrapped lines line up under its text, never back at the edge
+        last = reasons[-1]
+        tail = lines[last + 1 : lines.index("Today's exercises")]
+        assert all(line.startswith("    ") for line in tail), tail
+        header = lines[lines.index("Today's exercises") + 1]
+        assert header.split()[:3] == ["#", "Exercise", "Dose"]

@@ -142,6 +142,8 @@ def test_today_with_an_imported_routine_does_not_read_its_yaml_again(warm):
     assert "Desk worker" in out
     mods, out = imported(warm, "routine", "show")
     assert "yaml" not in mods and "Desk worker" in out
+    # and no Rich: the decision, its reasons and the exercise table are plain lines (render/routine_plan.py)
+    assert "rich" not in mods and "Today's exercises" in out
 
 
 def test_help_loads_no_rich_or_yaml(tmp_path):

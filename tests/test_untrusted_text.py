@@ -442,7 +442,8 @@ def test_exercise_cards_and_tables_from_a_routine_are_inert(capsys):
     from backcare.domain.progress import StageEvent
     from backcare.domain.progress_view import ProgressView
     from backcare.render.console import console
-    from backcare.render.routine import exercise_card, show_history, show_library, show_progress
+    from backcare.render.routine import exercise_card, show_history, show_library
+    from backcare.render.routine_plan import show_progress
 
     evil = f"Wall {LINK} [bold]slide[/bold] {RLO}x"
     ex = exercise(
@@ -631,7 +632,7 @@ def test_any_text_renders_inertly(note, tag, name):
     from backcare.domain.checkin import CheckIn
     from backcare.domain.dashboard import Dashboard, Progression, SafetySummary, Stage
     from backcare.domain.education import RelatedTopic, TopicSummary
-    from backcare.render import dashboard, history, routine
+    from backcare.render import dashboard, history, routine, routine_plan
 
     buffer = io.StringIO()
     original = rc.console
@@ -648,8 +649,8 @@ def test_any_text_renders_inertly(note, tag, name):
 
         ex = exercise(name=name, dose=tag, summary=note, steps=[note])
         stage = Stage(tag, tag)
-        routine.show_progress(
-            ProgressView(name, "hold", stage, None, False, False, [note], 5, [ex], None), description=note
+        routine_plan.show_progress(
+            ProgressView(name, "hold", stage, None, False, False, [note], 5, [ex], None), description=note, out=table
         )
         to_buffer().print(routine.exercise_card(ex, 1, 1, RelatedTopic(tag, name)))
         data = Dashboard(

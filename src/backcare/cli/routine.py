@@ -33,7 +33,7 @@ def show(ctx: typer.Context, json_output: JsonFlag = False) -> None:
         stages = [{"id": s.id, "name": s.name} for s in routine.stages]
         print_json({**view.as_dict(), "name": progress.active.name, "stages": stages, "per_week": routine.per_week})
         return
-    from backcare.render.routine import show_progress
+    from backcare.render.routine_plan import show_progress
 
     show_progress(view, description=routine.description)
     if view.decision != "stop":
@@ -49,7 +49,8 @@ def why(ctx: typer.Context, json_output: JsonFlag = False) -> None:
     if json_output:
         print_json({**progress.as_dict(), "history": [e.as_dict() for e in progress.history]})
         return
-    from backcare.render.routine import show_history, show_progress
+    from backcare.render.routine import show_history
+    from backcare.render.routine_plan import show_progress
 
     show_progress(progress.view(), exercises=False)
     if progress.history:

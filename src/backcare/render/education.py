@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from backcare.render.plain import Out, cells, lay_out_rows, wrap
+from backcare.render.plain import Out, cells, lay_out_rows, styled, wrap
 from backcare.textsafe import inert
 
 if TYPE_CHECKING:
@@ -56,7 +56,7 @@ def show_topic(opened: OpenedTopic, out: Out | None = None) -> None:
     topic = opened.topic
     out = out or Out()
     width = min(out.width, READING_WIDTH)
-    out.lines.extend(_styled(out, [(inert(topic.title), True)], width))
+    out.lines.extend(styled(out, [(inert(topic.title), True)], width))
     out.lines.extend(out.paint(line, "dim") for line in wrap(inert(f"{topic.minutes} min read · {topic.id}"), width))
     out.lines.append("")
     previous_marker: str | None = None
@@ -65,7 +65,7 @@ def show_topic(opened: OpenedTopic, out: Out | None = None) -> None:
         if n and not (block.marker is not None and previous_marker is not None):
             out.lines.append("")
         if block.marker is None:
-            out.lines.extend(_styled(out, block.runs, width))
+            out.lines.extend(styled(out, block.runs, width))
         else:
             out.lines.extend(_hanging(out, " ", block.marker, block.runs, width))
         previous_marker = block.marker
@@ -97,54 +97,12 @@ def _section(out: Out, title: str, width: int) -> None:
     out.lines.append(out.paint(title, "bold"))
 
 
-def _styled(out: Out, runs: Sequence[tuple[str, bool]], width: int, style: str = "") -> list[str]:
-    """(text, bold) runs word-wrapped to `width` cells, each bold run painted bold (and all in `style`) on a
-    terminal. A word may hold both weights ("**Release first**," is one word): spaces alone separate words."""
-    words: list[list[tuple[str, bool]]] = [[]]
-    for text, bold in runs:
-        for n, part in enumerate(text.split(" ")):
-            if n:
-                words.append([])
-            if part:
-                words[-1].append((part, bold))
-    lines: list[list[tuple[str, bool]]] = []
-    line: list[tuple[str, bool]] = []
-    used = 0
-    for word in (w for w in words if w):
-        size = sum(cells(text) for text, _ in word)
-        if line and used + 1 + size > width:
-            lines.append(line)
-            line, used = [], 0
-        if size > width:  # a word longer than the line is folded, in the weight it starts with
-            pieces = wrap("".join(text for text, _ in word), width)
-            lines += [[(piece, word[0][1])] for piece in pieces[:-1]]
-            word, size = [(pieces[-1], word[0][1])], cells(pieces[-1])
-        if line:
-            line.append((" ", line[-1][1] and word[0][1]))
-        line += word
-        used += (1 if used else 0) + size
-    if line:
-        lines.append(line)
-    return [_paint(out, segments, style) for segments in lines] or [""]
-
-
-def _paint(out: Out, segments: list[tuple[str, bool]], style: str) -> str:
-    """Consecutive pieces of one weight painted together, so a bold phrase is one escape, not one a word."""
-    pieces: list[tuple[str, bool]] = []
-    for text, bold in segments:
-        if pieces and pieces[-1][1] == bold:
-            pieces[-1] = (pieces[-1][0] + text, bold)
-        else:
-            pieces.append((text, bold))
-    return "".join(out.paint(text, ("bold " + style if bold else style).strip()) for text, bold in pieces)
-
-
 def _hanging(
     out: Out, indent: str, marker: str, runs: Sequence[tuple[str, bool]], width: int, style: str = ""
 ) -> list[str]:
     """A list item with a hanging indent: wrapped lines line up under the text, not under the marker."""
     lead = f"{indent}{marker} "
-    lines = _styled(out, runs, max(width - cells(lead), 10), style)
+    lines = styled(out, runs, max(width - cells(lead), 10), style)
     return [(lead if n == 0 else " " * cells(lead)) + line for n, line in enumerate(lines)]
 
 

@@ -26,7 +26,7 @@ class Out:
     and pipes get none. The width comes from COLUMNS or the terminal (80 when piped).
     """
 
-    SGR = {"bold": "1", "dim": "2", "red": "31", "green": "32", "yellow": "33", "cyan": "36"}
+    SGR = {"bold": "1", "dim": "2", "italic": "3", "red": "31", "green": "32", "yellow": "33", "cyan": "36"}
 
     def __init__(self, stream=None):
         import os
@@ -189,3 +189,45 @@ def lay_out_rows(
         return out
 
     return lines_of(header), [lines_of(r) for r in rows]
+
+
+def styled(out: Out, runs: Sequence[tuple[str, bool]], width: int, style: str = "") -> list[str]:
+    """(text, bold) runs word-wrapped to `width` cells, each bold run painted bold (and all in `style`) on a
+    terminal. A word may hold both weights ("**Release first**," is one word): spaces alone separate words."""
+    words: list[list[tuple[str, bool]]] = [[]]
+    for text, bold in runs:
+        for n, part in enumerate(text.split(" ")):
+            if n:
+                words.append([])
+            if part:
+                words[-1].append((part, bold))
+    lines: list[list[tuple[str, bool]]] = []
+    line: list[tuple[str, bool]] = []
+    used = 0
+    for word in (w for w in words if w):
+        size = sum(cells(text) for text, _ in word)
+        if line and used + 1 + size > width:
+            lines.append(line)
+            line, used = [], 0
+        if size > width:  # a word longer than the line is folded, in the weight it starts with
+            pieces = wrap("".join(text for text, _ in word), width)
+            lines += [[(piece, word[0][1])] for piece in pieces[:-1]]
+            word, size = [(pieces[-1], word[0][1])], cells(pieces[-1])
+        if line:
+            line.append((" ", line[-1][1] and word[0][1]))
+        line += word
+        used += (1 if used else 0) + size
+    if line:
+        lines.append(line)
+    return [paint_runs(out, segments, style) for segments in lines] or [""]
+
+
+def paint_runs(out: Out, segments: list[tuple[str, bool]], style: str) -> str:
+    """Consecutive pieces of one weight painted together, so a bold phrase is one escape, not one a word."""
+    pieces: list[tuple[str, bool]] = []
+    for text, bold in segments:
+        if pieces and pieces[-1][1] == bold:
+            pieces[-1] = (pieces[-1][0] + text, bold)
+        else:
+            pieces.append((text, bold))
+    return "".join(out.paint(text, ("bold " + style if bold else style).strip()) for text, bold in pieces)

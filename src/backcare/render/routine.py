@@ -15,57 +15,17 @@ from rich.table import Table
 from rich.text import Text
 
 from backcare.messages import DECISION_LABELS
-from backcare.render.console import console, joined, shown
-from backcare.render.plain import eased_label
+from backcare.render.console import console, shown
 
 if TYPE_CHECKING:
     from backcare.domain.education import RelatedTopic
-    from backcare.domain.exercise_entry import ExerciseEntry, LibraryExercise, TodaysExercise
+    from backcare.domain.exercise_entry import ExerciseEntry, LibraryExercise
     from backcare.domain.progress import StageEvent
-    from backcare.domain.progress_view import ProgressView
     from backcare.domain.routine_rows import RoutineRow, RoutineVersion
 
 
 def decision_label(decision: str) -> str:
     return DECISION_LABELS.get(decision, decision)
-
-
-def show_progress(
-    view: ProgressView, *, description: str | None = None, title: str | None = None, exercises: bool = True
-) -> None:
-    """The day's decision, its reasons and (unless `exercises` is False) the exercises it gives."""
-    out = console()
-    if view.routine_note:
-        out.print(Text(view.routine_note, style="yellow"))
-    stage = view.stage
-    heading = title or view.routine
-    out.print(joined((heading, "bold"), f" · stage: {stage.name}" if stage else ""))
-    if description:
-        out.print(shown(description.strip(), newlines=True))
-    style = {"advance": "green", "step_back": "yellow", "stop": "bold red"}.get(view.decision, "")
-    out.print(shown(f"{decision_label(view.decision)}:", style=style or "bold"))
-    for reason in view.reasons:
-        out.print(shown(f"  • {reason}"))
-    if exercises and view.exercises:
-        out.print(exercise_table(view.exercises, narrow=out.width < 60))
-
-
-def exercise_table(exercises: Sequence[TodaysExercise], *, narrow: bool = False) -> Table:
-    table = Table(title="Today's exercises", title_justify="left", box=None, pad_edge=False)
-    table.add_column("#", justify="right")
-    table.add_column("Exercise")
-    table.add_column("Dose")
-    if not narrow:
-        table.add_column("What it is", overflow="fold")
-    for n, ex in enumerate(exercises, start=1):
-        name = ex.name + eased_label(ex)
-        row: list[Text | str] = [str(n), shown(name), shown(ex.dose)]
-        if not narrow:
-            row.append(shown(ex.summary))
-        if ex.notes:  # the physio's own words: shown as written, never read as markup
-            row[-1] = Text.assemble(row[-1], "\n", shown(f"From your physio: {ex.notes}", newlines=True))
-        table.add_row(*row)
-    return table
 
 
 def exercise_card(ex: ExerciseEntry, n: int, total: int, topic: RelatedTopic | None = None) -> Panel:
