@@ -74,6 +74,7 @@ class Store:
         self.readonly = readonly
         self.damage: list[str] = []  # what the quick check found; writes are refused while it is not empty
         self._checked = False  # the file passed a quick check (now or, unchanged since, in an earlier run)
+        self._header_fd: int | None = None  # for the fingerprint; closed only after the connection (see there)
 
     # -- opening -----------------------------------------------------------------------------
     @classmethod
@@ -106,7 +107,7 @@ class Store:
         try:
             store._prepare(fresh=created, verify=verify)
         except BaseException:
-            conn.close()
+            store.close()
             raise
         return store
 
@@ -176,10 +177,17 @@ class Store:
         return []
 
     def _fingerprint(self) -> str | None:
+        """Device, inode, size, times and SQLite's change counter (bytes 24-27 of the header).
+
+        The header is read through one descriptor kept open until the store closes, never opened and closed
+        here: POSIX locks belong to the process, and closing any descriptor of the file drops every lock the
+        process holds on it, SQLite's read lock included (another process could then write in the middle of
+        the quick check, which would read half-written pages and call a sound file damaged)."""
         try:
-            st = os.stat(self.path)
-            with open(self.path, "rb") as fh:
-                counter = os.pread(fh.fileno(), 4, 24).hex()
+            if self._header_fd is None:
+                self._header_fd = os.open(self.path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+            st = os.fstat(self._header_fd)
+            counter = os.pread(self._header_fd, 4, 24).hex()
         except OSError:
             return None
         return f"{st.st_dev} {st.st_ino} {st.st_size} {st.st_mtime_ns} {st.st_ctime_ns} {counter}"
@@ -217,6 +225,9 @@ class Store:
 
     def close(self) -> None:
         self.conn.close()
+        if self._header_fd is not None:  # after the connection: closing it drops the process's locks on the file
+            os.close(self._header_fd)
+            self._header_fd = None
 
     # -- transactions ------------------------------------------------------------------------
     @contextmanager
