@@ -12,6 +12,7 @@ import subprocess
 import sys
 
 from backcare.store import DB_NAME
+from tests.test_export_import import WRITER  # writes a new check-in with a long note, day after day
 
 GRAB = (
     "import sqlite3, sys\n"
@@ -37,21 +38,6 @@ def test_the_fingerprint_read_keeps_the_read_lock(home, open_store):
     finally:
         store.conn.execute("ROLLBACK")
     assert _other_process_can_write(path) == "got the file"
-
-
-WRITER = """
-import sys
-from datetime import date, timedelta
-from pathlib import Path
-from backcare.domain.checkin import CheckIn
-from backcare.store import Store
-
-store = Store.open(Path(sys.argv[1]))
-day = date(1800, 1, 1)
-while True:
-    store.update_checkin(day, lambda _p, d=day: CheckIn(d, 3, 4, note="x" * 500))
-    day += timedelta(days=1)
-"""
 
 
 def test_opening_a_store_while_another_process_writes_never_says_damaged(home, open_store):
