@@ -25,7 +25,7 @@ def show_list(data: Listing, out: Out | None = None) -> None:
     """All topics in course order: ✓ for read ones, ▶ and highlighting for the next unread one."""
     out = out or Out()
     rows = data.topics
-    out.lines.append(out.paint(f"Topics, in course order ({data.read_count} of {len(rows)} read)", "bold"))
+    out.para(f"Topics, in course order ({data.read_count} of {len(rows)} read)", "bold")
     narrow = out.width < 60
     # (header, right-aligned, wraps): mark, number, title, id (when narrow: on a line under the title), minutes
     columns = [("", False, False), ("", True, False), ("", False, True)]

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
 GAP = "  "  # between the columns of a table
 MIN_WRAPPED = 10  # the narrowest a wrapping column gets: a heading on one line, a few words a line
+MIN_FOLDED = 2  # ... unless the terminal is narrower still: then down to one wide character a line
 
 
 class Out:
@@ -114,7 +115,7 @@ def cells(text: str) -> int:
 def wrap(text: str, width: int) -> list[str]:
     """Word-wrapped to `width` cells, each line of the text on its own; a word longer than that is folded."""
     out: list[str] = []
-    for paragraph in text.split("\n"):
+    for paragraph in text.expandtabs().split("\n"):  # a tab kept in a note is spaces to its stop, as Rich did
         line = ""
         for word in paragraph.split(" "):
             candidate = f"{line} {word}" if line else word
@@ -164,6 +165,8 @@ def lay_out_rows(
     gap: str = GAP,
 ) -> tuple[list[str], list[list[str]]]:
     """`lay_out`, with each row's lines kept together (to style a row as one)."""
+    header = [cell.expandtabs() for cell in header]  # a tab kept in a note: spaces, never a raw control
+    rows = [[cell.expandtabs() for cell in row] for row in rows]
     widths = [max(cells(line) for r in (header, *rows) for line in r[i].split("\n")) for i in range(len(header))]
     wrapping = [i for i, (_, _, wraps) in enumerate(columns) if wraps]
     excess = sum(widths) + len(gap) * (len(widths) - 1) - room
@@ -175,6 +178,12 @@ def lay_out_rows(
         cut = min(excess, widths[widest] - max(second, MIN_WRAPPED) or 1)
         widths[widest] -= cut
         excess -= cut
+    while excess > 0:  # still too wide (a very narrow terminal): below MIN_WRAPPED, a cell at a time
+        widest = max(wrapping, key=lambda i: widths[i], default=None)
+        if widest is None or widths[widest] <= MIN_FOLDED:
+            break
+        widths[widest] -= 1
+        excess -= 1
 
     def lines_of(row: Sequence[str]) -> list[str]:
         parts = [wrap(cell, w) if columns[i][2] else cell.split("\n") for i, (cell, w) in enumerate(zip(row, widths))]
@@ -196,7 +205,7 @@ def styled(out: Out, runs: Sequence[tuple[str, bool]], width: int, style: str = 
     terminal. A word may hold both weights ("**Release first**," is one word): spaces alone separate words."""
     words: list[list[tuple[str, bool]]] = [[]]
     for text, bold in runs:
-        for n, part in enumerate(text.split(" ")):
+        for n, part in enumerate(text.replace("\t", " ").split(" ")):
             if n:
                 words.append([])
             if part:
