@@ -128,3 +128,17 @@ def test_checkin_takes_a_single_digit_day_after_a_space(cli):
     result = cli("checkin", "--date", "2026-11- 5", "--pain", "3", "--stiffness", "2")
     assert result.exit_code == 0, result.output
     assert [row["date"] for row in cli.json("history", "--json")] == [date(2026, 11, 5).isoformat()]
+
+
+# -- a notice naming a routine in wide characters --------------------------------------------------------------
+@pytest.mark.parametrize("width", [30, 45, 70])
+def test_the_missing_routine_notice_fits_in_wide_characters(cli, home, open_store, width):
+    """The notice for a routine that could not be found was wrapped by characters, not terminal cells: a name in
+    Japanese ran up to twice the width past the edge (Rich, before, wrapped it by cells)."""
+    assert cli("safety", "--none").exit_code == 0
+    name = "腰痛のためのやさしい毎日のルーチン理学療法士より"
+    open_store(home).set_setting("active_routine", name)
+    result = cli("routine", "show", env={"COLUMNS": str(width)})
+    assert result.exit_code == 0, result.output
+    assert _too_wide(result.output, width) == []
+    assert name in "".join(result.output.split())

@@ -76,7 +76,11 @@ class Out:
         import textwrap
 
         text = inert(text, newlines=True)  # textwrap turns the newlines and tabs it keeps into spaces
-        for line in textwrap.wrap(text, self.width, break_long_words=True, break_on_hyphens=False):
+        if text.isascii():
+            lines = textwrap.wrap(text, self.width, break_long_words=True, break_on_hyphens=False)
+        else:  # textwrap counts characters: a wide character takes two cells of the terminal
+            lines = wrap(" ".join(text.split()), self.width)
+        for line in lines:
             self.lines.append(self.paint(line, style))
 
     def flush(self) -> None:
