@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from backcare.domain.dates import iso_day
-from backcare.render.plain import cells, lay_out, wrap
+from backcare.render.plain import Out, cells, lay_out, styled, wrap
 
 HINT = "Start a guided session with: backcare session"  # the command's own closing line, not the layout's
 
@@ -142,3 +142,41 @@ def test_the_missing_routine_notice_fits_in_wide_characters(cli, home, open_stor
     assert result.exit_code == 0, result.output
     assert _too_wide(result.output, width) == []
     assert name in "".join(result.output.split())
+
+
+# -- a topic's text with a word of no width ---------------------------------------------------------------------
+RUN = st.tuples(st.text(alphabet=st.sampled_from("ab c,.東é\u0301"), max_size=30), st.booleans())
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(RUN, max_size=6), st.integers(2, 60))
+def test_bold_and_plain_runs_fit_the_width_and_keep_every_character(runs, width):
+    """The space after a word of no width (a combining mark standing alone) was not counted, so the line ran a
+    cell past the width ("\u0301 aaaa a" in six cells)."""
+    import io
+
+    out = Out(io.StringIO())
+    out.colour = False
+    lines = styled(out, runs, width)
+    assert all(cells(line) <= width for line in lines)
+    assert "".join(lines).replace(" ", "") == "".join(text for text, _ in runs).replace(" ", "")
+
+
+def test_a_lone_combining_mark_then_words_fit_six_cells():
+    import io
+
+    out = Out(io.StringIO())
+    out.colour = False
+    assert [cells(line) <= 6 for line in styled(out, [("\u0301 aaaa a", False)], 6)] == [True, True]
+
+
+COLUMN = st.text(alphabet=st.sampled_from("ab c東\t\n"), max_size=40)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(COLUMN, COLUMN), min_size=1, max_size=4), st.integers(12, 80))
+def test_an_exercise_table_fits_from_12_cells_with_no_tab(rows, room):
+    columns = [("#", True, False), ("Exercise", False, True), ("Dose", False, True)]
+    table = [[str(n), a, b] for n, (a, b) in enumerate(rows, 1)]
+    header, body = lay_out([c[0] for c in columns], table, columns, room)
+    assert all(cells(line) <= room and "\t" not in line for line in header + body)

@@ -226,10 +226,11 @@ def styled(out: Out, runs: Sequence[tuple[str, bool]], width: int, style: str = 
             pieces = wrap("".join(text for text, _ in word), width)
             lines += [[(piece, word[0][1])] for piece in pieces[:-1]]
             word, size = [(pieces[-1], word[0][1])], cells(pieces[-1])
-        if line:
+        if line:  # a space before the word, counted even after a word of no width (a lone combining mark)
             line.append((" ", line[-1][1] and word[0][1]))
+            used += 1
         line += word
-        used += (1 if used else 0) + size
+        used += size
     if line:
         lines.append(line)
     return [paint_runs(out, segments, style) for segments in lines] or [""]
