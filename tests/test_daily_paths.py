@@ -80,7 +80,7 @@ def test_history_leg_and_medicine_columns_appear_when_used(cli):
     lines = cli("history", env={"COLUMNS": "120"}).stdout.splitlines()
     assert lines[1].split() == ["Date", "Pain", "Stiff", *SCORE_COLUMNS, "Leg", "Medicines", "Tags", "Note"]
     assert "6 left  ibuprofen 400 mg" in lines[3]
-    assert lines[-1].endswith("leg pain 0 = none, 10 = worst imaginable.")
+    assert " ".join(lines).endswith("leg pain 0 = none, 10 = worst imaginable.")
 
 
 def test_history_with_wide_characters_keeps_the_columns_straight(cli):
