@@ -14,7 +14,10 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from backcare.domain.checkin import SCORES
 from backcare.render.history import MIN_WRAPPED, lay_out
+
+SCORE_COLUMNS = [name.title() for name in SCORES[2:]]  # sleep, stress and any score added later, in order
 
 SGR = re.compile(r"\x1b\[[0-9;]*m")
 LONG_NOTE = (
@@ -38,15 +41,15 @@ def test_history_columns_and_words_at_a_normal_width(cli):
     out = cli("history", env={"COLUMNS": "100"}).stdout
     lines = out.splitlines()
     assert lines[0] == "Check-ins, newest first"
-    assert lines[1].split() == ["Date", "Pain", "Stiff", "Sleep", "Stress", "Tags", "Note"]
-    assert lines[2].startswith("Fri 27 Nov 2026     3      4      -       -  gardening  Walked 5 km")
+    assert lines[1].split() == ["Date", "Pain", "Stiff", *SCORE_COLUMNS, "Tags", "Note"]
+    assert lines[2].startswith("Fri 27 Nov 2026     3      4      -       -  ") and "gardening  Walked 5 km" in lines[2]
     assert all(len(line) <= 100 for line in lines)
     # the note wraps within its column: its other lines hold nothing else, and no word is lost
     column = lines[1].index("Note")
     second = next(n for n, line in enumerate(lines) if line.startswith("Thu 26 Nov 2026"))
     assert second > 3 and all(not line[:column].strip() for line in lines[3:second])
     assert " ".join(line[column:].strip() for line in lines[2:second]) == LONG_NOTE
-    assert "Sleep 0 = very poor, 10 = very good; stress 0 = none, 10 = extreme." in " ".join(out.split())
+    assert "Sleep 0 = very poor, 10 = very good; stress 0 = none, 10 = extreme" in " ".join(out.split())
 
 
 def test_history_on_a_narrow_terminal_shows_the_date_and_the_two_scores(cli):
@@ -75,9 +78,9 @@ def test_history_leg_and_medicine_columns_appear_when_used(cli):
     assert cli("checkin", "--date", "2026-11-26", "-p", "2", "-s", "2", "--leg-pain", "6", "--leg-side", "left",
                "--med", "ibuprofen 400 mg").exit_code == 0  # fmt: skip
     lines = cli("history", env={"COLUMNS": "120"}).stdout.splitlines()
-    assert lines[1].split() == ["Date", "Pain", "Stiff", "Sleep", "Stress", "Leg", "Medicines", "Tags", "Note"]
+    assert lines[1].split() == ["Date", "Pain", "Stiff", *SCORE_COLUMNS, "Leg", "Medicines", "Tags", "Note"]
     assert "6 left  ibuprofen 400 mg" in lines[3]
-    assert lines[-1].endswith("leg pain 0 = none, 10 = worst imaginable.")
+    assert " ".join(lines).endswith("leg pain 0 = none, 10 = worst imaginable.")
 
 
 def test_history_with_wide_characters_keeps_the_columns_straight(cli):
