@@ -79,7 +79,8 @@ class Out:
         if text.isascii():
             lines = textwrap.wrap(text, self.width, break_long_words=True, break_on_hyphens=False)
         else:  # textwrap counts characters: a wide character takes two cells of the terminal
-            lines = wrap(" ".join(text.split()), self.width)
+            lines = [line.rstrip(" ") for line in wrap(text.replace("\n", " "), self.width)]  # tabs: spaces
+            lines = [line for line in lines if line]  # as textwrap: no line of spaces alone
         for line in lines:
             self.lines.append(self.paint(line, style))
 
