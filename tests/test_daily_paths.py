@@ -11,7 +11,7 @@ from collections import Counter
 from datetime import date, timedelta
 from pathlib import Path
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from backcare.domain.checkin import SCORES
@@ -411,3 +411,26 @@ def test_routine_show_wraps_a_long_reason_under_its_text_and_fits_the_width(cli)
         assert all(line.startswith("    ") for line in tail), tail
         header = lines[lines.index("Today's exercises") + 1]
         assert header.split()[:3] == ["#", "Exercise", "Dose"]
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(st.text(alphabet=st.sampled_from("ab 東é\u0301"), max_size=30), min_size=1, max_size=4),
+    st.integers(20, 60),
+)
+@example(["東京で歩いた" * 5], 20)
+@example(["ab", "東" * 30], 21)
+def test_a_cut_row_fits_the_terminal_in_cells(pieces, width):
+    """`Out.row` (the chart rows of `trend`, the dashboard's lines) cuts at the width in terminal cells: a wide
+    character takes two, so a line of them is cut at half as many characters."""
+    from backcare.render.plain import Out, cells
+
+    out = Out()
+    out.colour, out.width = False, width
+    out.row([(piece, "") for piece in pieces])
+    (line,) = out.lines
+    assert cells(line) <= width
+    whole = "".join(pieces).rstrip()
+    assert whole.startswith(line)  # a prefix of the text, nothing skipped
+    if cells(whole) <= width:
+        assert line == whole

@@ -63,8 +63,12 @@ class Out:
         for text, style in segments:
             if room <= 0:
                 break
-            text = inert(text)[:room]
-            room -= len(text)
+            text = inert(text)
+            if cells(text) > room:  # cut by terminal cells (a wide character takes two), and nothing after it
+                text = text[: _fold(text, room)] if room > 1 or cells(text[:1]) == 1 else ""
+                parts.append(self.paint(text, style))
+                break
+            room -= cells(text)
             parts.append(self.paint(text, style))
         self.lines.append("".join(parts).rstrip())
 
