@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from backcare.domain.checkin import KINDS
 from backcare.store.records import checks
-from backcare.store.records.base import MergeContext, insert_sql, one, query, update_sql
+from backcare.store.records.base import MergeContext, ids, insert_sql, one, query, update_sql
 
 if TYPE_CHECKING:
     from backcare.domain.checkin import CheckIn
@@ -38,11 +38,7 @@ UPDATE = update_sql(TABLE, (*COLUMNS, "updated_at"), "date = :date")
 # -- codec -----------------------------------------------------------------------------------------------------
 def _decode(kind: str, value: Any) -> Any:
     if kind in LISTS:
-        if value == "[]":
-            return ()
-        import json  # only for a list that has items: `checkin` starts without it
-
-        return tuple(json.loads(value))
+        return ids(value)
     if kind == "flag":
         return None if value is None else bool(value)
     return value
