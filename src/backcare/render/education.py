@@ -70,18 +70,18 @@ def show_topic(opened: OpenedTopic, out: Out | None = None) -> None:
             out.lines.extend(_hanging(out, " ", block.marker, block.runs, width))
         previous_marker = block.marker
     out.lines.append("")
-    _section(out, "Key points", width)
+    _section(out, "Key points")
     for point in topic.key_points:
         out.lines.extend(_hanging(out, "  ", "•", [(inert(point), False)], width))
     out.lines.append("")
-    _section(out, "Try this today", width)
+    _section(out, "Try this today")
     out.lines.extend("  " + line for line in wrap(inert(topic.try_this), width - 2))
     if topic.related_exercises:
         out.lines.append("")
-        _section(out, "Related exercises", width)
+        _section(out, "Related exercises")
         out.lines.extend("  " + line for line in wrap(inert(", ".join(topic.related_exercises)), width - 2))
     out.lines.append("")
-    _section(out, "Sources", width)
+    _section(out, "Sources")
     numbers = len(f"{len(topic.sources)}.")
     for n, source in enumerate(topic.sources, 1):
         marker = f"{n}.".rjust(numbers)
@@ -93,7 +93,7 @@ def show_topic(opened: OpenedTopic, out: Out | None = None) -> None:
     out.flush()
 
 
-def _section(out: Out, title: str, width: int) -> None:
+def _section(out: Out, title: str) -> None:
     out.lines.append(out.paint(title, "bold"))
 
 
