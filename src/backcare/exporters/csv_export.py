@@ -62,25 +62,19 @@ def _by_day(checkins: Iterable[dict], sessions: Iterable[dict]) -> Iterator[tupl
 
 
 def row(day: str, c: dict | None, sessions: list[dict]) -> list[str]:
+    """The day's cells in HEADER's order: each check-in value written as its kind is (`cell`), then the day's
+    sessions (done or not, the highest pain during them)."""
     pains = [s["pain_during"] for s in sessions if s.get("pain_during") is not None]
-    scores = ["" if c is None or c.get(k) is None else str(c[k]) for k in ("pain", "stiffness", "sleep", "stress")]
-    return [
-        day,
-        *scores,
-        safe_text(";".join(c.get("tags") or []) if c else ""),
-        safe_text((c.get("note") or "") if c else ""),
-        _yes_no(c.get("settled") if c else None),
-        "yes" if any(s.get("done") for s in sessions) else "no",
-        str(max(pains)) if pains else "",
-        "" if c is None or c.get("leg_pain") is None else str(c["leg_pain"]),
-        (c.get("leg_side") or "") if c else "",
-        list_cell(c.get("meds") or []) if c else "",
-        *(cell(KINDS[name], c.get(name)) if c else "" for name in LATER),
-    ]
+    cells = {name: cell(kind, c.get(name)) if c else "" for name, kind in KINDS.items()}
+    cells["date"] = day
+    cells["session_done"] = "yes" if any(s.get("done") for s in sessions) else "no"
+    cells["pain_during"] = str(max(pains)) if pains else ""
+    return [cells[name] for name in HEADER]
 
 
 def cell(kind: str, value: Any) -> str:
-    """One check-in value as its kind is written in the columns above."""
+    """One check-in value in its column: a score as its number, a list (tags, medicines) as one cell, yes/no,
+    and text kept from running as a formula."""
     if value is None:
         return ""
     if kind in ("tags", "meds"):
