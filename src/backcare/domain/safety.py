@@ -181,6 +181,11 @@ class SafetyState:
         return bool(self.current) or self.unseen_since is not None
 
     @property
+    def emergency_now(self) -> bool:
+        """One of today's standing answers is itself a sign for the emergency department."""
+        return any(BY_ID[q].emergency for q in self.current if q in BY_ID)
+
+    @property
     def needs_clearance(self) -> bool:
         return bool(self.uncleared)
 
@@ -286,8 +291,7 @@ def notice(state: SafetyState) -> list[str]:
     if state.stop:
         lines.append(URGENT_EMERGENCY if state.emergency else URGENT_SOON)
         lines += [f"You answered 'yes' to: {question_text(q)}" for q in state.current]
-        emergency_now = any(BY_ID[q].emergency for q in state.current if q in BY_ID)
-        if state.unseen_since is not None and not emergency_now:
+        if state.unseen_since is not None and not state.emergency_now:
             lines.append(EMERGENCY_NOT_SEEN.format(day=state.unseen_since.isoformat()))
         lines.append(NOT_FOR_PROGRESSION if state.current else UNTIL_SEEN)
     if state.needs_clearance:
@@ -310,8 +314,7 @@ def clinician_notice(state: SafetyState) -> list[str]:
             else "URGENT: possible serious problem; backcare told the person to contact a doctor or urgent care today."
         )
         lines += [f"Answered 'yes' to: {question_text(q)}" for q in state.current]
-        emergency_now = any(BY_ID[q].emergency for q in state.current if q in BY_ID)
-        if state.unseen_since is not None and not emergency_now:
+        if state.unseen_since is not None and not state.emergency_now:
             lines.append(
                 f"On {state.unseen_since.isoformat()} the person answered 'yes' to a sign that needs the emergency "
                 "department, and has not recorded that a doctor has seen them about it."
