@@ -54,3 +54,14 @@ def test_an_emergency_sign_not_seen_by_a_doctor_reads_in_the_third_person(cli):
     alerts = _alerts(cli, env=today)
     assert "On 2026-11-20 the person answered 'yes' to a sign that needs the emergency department" in alerts
     assert not SECOND_PERSON.search(_outside_the_questions(alerts)), alerts
+
+
+def test_a_safety_stop_recorded_by_the_dashboard_reads_in_the_third_person_too(cli):
+    """The day's stop keeps the notice the person was shown as its reasons ("You answered 'yes' to ..."); the
+    box names the stop without repeating the person's words."""
+    assert cli("safety", "--yes-to", "bladder-bowel").exit_code == 0
+    assert cli("checkin", "--pain", "4", "--stiffness", "3").exit_code == 0
+    assert cli("today").exit_code == 0  # decides the day: a stop
+    alerts = _alerts(cli)
+    assert "Safety stop on " in alerts and "exercises were paused" in alerts
+    assert not SECOND_PERSON.search(_outside_the_questions(alerts)), alerts

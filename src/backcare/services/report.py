@@ -361,11 +361,8 @@ def alerts(
             kind = "Red flag" if s.current_flags else "Red-flag history"
             out.append(f"{kind} on {_day(s.day)}: {items}")
     for e in stages:
-        if e.decision == "stop":
-            reasons = " ".join(e.reasons)
-            out.append(
-                f"Safety stop on {_day(e.day)}: the routine was paused" + (f" ({reasons})" if reasons else "") + "."
-            )
+        if e.decision == "stop":  # its stored reasons are the notice the person was shown: the lines above say it
+            out.append(f"Safety stop on {_day(e.day)}: exercises were paused until the safety answers allowed them.")
     for c in cleared:
         note = f" ({c.note})" if c.note else ""
         items = "; ".join(BY_ID[q].text if q in BY_ID else q for q in c.covers)
