@@ -37,7 +37,7 @@ def safety(
     if ctx.invoked_subcommand is not None:
         return
     from backcare import clock
-    from backcare.domain.safety import QUESTIONS, Screen, parse_yes_no
+    from backcare.domain.safety import QUESTIONS, parse_yes_no
 
     if show_questions:
         if json_output:
@@ -58,14 +58,7 @@ def safety(
         if seen is None:
             fail_usage(f"--seen-doctor takes yes or no, not {seen_doctor!r}.")
     if none or flag:
-        screen = Screen(day, service.answers_from_flags(flag or []))
-        emergency = service.open_emergency(store)
-        if emergency is not None and seen is None and not screen.emergency:
-            fail_usage(
-                f"On {emergency.isoformat()} you answered 'yes' to a sign that needs the emergency department: "
-                "add --seen-doctor yes or --seen-doctor no (has a doctor seen you about it since?)."
-            )
-        result = service.record(store, Screen(day, screen.answers, seen if emergency is not None else None))
+        result = service.answer(store, day, service.answers_from_flags(flag or []), seen)
         from backcare.render.safety import show_screen_result
 
         show_screen_result(result)

@@ -223,6 +223,17 @@ def _standing_history(screens: Sequence[Screen]) -> dict[str, int]:
     return runs
 
 
+def unseen_since(screens: Sequence[Screen]) -> date | None:
+    """The day of an emergency answer that no later screen (in the order recorded) says a doctor has seen."""
+    unseen: date | None = None
+    for s in screens:
+        if s.emergency:
+            unseen = s.day
+        elif unseen is not None and s.seen_doctor:
+            unseen = None
+    return unseen
+
+
 def assess(
     screens: Sequence[Screen],
     clearances: Sequence[Clearance] = (),
@@ -241,12 +252,7 @@ def assess(
     if not screens:
         return SafetyState(screened=False)
     latest = screens[-1]
-    unseen: date | None = None
-    for s in screens:
-        if s.emergency:
-            unseen = s.day
-        elif unseen is not None and s.seen_doctor:
-            unseen = None
+    unseen = unseen_since(screens)
     runs = _standing_history(screens)
     history = tuple(q.id for q in HISTORY_QUESTIONS if q.id in runs)
     cover: Clearance | None = None

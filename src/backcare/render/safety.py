@@ -38,14 +38,14 @@ def show_screen_result(state: SafetyState) -> None:
     if state.blocked:
         console().print(notice_panel(state))
         return
-    from backcare.textsafe import inert
-
     day = state.last_screen.isoformat() if state.last_screen else ""
     if state.history:
         lines = [f"Safety check recorded for {day}: no current symptoms. Thank you."]
     else:
         lines = [f"Safety check recorded for {day}: all answers 'no'. Thank you."]
     if state.clearance is not None:
+        from backcare.textsafe import inert  # only a clearance quotes text a person typed
+
         lines.append(inert(describe_clearance(state.clearance)))
     lines.append(messages.NOT_A_DIAGNOSIS)
     print("\n".join(lines))

@@ -35,14 +35,46 @@ def screened(store: Store) -> bool:
 
 def open_emergency(store: Store) -> date | None:
     """The day of an emergency answer that no later screen says a doctor has seen, if any."""
-    return safety.assess(store.screens()).unseen_since
+    return safety.unseen_since(store.screens())
 
 
 def record(store: Store, screen: Screen) -> SafetyState:
-    """Store a screen; returns the state it leaves (for showing the result)."""
-    store.record_screen(screen)
-    _refresh_day(store, screen.day)
-    return current(store, screen.day)
+    """Store a screen; returns the state it leaves, as its result is shown (see `_left`)."""
+    earlier, kept = store.add_screen(lambda _: screen)
+    return _left(store, [*earlier, kept], kept.day)
+
+
+def answer(store: Store, day: date, answers: dict[str, bool], seen_doctor: bool | None) -> SafetyState:
+    """Record the answers given on `day` (`safety --none` / `--yes-to`) and return the state they leave.
+
+    An emergency answer that no later screen says a doctor has seen needs `seen_doctor` (yes or no) unless these
+    answers are themselves an emergency; without it nothing is kept (a usage error). The screens are read once,
+    in the same transaction as the write, and the check and the result are worked out from them."""
+
+    def make(earlier: list[Screen]) -> Screen:
+        unseen = safety.unseen_since(earlier)
+        if unseen is not None and seen_doctor is None and not Screen(day, answers).emergency:
+            raise InvalidInput(
+                f"On {unseen.isoformat()} you answered 'yes' to a sign that needs the emergency department: "
+                "add --seen-doctor yes or --seen-doctor no (has a doctor seen you about it since?)."
+            )
+        return Screen(day, answers, seen_doctor if unseen is not None else None)
+
+    earlier, kept = store.add_screen(make)
+    return _left(store, [*earlier, kept], day)
+
+
+def _left(store: Store, screens: list[Screen], day: date) -> SafetyState:
+    """The state the screens (the new one last) leave on `day`, after any decision kept for the day follows it.
+
+    Read no more than the result shows (render.safety.show_screen_result: the notice or the all-clear, never the
+    re-check schedule): no stage history (the flare-up that would make a re-check due), and the clearances only
+    when history answers stand (a clearance covers nothing else)."""
+    _refresh_day(store, day)
+    state = safety.assess(screens, (), day)
+    if state.history:
+        state = safety.assess(screens, store.clearances(), day)
+    return state
 
 
 def answers_from_flags(flags: list[str], *, only_current: bool = False) -> dict[str, bool]:

@@ -12,14 +12,13 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from backcare.domain.checkin import CheckIn
 from backcare.errors import BackcareError, StoreError
 from backcare.paths import DB_NAME, ensure_private_dir
 from backcare.store import migrations
-from backcare.store.records import checkins as checkin_rows
 from backcare.store.records.base import now_utc as now_utc
 
 if TYPE_CHECKING:
+    from backcare.domain.checkin import CheckIn
     from backcare.domain.edits import Edit
     from backcare.domain.progress import Session, StageEvent
     from backcare.domain.safety import Clearance, Screen
@@ -276,11 +275,15 @@ class Store:
     # -- check-ins ---------------------------------------------------------------------------
     @guarded
     def get_checkin(self, day: date) -> CheckIn | None:
+        from backcare.store.records import checkins as checkin_rows
+
         return checkin_rows.get(self.conn, day)
 
     @guarded
     def update_checkin(self, day: date, make: Callable[[CheckIn | None], CheckIn]) -> tuple[CheckIn | None, CheckIn]:
         """Read the day's check-in and write `make(previous)` in one transaction; keep the old one as an edit."""
+        from backcare.store.records import checkins as checkin_rows
+
         with self.write() as db:
             previous = checkin_rows.get(db, day)
             new = make(previous)
@@ -297,6 +300,7 @@ class Store:
     @guarded
     def delete_checkin(self, day: date) -> CheckIn | None:
         from backcare.store.records import checkin_edits
+        from backcare.store.records import checkins as checkin_rows
 
         with self.write() as db:
             previous = checkin_rows.get(db, day)
@@ -309,6 +313,8 @@ class Store:
     @guarded
     def checkins(self, since: date | None = None, until: date | None = None, limit: int = -1) -> list[CheckIn]:
         """Check-ins in date order (oldest first), optionally within [since, until], at most `limit`."""
+        from backcare.store.records import checkins as checkin_rows
+
         lo = since.isoformat() if since else "0000-01-01"
         hi = until.isoformat() if until else "9999-12-31"
         return checkin_rows.between(self.conn, lo, hi, limit)
@@ -316,6 +322,7 @@ class Store:
     @guarded
     def checkin_days(self, since: date, until: date) -> list[date]:
         """The days with a check-in within [since, until], oldest first: the dates alone, no row decoded."""
+        from backcare.store.records import checkins as checkin_rows
         from backcare.store.records.base import query
 
         sql = f"SELECT date FROM {checkin_rows.TABLE} WHERE date >= ? AND date <= ? ORDER BY date"
@@ -325,15 +332,21 @@ class Store:
     @guarded
     def latest_checkins(self, since: date | None = None, limit: int = -1) -> list[CheckIn]:
         """Check-ins newest first, from `since` on, at most `limit` (-1: all): only the rows asked for are read."""
+        from backcare.store.records import checkins as checkin_rows
+
         return checkin_rows.newest(self.conn, since.isoformat() if since else "0000-01-01", limit)
 
     @guarded
     def recent_checkin_words(self, column: str, rows: int = 365, most: int = 9) -> list[str]:
         """The person's recent tags or medicines (column "tags" or "meds"), most recently used first."""
+        from backcare.store.records import checkins as checkin_rows
+
         return checkin_rows.recent_words(self.conn, column, rows, most)
 
     @guarded
     def count_checkins(self, since: date | None = None) -> int:
+        from backcare.store.records import checkins as checkin_rows
+
         return checkin_rows.count(self.conn, since.isoformat() if since else "0000-01-01")
 
     @guarded
@@ -349,6 +362,18 @@ class Store:
 
         with self.write() as db:
             safety_screens.add(db, screen)
+
+    @guarded
+    def add_screen(self, make: Callable[[list[Screen]], Screen]) -> tuple[list[Screen], Screen]:
+        """Read every safety screen and keep `make(screens)` in one transaction (when `make` raises, nothing is
+        kept): the screens before it and the one kept, so the caller need not read them again."""
+        from backcare.store.records import safety_screens
+
+        with self.write() as db:
+            earlier = safety_screens.screens(db)
+            screen = make(earlier)
+            safety_screens.add(db, screen)
+        return earlier, screen
 
     @guarded
     def screens(self) -> list[Screen]:
@@ -657,6 +682,14 @@ def _create_private_file(path: Path) -> bool:
     Returns True when the file was created here, False when it already existed (its mode is tightened only
     if it is backcare's own database file).
     """
+    try:
+        found = os.lstat(path)
+    except OSError:
+        found = None
+    if found is not None and stat.S_ISREG(found.st_mode) and found.st_mode & 0o777 == 0o600:
+        # Every day's case: a regular file, private already (a link is not followed here: it takes the path
+        # below): nothing to create or tighten, and the module that would, with its imports, is not loaded.
+        return found.st_size == 0
     from backcare.outfiles import create_private, tighten_if_ours
 
     try:
@@ -706,11 +739,17 @@ def _read_only(home: Path, path: Path) -> bool:
 
 
 def _read_marker(path: Path) -> str | None:
+    # Bytes, decoded here: a text file opened with encoding="ascii" would load that codec's module on every run.
     try:
-        with open(path.with_name(MARKER), encoding="ascii") as fh:
-            return fh.read(MARKER_SIZE).strip()
+        fd = os.open(path.with_name(MARKER), os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+    except OSError:
+        return None
+    try:
+        return os.read(fd, MARKER_SIZE).decode("ascii").strip()
     except (OSError, ValueError):
         return None
+    finally:
+        os.close(fd)
 
 
 def _write_marker(path: Path, mark: str) -> None:

@@ -15,7 +15,6 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from backcare.domain.checkin import KINDS
-from backcare.store.records import checks
 from backcare.store.records.base import MergeContext, ids, insert_sql, one, query, update_sql
 
 if TYPE_CHECKING:
@@ -135,10 +134,12 @@ def export_rows(db: sqlite3.Connection) -> Iterator[dict[str, Any]]:
 
 
 # -- import ----------------------------------------------------------------------------------------------------
+# (`checks` is imported in these functions: only an import checks records, and `checkin` starts without it.)
 def check_values(record: Any, today: date, extra: tuple[str, ...] = ()) -> dict[str, Any]:
     """The rules of `backcare checkin` (domain.checkin) for one check-in's values."""
     from backcare.domain.checkin import MAX_MEDS, MAX_TAGS, parse_meds, parse_note, parse_tags
     from backcare.errors import InvalidInput
+    from backcare.store.records import checks
 
     checked: dict[str, Any] = checks.fields(record, ("date", *COLUMNS, *extra), ("date", *REQUIRED))
     record = checked
@@ -171,6 +172,7 @@ def _check_leg(record: dict[str, Any]) -> None:
     """A side goes with leg pain above 0, as `backcare checkin` takes them."""
     from backcare.domain.checkin import parse_leg
     from backcare.errors import InvalidInput
+    from backcare.store.records import checks
 
     side = record.get("leg_side")
     if side is None:
@@ -188,6 +190,7 @@ def _check_leg(record: dict[str, Any]) -> None:
 def _check_words(value: Any, name: str, most: int, parse: Callable[[list[str]], Any], how: str) -> None:
     """A list of tags or medicines: text, by the check-in's own rule (`parse`), written as backcare stores it."""
     from backcare.errors import InvalidInput
+    from backcare.store.records import checks
 
     items = checks.list_(value, name, most)
     if not all(isinstance(item, str) for item in items):
@@ -201,6 +204,8 @@ def _check_words(value: Any, name: str, most: int, parse: Callable[[list[str]], 
 
 
 def check(record: Any, today: date) -> None:
+    from backcare.store.records import checks
+
     record = check_values(record, today, STAMPS)
     for name in STAMPS:
         checks.stamp(record, name, required=False)
@@ -208,6 +213,8 @@ def check(record: Any, today: date) -> None:
 
 def check_in_file(record: Any, state: Any) -> None:
     """`check`, and no day twice in one file."""
+    from backcare.store.records import checks
+
     check(record, state.today)
     day = record["date"]
     if not state.add("checkin", day):

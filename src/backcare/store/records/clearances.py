@@ -5,13 +5,11 @@ Columns: id, date, by, note, covers (JSON list of question ids), at. Created by 
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Iterator
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from backcare.store.records import checks
 from backcare.store.records.base import MergeContext, digest, ids, insert_sql, now_utc, query
 
 if TYPE_CHECKING:
@@ -24,9 +22,12 @@ MIGRATION = ("m007_clearances",)
 COLUMNS = ("date", "by", "note", "covers", "at")
 SELECT = f"SELECT {', '.join(COLUMNS)} FROM {TABLE}"
 INSERT = insert_sql(TABLE, COLUMNS)
+# json and `checks` are imported where used: the daily `safety --none` reads clearances without either.
 
 
 def to_record(row: sqlite3.Row) -> dict[str, Any]:
+    import json
+
     return {
         "date": row["date"],
         "by": row["by"],
@@ -43,6 +44,8 @@ def from_row(row: sqlite3.Row) -> Clearance:
 
 
 def add(db: sqlite3.Connection, c: Clearance) -> None:
+    import json
+
     db.execute(
         INSERT,
         {"date": c.day.isoformat(), "by": c.by, "note": c.note, "covers": json.dumps(list(c.covers)), "at": now_utc()},
@@ -61,6 +64,7 @@ def export_rows(db: sqlite3.Connection) -> Iterator[dict[str, Any]]:
 def check(record: Any, today: date) -> None:
     """A clinician's clearance of history answers (a past cancer, a fall), as `safety clear` records it."""
     from backcare.domain.safety import HISTORY_QUESTIONS
+    from backcare.store.records import checks
 
     record = checks.fields(record, COLUMNS, ("date", "by", "at"))
     checks.day(record["date"], "date", today)
@@ -79,6 +83,8 @@ def _key(c: dict[str, Any]) -> bytes:
 
 
 def merge_in(ctx: MergeContext, c: dict[str, Any]) -> str:
+    import json
+
     if not ctx.seen.add("clearance", _key(c), SELECT, lambda r: _key(to_record(r))):
         return "same"
     record = {**c, "note": c.get("note"), "covers": json.dumps(list(c.get("covers") or []))}

@@ -6,14 +6,12 @@ m003_routines_and_sessions.
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Iterator
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from backcare.store.records import checks
-from backcare.store.records.base import MergeContext, digest, insert_sql, now_utc, query
+from backcare.store.records.base import MergeContext, digest, ids, insert_sql, now_utc, query
 
 if TYPE_CHECKING:
     from backcare.domain.progress import StageEvent
@@ -26,9 +24,12 @@ COLUMNS = ("routine", "date", "stage", "decision", "reasons", "manual", "at")
 SELECT = f"SELECT {', '.join(COLUMNS)} FROM {TABLE}"
 INSERT = insert_sql(TABLE, COLUMNS)
 ENGINE_DECISIONS = ("advance", "hold", "step_back", "stop")
+# json and `checks` are imported where used: `safety --none` loads this module only to ask `any_day_decision`.
 
 
 def to_record(row: sqlite3.Row) -> dict[str, Any]:
+    import json
+
     return {
         "routine": row["routine"],
         "date": row["date"],
@@ -48,12 +49,14 @@ def from_row(row: sqlite3.Row) -> StageEvent:
         date.fromisoformat(row["date"]),
         row["stage"],
         row["decision"],
-        tuple(json.loads(row["reasons"])),
+        ids(row["reasons"]),
         bool(row["manual"]),
     )
 
 
 def values(event: StageEvent, at: str) -> dict[str, Any]:
+    import json
+
     return {**event.as_dict(), "reasons": json.dumps(list(event.reasons)), "manual": int(event.manual), "at": at}
 
 
@@ -92,6 +95,8 @@ def export_rows(db: sqlite3.Connection) -> Iterator[dict[str, Any]]:
 
 
 def check(record: Any, today: date) -> None:
+    from backcare.store.records import checks
+
     record = checks.fields(record, COLUMNS, ("routine", "date", "stage", "decision", "at"))
     checks.short(record["routine"], "routine")
     checks.day(record["date"], "date", today)
@@ -109,6 +114,8 @@ def _key(s: dict[str, Any]) -> bytes:
 
 
 def merge_in(ctx: MergeContext, s: dict[str, Any]) -> str:
+    import json
+
     record = {**s, "reasons": list(s.get("reasons") or []), "manual": bool(s.get("manual"))}
     if not ctx.seen.add("stage", _key(record), SELECT, lambda r: _key(to_record(r))):
         return "same"
