@@ -103,10 +103,13 @@ def checkin(
     cleared = ck.parse_clear(clear)
     s = state(ctx)
     store = s.store()
-    existing = checkins.on(store, when)
-    if legs[1] is not None and legs[0] is None:  # a side alone needs the day's leg pain
-        ck.parse_leg(existing.leg_pain if existing else None, legs[1])
     missing = [name for name in ck.CORE if values[name] is None]
+    side_alone = legs[1] is not None and legs[0] is None
+    # The day's check-in so far matters only when pain or stiffness is left out, or a side comes without leg
+    # pain; with both given, the write reads it (in its own transaction) and says what changed.
+    existing = checkins.on(store, when) if missing or side_alone else None
+    if side_alone:  # a side alone needs the day's leg pain
+        ck.parse_leg(existing.leg_pain if existing else None, legs[1])
     at_terminal = interactive()
     if missing and existing is None and not at_terminal:
         flags = " and ".join(f"--{name} N" for name in missing)

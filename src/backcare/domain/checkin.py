@@ -17,7 +17,7 @@ MAX_TAGS = 20
 MAX_MEDS = 20
 MAX_MED = 80
 LEG_SIDES = ("left", "right", "both")
-_TAG = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
+_TAG = r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$"  # compiled when a tag is given (re caches it), not at every start
 
 # What 0 and 10 mean on each scale: one place, so the prompt, --help, every table and every export agree.
 # Sleep is the one scale where 10 is good.
@@ -134,6 +134,12 @@ def more_words(c: CheckIn) -> str:
     return text[0].upper() + text[1:] + "."
 
 
+def whole_number(text: str) -> bool:
+    """`re.fullmatch(r"[+-]?[0-9]+", text)`, without compiling a pattern on every check-in's start."""
+    digits = text[1:] if text[:1] in ("+", "-") else text
+    return digits.isascii() and digits.isdigit()
+
+
 def parse_score(raw: object, name: str) -> int | None:
     """A whole number 0-10, or None when not given. Accepts ints and digit strings only."""
     if raw is None:
@@ -144,7 +150,7 @@ def parse_score(raw: object, name: str) -> int | None:
         value = raw
     else:
         text = str(raw).strip()
-        if not re.fullmatch(r"[+-]?[0-9]+", text):
+        if not whole_number(text):
             if re.fullmatch(r"[+-]?\d*[.,]\d+", text):
                 raise InvalidInput(f"{name} must be a whole number from 0 to 10, not {_shown(text)} (no decimals).")
             raise InvalidInput(f"{name} must be a whole number from 0 to 10, not {_shown(text)}.")
@@ -173,7 +179,7 @@ def parse_tags(raw: list[str] | tuple[str, ...] | None) -> tuple[str, ...] | Non
             tag = part.strip().lower()
             if not tag:
                 continue
-            if not _TAG.match(tag) or len(tag) > 40:
+            if not re.match(_TAG, tag) or len(tag) > 40:
                 raise InvalidInput(
                     f"Tag {part.strip()!r} is not allowed: use one word of letters and digits, "
                     "joined with '-' (e.g. long-drive)."
