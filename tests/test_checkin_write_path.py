@@ -4,11 +4,14 @@ writes it, and parses its scores without compiling a pattern. Each shortcut is c
 from __future__ import annotations
 
 import re
+import sqlite3
+from datetime import datetime
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from backcare import clock
 from backcare.domain import checkin as ck
 from backcare.errors import InvalidInput
 from backcare.store import Store
@@ -67,3 +70,38 @@ def test_what_the_day_already_holds_is_still_read_when_it_matters(cli, reads):
     refused = cli("checkin", "--stiffness", "2", "--date", "yesterday")  # no check-in yesterday: pain is missing
     assert refused.exit_code == 2 and "--pain N" in refused.stderr
     assert len(reads) == 2
+
+
+@pytest.mark.real_today
+def test_the_day_rollover_hour_comes_from_the_one_connection_the_checkin_opens(cli, home, monkeypatch):
+    monkeypatch.delenv("BACKCARE_NOW", raising=False)
+    monkeypatch.setattr(clock, "now", lambda: datetime(2026, 11, 28, 3, 0))  # the real clock at 03:00, not pinned
+    assert cli("config", "set", "day-starts", "2").exit_code == 0
+    opened: list[object] = []
+    real = sqlite3.connect
+    monkeypatch.setattr(sqlite3, "connect", lambda *a, **k: opened.append(a[0]) or real(*a, **k))
+    out = cli("checkin", "--pain", "3", "--stiffness", "4")
+    assert out.stdout == "Checked in for Sat 28 Nov 2026: pain 3, stiffness 4.\n"  # 03:00 is after 02:00
+    assert len(opened) == 1
+    assert cli("config", "set", "day-starts", "4").exit_code == 0
+    late = cli("checkin", "--pain", "3", "--stiffness", "4")
+    assert late.stdout.splitlines() == [
+        "Filed for Fri 27 Nov (before 04:00 counts as the day before).",
+        "Checked in for Fri 27 Nov 2026: pain 3, stiffness 4.",
+    ]
+
+
+@pytest.mark.parametrize(
+    "args, env",
+    [
+        (["--date", "2026-02-30"], {}),
+        (["--date", "tomorrow"], {}),
+        ([], {"BACKCARE_TODAY": "someday"}),
+        ([], {"BACKCARE_TODAY": None, "BACKCARE_NOW": "half past one"}),
+        (["--pain", "11"], {}),
+    ],
+)
+def test_a_refused_day_or_score_opens_nothing(cli, home, args, env):
+    # The day is taken after the store opens only when nothing about it can be refused.
+    out = cli("checkin", "--pain", "3", "--stiffness", "4", *args, env=env)
+    assert out.exit_code == 2 and not home.exists()

@@ -58,6 +58,13 @@ def rolled_back() -> tuple[date, int] | None:
     return (day, hour) if day != moment.date() else None
 
 
+def pinned() -> bool:
+    """Whether BACKCARE_TODAY or BACKCARE_NOW pins the day (demos and tests). A pinned day may be refused, so a
+    command checks it before opening anything; the real clock never is, so "today" can wait for the open data
+    folder to give its day-rollover hour (no second connection just for that setting)."""
+    return bool(os.environ.get("BACKCARE_TODAY") or os.environ.get("BACKCARE_NOW"))
+
+
 def now() -> datetime:
     """The local date and time; BACKCARE_NOW (YYYY-MM-DDTHH:MM) pins it."""
     pinned = os.environ.get("BACKCARE_NOW")

@@ -80,13 +80,16 @@ def checkin(
         typer.Option("--settled", metavar="yes|no", help="Did soreness from the last session settle by this morning?"),
     ] = None,
 ) -> None:
-    from backcare.clock import today
+    from backcare import clock
     from backcare.domain import checkin as ck
     from backcare.domain.dates import human, parse_day
     from backcare.services import checkins
 
-    now = today()
-    when = parse_day(day, now=now)
+    # A --date or a pinned clock is checked (and may be refused) before anything is opened; the usual check-in
+    # takes today from the store opened below, which holds the day-rollover hour (one connection, not two).
+    early = clock.today() if day is not None or clock.pinned() else None
+    if early is not None:
+        parse_day(day, now=early)
     legs = ck.parse_side(ck.parse_score(leg_pain, "leg pain"), leg_side)
     values = {
         "pain": ck.parse_score(pain, "pain"),
@@ -103,6 +106,8 @@ def checkin(
     cleared = ck.parse_clear(clear)
     s = state(ctx)
     store = s.store()
+    now = early if early is not None else clock.today()
+    when = parse_day(day, now=now)
     missing = [name for name in ck.CORE if values[name] is None]
     side_alone = legs[1] is not None and legs[0] is None
     # The day's check-in so far matters only when pain or stiffness is left out, or a side comes without leg

@@ -56,7 +56,7 @@ _READ_MOST = 1024  # more distinct texts than 9 yes/no questions can make: past 
 
 def _plain(key: object) -> bool:
     """An id json writes as it is: ASCII letters and digits, with hyphens."""
-    return key.__class__ is str and key.isascii() and key.replace("-", "").isalnum()  # type: ignore[attr-defined]
+    return isinstance(key, str) and key.isascii() and key.replace("-", "").isalnum()
 
 
 def _plain_answers(text: str) -> dict[str, bool] | None:
