@@ -52,22 +52,12 @@ def _absolute(value: str, source: str) -> Path:
 def ensure_private_dir(path: Path) -> None:
     """Create the directory, and any parents backcare has to make, 0700 whatever the umask (health data).
     An existing one is tightened only when it is a real folder of this user's, through a descriptor."""
+    if not os.path.lexists(path):  # (an existing one, every day: no need to load the file helpers)
+        from backcare.outfiles import make_private_dirs
+
+        if make_private_dirs(path):
+            return
     import stat
-
-    try:
-        found = os.stat(path)
-    except OSError:
-        found = None
-    if (
-        found is not None
-        and stat.S_ISDIR(found.st_mode)
-        and not (found.st_uid == os.getuid() and found.st_mode & 0o077)
-    ):
-        return  # every day's case: there, and nothing to tighten (the module that creates folders is not loaded)
-    from backcare.outfiles import make_private_dirs
-
-    if make_private_dirs(path):
-        return
 
     fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY | getattr(os, "O_CLOEXEC", 0))
     try:

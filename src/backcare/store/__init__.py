@@ -15,8 +15,9 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from backcare.errors import BackcareError, StoreError
 from backcare.paths import DB_NAME, ensure_private_dir
 from backcare.store import migrations
-from backcare.store.records.base import now_utc as now_utc
 
+# The record modules are imported by the methods that use them: opening the store (all the dashboard needs when
+# its day's answer is kept) loads none of them.
 if TYPE_CHECKING:
     from backcare.domain.checkin import CheckIn
     from backcare.domain.edits import Edit
@@ -24,6 +25,15 @@ if TYPE_CHECKING:
     from backcare.domain.safety import Clearance, Screen
 
 BUSY_TIMEOUT_S = 30.0
+
+
+def now_utc() -> str:
+    """The time a record is written, as every record kind stores it."""
+    from backcare.store.records.base import now_utc as now
+
+    return now()
+
+
 T = TypeVar("T")
 
 
@@ -186,10 +196,29 @@ class Store:
             if self._header_fd is None:
                 self._header_fd = os.open(self.path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
             st = os.fstat(self._header_fd)
-            counter = os.pread(self._header_fd, 4, 24).hex()
+            head = os.pread(self._header_fd, 10, 18)
         except OSError:
             return None
-        return f"{st.st_dev} {st.st_ino} {st.st_size} {st.st_mtime_ns} {st.st_ctime_ns} {counter}"
+        if len(head) < 10 or head[0] != 1:
+            # Not the rollback-journal format backcare writes (2 is WAL, whose commits leave the main file as it
+            # was until a checkpoint): the file alone cannot tell whether its content changed.
+            return None
+        return f"{st.st_dev} {st.st_ino} {st.st_size} {st.st_mtime_ns} {st.st_ctime_ns} {head[6:].hex()}"
+
+    @guarded
+    def state_mark(self) -> str | None:
+        """The file's fingerprint now, read under SQLite's read lock: two equal marks mean that no write, of this
+        process or another, came in between. None when the file cannot tell (see _fingerprint)."""
+        db = self.conn
+        if db.in_transaction:
+            return None
+        db.execute("BEGIN")
+        try:
+            db.execute("SELECT count(*) FROM sqlite_master").fetchone()  # take the read lock
+            return self._fingerprint()
+        finally:
+            if db.in_transaction:
+                db.execute("ROLLBACK")
 
     def _remember_checked(self) -> None:
         """After a commit of ours to a file that had passed the check: the new state is known good too."""
@@ -683,13 +712,12 @@ def _create_private_file(path: Path) -> bool:
     if it is backcare's own database file).
     """
     try:
-        found = os.lstat(path)
+        st = os.lstat(path)
     except OSError:
-        found = None
-    if found is not None and stat.S_ISREG(found.st_mode) and found.st_mode & 0o777 == 0o600:
-        # Every day's case: a regular file, private already (a link is not followed here: it takes the path
-        # below): nothing to create or tighten, and the module that would, with its imports, is not loaded.
-        return found.st_size == 0
+        pass
+    else:  # every day after the first: a file of this user's, already private, with content
+        if stat.S_ISREG(st.st_mode) and st.st_uid == os.getuid() and not st.st_mode & 0o077 and st.st_size:
+            return False
     from backcare.outfiles import create_private, tighten_if_ours
 
     try:
@@ -739,13 +767,12 @@ def _read_only(home: Path, path: Path) -> bool:
 
 
 def _read_marker(path: Path) -> str | None:
-    # Bytes, decoded here: a text file opened with encoding="ascii" would load that codec's module on every run.
     try:
         fd = os.open(path.with_name(MARKER), os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
     except OSError:
         return None
     try:
-        return os.read(fd, MARKER_SIZE).decode("ascii").strip()
+        return os.read(fd, MARKER_SIZE).decode("ascii").strip()  # bytes: no text codec to load at start-up
     except (OSError, ValueError):
         return None
     finally:
