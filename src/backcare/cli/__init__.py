@@ -93,19 +93,26 @@ def main() -> None:
         from backcare.cli.fast import answer_early
 
         answer_early(sys.argv[1:])
-    from backcare.cli import app as application
+    import gc
 
-    _guard_stdout()
+    gc.disable()  # see _lasting: what the next lines make lives as long as the process
+    try:
+        from backcare.cli import app as application
 
-    # Completion needs every command; otherwise build only the one being run (start-up time).
-    wanted = None if any(k.endswith("_COMPLETE") for k in os.environ) else application.command_in(sys.argv[1:])
-    app = application.build(wanted)
+        _guard_stdout()
+
+        # Completion needs every command; otherwise build only the one being run (start-up time).
+        wanted = None if any(k.endswith("_COMPLETE") for k in os.environ) else application.command_in(sys.argv[1:])
+        app = application.build(wanted)
+    finally:
+        _lasting(gc)
     debug = "--debug" in sys.argv[1:] or os.environ.get("BACKCARE_DEBUG") == "1"
     try:
         try:
             app(prog_name="backcare")
         finally:
             sys.stdout.flush()  # here, where a closed pipe is handled, not at interpreter exit
+            gc.unfreeze()  # (for a caller that goes on after main, such as a test; the exit freezes again)
     except SystemExit:
         raise
     except BrokenPipeError:  # standard output closed by its reader after the work was done: not a failure
@@ -127,6 +134,24 @@ def main() -> None:
             file=sys.stderr,
         )
         sys.exit(1)
+
+
+def _lasting(gc) -> None:  # the gc module, imported by main
+    """The garbage collector, told what lives as long as the process. Importing Typer and the command makes some
+    hundred thousand objects (modules, classes, functions) that last until exit: collecting while they are made
+    (about 30 passes, 4 ms here) frees nothing, so main turns collection off for that and then freezes them, so
+    that the passes during the command walk only what the command makes. At exit, whatever is left is frozen too
+    (an atexit hook, run before the interpreter's last pass): the process is ending and takes its memory with it,
+    so that pass (about 5 ms) need not walk everything once more. Finalizers still run as before for everything
+    freed by reference counting, atexit hooks and the flush of open files run, and nothing is written or printed
+    differently; only objects in reference cycles are left to the end of the process instead of a last pass."""
+    import atexit
+
+    gc.freeze()
+    gc.enable()
+    if not getattr(_lasting, "registered", False):
+        atexit.register(gc.freeze)
+        _lasting.registered = True  # type: ignore[attr-defined]
 
 
 def _what_was_stored() -> str:
