@@ -35,6 +35,8 @@ NOT_FOR_A_CHECKIN = {
     "backcare.store.records.checks": "only an import checks records",
     "backcare.store.records.safety_screens": "no safety question is asked when not at a terminal",
     "rich": "one plain line",
+    "backcare.cli.fast": "the data folder is given (BACKCARE_HOME): nothing to work out",
+    "platformdirs": "as above",
 }
 
 
