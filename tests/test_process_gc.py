@@ -68,3 +68,16 @@ def test_a_caller_that_goes_on_gets_the_collector_back(home, monkeypatch, capsys
     assert done.value.code in (0, None)
     assert gc.isenabled() and gc.get_freeze_count() == 0
     assert "all answers 'no'" in capsys.readouterr().out
+
+
+def test_a_caller_that_had_collection_off_keeps_it_off(home, monkeypatch, capsys):
+    from backcare.cli import main
+
+    monkeypatch.setattr(sys, "argv", ["backcare", "safety", "--none"])
+    gc.disable()
+    try:
+        with pytest.raises(SystemExit):
+            main()
+        assert not gc.isenabled() and gc.get_freeze_count() == 0
+    finally:
+        gc.enable()

@@ -95,6 +95,7 @@ def main() -> None:
         answer_early(sys.argv[1:])
     import gc
 
+    collecting = gc.isenabled()
     gc.disable()  # see _lasting: what the next lines make lives as long as the process
     try:
         from backcare.cli import app as application
@@ -105,7 +106,7 @@ def main() -> None:
         wanted = None if any(k.endswith("_COMPLETE") for k in os.environ) else application.command_in(sys.argv[1:])
         app = application.build(wanted)
     finally:
-        _lasting(gc)
+        _lasting(gc, collecting)
     debug = "--debug" in sys.argv[1:] or os.environ.get("BACKCARE_DEBUG") == "1"
     try:
         try:
@@ -136,10 +137,10 @@ def main() -> None:
         sys.exit(1)
 
 
-def _lasting(gc) -> None:  # the gc module, imported by main
-    """The garbage collector, told what lives as long as the process. Importing Typer and the command makes some
-    hundred thousand objects (modules, classes, functions) that last until exit: collecting while they are made
-    (about 30 passes, 4 ms here) frees nothing, so main turns collection off for that and then freezes them, so
+def _lasting(gc, collecting: bool) -> None:  # the gc module, imported by main; whether it was collecting before
+    """The garbage collector, told what lives as long as the process. Importing Typer and the command makes about
+    26,000 objects (modules, classes, functions) that last until exit: collecting while they are made (about 30
+    passes, 4 ms here) frees nothing, so main turns collection off for that and then freezes them, so
     that the passes during the command walk only what the command makes. At exit, whatever is left is frozen too
     (an atexit hook, run before the interpreter's last pass): the process is ending and takes its memory with it,
     so that pass (about 5 ms) need not walk everything once more. Finalizers still run as before for everything
@@ -148,7 +149,8 @@ def _lasting(gc) -> None:  # the gc module, imported by main
     import atexit
 
     gc.freeze()
-    gc.enable()
+    if collecting:
+        gc.enable()
     if not getattr(_lasting, "registered", False):
         atexit.register(gc.freeze)
         _lasting.registered = True  # type: ignore[attr-defined]
