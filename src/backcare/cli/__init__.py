@@ -112,8 +112,8 @@ def main() -> None:
         try:
             app(prog_name="backcare")
         finally:
-            sys.stdout.flush()  # here, where a closed pipe is handled, not at interpreter exit
             gc.unfreeze()  # (for a caller that goes on after main, such as a test; the exit freezes again)
+            sys.stdout.flush()  # here, where a closed pipe is handled, not at interpreter exit
     except SystemExit:
         raise
     except BrokenPipeError:  # standard output closed by its reader after the work was done: not a failure
