@@ -374,8 +374,8 @@ def progress(store: Store, today: date, *, record: bool = True) -> Progress:
             history = [event]
     checkins = store.checkins(since=today - timedelta(days=CHECKIN_DAYS_CONSIDERED), until=today)
     # Stage criteria look at no more than the last 100 sessions; a long stage need not load years of them.
-    # The engine counts the ids done and skipped and reads the scores: the per-exercise records are not decoded.
-    sessions = store.sessions(routine=active.name, last=SESSIONS_CONSIDERED, detail=False)
+    # The engine counts the ids done and skipped and reads the day, stage and scores: no session is built.
+    sessions = store.session_tallies(active.name, SESSIONS_CONSIDERED)
     decision = progression.decide(routine, history, checkins, sessions, safety.gate(store, today), today)
     if record and history:
         history = _keep_day_decision(store, active.name, history, decision, today) or history

@@ -19,6 +19,7 @@ from backcare.store.records.base import MergeContext, digest, ids, insert_sql, o
 
 if TYPE_CHECKING:
     from backcare.domain.progress import Session
+    from backcare.domain.progression import Tally
 
 SECTION = "sessions"
 TABLE = "sessions"
@@ -103,6 +104,25 @@ def select(
     sql = f"SELECT * FROM ({sql} ORDER BY {newest} LIMIT ?) ORDER BY date, coalesce(started, ''), id"
     rows = query(db, sql, [*params, last])
     return [from_row(row) for row in rows] if detail else [from_row(row, detail=False) for row in rows]
+
+
+def tallies(db: sqlite3.Connection, routine: str, last: int) -> list[Tally]:
+    """What the progression engine reads of the last `last` sessions of a routine (day, stage, pain during and
+    how many exercises were done and skipped), in the order `select` gives them: only those columns, as plain
+    tuples, and no session records built (about half the time of `select` without detail, for 200 rows)."""
+    from backcare.domain.progression import Tally
+
+    newest = "date DESC, coalesce(started, '') DESC, id DESC"
+    inner = f"SELECT date, started, id, stage, pain_during, done, skipped FROM {TABLE} WHERE routine = ?"
+    sql = (
+        f"SELECT date, stage, pain_during, done, skipped FROM ({inner} ORDER BY {newest} LIMIT ?)"
+        " ORDER BY date, coalesce(started, ''), id"
+    )
+    day = date.fromisoformat
+    return [
+        Tally(day(d), stage, pain, len(ids(done)), len(ids(skipped)))
+        for d, stage, pain, done, skipped in db.execute(sql, (routine, last))
+    ]
 
 
 def count(db: sqlite3.Connection, lo: str) -> int:

@@ -1,0 +1,164 @@
+"""`session --done` does only the work it needs: the progression engine reads what it uses of each session (its
+day, stage, pain during and how many exercises were done and skipped), and decides exactly as it does from whole
+session records."""
+
+from __future__ import annotations
+
+import tempfile
+from datetime import date, timedelta
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from backcare.domain import progression as pg
+from backcare.domain.checkin import CheckIn
+from backcare.domain.progress import Session, StageEvent
+from backcare.domain.routine import Advance, Dose, Prescription, Routine, Settings, Stage
+from backcare.domain.safety import all_clear
+
+D0 = date(2026, 1, 1)
+R = "test"
+EXERCISES = ("cat-camel", "bird-dog", "glute-bridge", "dead-bug", "side-plank", "walk-easy")
+
+
+def _stage(sid: str, size: int, advance: Advance | None = None, own: Settings | None = None) -> Stage:
+    return Stage(sid, sid.title(), tuple(Prescription(e, Dose(2, 10)) for e in EXERCISES[:size]), advance, own)
+
+
+shares = st.sampled_from([(2, 3), (1, 2), (3, 4), (1, 1), (1, 6)])
+
+
+@st.composite
+def routines(draw) -> Routine:
+    """Three stages of 1-6 exercises; any stage may have its own settings (share of a session that counts)."""
+    stages = []
+    for sid, advance in (("mobility", Advance(3, 5, 5)), ("control", Advance(2, 3, None)), ("strength", None)):
+        own = (
+            Settings(min_session_share=draw(shares), pain_limit=draw(st.integers(2, 7)))
+            if draw(st.booleans())
+            else None
+        )
+        stages.append(_stage(sid, draw(st.integers(1, 6)), advance, own))
+    return Routine(R, tuple(stages), settings=Settings(min_session_share=draw(shares)))
+
+
+# a stage the routine no longer has ("gone") is read as the engine reads it: by the session's own count
+stage_ids = st.sampled_from(["mobility", "control", "strength", "gone"])
+
+
+@st.composite
+def sessions(draw, days: int = 40) -> list[Session]:
+    out = []
+    for n in sorted(draw(st.lists(st.integers(0, days - 1), max_size=30))):
+        k, m = draw(st.integers(0, 6)), draw(st.integers(0, 6))
+        done, skipped = EXERCISES[:k], EXERCISES[k : k + m]
+        pain = draw(st.one_of(st.none(), st.integers(0, 10)))
+        out.append(Session(D0 + timedelta(days=n), R, draw(stage_ids), done, skipped, pain, draw(st.integers(0, 10))))
+    return out
+
+
+def reference_counts(routine: Routine, session: Session) -> bool:
+    """The rule as the engine stated it before it read tallies, one session at a time."""
+    if session.pain_during is None:
+        return False
+    stage = routine.stage(session.stage)
+    planned = len(session.done) + len(session.skipped)
+    if stage is not None:
+        planned = max(planned, len(stage.exercises))
+    return routine.settings_for(session.stage).counts(len(session.done), planned)
+
+
+@given(routines(), sessions())
+def test_a_tally_counts_towards_moving_on_exactly_when_its_session_does(routine, found):
+    for s in found:
+        expected = reference_counts(routine, s)
+        assert pg.session_counts(routine, s) == expected
+        assert pg.session_counts(routine, pg.Tally.of(s)) == expected
+
+
+@st.composite
+def courses(draw):
+    routine = draw(routines())
+    found = draw(sessions())
+    pains = draw(st.lists(st.one_of(st.none(), st.integers(0, 10)), min_size=40, max_size=40))
+    checkins = [CheckIn(D0 + timedelta(days=i), p, 3) for i, p in enumerate(pains) if p is not None]
+    events = [StageEvent(R, D0, "mobility", "start")]
+    current = draw(st.sampled_from(["mobility", "control", "strength"]))
+    if current != "mobility":
+        events.append(StageEvent(R, D0 + timedelta(days=1), current, "manual", manual=True))
+    return routine, events, checkins, found, D0 + timedelta(days=draw(st.integers(1, 45)))
+
+
+@settings(max_examples=300, deadline=None)
+@given(courses())
+def test_the_engine_decides_the_same_from_tallies_as_from_whole_sessions(course):
+    routine, events, checkins, found, today = course
+    whole = pg.decide(routine, events, checkins, found, all_clear(D0), today)
+    assert pg.decide(routine, events, checkins, [pg.Tally.of(s) for s in found], all_clear(D0), today) == whole
+
+
+# -- the store's read of them ----------------------------------------------------------------------------------
+odd_ids = st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=12)
+
+
+@st.composite
+def stored_sessions(draw) -> list[Session]:
+    """Sessions of two routines, several on some days, with any ids (quotes, commas, brackets, accents)."""
+    out = []
+    for _ in range(draw(st.integers(0, 25))):
+        day = D0 + timedelta(days=draw(st.integers(0, 9)))
+        started = draw(st.one_of(st.none(), st.sampled_from(["T08:00:00+00:00", "T18:30:00+00:00"])))
+        done = tuple(draw(st.lists(odd_ids, max_size=4)))
+        skipped = tuple(draw(st.lists(odd_ids, max_size=3)))
+        pain = draw(st.one_of(st.none(), st.integers(0, 10)))
+        routine = draw(st.sampled_from([R, "desk worker"]))
+        stage = draw(stage_ids)
+        out.append(
+            Session(day, routine, stage, done, skipped, pain, None, day.isoformat() + started if started else None)
+        )
+    return out
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(stored_sessions(), st.integers(1, 30))
+def test_the_stores_tallies_are_the_stored_sessions_counted(found, last):
+    from backcare.store import Store
+
+    with tempfile.TemporaryDirectory() as folder:
+        store = Store.open(Path(folder) / "home")
+        try:
+            for s in found:
+                store.add_session(s)
+            for routine in (R, "desk worker", "no such routine"):
+                whole = store.sessions(routine=routine, last=last)
+                assert store.session_tallies(routine, last) == [pg.Tally.of(s) for s in whole]
+        finally:
+            store.close()
+
+
+def test_the_days_decision_builds_no_session_record(cli, home, open_store, today, monkeypatch):
+    # The decision reads 200 sessions on every `session --done` and dashboard: only their tallies are read.
+    from backcare.services import routines
+    from backcare.store.records import sessions as session_rows
+
+    assert cli("safety", "--none").exit_code == 0
+    for back in range(6, -1, -1):
+        env = {"BACKCARE_TODAY": (today - timedelta(days=back)).isoformat()}
+        assert cli("checkin", "-p", "3", "-s", "3", env=env).exit_code == 0
+        assert cli("session", "--done", "all", "--pain-during", "2", env=env).exit_code == 0
+    built = []
+    real = session_rows.from_row
+    monkeypatch.setattr(session_rows, "from_row", lambda *a, **k: built.append(1) or real(*a, **k))
+    store = open_store(home)
+    decided = routines.progress(store, today, record=False)
+    assert built == []
+    active = routines.active_routine(store)
+    whole = store.sessions(routine=active.name, last=routines.SESSIONS_CONSIDERED)
+    assert len(built) == len(whole) == 7
+    history = store.stage_history(active.name)
+    checks = store.checkins(since=today - timedelta(days=84), until=today)
+    from backcare.services import safety
+
+    again = pg.decide(active.routine, history, checks, whole, safety.gate(store, today), today)
+    assert decided.decision == again
