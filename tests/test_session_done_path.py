@@ -4,10 +4,15 @@ session records."""
 
 from __future__ import annotations
 
+import os
+import re
+import subprocess
+import sys
 import tempfile
 from datetime import date, timedelta
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -162,3 +167,129 @@ def test_the_days_decision_builds_no_session_record(cli, home, open_store, today
 
     again = pg.decide(active.routine, history, checks, whole, safety.gate(store, today), today)
     assert decided.decision == again
+
+
+# -- today's exercises for a session logged in one line ------------------------------------------------------
+ROUTINE_FILES = sorted((Path(__file__).parent / "routines" / "ok").glob("*.yaml"))
+
+
+def _kept(exercise) -> tuple:
+    """What a session record kept of one of today's exercises before the plan carried doses: its id and its
+    dose as shown (sets, reps, hold, side and the dose's text), read from the exercise with its description."""
+    dose = {"sets": exercise.sets, "reps": exercise.reps, "hold_seconds": exercise.hold_seconds}
+    dose |= {"side": exercise.side, "text": exercise.dose}
+    return exercise.id, tuple((k, v) for k, v in dose.items() if v is not None)
+
+
+def _every_routine():
+    from backcare.content import bundled_routine, check_routine_file
+
+    found = [bundled_routine("default")]
+    for path in ROUTINE_FILES:
+        routine, problems = check_routine_file(path)
+        assert routine is not None, problems
+        found.append(routine)
+    return found
+
+
+def test_todays_doses_are_what_the_exercises_with_their_descriptions_give():
+    from backcare.services import routines, sessions
+
+    for routine in _every_routine():
+        for stage in routine.stages:
+            for easier in (False, True):
+                doses = routines.todays_doses(routine, stage.id, easier)
+                exercises = routines.todays_exercises(routine, stage.id, easier)
+                assert [(i, sessions.prescribed(d)) for i, d in doses] == [_kept(e) for e in exercises]
+
+
+@st.composite
+def prescribed_routines(draw):
+    """A routine of library exercises with any doses (an easier variant after a flare-up swaps an exercise for
+    the library's easier one, with that one's dose; without one the dose is made lighter)."""
+    from backcare.content import library
+
+    ids = sorted(library())
+    doses = st.builds(
+        Dose,
+        sets=st.integers(1, 6),
+        reps=st.integers(1, 30),
+        hold_seconds=st.one_of(st.none(), st.integers(1, 900)),
+        side=st.sampled_from(["both", "each", "left", "right"]),
+        reps_max=st.one_of(st.none(), st.integers(1, 40)),
+        duration_seconds=st.one_of(st.none(), st.integers(30, 3600)),
+        rpe=st.one_of(st.none(), st.integers(0, 10)),
+    )
+    stages = []
+    for n in range(draw(st.integers(1, 3))):
+        chosen = draw(st.lists(st.sampled_from(ids), min_size=1, max_size=6))
+        stages.append(Stage(f"s{n}", f"Stage {n}", tuple(Prescription(e, draw(doses)) for e in chosen)))
+    return Routine(R, tuple(stages))
+
+
+@settings(max_examples=150, deadline=None)
+@given(prescribed_routines(), st.booleans(), st.integers(0, 3))
+def test_todays_doses_match_the_exercises_for_any_prescription(routine, easier, n):
+    from backcare.services import routines, sessions
+
+    stage_id = routine.stages[min(n, len(routine.stages) - 1)].id if n < 3 else "no such stage"
+    doses = routines.todays_doses(routine, stage_id, easier)
+    exercises = routines.todays_exercises(routine, stage_id, easier)
+    assert [(i, sessions.prescribed(d)) for i, d in doses] == [_kept(e) for e in exercises]
+
+
+def test_a_session_logged_in_one_line_reads_the_exercise_library_only_to_check_a_typed_id(cli, home, monkeypatch):
+    # `--done all` (or N) records today's ids and doses, which the routine holds; the library (every exercise
+    # backcare knows, with its description) is read only to accept an extra exercise or explain a typo.
+    import backcare.content
+
+    assert cli("safety", "--none").exit_code == 0
+    reads = []
+    real = backcare.content.library
+    monkeypatch.setattr(backcare.content, "library", lambda: reads.append(1) or real())
+    out = cli("session", "--done", "all", "--pain-during", "2", "--effort", "5")
+    assert out.exit_code == 0, out.output
+    assert out.output.startswith("Session saved for ") and reads == []
+    out = cli("session", "--done", "2", "--pain-during", "2")
+    assert out.exit_code == 0 and reads == []
+    out = cli("session", "--done", "cat-camel,bird-dog", "--pain-during", "2")
+    assert out.exit_code == 0, out.output
+    assert reads  # bird-dog is not one of today's first-stage exercises: an extra, checked against the library
+    reads.clear()
+    out = cli("session", "--done", "cat-camle", "--pain-during", "2")
+    assert out.exit_code == 2 and "Did you mean 'cat-camel'?" in out.output and reads
+
+
+# -- what `session --done` loads (a separate process under -X importtime, the content cache warm) ------------
+_LINE = re.compile(r"^import time:\s+\d+ \|\s+\d+ \|( *)(\S+)$")
+
+
+def _imported(home: Path, *args: str) -> set[str]:
+    env = {**os.environ, "BACKCARE_HOME": str(home)}
+    out = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "backcare", *args], capture_output=True, text=True, env=env
+    )
+    assert out.returncode == 0, out.stderr[-2000:]
+    names = {m.group(2) for line in out.stderr.splitlines() if (m := _LINE.match(line))}
+    assert names, "no import log: -X importtime was not honoured"
+    return names
+
+
+@pytest.mark.slow
+def test_session_done_loads_no_exercise_descriptions(tmp_path):
+    # A session logged in one line records the ids and doses of today's exercises, which the routine holds: the
+    # classes of exercises with their descriptions (steps, cues, cautions) are for the guided session, the
+    # dashboard and `routine show`.
+    home = tmp_path / "h"
+    for args in (("safety", "--none"), ("checkin", "--pain", "3", "--stiffness", "4"), ("today",)):
+        assert (
+            subprocess.run(
+                [sys.executable, "-m", "backcare", *args],
+                env={**os.environ, "BACKCARE_HOME": str(home)},
+                capture_output=True,
+            ).returncode
+            == 0
+        )
+    mods = _imported(home, "session", "--done", "all", "--pain-during", "2", "--effort", "5")
+    assert "backcare.domain.progression" in mods  # the day's decision is still made
+    assert "backcare.domain.exercise_entry" not in mods
