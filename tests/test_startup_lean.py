@@ -146,6 +146,59 @@ def test_today_with_an_imported_routine_does_not_read_its_yaml_again(warm):
     assert "rich" not in mods and "Today's exercises" in out
 
 
+def test_today_unchanged_since_the_last_look_loads_none_of_the_deciding_code(warm):
+    # Nothing was written since the dashboard was last decided: the kept one is shown (services/day_view.py,
+    # tests/test_day_view.py), so neither the engine, the routine, the library, the safety rules nor any record
+    # kind is needed, only the store's opening and the plain renderer.
+    run(warm, "today")
+    mods, out = imported(warm, "today")
+    assert "Last 7 days" in out and "Today's exercises" in out
+    left_out = {
+        "backcare.services.dashboard",
+        "backcare.services.routines",
+        "backcare.domain.progression",
+        "backcare.domain.routine",
+        "backcare.domain.safety",
+        "backcare.domain.education",
+        "backcare.domain.dashboard",
+        "backcare.store.records",
+    }
+    assert not mods & left_out, mods & left_out
+
+
+def in_a_terminal(home: Path, *args: str) -> tuple[set[str], str]:
+    """`imported`, with standard input a terminal (as a person types), so the first-run questions could be asked."""
+    import pty
+
+    leader, follower = pty.openpty()
+    try:
+        full = {**os.environ, "BACKCARE_HOME": str(home)}
+        out = subprocess.run(
+            [sys.executable, "-X", "importtime", "-m", "backcare", *args],
+            stdin=follower,
+            capture_output=True,
+            text=True,
+            env=full,
+            timeout=60,
+        )
+    finally:
+        os.close(follower)
+        os.close(leader)
+    assert out.returncode == 0, out.stderr[-2000:]
+    names = {m.group(2) for line in out.stderr.splitlines() if (m := _LINE.match(line))}
+    return names | {name.split(".")[0] for name in names}, out.stdout
+
+
+def test_today_at_a_terminal_loads_no_prompts_once_the_questions_were_answered(warm):
+    # The red-flag questions are asked before the first dashboard only; once answered, the prompt module (and
+    # Rich with it) stays unloaded, whether the dashboard is decided again or shown as kept.
+    run(warm, "checkin", "--pain", "5", "--stiffness", "5")  # a write: the next look decides again
+    for _ in range(2):
+        mods, out = in_a_terminal(warm, "today")
+        assert "Last 7 days" in out
+        assert "rich" not in mods and "backcare.cli.prompts" not in mods
+
+
 def test_help_loads_no_rich_or_yaml(tmp_path):
     # Help is text from Typer's own formatter (rich_markup_mode is off).
     mods, _ = imported(tmp_path / "h", "--help")

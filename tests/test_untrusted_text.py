@@ -547,7 +547,7 @@ def test_dashboard_with_hostile_routine_text(capsys):
         session_done=False,
         topic=TopicSummary("t", "T \x9b", "S \x7f", 3, False),
     )
-    show(data)
+    show(data.as_dict())
     out = capsys.readouterr().out
     assert not unsafe_characters(out), out
     assert "R \\x1b[2J" in out and "E \\x1b]8;;https://evil.example/" in out
@@ -672,7 +672,7 @@ def test_any_text_renders_inertly(note, tag, name):
         plain = io.StringIO()
         out = dashboard.Out(plain)
         out.colour = True
-        dashboard._routine(out, data)
+        dashboard._routine(out, data.as_dict())
         out.para(note)
         out.row([(name, "bold"), (tag, "")])
         out.flush()

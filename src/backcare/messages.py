@@ -1,20 +1,51 @@
 """User-facing text that more than one place shows, kept together."""
 
-# The safety notice's texts live with the screen (domain/safety.py): one source for each message.
-from backcare.domain.safety import (  # noqa: F401
-    EMERGENCY_NOT_SEEN,
-    HISTORY_CHECK,
-    NEEDS_CLEARANCE,
-    NOT_FOR_PROGRESSION,
-    NOT_SCREENED,
-    SEEN_DOCTOR_QUESTION,
-    TITLE_CLEARANCE,
-    TITLE_NOT_SCREENED,
-    TITLE_URGENT,
-    UNTIL_SEEN,
-    URGENT_EMERGENCY,
-    URGENT_SOON,
+from typing import TYPE_CHECKING
+
+# The safety notice's texts live with the screen (domain/safety.py): one source for each message. They are
+# looked up there when first asked for, so that a command printing none of them does not load the screen's rules.
+if TYPE_CHECKING:
+    from backcare.domain.safety import (  # noqa: F401
+        EMERGENCY_NOT_SEEN,
+        HISTORY_CHECK,
+        NEEDS_CLEARANCE,
+        NOT_FOR_PROGRESSION,
+        NOT_SCREENED,
+        SEEN_DOCTOR_QUESTION,
+        TITLE_CLEARANCE,
+        TITLE_NOT_SCREENED,
+        TITLE_URGENT,
+        UNTIL_SEEN,
+        URGENT_EMERGENCY,
+        URGENT_SOON,
+    )
+
+_FROM_SAFETY = frozenset(
+    {
+        "EMERGENCY_NOT_SEEN",
+        "HISTORY_CHECK",
+        "NEEDS_CLEARANCE",
+        "NOT_FOR_PROGRESSION",
+        "NOT_SCREENED",
+        "SEEN_DOCTOR_QUESTION",
+        "TITLE_CLEARANCE",
+        "TITLE_NOT_SCREENED",
+        "TITLE_URGENT",
+        "UNTIL_SEEN",
+        "URGENT_EMERGENCY",
+        "URGENT_SOON",
+    }
 )
+
+
+def __getattr__(name: str) -> str:
+    if name in _FROM_SAFETY:
+        from backcare.domain import safety
+
+        value: str = getattr(safety, name)
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 RECHECK_DUE = "Safety re-check due ({why}): your next check-in will ask, or run: backcare safety"
 RECHECK_NEXT = "Next safety re-check: {day}."

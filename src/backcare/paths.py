@@ -52,10 +52,11 @@ def _absolute(value: str, source: str) -> Path:
 def ensure_private_dir(path: Path) -> None:
     """Create the directory, and any parents backcare has to make, 0700 whatever the umask (health data).
     An existing one is tightened only when it is a real folder of this user's, through a descriptor."""
-    from backcare.outfiles import make_private_dirs
+    if not os.path.lexists(path):  # (an existing one, every day: no need to load the file helpers)
+        from backcare.outfiles import make_private_dirs
 
-    if make_private_dirs(path):
-        return
+        if make_private_dirs(path):
+            return
     import stat
 
     fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY | getattr(os, "O_CLOEXEC", 0))

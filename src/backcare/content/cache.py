@@ -1,8 +1,10 @@
-"""A per-user cache of the checked bundled content (exercise library, topics, built-in routines).
+"""A per-user cache of the checked bundled content (exercise library, topics, built-in routines), also used to
+keep the day's dashboard (services/day_view.py, which adds its own key).
 
 Reading and checking the bundled YAML costs tens of milliseconds, on every run of a daily command. The
 result depends only on the bundled files and on the code that checks them, so it is kept in the user's cache
-folder, keyed on those files' sizes and modification times and on the backcare version.
+folder, keyed on the backcare version and on those files' sizes and modification times (for a wheel install, on
+its install record, which every install writes anew).
 
 The cache holds plain data only (strings, numbers, tuples, dicts) written with `marshal`, and is rebuilt into
 backcare's own content classes by name from a fixed list: loading it cannot run code, unlike a pickle. It is
@@ -41,22 +43,52 @@ def cache_dir() -> Path | None:
 @functools.cache  # once a process: a daily command looks up the library, the topics and a routine
 def _stamp() -> tuple | None:
     from backcare import __version__
+
+    package = Path(__file__).resolve().parent.parent
+    record = install_record(package, __version__)
+    if record is not None:
+        return (__version__, record)
     from backcare.content.data import data_dir
 
     root = data_dir()
     if not isinstance(root, Path):
         return None
-    code = Path(__file__).resolve().parent
-    files = [
-        *sorted(root.rglob("*.yaml")),
-        *sorted(code.glob("*.py")),
-        code.parent / "domain" / "routine.py",
-        code.parent / "domain" / "education.py",
-    ]
     try:
-        return (__version__, tuple((str(f), (st := f.stat()).st_size, st.st_mtime_ns) for f in files))
+        return (
+            __version__,
+            files_stamp(str(root), ".yaml", deep=True),
+            files_stamp(str(package / "content"), ".py"),
+            files_stamp(str(package / "domain"), "routine.py", "education.py"),
+        )
     except OSError:
         return None
+
+
+def install_record(package: Path, version: str) -> tuple[int, int, int] | None:
+    """For a package installed from a wheel: its install record (`RECORD` in the dist-info folder beside it), which
+    the installer writes anew, with every file of the package and its data, on each install or upgrade, even of
+    the same version. None for a source tree or an editable install, whose files change one by one."""
+    try:
+        st = os.stat(package.parent / f"{package.name}-{version}.dist-info" / "RECORD")
+    except OSError:
+        return None
+    return st.st_ino, st.st_size, st.st_mtime_ns
+
+
+def files_stamp(folder: str, *endings: str, deep: bool = False) -> tuple[tuple[str, int, int], ...]:
+    """(name, size, modification time) of the files in `folder` whose names end with one of `endings` (and, when
+    `deep`, in its subfolders): os.scandir, not pathlib's glob, which compiles patterns on every start."""
+    found: list[tuple[str, int, int]] = []
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            if deep and entry.is_dir(follow_symlinks=False):
+                found.extend(
+                    (f"{entry.name}/{n}", size, t) for n, size, t in files_stamp(entry.path, *endings, deep=True)
+                )
+            elif entry.name.endswith(endings):
+                st = entry.stat()
+                found.append((entry.name, st.st_size, st.st_mtime_ns))
+    return tuple(sorted(found))
 
 
 MISSING = object()

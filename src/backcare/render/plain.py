@@ -109,7 +109,11 @@ def table_lines(header: Sequence[str], rows: Sequence[Sequence[str]], gap: int =
 
 def eased_label(ex: TodaysExercise) -> str:
     """' (easier)' for a swapped-in regression, ' (lighter)' for a reduced dose after a flare-up."""
-    return " (easier)" if ex.easier_version_of else " (lighter)" if ex.lighter else ""
+    return eased_words(ex.easier_version_of, ex.lighter)
+
+
+def eased_words(easier_version_of: str | None, lighter: bool) -> str:
+    return " (easier)" if easier_version_of else " (lighter)" if lighter else ""
 
 
 def cells(text: str) -> int:

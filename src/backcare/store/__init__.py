@@ -12,20 +12,29 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from backcare.domain.checkin import CheckIn
 from backcare.errors import BackcareError, StoreError
 from backcare.paths import DB_NAME, ensure_private_dir
 from backcare.store import migrations
-from backcare.store.records import checkins as checkin_rows
-from backcare.store.records.base import now_utc as now_utc
 
+# The record modules are imported by the methods that use them: opening the store (all the dashboard needs when
+# its day's answer is kept) loads none of them.
 if TYPE_CHECKING:
+    from backcare.domain.checkin import CheckIn
     from backcare.domain.edits import Edit
     from backcare.domain.progress import Session, StageEvent
     from backcare.domain.progression import Tally
     from backcare.domain.safety import Clearance, Screen
 
 BUSY_TIMEOUT_S = 30.0
+
+
+def now_utc() -> str:
+    """The time a record is written, as every record kind stores it."""
+    from backcare.store.records.base import now_utc as now
+
+    return now()
+
+
 T = TypeVar("T")
 
 
@@ -188,10 +197,29 @@ class Store:
             if self._header_fd is None:
                 self._header_fd = os.open(self.path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
             st = os.fstat(self._header_fd)
-            counter = os.pread(self._header_fd, 4, 24).hex()
+            head = os.pread(self._header_fd, 10, 18)
         except OSError:
             return None
-        return f"{st.st_dev} {st.st_ino} {st.st_size} {st.st_mtime_ns} {st.st_ctime_ns} {counter}"
+        if len(head) < 10 or head[0] != 1:
+            # Not the rollback-journal format backcare writes (2 is WAL, whose commits leave the main file as it
+            # was until a checkpoint): the file alone cannot tell whether its content changed.
+            return None
+        return f"{st.st_dev} {st.st_ino} {st.st_size} {st.st_mtime_ns} {st.st_ctime_ns} {head[6:].hex()}"
+
+    @guarded
+    def state_mark(self) -> str | None:
+        """The file's fingerprint now, read under SQLite's read lock: two equal marks mean that no write, of this
+        process or another, came in between. None when the file cannot tell (see _fingerprint)."""
+        db = self.conn
+        if db.in_transaction:
+            return None
+        db.execute("BEGIN")
+        try:
+            db.execute("SELECT count(*) FROM sqlite_master").fetchone()  # take the read lock
+            return self._fingerprint()
+        finally:
+            if db.in_transaction:
+                db.execute("ROLLBACK")
 
     def _remember_checked(self) -> None:
         """After a commit of ours to a file that had passed the check: the new state is known good too."""
@@ -277,11 +305,15 @@ class Store:
     # -- check-ins ---------------------------------------------------------------------------
     @guarded
     def get_checkin(self, day: date) -> CheckIn | None:
+        from backcare.store.records import checkins as checkin_rows
+
         return checkin_rows.get(self.conn, day)
 
     @guarded
     def update_checkin(self, day: date, make: Callable[[CheckIn | None], CheckIn]) -> tuple[CheckIn | None, CheckIn]:
         """Read the day's check-in and write `make(previous)` in one transaction; keep the old one as an edit."""
+        from backcare.store.records import checkins as checkin_rows
+
         with self.write() as db:
             previous = checkin_rows.get(db, day)
             new = make(previous)
@@ -298,6 +330,7 @@ class Store:
     @guarded
     def delete_checkin(self, day: date) -> CheckIn | None:
         from backcare.store.records import checkin_edits
+        from backcare.store.records import checkins as checkin_rows
 
         with self.write() as db:
             previous = checkin_rows.get(db, day)
@@ -310,6 +343,8 @@ class Store:
     @guarded
     def checkins(self, since: date | None = None, until: date | None = None, limit: int = -1) -> list[CheckIn]:
         """Check-ins in date order (oldest first), optionally within [since, until], at most `limit`."""
+        from backcare.store.records import checkins as checkin_rows
+
         lo = since.isoformat() if since else "0000-01-01"
         hi = until.isoformat() if until else "9999-12-31"
         return checkin_rows.between(self.conn, lo, hi, limit)
@@ -317,6 +352,7 @@ class Store:
     @guarded
     def checkin_days(self, since: date, until: date) -> list[date]:
         """The days with a check-in within [since, until], oldest first: the dates alone, no row decoded."""
+        from backcare.store.records import checkins as checkin_rows
         from backcare.store.records.base import query
 
         sql = f"SELECT date FROM {checkin_rows.TABLE} WHERE date >= ? AND date <= ? ORDER BY date"
@@ -326,15 +362,21 @@ class Store:
     @guarded
     def latest_checkins(self, since: date | None = None, limit: int = -1) -> list[CheckIn]:
         """Check-ins newest first, from `since` on, at most `limit` (-1: all): only the rows asked for are read."""
+        from backcare.store.records import checkins as checkin_rows
+
         return checkin_rows.newest(self.conn, since.isoformat() if since else "0000-01-01", limit)
 
     @guarded
     def recent_checkin_words(self, column: str, rows: int = 365, most: int = 9) -> list[str]:
         """The person's recent tags or medicines (column "tags" or "meds"), most recently used first."""
+        from backcare.store.records import checkins as checkin_rows
+
         return checkin_rows.recent_words(self.conn, column, rows, most)
 
     @guarded
     def count_checkins(self, since: date | None = None) -> int:
+        from backcare.store.records import checkins as checkin_rows
+
         return checkin_rows.count(self.conn, since.isoformat() if since else "0000-01-01")
 
     @guarded
@@ -666,6 +708,13 @@ def _create_private_file(path: Path) -> bool:
     Returns True when the file was created here, False when it already existed (its mode is tightened only
     if it is backcare's own database file).
     """
+    try:
+        st = os.lstat(path)
+    except OSError:
+        pass
+    else:  # every day after the first: a file of this user's, already private, with content
+        if stat.S_ISREG(st.st_mode) and st.st_uid == os.getuid() and not st.st_mode & 0o077 and st.st_size:
+            return False
     from backcare.outfiles import create_private, tighten_if_ours
 
     try:
@@ -716,10 +765,15 @@ def _read_only(home: Path, path: Path) -> bool:
 
 def _read_marker(path: Path) -> str | None:
     try:
-        with open(path.with_name(MARKER), encoding="ascii") as fh:
-            return fh.read(MARKER_SIZE).strip()
+        fd = os.open(path.with_name(MARKER), os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+    except OSError:
+        return None
+    try:
+        return os.read(fd, MARKER_SIZE).decode("ascii").strip()  # bytes: no text codec to load at start-up
     except (OSError, ValueError):
         return None
+    finally:
+        os.close(fd)
 
 
 def _write_marker(path: Path, mark: str) -> None:
