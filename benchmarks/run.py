@@ -90,6 +90,7 @@ DAILY: dict[str, tuple[list[str], str, str, str, bool]] = {
     "backcare": ([], "plain", "history", "warm", False),
     "today": (["today"], "plain", "history", "warm", False),
     "today (cold cache)": (["today"], "plain", "history", "cold", False),
+    "today (decided again)": (["today"], "plain", "history", "decide", False),
     "checkin": (["checkin", "--pain", "3", "--stiffness", "4"], "insert", "history", "warm", True),
     "session --done": (["session", "--done", "all", "--pain-during", "2", "--effort", "5"], "insert", "history",
                        "warm", True),
@@ -99,6 +100,7 @@ DAILY: dict[str, tuple[list[str], str, str, str, bool]] = {
     "routine show (imported)": (["routine", "show"], "rich", "routine", "warm", False),
     "today (imported routine)": (["today"], "plain", "routine", "warm", False),
     "today (imported routine, cold cache)": (["today"], "plain", "routine", "cold", False),
+    "today (imported routine, decided again)": (["today"], "plain", "routine", "decide", False),
     "safety --none": (["safety", "--none"], "insert", "history", "warm", False),
     "--help": (["--help"], "help", "history", "warm", False),
     "--version": (["--version"], "none", "history", "warm", False),
@@ -288,6 +290,8 @@ class Bench:
         def one() -> tuple[float, float, float, float]:
             if cache == "cold":
                 shutil.rmtree(self.cache, ignore_errors=True)
+            elif cache == "decide":  # the first look after a change: the content cache warm, no day's dashboard kept
+                (home / ".backcare-today").unlink(missing_ok=True)
             p, _ = run(pass_argv, self.env)
             t, _ = run(typer_argv, self.env) if kind != "none" else (float("nan"), 0.0)
             if moves:

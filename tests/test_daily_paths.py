@@ -224,11 +224,11 @@ def test_the_dashboard_checks_the_content_caches_freshness_once(cli, home, open_
     from backcare.services import dashboard
 
     assert cli("safety", "--none").exit_code == 0
-    cache._stamp.cache_clear()
+    cache.content_stamp.cache_clear()
     for name in ("_library", "topics", "bundled_routine"):
         getattr(__import__("backcare.content", fromlist=[name]), name).cache_clear()
     dashboard.build(open_store(home), today)
-    info = cache._stamp.cache_info()
+    info = cache.content_stamp.cache_info()
     assert info.misses == 1 and info.hits >= 2
 
 

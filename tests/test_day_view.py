@@ -24,7 +24,7 @@ from backcare.cli.app import app
 from backcare.content import cache
 from backcare.paths import DB_NAME
 from backcare.services import day_view
-from backcare.store import Store
+from backcare.store import Store, kept_view
 
 ROUTINE = Path(__file__).parent / "routines" / "ok" / "desk-worker.yaml"
 START = date(2026, 11, 27)
@@ -129,8 +129,7 @@ def person(tmp_path) -> Home:
 
 
 def kept_file(home: Home) -> Path:
-    st_ = os.stat(home.folder / DB_NAME)
-    return Path(os.environ["BACKCARE_CACHE_DIR"]) / f"today-{st_.st_dev}-{st_.st_ino}{cache.SUFFIX}"
+    return home.folder / kept_view.NAME
 
 
 def test_a_second_look_at_the_dashboard_does_not_decide_again(person, monkeypatch):
@@ -198,7 +197,11 @@ def test_a_damaged_or_foreign_kept_file_is_decided_again(person):
     expected = person.dashboard(fresh=True)
     person.dashboard()
     path = kept_file(person)
-    for junk in (b"", b"\x00garbage", path.read_bytes()[:-7]):
+    import marshal
+
+    code = compile("print('ran')", "x", "exec")
+    hostile = [marshal.dumps(v) for v in ([code, {}], {"a": code}, [["k"], {"date": code}], ["k", [1, {2: 3}]])]
+    for junk in (b"", b"\x00garbage", path.read_bytes()[:-7], *hostile):
         path.write_bytes(junk)
         assert person.dashboard() == expected
 
@@ -286,3 +289,27 @@ def test_the_store_module_opens_without_any_record_module(tmp_path):
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_the_kept_dashboard_is_private_and_stays_with_the_data(person):
+    """It holds health data (scores, medicines, the safety state): it lives in the data folder, readable by the
+    person only, and nothing of it goes into the shared cache folder."""
+    person.run("checkin", "--pain", "3", "--stiffness", "4", "--med", "Naproxen-unusual-name")
+    person.dashboard()
+    path = kept_file(person)
+    assert path.is_file() and (path.stat().st_mode & 0o777) == 0o600
+    assert b"Naproxen-unusual-name" in path.read_bytes()
+    cache_folder = Path(os.environ["BACKCARE_CACHE_DIR"])
+    for file in cache_folder.rglob("*"):
+        assert not file.is_file() or b"Naproxen-unusual-name" not in file.read_bytes(), file
+
+
+def test_a_read_only_home_shows_the_dashboard_and_keeps_nothing(person, monkeypatch):
+    import backcare.store
+
+    person.dashboard()
+    kept_file(person).unlink()
+    monkeypatch.setattr(backcare.store, "_read_only", lambda home, path: True)  # as for a person who is not root
+    data, text = person.dashboard()
+    assert data["pain"] == 3 and "Last 7 days" in text
+    assert not kept_file(person).exists()

@@ -1,5 +1,4 @@
-"""A per-user cache of the checked bundled content (exercise library, topics, built-in routines), also used to
-keep the day's dashboard (services/day_view.py, which adds its own key).
+"""A per-user cache of the checked bundled content (exercise library, topics, built-in routines).
 
 Reading and checking the bundled YAML costs tens of milliseconds, on every run of a daily command. The
 result depends only on the bundled files and on the code that checks them, so it is kept in the user's cache
@@ -41,7 +40,8 @@ def cache_dir() -> Path | None:
 
 
 @functools.cache  # once a process: a daily command looks up the library, the topics and a routine
-def _stamp() -> tuple | None:
+def content_stamp() -> tuple | None:
+    """What the cached content depends on: the version, and the bundled files and the code that checks them."""
     from backcare import __version__
 
     package = Path(__file__).resolve().parent.parent
@@ -114,7 +114,7 @@ def trusted_folder(folder: Path) -> bool:
 
 def _entry(name: str, args: tuple) -> tuple[Path, tuple] | None:
     folder = cache_dir()
-    stamp = _stamp() if folder is not None else None
+    stamp = content_stamp() if folder is not None else None
     if folder is None or stamp is None:
         return None
     return folder / f"{name}{''.join('-' + str(a) for a in args)}{SUFFIX}", stamp

@@ -1,0 +1,80 @@
+"""The day's dashboard as last decided, kept beside the database (services/day_view.py says when it may be used).
+
+It is the person's health data (scores, medicines, the safety state), so it lives in their data folder, private
+like the database, and goes when the folder goes; it is never in a shared cache. It holds plain values only
+(str, int, float, bool, None, lists, tuples and dicts of them), written with `marshal` and checked on reading:
+anything else, a file that is not this user's regular file, or one others could write, is not used. Reading or
+writing it never fails a command: the dashboard is then simply decided again.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+from typing import Any
+
+NAME = ".backcare-today"
+MAX_BYTES = 1024 * 1024
+_PLAIN = (str, int, float, bool, type(None))
+
+
+def read(db_path: Path) -> Any:
+    """The kept value, or None."""
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NONBLOCK", 0)
+    try:
+        fd = os.open(db_path.with_name(NAME), flags)
+    except OSError:
+        return None
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode) or st.st_uid != os.getuid() or st.st_mode & 0o022 or st.st_size > MAX_BYTES:
+            return None
+        data = os.read(fd, st.st_size + 1)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+    import marshal
+
+    try:
+        value = marshal.loads(data)
+    except (EOFError, ValueError, TypeError):
+        return None
+    return value if _plain(value) else None
+
+
+def write(db_path: Path, value: Any) -> None:
+    """Keep `value` (plain values only), replacing what was kept; best effort."""
+    import marshal
+
+    from backcare.outfiles import create_private, discard
+
+    if not _plain(value):
+        raise ValueError("only plain values are kept")
+    target = db_path.with_name(NAME)
+    tmp = target.with_name(f"{NAME}.{os.getpid()}-{os.urandom(4).hex()}.tmp")
+    try:
+        fd = create_private(tmp)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(marshal.dumps(value))
+            os.replace(tmp, target)
+        except BaseException:
+            discard(tmp)
+            raise
+    except OSError:
+        return
+
+
+def _plain(value: Any, depth: int = 0) -> bool:
+    if depth > 20:
+        return False
+    kind = type(value)
+    if kind in _PLAIN:
+        return True
+    if kind is list or kind is tuple:
+        return all(_plain(v, depth + 1) for v in value)
+    if kind is dict:
+        return all(type(k) is str and _plain(v, depth + 1) for k, v in value.items())
+    return False
