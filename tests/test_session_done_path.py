@@ -293,3 +293,94 @@ def test_session_done_loads_no_exercise_descriptions(tmp_path):
     mods = _imported(home, "session", "--done", "all", "--pain-during", "2", "--effort", "5")
     assert "backcare.domain.progression" in mods  # the day's decision is still made
     assert "backcare.domain.exercise_entry" not in mods
+
+
+# -- the session's lists written and read without json ---------------------------------------------------------
+json_scalars = st.one_of(
+    st.none(), st.booleans(), st.integers(), st.integers(-(10**30), 10**30), st.text(), st.sampled_from(["", "a b"])
+)
+json_values = st.recursive(
+    json_scalars,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=5),
+        st.lists(inner, max_size=5).map(tuple),
+        st.dictionaries(st.text(max_size=8), inner, max_size=5),
+    ),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(json_values)
+def test_the_stores_writer_gives_jsons_text(value):
+    import json
+
+    from backcare.store.records import base
+
+    assert base.dumps(value) == json.dumps(value)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.text(), max_size=6), st.booleans())
+def test_the_stores_list_reader_gives_what_json_reads(items, ascii_only):
+    import json
+
+    from backcare.store.records import base
+
+    assert base.ids(json.dumps(items, ensure_ascii=ascii_only)) == tuple(items)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.one_of(
+        st.text(alphabet='[]", \\ab\n\u00e9', max_size=20),
+        st.lists(st.one_of(st.text(max_size=6), st.integers(), st.none()), max_size=4).map(
+            lambda v: __import__("json").dumps(v)
+        ),
+    )
+)
+def test_a_list_read_without_json_is_exactly_what_json_reads(text):
+    # The short way reads only the exact shape json writes; anything else (numbers, escapes, another spacing,
+    # broken text) is left to json, which reads it or fails as it always did.
+    import json
+
+    from backcare.store.records import base
+
+    plain = base._plain_strings(text)
+    if plain is not None:
+        assert tuple(json.loads(text)) == plain
+
+
+def test_a_session_is_written_and_read_for_the_engine_without_json(tmp_path):
+    # The daily `session --done` writes one record and the engine reads 200: json (about 1.2 ms to import) is
+    # needed only for what needs escaping (a physio's free-text dose detail, an id with a quote).
+    script = f"""
+import sys
+from datetime import date
+from pathlib import Path
+from backcare.domain.progress import ExerciseRecord, Session
+from backcare.store import Store
+store = Store.open(Path({str(tmp_path / "h")!r}))
+records = (
+    ExerciseRecord("cat-camel", "done", 2, (("sets", 2), ("reps", 10), ("side", "both"), ("text", "2 x 10"))),
+    ExerciseRecord("walk-brisk", "skipped", 0, (("sets", 1), ("reps", 1), ("text", "20 min"))),
+)
+for n in range(3):
+    store.add_session(Session.of(date(2026, 11, 20 + n), "r", "mobility", records, 2, 5, "2026-11-20T08:00:00+00:00"))
+tallies = store.session_tallies("r", 200)
+assert [(t.n_done, t.n_skipped) for t in tallies] == [(1, 1)] * 3, tallies
+assert "json" not in sys.modules, "json was imported"
+"""
+    from backcare.store import Store
+
+    Store.open(tmp_path / "h").close()  # made (the schema steps use json), as every home is before a session
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr[-2000:]
+    store = Store.open(tmp_path / "h")
+    try:
+        found = store.sessions(routine="r")
+        assert [s.records[0].dose for s in found] == [
+            (("sets", 2), ("reps", 10), ("side", "both"), ("text", "2 x 10"))
+        ] * 3
+    finally:
+        store.close()
