@@ -384,3 +384,17 @@ assert "json" not in sys.modules, "json was imported"
         ] * 3
     finally:
         store.close()
+
+
+def test_the_days_decision_reads_the_stage_history_once(cli, home, open_store, today, monkeypatch):
+    # The active routine's start day and the engine's position both come from the stage history: one read.
+    from backcare.services import sessions
+    from backcare.store import Store
+
+    assert cli("safety", "--none").exit_code == 0
+    assert cli("session", "--done", "all", "--pain-during", "2").exit_code == 0
+    reads = []
+    real = Store.stage_history
+    monkeypatch.setattr(Store, "stage_history", lambda self, *a, **k: reads.append(a) or real(self, *a, **k))
+    plan = sessions.plan(open_store(home), today)
+    assert len(reads) == 1 and plan.ids and not plan.stopped
