@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from backcare.store.records.base import MergeContext, digest, insert_sql, now_utc, one, query
+from backcare.store.records.base import MergeContext, digest, dumps, insert_sql, now_utc, one, query
 
 if TYPE_CHECKING:
     from backcare.domain.safety import Screen
@@ -24,19 +24,9 @@ SELECT = f"SELECT date, answers, seen_doctor, at FROM {TABLE}"
 INSERT = insert_sql(TABLE, ("date", "answers", "any_yes", "seen_doctor", "at"))
 
 
-def answers_text(answers: dict[str, bool]) -> str:
-    """`json.dumps(answers)`. A screen's answers (question ids, each true or false) are written here without
-    loading json (about 1.5 ms of the daily `safety --none`): plain ids need no escaping, so the text is the same."""
-    if all(v.__class__ is bool and _plain(k) for k, v in answers.items()):
-        return "{" + ", ".join(f'"{k}": {"true" if v else "false"}' for k, v in answers.items()) + "}"
-    import json
-
-    return json.dumps(answers)
-
-
 def answers_of(text: str) -> Any:
-    """`json.loads(text)` of stored answers (a new dict each time). Text as `answers_text` writes it for plain ids
-    is read here without loading json, each distinct text once (years of screens hold a handful of them: most
+    """`json.loads(text)` of stored answers (a new dict each time). Text as `dumps` writes it for plain ids is read
+    here without loading json, each distinct text once (years of screens hold a handful of them: most
     are every answer 'no'); anything else (an older or hand-made row) goes to json."""
     found = _READ.get(text)
     if found is None:
@@ -60,7 +50,7 @@ def _plain(key: object) -> bool:
 
 
 def _plain_answers(text: str) -> dict[str, bool] | None:
-    """The answers in text of exactly the shape `answers_text` writes for plain ids, else None."""
+    """The answers in text of exactly the shape json writes for plain ids (`{"a": false, "b": true}`), else None."""
     if text[:1] != "{" or text[-1:] != "}":
         return None
     found: dict[str, bool] = {}
@@ -105,7 +95,7 @@ def _insert(db: sqlite3.Connection, day: str, answers: dict[str, bool], seen: bo
         INSERT,
         {
             "date": day,
-            "answers": answers_text(answers),
+            "answers": dumps(answers),  # the text json gives, without loading json for plain ids
             "any_yes": int(any(answers.values())),
             "seen_doctor": None if seen is None else int(seen),
             "at": at,
