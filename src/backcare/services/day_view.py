@@ -79,14 +79,17 @@ def _key(today: date, mark: str) -> list[Any] | None:
     from backcare.content import cache
 
     content = cache.content_stamp()
-    if content is None:
+    code = _code() if content is not None else None
+    if code is None:
         return None
-    return [mark, today.isoformat(), content, _code()]
+    return [mark, today.isoformat(), content, code]
 
 
 @functools.cache
 def _code() -> Any:
-    """What says backcare's code changed: a wheel's install record, or each file of the code that decides."""
+    """What says backcare's code changed: a wheel's install record, or each file of the code that decides; None
+    when that cannot be told (a source file that cannot be read, such as an editor's dangling lock link): then
+    nothing is kept or used."""
     from backcare import __version__
     from backcare.content import cache
 
@@ -94,4 +97,7 @@ def _code() -> Any:
     record = cache.install_record(root, __version__)
     if record is not None:
         return record
-    return [cache.files_stamp(str(root / folder), ".py") for folder in CODE]
+    try:
+        return [cache.files_stamp(str(root / folder), ".py") for folder in CODE]
+    except OSError:
+        return None
