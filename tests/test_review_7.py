@@ -240,3 +240,28 @@ def test_every_kind_of_dashboard_passes_the_check_and_is_kept(person, monkeypatc
     assert _assert_kept_and_used(person, monkeypatch).get("routine_note")
     person.run("safety", "--yes-to", "bladder-bowel")
     assert _assert_kept_and_used(person, monkeypatch)["safety"]["status"] == "red-flag"
+
+
+# -- the first look after a flare-up -----------------------------------------------------------------------------
+@pytest.mark.parametrize("as_json", [False, True], ids=["dashboard", "json"])
+def test_the_first_look_after_a_flare_up_says_the_safety_re_check_is_due(tmp_path, as_json):
+    """A session painful enough to ease off (a flare-up) makes a safety re-check due. The dashboard records the
+    easing off when it decides the day, but it read the re-check schedule before that: the first look showed
+    the flare-up plan without the re-check line, every later look (and `today --json`) with it."""
+    from datetime import timedelta
+
+    home = Home(tmp_path / "home")
+    assert home.run("safety", "--none").exit_code == 0
+    for day in range(2):
+        home.day = home.day + timedelta(days=day)
+        result = home.run("session", "--done", "all", "--pain-during", "6", "--effort", "0")
+        assert result.exit_code == 0, result.output
+    first = home.run("today", *(["--json"] if as_json else []))
+    assert first.exit_code == 0, first.output
+    fresh_json, fresh_text = home.dashboard(fresh=True)
+    assert fresh_json["progression"]["flare"] and fresh_json["safety"]["recheck_due"]
+    if as_json:
+        assert json.loads(first.stdout) == fresh_json
+    else:
+        assert "Safety re-check due (backcare eased off after a flare-up" in " ".join(first.stdout.split())
+        assert first.stdout == fresh_text
