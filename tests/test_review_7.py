@@ -265,3 +265,58 @@ def test_the_first_look_after_a_flare_up_says_the_safety_re_check_is_due(tmp_pat
     else:
         assert "Safety re-check due (backcare eased off after a flare-up" in " ".join(first.stdout.split())
         assert first.stdout == fresh_text
+
+
+# -- whatever passes the check can be shown ------------------------------------------------------------------------
+def _values(kind):
+    """A hypothesis strategy for any value of `kind` (day_view.SHAPE's notation)."""
+    from datetime import date
+
+    from hypothesis import strategies as st
+
+    if kind is None:
+        return st.none()
+    if kind is str:
+        return st.text(max_size=30)
+    if kind is int:
+        return st.integers(-20, 20)
+    if kind is bool:
+        return st.booleans()
+    if type(kind) is dict:
+        return st.fixed_dictionaries({name: _values(part) for name, part in kind.items()})
+    if type(kind) is list:
+        return st.lists(_values(kind[0]), max_size=4)
+    if type(kind) is tuple:
+        return st.one_of(*(_values(one) for one in kind))
+    if kind == day_view.DAY:
+        return st.dates(date(1900, 1, 1), date(2100, 12, 31)).map(date.isoformat)
+    return st.one_of(st.none(), st.integers(), st.text(max_size=10), st.lists(st.text(max_size=10), max_size=3))
+
+
+def _dashboards():
+    from hypothesis import strategies as st
+
+    either = st.sampled_from(sorted(day_view.EITHER)).flatmap(
+        lambda name: st.fixed_dictionaries({name: _values(day_view.EITHER[name])})
+    )
+    return st.tuples(_values(day_view.SHAPE), either).map(lambda parts: {**parts[0], **parts[1]})
+
+
+def test_anything_the_check_lets_through_can_be_shown(monkeypatch):
+    """The check is what stands between a kept file and the renderer: every value it accepts renders, at any
+    width, and prints as JSON."""
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from backcare.cli.state import print_json
+    from backcare.render.dashboard import show
+
+    @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(data=_dashboards(), width=st.integers(20, 120))
+    def check(data, width):
+        assert day_view.is_dashboard(data)
+        monkeypatch.setenv("COLUMNS", str(width))
+        show(data)
+        print_json(data)
+
+    check()
