@@ -12,7 +12,7 @@ same decision, reasons and flare-up plan.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 
 from backcare.domain import flares
@@ -58,17 +58,48 @@ def stage_pain_limit(routine: Routine, stage_id: str) -> int:
     return routine.settings_for(stage_id).pain_limit
 
 
-def session_counts(routine: Routine, session: Session) -> bool:
+@frozen
+class Tally:
+    """What the engine reads of a session: its day, stage and pain during, and how many of its exercises were
+    done (fully or in part) and skipped. The store reads these for the engine without building whole session
+    records (`Store.session_tallies`); `Tally.of` gives the same from a session."""
+
+    day: date
+    stage: str
+    pain_during: int | None
+    n_done: int
+    n_skipped: int
+
+    @classmethod
+    def of(cls, session: Session) -> Tally:
+        return cls(session.day, session.stage, session.pain_during, len(session.done), len(session.skipped))
+
+
+def session_counts(routine: Routine, session: Session | Tally) -> bool:
     """Whether a session counts for progression: enough of its exercises done (2/3 unless the physio set
     another share), and a pain-during score, which every advance rule needs (a session stopped before the pain
     question has none). A walk out of six exercises is not a session."""
-    if session.pain_during is None:
-        return False
-    stage = routine.stage(session.stage)
-    planned = len(session.done) + len(session.skipped)
-    if stage is not None:
-        planned = max(planned, len(stage.exercises))
-    return routine.settings_for(session.stage).counts(len(session.done), planned)
+    return _counter(routine)(session if isinstance(session, Tally) else Tally.of(session))
+
+
+def _counter(routine: Routine) -> Callable[[Tally], bool]:
+    """`session_counts` for the sessions of one routine, each stage's size and settings looked up once (the
+    engine asks for up to 200 sessions a run). The planned number is the session's own, or its stage's number
+    of exercises when that is more."""
+    rules: dict[str, tuple[int, Settings]] = {}
+
+    def counts(session: Tally) -> bool:
+        if session.pain_during is None:
+            return False
+        rule = rules.get(session.stage)
+        if rule is None:
+            stage = routine.stage(session.stage)
+            size = len(stage.exercises) if stage is not None else 0
+            rule = rules[session.stage] = (size, routine.settings_for(session.stage))
+        size, settings = rule
+        return settings.counts(session.n_done, max(session.n_done + session.n_skipped, size))
+
+    return counts
 
 
 @frozen
@@ -140,11 +171,12 @@ def decide(
     routine: Routine,
     history: Sequence[StageEvent],
     checkins: Sequence[CheckIn],
-    sessions: Sequence[Session],
+    sessions: Sequence[Session | Tally],
     safety: SafetyState | Screen | None,
     today: date,
 ) -> Decision:
-    """The decision for today. Check-ins and sessions in date order; sessions of this routine only.
+    """The decision for today. Check-ins and sessions in date order; sessions of this routine only, whole or as
+    the engine reads them (`Tally`).
 
     `safety` is the person's safety state (`domain.safety.assess`); a single screen (or None: not screened)
     is read on its own. While anything there stands in the way, the decision is STOP: no exercises and no
@@ -161,10 +193,11 @@ def decide(
 
     settings = routine.settings_for(stage.id)
     checkins = [c for c in checkins if c.day <= today]
-    sessions = [s for s in sessions if s.day <= today]
-    counted = [s for s in sessions if session_counts(routine, s)]
+    tallies = [s if isinstance(s, Tally) else Tally.of(s) for s in sessions if s.day <= today]
+    counts = _counter(routine)
+    counted = [s for s in tallies if counts(s)]
 
-    episode, flare = current_flare(settings, checkins, sessions, today)
+    episode, flare = current_flare(settings, checkins, tallies, today)
     if episode is not None and not _handled(history, episode.first):
         if index > 0:
             target = routine.stages[index - 1]
@@ -227,7 +260,7 @@ def _handled(history: Sequence[StageEvent], first: date) -> bool:
 
 
 def _criteria(
-    in_stage: list[Session], days_in: int, sessions: int | None, days: int | None, max_pain: int | None
+    in_stage: list[Tally], days_in: int, sessions: int | None, days: int | None, max_pain: int | None
 ) -> tuple[list[str], list[str]]:
     met: list[str] = []
     unmet: list[str] = []
@@ -260,7 +293,7 @@ def _days(n: int) -> str:
 
 
 def current_flare(
-    settings: Settings, checkins: Sequence[CheckIn], sessions: Sequence[Session], today: date
+    settings: Settings, checkins: Sequence[CheckIn], sessions: Sequence[Session | Tally], today: date
 ) -> tuple[flares.Flare | None, list[str]]:
     """The flare-up going on or settling today (one in the last week), and what shows it, or (None, [])."""
     rule = flares.Rule.of(settings)
@@ -295,7 +328,7 @@ def current_flare(
     return episode, reasons
 
 
-def sore_sessions(sessions: Sequence[Session], limit: int) -> list[tuple[date, tuple[date, date]]]:
+def sore_sessions(sessions: Sequence[Session | Tally], limit: int) -> list[tuple[date, tuple[date, date]]]:
     """Days on which pain during exercise was above the limit for the second session running."""
     scored = [s for s in sessions if s.pain_during is not None]
     out = []
@@ -306,7 +339,7 @@ def sore_sessions(sessions: Sequence[Session], limit: int) -> list[tuple[date, t
 
 
 def readiness(
-    checkins: Sequence[CheckIn], counted: Sequence[Session], settings: Settings, start: date | None, today: date
+    checkins: Sequence[CheckIn], counted: Sequence[Session | Tally], settings: Settings, start: date | None, today: date
 ) -> list[str]:
     """Reasons not to move on today that are not about pain: no recent check-in, or back from a break."""
     reasons: list[str] = []
@@ -340,7 +373,7 @@ def readiness(
     return reasons
 
 
-def model_holds(checkins: Sequence[CheckIn], sessions: Sequence[Session], today: date) -> list[str]:
+def model_holds(checkins: Sequence[CheckIn], sessions: Sequence[Session | Tally], today: date) -> list[str]:
     """Reasons from the pain-monitoring model to hold: soreness not settled, or pain or stiffness rising week
     on week."""
     reasons: list[str] = []

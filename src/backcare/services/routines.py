@@ -76,6 +76,11 @@ def load(store: Store, name: str) -> tuple[Routine, bool]:
 
 
 def active_routine(store: Store) -> ActiveRoutine:
+    return _active(store)[0]
+
+
+def _active(store: Store) -> tuple[ActiveRoutine, list[StageEvent]]:
+    """The active routine and its stage history (read once: the day's decision needs both)."""
     name = store.get_setting(ACTIVE_KEY)
     missing = None
     if name is not None and not is_known(store, name):
@@ -87,7 +92,7 @@ def active_routine(store: Store) -> ActiveRoutine:
     key = routine.name if builtin else name
     history = store.stage_history(key)
     started = history[0].day if history else None
-    return ActiveRoutine(key, routine, builtin, started, missing)  # type: ignore[arg-type]
+    return ActiveRoutine(key, routine, builtin, started, missing), history  # type: ignore[arg-type]
 
 
 def current_settings(store: Store) -> Settings:
@@ -361,28 +366,40 @@ def progress(store: Store, today: date, *, record: bool = True) -> Progress:
     day's entry is then replaced (one engine decision per day). See docs/architecture-notes.md for why a
     read records it at all.
     """
+    day = decide_day(store, today, record=record)
+    return Progress(day.active, day.decision, todays_for(day.active.routine, day.decision), day.history)
+
+
+@frozen
+class Day:
+    """The day's decision for the active routine (`progress` without today's exercises)."""
+
+    active: ActiveRoutine
+    decision: Decision
+    history: list[StageEvent]
+
+
+def decide_day(store: Store, today: date, *, record: bool = True) -> Day:
+    """`progress` without building today's exercises: what `session --done` needs (it records their ids and
+    doses, which the routine gives without the exercise library; see `todays_doses`)."""
     # Imported here: `trend` and `report` need the active routine but not the engine.
     from backcare.domain import progression
     from backcare.services import safety
 
-    active = active_routine(store)
+    active, history = _active(store)
     routine = active.routine
-    history = store.stage_history(active.name)
     if not history and record:
         event = StageEvent(active.name, today, routine.stages[0].id, "start", ("Started the routine.",))
         if _record(store, event):
             history = [event]
     checkins = store.checkins(since=today - timedelta(days=CHECKIN_DAYS_CONSIDERED), until=today)
     # Stage criteria look at no more than the last 100 sessions; a long stage need not load years of them.
-    # The engine counts the ids done and skipped and reads the scores: the per-exercise records are not decoded.
-    sessions = store.sessions(routine=active.name, last=SESSIONS_CONSIDERED, detail=False)
+    # The engine counts the ids done and skipped and reads the day, stage and scores: no session is built.
+    sessions = store.session_tallies(active.name, SESSIONS_CONSIDERED)
     decision = progression.decide(routine, history, checkins, sessions, safety.gate(store, today), today)
     if record and history:
         history = _keep_day_decision(store, active.name, history, decision, today) or history
-    exercises = (
-        [] if decision.decision == progression.STOP else todays_exercises(routine, decision.stage, decision.easier)
-    )
-    return Progress(active, decision, exercises, history)
+    return Day(active, decision, history)
 
 
 def refresh_day(store: Store, today: date) -> None:
@@ -427,9 +444,37 @@ def _record(store: Store, event: StageEvent) -> bool:
     return True
 
 
+def todays_for(routine: Routine, decision: Decision) -> list[TodaysExercise]:
+    """Today's exercises after the day's decision (none when it stops them)."""
+    from backcare.domain.progression import STOP
+
+    if decision.decision == STOP:
+        return []
+    return todays_exercises(routine, decision.stage, decision.easier)
+
+
 def todays_exercises(routine: Routine, stage_id: str, easier: bool) -> list[TodaysExercise]:
-    from backcare.content import library
     from backcare.domain.exercise_entry import TodaysExercise
+
+    return [
+        TodaysExercise(**_entry_fields(ex, dose, swapped_from), lighter=eased)
+        for ex, dose, swapped_from, eased in _todays(routine, stage_id, easier)
+    ]
+
+
+def todays_doses(routine: Routine, stage_id: str, easier: bool) -> list[tuple[str, Dose]]:
+    """Today's exercises as (id, dose), as `todays_exercises` gives them. The routine holds every dose; the
+    exercise library is read only for the easier versions after a flare-up."""
+    if easier:
+        return [(ex.id, dose) for ex, dose, _swapped, _eased in _todays(routine, stage_id, easier)]
+    stage = routine.stage(stage_id) or routine.stages[0]
+    return [(item.exercise, item.dose) for item in stage.exercises]
+
+
+def _todays(routine: Routine, stage_id: str, easier: bool) -> list[tuple[Exercise, Dose, str | None, bool]]:
+    """(exercise, dose, the exercise it is the easier version of, whether the dose was made lighter) for each
+    of today's exercises."""
+    from backcare.content import library
 
     lib: dict[str, Exercise] = {**library(), **{e.id: e for e in routine.exercises}}
     stage = routine.stage(stage_id) or routine.stages[0]
@@ -442,7 +487,7 @@ def todays_exercises(routine: Routine, stage_id: str, easier: bool) -> list[Toda
         elif easier:  # no easier variant in the library: the same exercise with a lighter dose
             dose = lighter(dose, ex)
             eased = dose != item.dose
-        out.append(TodaysExercise(**_entry_fields(ex, dose, swapped_from), lighter=eased))
+        out.append((ex, dose, swapped_from, eased))
     return out
 
 

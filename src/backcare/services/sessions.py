@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import field
 from datetime import date
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from backcare.domain.dates import human
-from backcare.domain.exercise_entry import TodaysExercise
 from backcare.domain.progress import DONE, SKIPPED, ExerciseRecord, Session
-from backcare.domain.routine import DEFAULT_SETTINGS, Routine, Settings
+from backcare.domain.routine import DEFAULT_SETTINGS, Dose, Routine, Settings
 from backcare.domain.safety import contact_physio
 from backcare.errors import BackcareError, InvalidInput
 from backcare.messages import PAIN_DURING_CONTACT
@@ -18,24 +19,48 @@ from backcare.store import Store
 from backcare.valueclass import frozen
 
 if TYPE_CHECKING:
+    from backcare.domain.exercise_entry import TodaysExercise  # made for the guided session only
     from backcare.domain.session_row import SessionRow  # made by `backcare sessions` only
 
 
 @frozen
 class Plan:
+    """Today's session after the day's decision. A session logged in one line records the ids and doses of
+    today's exercises, which the routine gives; the exercises with their descriptions (the guided session) and
+    every exercise id backcare knows (to check an id typed after --done) are made when first asked for, since
+    they need the exercise library."""
+
     routine: str
     stage: str
     stage_name: str
-    exercises: list[TodaysExercise]
+    doses: tuple[tuple[str, Dose], ...]  # today's exercises as (id, dose), in order; none when stopped
     stopped: bool
     reasons: tuple[str, ...] = ()
-    known_ids: frozenset[str] = frozenset()  # every exercise of the library and the routine
     settings: Settings = DEFAULT_SETTINGS  # the physio's settings for this stage (pain limit, session share)
     notes: str | None = None  # the routine's description: the physio's notes for the person
+    source: Routine | None = None  # the routine followed
+    easier: bool = False  # the easier versions of the exercises, after a flare-up
 
     @property
     def pain_limit(self) -> int:
         return self.settings.pain_limit
+
+    @property
+    def ids(self) -> list[str]:
+        """Today's exercise ids, in order."""
+        return [exercise_id for exercise_id, _dose in self.doses]
+
+    @cached_property
+    def exercises(self) -> list[TodaysExercise]:
+        """Today's exercises with their descriptions (in the order and with the doses of `doses`)."""
+        if self.stopped or self.source is None:
+            return []
+        return routines.todays_exercises(self.source, self.stage, self.easier)
+
+    @cached_property
+    def known_ids(self) -> frozenset[str]:
+        """Every exercise of the library and the routine."""
+        return routines.exercise_ids(self.source) if self.source is not None else frozenset()
 
 
 @frozen
@@ -46,25 +71,30 @@ class Logged:
 
 
 def plan(store: Store, day: date, *, record: bool = True) -> Plan:
-    progress = routines.progress(store, day, record=record)
-    d = progress.decision
-    stage = progress.active.routine.stage(d.stage)
+    from backcare.domain.progression import STOP
+
+    decided = routines.decide_day(store, day, record=record)
+    d, routine = decided.decision, decided.active.routine
+    stage = routine.stage(d.stage)
+    stopped = d.decision == STOP
     return Plan(
-        progress.active.name,
+        decided.active.name,
         d.stage,
         stage.name if stage else d.stage,
-        progress.exercises,
-        d.decision == "stop",
+        () if stopped else tuple(routines.todays_doses(routine, d.stage, d.easier)),
+        stopped,
         d.reasons,
-        routines.exercise_ids(progress.active.routine),
-        progress.active.routine.settings_for(d.stage),
-        progress.active.routine.description,
+        routine.settings_for(d.stage),
+        routine.description,
+        routine,
+        d.easier,
     )
 
 
-def _ids(raw: str | None, today: list[str], known: set[str], flag: str) -> list[str]:
+def _ids(raw: str | None, today: list[str], known: Callable[[], frozenset[str]], flag: str) -> list[str]:
     """Exercise ids from a comma-separated list: 'all' means today's, a number N the first N of today's; any
-    exercise backcare knows is accepted (people do extras), and a typo is refused with the closest id."""
+    exercise backcare knows (`known()`, asked only for an id not among today's) is accepted (people do extras),
+    and a typo is refused with the closest id."""
     if raw is None:
         return []
     if raw.strip().lower() == "all":
@@ -79,10 +109,10 @@ def _ids(raw: str | None, today: list[str], known: set[str], flag: str) -> list[
         item = part.strip()
         if not item:
             continue
-        if item not in known:
+        if item not in today and item not in known():
             from difflib import get_close_matches
 
-            close = get_close_matches(item, [*today, *sorted(known - set(today))], n=1)
+            close = get_close_matches(item, [*today, *sorted(known() - set(today))], n=1)
             hint = f" Did you mean {close[0]!r}?" if close else f" Today's exercises: {', '.join(today)}."
             raise InvalidInput(f"{flag}: {item!r} is not an exercise backcare knows.{hint}")
         if item not in out:
@@ -107,16 +137,16 @@ def started_at(day: date) -> str:
     return datetime.combine(day, now.time(), now.tzinfo).isoformat(timespec="seconds")
 
 
-def prescribed(exercise: TodaysExercise) -> tuple[tuple[str, object], ...]:
+def prescribed(dose: Dose) -> tuple[tuple[str, object], ...]:
     """The dose of one of the day's exercises as the record keeps it."""
-    dose: dict[str, object] = {"sets": exercise.sets, "reps": exercise.reps, "hold_seconds": exercise.hold_seconds}
-    dose |= {"side": exercise.side, "text": exercise.dose}
-    return tuple((k, v) for k, v in dose.items() if v is not None)
+    kept: dict[str, object] = {"sets": dose.sets, "reps": dose.reps, "hold_seconds": dose.hold_seconds}
+    kept |= {"side": dose.side, "text": dose.describe()}
+    return tuple((k, v) for k, v in kept.items() if v is not None)
 
 
 def record(plan: Plan, exercise_id: str, status: str, sets_done: int | None = None) -> ExerciseRecord:
     """One exercise's record with the dose the plan gave it (none for an extra outside today's plan)."""
-    todays = {e.id: e for e in plan.exercises}
+    todays = dict(plan.doses)
     dose = prescribed(todays[exercise_id]) if exercise_id in todays else ()
     if sets_done is None:
         sets_done = 0 if status == SKIPPED else dict(dose).get("sets")  # type: ignore[assignment]
@@ -134,8 +164,11 @@ def log(
     effort: int | None,
 ) -> Logged:
     """Log a new session from lists of ids (never changing an earlier one)."""
-    todays = [e.id for e in plan.exercises]
-    known = set(todays) | set(plan.known_ids)
+    todays = plan.ids
+
+    def known() -> frozenset[str]:
+        return frozenset(todays) | plan.known_ids
+
     did = _ids(done, todays, known, "--done")
     skipped = _ids(skip, todays, known, "--skip")
     both = set(did) & set(skipped)

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from backcare.domain.checkin import CheckIn
     from backcare.domain.edits import Edit
     from backcare.domain.progress import Session, StageEvent
+    from backcare.domain.progression import Tally
     from backcare.domain.safety import Clearance, Screen
 
 BUSY_TIMEOUT_S = 30.0
@@ -559,6 +560,14 @@ class Store:
         lo = since.isoformat() if since else "0000-01-01"
         hi = until.isoformat() if until else "9999-12-31"
         return sessions.select(self.conn, routine, lo, hi, last, detail)
+
+    @guarded
+    def session_tallies(self, routine: str, last: int) -> list[Tally]:
+        """What the progression engine reads of the last `last` sessions of `routine` (day, stage, pain during,
+        how many exercises done and skipped), in the order of `sessions`; no session records are built."""
+        from backcare.store.records import sessions
+
+        return sessions.tallies(self.conn, routine, last)
 
     @guarded
     def count_sessions(self, since: date | None = None) -> int:

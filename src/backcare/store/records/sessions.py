@@ -8,17 +8,16 @@ m005_session_records. The export shape is Session.as_dict() plus `at`.
 from __future__ import annotations
 
 import dataclasses
-import json
 import sqlite3
 from collections.abc import Iterator
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from backcare.store.records import checks
-from backcare.store.records.base import MergeContext, digest, ids, insert_sql, one, query
+from backcare.store.records.base import MergeContext, digest, dumps, ids, insert_sql, one, query
 
 if TYPE_CHECKING:
     from backcare.domain.progress import Session
+    from backcare.domain.progression import Tally
 
 SECTION = "sessions"
 TABLE = "sessions"
@@ -29,6 +28,8 @@ SELECT = f"SELECT id, {', '.join(COLUMNS)} FROM {TABLE}"
 SELECT_AT = f"SELECT id, {', '.join(COLUMNS)}, at FROM {TABLE}"
 INSERT = insert_sql(TABLE, (*COLUMNS, "at"))
 MAX_EXERCISES = 200
+# json and `checks` are imported where used: `session --done` writes and reads its lists without json (base.dumps,
+# base.ids), and only an import checks records.
 
 
 # -- codec -----------------------------------------------------------------------------------------------------
@@ -39,9 +40,9 @@ def values(s: Session) -> dict[str, Any]:
         "started": s.started,
         "routine": s.routine,
         "stage": s.stage,
-        "done": json.dumps(list(s.done)),
-        "skipped": json.dumps(list(s.skipped)),
-        "exercises": json.dumps([e.as_dict() for e in s.records]),
+        "done": dumps(list(s.done)),
+        "skipped": dumps(list(s.skipped)),
+        "exercises": dumps([e.as_dict() for e in s.records]),
         "pain_during": s.pain_during,
         "effort": s.effort,
     }
@@ -54,9 +55,11 @@ def from_row(row: sqlite3.Row, detail: bool = True) -> Session:
     from backcare.domain.progress import ExerciseRecord, Session
 
     exercises = row["exercises"]
-    records = (
-        () if exercises == "[]" or not detail else tuple(ExerciseRecord.from_dict(e) for e in json.loads(exercises))
-    )
+    records: tuple[ExerciseRecord, ...] = ()
+    if detail and exercises != "[]":
+        import json
+
+        records = tuple(ExerciseRecord.from_dict(e) for e in json.loads(exercises))
     return Session(
         date.fromisoformat(row["date"]),
         row["routine"],
@@ -105,6 +108,25 @@ def select(
     return [from_row(row) for row in rows] if detail else [from_row(row, detail=False) for row in rows]
 
 
+def tallies(db: sqlite3.Connection, routine: str, last: int) -> list[Tally]:
+    """What the progression engine reads of the last `last` sessions of a routine (day, stage, pain during and
+    how many exercises were done and skipped), in the order `select` gives them: only those columns, and no
+    session records built (about half the time of `select` without detail, for 200 rows)."""
+    from backcare.domain.progression import Tally
+
+    newest = "date DESC, coalesce(started, '') DESC, id DESC"
+    inner = f"SELECT date, started, id, stage, pain_during, done, skipped FROM {TABLE} WHERE routine = ?"
+    sql = (
+        f"SELECT date, stage, pain_during, done, skipped FROM ({inner} ORDER BY {newest} LIMIT ?)"
+        " ORDER BY date, coalesce(started, ''), id"
+    )
+    day = date.fromisoformat
+    return [
+        Tally(day(row["date"]), row["stage"], row["pain_during"], len(ids(row["done"])), len(ids(row["skipped"])))
+        for row in query(db, sql, (routine, last))
+    ]
+
+
 def count(db: sqlite3.Connection, lo: str) -> int:
     row = one(db, f"SELECT count(*) AS n FROM {TABLE} WHERE date >= ?", (lo,))
     return int(row["n"]) if row else 0
@@ -126,6 +148,8 @@ def export_rows(db: sqlite3.Connection) -> Iterator[dict[str, Any]]:
 
 # -- import ----------------------------------------------------------------------------------------------------
 def check_values(record: Any, today: date, extra: tuple[str, ...] = ()) -> dict[str, Any]:
+    from backcare.store.records import checks
+
     checked = checks.fields(record, (*COLUMNS, *extra), ("date", "routine", "stage"))
     checks.day(record["date"], "date", today)
     checks.short(record["routine"], "routine")
@@ -145,6 +169,7 @@ def check_values(record: Any, today: date, extra: tuple[str, ...] = ()) -> dict[
 def _exercise(value: Any) -> None:
     """One exercise of a session: {"id", "status": done|partly|skipped, "sets_done", "dose"}."""
     from backcare.domain.progress import DOSE_FIELDS, STATUSES
+    from backcare.store.records import checks
 
     if not isinstance(value, dict):
         raise checks.Bad(f"exercises must hold objects, not {checks.kind(value)}")
@@ -175,6 +200,8 @@ def _exercise(value: Any) -> None:
 
 def check(record: Any, today: date) -> None:
     """A session record (several a day are separate records, so none repeats another by key)."""
+    from backcare.store.records import checks
+
     record = check_values(record, today, ("at",))
     checks.stamp(record, "at")
 
