@@ -52,7 +52,10 @@ def build(store: Store, today: date) -> Dashboard:
     import dataclasses
 
     shown, listed = _with_routine(store, today, base)
-    return dataclasses.replace(shown, measures_due=measures_section(store, today, listed))
+    # The safety state again, after today's decision, which deciding the routine may have just recorded: easing off
+    # after a flare-up makes a safety re-check due, on this look as on every later one.
+    after = safety_summary(safety_service.current(store, today))
+    return dataclasses.replace(shown, safety=after, measures_due=measures_section(store, today, listed))
 
 
 def measures_section(

@@ -68,7 +68,104 @@ def kept(store: Store, today: date, mark: str | None) -> View | None:
     if type(value) is not list or len(value) != 2:
         return None
     key, data = value
-    return data if type(data) is dict and key == _key(today, mark) else None
+    return data if key == _key(today, mark) and is_dashboard(data) else None
+
+
+# The dashboard's JSON shape (`Dashboard.as_dict()`), as the renderer, the first-run check above and
+# `today --json` rely on it: a kept file whose dashboard is not exactly this (edited by hand, or damaged in a way
+# marshal still reads) is decided again rather than shown. Each dict has exactly these keys; a tuple is one of its
+# kinds; [kind] is a list of them; DAY is an ISO date; ANY is any plain value (an exercise's dose details, which
+# the dashboard passes on without reading). tests/test_review_7.py keeps it equal to the dashboard's classes.
+ANY = "any"
+DAY = "day"
+_TEXT = (str, None)
+_NUMBER = (int, None)
+_EXERCISE_SHOWN = {"name": str, "dose": str, "notes": _TEXT, "easier_version_of": _TEXT, "lighter": bool}
+_EXERCISE_PASSED_ON = (
+    "id category sets reps hold_seconds side reps_max duration_seconds rest_seconds rpe tempo load summary steps "
+    "cues mistakes cautions equipment position"
+).split()
+SHAPE: dict[str, Any] = {
+    "date": DAY,
+    "date_label": str,
+    "checked_in": bool,
+    "pain": _NUMBER,
+    "stiffness": _NUMBER,
+    "last_7_days": [{"date": DAY, "pain": _NUMBER, "stiffness": _NUMBER}],
+    "streak": int,
+    "days_in_last_7": int,
+    "backfill": ({"date": DAY, "command": str}, None),
+    "safety": {
+        "status": str,
+        "last_screen": (DAY, None),
+        "flagged": [str],
+        "uncleared": [str],
+        "message": _TEXT,
+        "title": _TEXT,
+        "lines": [str],
+        "clearance": ({"date": DAY, "by": str, "note": _TEXT}, None),
+        "next_recheck": (DAY, None),
+        "recheck_due": bool,
+        "recheck_reason": _TEXT,
+    },
+    "routine": _TEXT,
+    "progression": (
+        {
+            "decision": str,
+            "stage": ({"id": str, "name": str}, None),
+            "reasons": [str],
+            "exercises": [{**_EXERCISE_SHOWN, **dict.fromkeys(_EXERCISE_PASSED_ON, ANY)}],
+            "easier": bool,
+            "flare": bool,
+        },
+        None,
+    ),
+    "session_done": bool,
+    "topic": ({"id": str, "title": str, "summary": str, "minutes": int, "read": bool}, None),
+    "today_more": str,
+    "measures_due": [{"id": str, "title": str, "last": (DAY, None)}],
+}
+# as_dict() gives one of these two: the note about a routine that was not found, or why the stored one is unreadable
+EITHER = {"routine_note": _TEXT, "routine_problem": str}
+
+
+def is_dashboard(data: Any) -> bool:
+    """Whether `data` is a dashboard's JSON shape (see SHAPE)."""
+    if type(data) is not dict:
+        return False
+    rest = dict(data)
+    which = [name for name in EITHER if name in rest]
+    if len(which) != 1 or not _fits(rest.pop(which[0]), EITHER[which[0]]):
+        return False
+    return _fits(rest, SHAPE)
+
+
+def _fits(value: Any, kind: Any) -> bool:
+    if kind is None:
+        return value is None
+    if type(kind) is type:
+        return type(value) is kind
+    if type(kind) is dict:
+        return (
+            type(value) is dict
+            and value.keys() == kind.keys()
+            and all(_fits(value[name], part) for name, part in kind.items())
+        )
+    if type(kind) is list:
+        return type(value) in (list, tuple) and all(_fits(item, kind[0]) for item in value)
+    if type(kind) is tuple:
+        return any(_fits(value, one) for one in kind)
+    if kind == DAY:
+        return type(value) is str and _is_day(value)
+    return kind == ANY
+
+
+def _is_day(text: str) -> bool:
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return len(text) == 10
 
 
 def _keeping() -> bool:
@@ -79,14 +176,17 @@ def _key(today: date, mark: str) -> list[Any] | None:
     from backcare.content import cache
 
     content = cache.content_stamp()
-    if content is None:
+    code = _code() if content is not None else None
+    if code is None:
         return None
-    return [mark, today.isoformat(), content, _code()]
+    return [mark, today.isoformat(), content, code]
 
 
 @functools.cache
 def _code() -> Any:
-    """What says backcare's code changed: a wheel's install record, or each file of the code that decides."""
+    """What says backcare's code changed: a wheel's install record, or each file of the code that decides; None
+    when that cannot be told (a source file that cannot be read, such as an editor's dangling lock link): then
+    nothing is kept or used."""
     from backcare import __version__
     from backcare.content import cache
 
@@ -94,4 +194,7 @@ def _code() -> Any:
     record = cache.install_record(root, __version__)
     if record is not None:
         return record
-    return [cache.files_stamp(str(root / folder), ".py") for folder in CODE]
+    try:
+        return [cache.files_stamp(str(root / folder), ".py") for folder in CODE]
+    except OSError:
+        return None
