@@ -201,8 +201,16 @@ def test_a_damaged_or_foreign_kept_file_is_decided_again(person):
 
     code = compile("print('ran')", "x", "exec")
     hostile = [marshal.dumps(v) for v in ([code, {}], {"a": code}, [["k"], {"date": code}], ["k", [1, {2: 3}]])]
-    for junk in (b"", b"\x00garbage", path.read_bytes()[:-7], *hostile):
+    good = path.read_bytes()
+    flipped = bytearray(good)
+    flipped[len(good) // 2] ^= 0x01  # one damaged bit, the shape intact: the CRC says so before marshal reads
+    for junk in (b"", b"\x00garbage", good[:-7], bytes(flipped), *hostile):
         path.write_bytes(junk)
+        assert person.dashboard() == expected
+    from binascii import crc32
+
+    for body in hostile:  # well formed, but not plain values: refused after the CRC too
+        path.write_bytes(crc32(body).to_bytes(4, "big") + body)
         assert person.dashboard() == expected
 
 
@@ -313,3 +321,14 @@ def test_a_read_only_home_shows_the_dashboard_and_keeps_nothing(person, monkeypa
     data, text = person.dashboard()
     assert data["pain"] == 3 and "Last 7 days" in text
     assert not kept_file(person).exists()
+
+
+def test_a_temporary_file_left_by_a_killed_run_is_removed_by_a_later_keep(person):
+    old = person.folder / f"{kept_view.NAME}.123-abcd.tmp"
+    young = person.folder / f"{kept_view.NAME}.456-ef01.tmp"  # another run writing right now
+    for path in (old, young):
+        path.write_bytes(b"half")
+    os.utime(old, (0, 0))
+    person.dashboard()
+    assert not old.exists() and young.exists()
+    assert kept_file(person).is_file()

@@ -4,11 +4,11 @@ failed before its fix. What was tried and found sound is said in tests/test_day_
 from __future__ import annotations
 
 import json
-import marshal
 from pathlib import Path
 
 import pytest
 
+from backcare.paths import DB_NAME
 from backcare.services import day_view
 from backcare.store import kept_view
 from tests.test_day_view import Home
@@ -69,10 +69,10 @@ def test_a_source_file_that_cannot_be_read_never_stops_the_dashboard(
 def _forge(home: Home, change) -> None:
     """Rewrite the kept file as a person with an editor (or a damaged disk) might: the key left as it is, so that
     it still matches, and the dashboard changed by `change(data)`."""
-    path = home.folder / kept_view.NAME
-    key, data = marshal.loads(path.read_bytes())
+    db = home.folder / DB_NAME
+    key, data = kept_view.read(db)
     changed = change(json.loads(json.dumps(data)))
-    path.write_bytes(marshal.dumps([key, changed]))
+    kept_view.write(db, [key, changed])
 
 
 def _drop(*path: str | int):

@@ -2,8 +2,9 @@
 
 It is the person's health data (scores, medicines, the safety state), so it lives in their data folder, private
 like the database, and goes when the folder goes; it is never in a shared cache. It holds plain values only
-(str, int, float, bool, None, lists, tuples and dicts of them), written with `marshal` and checked on reading:
-anything else, a file that is not this user's regular file, or one others could write, is not used. Reading or
+(str, int, float, bool, None, lists, tuples and dicts of them), written with `marshal` after a CRC-32 of it, and
+checked on reading: a damaged byte (caught by the CRC before marshal reads anything), anything but plain values,
+a file that is not this user's regular file, or one others could write, is not used. Reading or
 writing it never fails a command: the dashboard is then simply decided again.
 """
 
@@ -36,9 +37,13 @@ def read(db_path: Path) -> Any:
     finally:
         os.close(fd)
     import marshal
+    from binascii import crc32
 
+    body = memoryview(data)[4:]
+    if len(data) < 4 or int.from_bytes(data[:4], "big") != crc32(body):
+        return None
     try:
-        value = marshal.loads(data)
+        value = marshal.loads(body)
     except (EOFError, ValueError, TypeError):
         return None
     return value if _plain(value) else None
@@ -47,6 +52,7 @@ def read(db_path: Path) -> Any:
 def write(db_path: Path, value: Any) -> None:
     """Keep `value` (plain values only), replacing what was kept; best effort."""
     import marshal
+    from binascii import crc32
 
     from backcare.outfiles import create_private, discard
 
@@ -57,14 +63,30 @@ def write(db_path: Path, value: Any) -> None:
     try:
         fd = create_private(tmp)
         try:
+            body = marshal.dumps(value)
             with os.fdopen(fd, "wb") as fh:
-                fh.write(marshal.dumps(value))
+                fh.write(crc32(body).to_bytes(4, "big") + body)
             os.replace(tmp, target)
         except BaseException:
             discard(tmp)
             raise
     except OSError:
         return
+    _remove_stale(target)
+
+
+def _remove_stale(target: Path, older_than_s: float = 600.0) -> None:
+    """Temporary files a killed run left behind (a live writer's is minutes younger)."""
+    import time
+
+    try:
+        with os.scandir(target.parent) as entries:
+            for entry in entries:
+                if entry.name.startswith(f"{NAME}.") and entry.name.endswith(".tmp"):
+                    if time.time() - entry.stat(follow_symlinks=False).st_mtime > older_than_s:
+                        os.unlink(entry.path)
+    except OSError:
+        pass
 
 
 def _plain(value: Any, depth: int = 0) -> bool:
