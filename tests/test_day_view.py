@@ -203,14 +203,12 @@ def test_a_damaged_or_foreign_kept_file_is_decided_again(person):
     hostile = [marshal.dumps(v) for v in ([code, {}], {"a": code}, [["k"], {"date": code}], ["k", [1, {2: 3}]])]
     good = path.read_bytes()
     flipped = bytearray(good)
-    flipped[len(good) // 2] ^= 0x01  # one damaged bit, the shape intact: the CRC says so before marshal reads
+    flipped[len(good) // 2] ^= 0x01  # one damaged bit, the shape intact: the checksum says so before marshal reads
     for junk in (b"", b"\x00garbage", good[:-7], bytes(flipped), *hostile):
         path.write_bytes(junk)
         assert person.dashboard() == expected
-    from binascii import crc32
-
-    for body in hostile:  # well formed, but not plain values: refused after the CRC too
-        path.write_bytes(crc32(body).to_bytes(4, "big") + body)
+    for body in hostile:  # well formed, but not plain values: refused after the checksum too
+        path.write_bytes(kept_view.checksum(body) + body)
         assert person.dashboard() == expected
 
 
@@ -332,3 +330,13 @@ def test_a_temporary_file_left_by_a_killed_run_is_removed_by_a_later_keep(person
     person.dashboard()
     assert not old.exists() and young.exists()
     assert kept_file(person).is_file()
+
+
+@settings(max_examples=200, deadline=None)
+@given(body=st.binary(min_size=1, max_size=3000), data=st.data())
+def test_the_checksum_changes_with_any_damaged_byte(body, data):
+    at = data.draw(st.integers(0, len(body) - 1))
+    flip = data.draw(st.integers(1, 255))
+    damaged = bytearray(body)
+    damaged[at] ^= flip
+    assert kept_view.checksum(bytes(damaged)) != kept_view.checksum(body)

@@ -101,7 +101,8 @@ def _with_routine(store: Store, today: date, base: Dashboard) -> tuple[Dashboard
         return dataclasses.replace(base, routine_problem=exc.message), None
     d = progress.decision
     stage = progress.active.routine.stage(d.stage)
-    done = any(s.completed for s in store.sessions(routine=progress.active.name, since=today) if s.day == today)
+    today_sessions = store.sessions(routine=progress.active.name, since=today, detail=False)  # ids, not records
+    done = any(s.completed for s in today_sessions if s.day == today)
     shown = dataclasses.replace(
         base,
         routine=progress.active.name,

@@ -2,9 +2,9 @@
 
 It is the person's health data (scores, medicines, the safety state), so it lives in their data folder, private
 like the database, and goes when the folder goes; it is never in a shared cache. It holds plain values only
-(str, int, float, bool, None, lists, tuples and dicts of them), written with `marshal` after a CRC-32 of it, and
-checked on reading: a damaged byte (caught by the CRC before marshal reads anything), anything but plain values,
-a file that is not this user's regular file, or one others could write, is not used. Reading or
+(str, int, float, bool, None, lists, tuples and dicts of them), written with `marshal` after a checksum of it, and
+checked on reading: a damaged byte (caught by the checksum before marshal reads anything), anything but plain
+values, a file that is not this user's regular file, or one others could write, is not used. Reading or
 writing it never fails a command: the dashboard is then simply decided again.
 """
 
@@ -18,6 +18,12 @@ from typing import Any
 NAME = ".backcare-today"
 MAX_BYTES = 1024 * 1024
 _PLAIN = (str, int, float, bool, type(None))
+_PRIME = (1 << 61) - 1  # the checksum: the bytes as one number, modulo this prime (no module to load for it)
+
+
+def checksum(body: bytes | memoryview) -> bytes:
+    """8 bytes that change with any damaged byte or run of bytes (bar a chance of about 1 in 2**61)."""
+    return (int.from_bytes(body, "little") % _PRIME).to_bytes(8, "little")
 
 
 def read(db_path: Path) -> Any:
@@ -37,10 +43,9 @@ def read(db_path: Path) -> Any:
     finally:
         os.close(fd)
     import marshal
-    from binascii import crc32
 
-    body = memoryview(data)[4:]
-    if len(data) < 4 or int.from_bytes(data[:4], "big") != crc32(body):
+    body = memoryview(data)[8:]
+    if len(data) < 8 or data[:8] != checksum(body):
         return None
     try:
         value = marshal.loads(body)
@@ -52,7 +57,6 @@ def read(db_path: Path) -> Any:
 def write(db_path: Path, value: Any) -> None:
     """Keep `value` (plain values only), replacing what was kept; best effort."""
     import marshal
-    from binascii import crc32
 
     from backcare.outfiles import create_private, discard
 
@@ -65,7 +69,7 @@ def write(db_path: Path, value: Any) -> None:
         try:
             body = marshal.dumps(value)
             with os.fdopen(fd, "wb") as fh:
-                fh.write(crc32(body).to_bytes(4, "big") + body)
+                fh.write(checksum(body) + body)
             os.replace(tmp, target)
         except BaseException:
             discard(tmp)

@@ -3,7 +3,6 @@ measure and day (taking it again the same day replaces that day's answers)."""
 
 from __future__ import annotations
 
-import json
 import math
 import re
 import sqlite3
@@ -44,6 +43,8 @@ def _cursor(db: sqlite3.Connection) -> sqlite3.Cursor:
 
 def to_record(row: sqlite3.Row | dict[str, Any]) -> dict[str, Any]:
     """A stored response as the export holds it: answers as a list of {item, text, value}."""
+    import json  # (not at the top: the dashboard asks only whether any measure was taken)
+
     return {
         "measure": row["measure"],
         "date": row["date"],
@@ -60,6 +61,8 @@ def key(record: dict[str, Any]) -> str:
 
 
 def _values(record: dict[str, Any]) -> tuple[Any, ...]:
+    import json  # (not at the top: the dashboard asks only whether any measure was taken)
+
     return (
         record["measure"],
         record["date"],
