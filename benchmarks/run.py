@@ -288,10 +288,10 @@ class Bench:
         day = [TODAY]
 
         def one() -> tuple[float, float, float, float]:
-            if cache == "cold":
-                shutil.rmtree(self.cache, ignore_errors=True)
-            elif cache == "decide":  # the first look after a change: the content cache warm, no day's dashboard kept
+            if cache in ("cold", "decide"):  # no day's dashboard kept (as after any change, or an upgrade)
                 (home / ".backcare-today").unlink(missing_ok=True)
+            if cache == "cold":  # the first run after an upgrade: the content cache is rebuilt too
+                shutil.rmtree(self.cache, ignore_errors=True)
             p, _ = run(pass_argv, self.env)
             t, _ = run(typer_argv, self.env) if kind != "none" else (float("nan"), 0.0)
             if moves:

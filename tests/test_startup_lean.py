@@ -166,6 +166,21 @@ def test_today_unchanged_since_the_last_look_loads_none_of_the_deciding_code(war
     assert not mods & left_out, mods & left_out
 
 
+def test_deciding_the_dashboard_or_logging_a_session_loads_neither_json_nor_the_import_checks(warm):
+    # Reading the day's records needs no import's checks, and the lists stored in them are read without json when
+    # nothing in them is escaped (store/records/base.py): both load only for an import, an export or a record
+    # that needs them.
+    from backcare.store import kept_view
+
+    run(warm, "today")
+    (warm / kept_view.NAME).unlink()  # the first look after a change: decided again
+    mods, out = imported(warm, "today")
+    assert "Last 7 days" in out
+    assert not mods & {"backcare.store.records.checks", "json"}, mods & {"backcare.store.records.checks", "json"}
+    mods, _ = imported(warm, "session", "--done", "all", "--pain-during", "2", "--effort", "5")
+    assert not mods & {"backcare.store.records.checks", "json"}
+
+
 def in_a_terminal(home: Path, *args: str) -> tuple[set[str], str]:
     """`imported`, with standard input a terminal (as a person types), so the first-run questions could be asked."""
     import pty

@@ -9,7 +9,6 @@ import sqlite3
 from datetime import date
 from typing import Any
 
-from backcare.store.records import checks
 from backcare.store.records.base import MergeContext, one, query
 
 SECTION = "settings"
@@ -42,6 +41,8 @@ def export_rows(db: sqlite3.Connection) -> dict[str, str]:
 
 
 def check(value: Any, today: date) -> None:
+    from backcare.store.records import checks  # only an import checks a file (a daily read needs none of this)
+
     if not isinstance(value, dict):
         raise checks.Bad(f'"settings" must be an object, not {checks.kind(value)}')
     for key, item in value.items():
@@ -62,6 +63,7 @@ def _known_setting(key: str, item: str) -> str | None:
     same value written another way is no conflict. None for any other setting."""
     from backcare.domain import config
     from backcare.errors import InvalidInput
+    from backcare.store.records import checks
 
     spec = config.KEYS.get(key)
     if spec is None:

@@ -10,7 +10,6 @@ from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
-from backcare.store.records import checks
 from backcare.store.records.base import MergeContext, one, query
 
 SECTION = "topics_read"
@@ -44,6 +43,8 @@ def export_rows(db: sqlite3.Connection) -> Iterator[dict[str, Any]]:
 
 
 def check(record: Any, today: date) -> None:
+    from backcare.store.records import checks  # only an import checks a file
+
     record = checks.fields(record, COLUMNS, COLUMNS)
     checks.short(record["topic"], "topic")
     first = checks.day(record["first_read"], "first_read", today)
@@ -53,6 +54,8 @@ def check(record: Any, today: date) -> None:
 
 
 def check_in_file(record: Any, state: Any) -> None:
+    from backcare.store.records import checks
+
     check(record, state.today)
     topic = record["topic"]
     if not state.add("topic", topic):
