@@ -185,6 +185,33 @@ def test_the_shape_a_kept_dashboard_must_have_is_the_dashboards():
     assert {name: expected[name] for name in expected if name not in either} == _shape_keys(day_view.SHAPE)
 
 
+def _typed_keys(kind) -> dict | None:
+    """The keys of a TypedDict and of the TypedDicts in its values, as _fields_shape gives a class's fields."""
+    import typing
+
+    if not typing.is_typeddict(kind):
+        for inner in typing.get_args(kind):
+            found = _typed_keys(inner)
+            if found is not None:
+                return found
+        return None
+    hints = typing.get_type_hints(kind)
+    return {name: _typed_keys(hints[name]) for name in hints}
+
+
+def test_the_typed_json_shape_the_renderer_reads_is_the_dashboards():
+    """render.dashboard is type-checked against DashboardJson: its keys must be the dashboard's fields (for the
+    day's exercises, those the dashboard reads)."""
+    from backcare.domain.dashboard import Dashboard, DashboardJson
+
+    expected = _fields_shape(Dashboard)
+    typed = _typed_keys(DashboardJson)
+    shown = set(typed["progression"]["exercises"])
+    assert shown <= set(expected["progression"]["exercises"])
+    expected["progression"]["exercises"] = {name: None for name in shown}
+    assert typed == expected
+
+
 def _assert_kept_and_used(home: Home, monkeypatch) -> dict:
     """Two looks: the second is the kept dashboard (nothing decided), exactly the fresh one."""
     from backcare.services import dashboard

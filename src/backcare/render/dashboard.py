@@ -6,14 +6,14 @@ the day's kept dashboard is read back, so showing a kept one loads none of the c
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Mapping
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING
 
 from backcare import messages
 from backcare.render.plain import Out, eased_words, table_lines
 
-View = Mapping[str, Any]  # a part of the dashboard's JSON shape
+if TYPE_CHECKING:  # (typing only: showing a kept dashboard makes none of the dashboard's classes)
+    from backcare.domain.dashboard import DashboardJson, SafetyJson
 
 
 def bar(value: int | None) -> str:
@@ -21,7 +21,7 @@ def bar(value: int | None) -> str:
     return "·" if value is None else "█" * value + "░" * (10 - value)
 
 
-def show(data: View) -> None:
+def show(data: DashboardJson) -> None:
     out = Out()
     out.row([("backcare", "bold"), (f" · {data['date_label']}", "")])
     safety = data["safety"]
@@ -80,7 +80,7 @@ def streak_line(run: int, recent: int | None) -> str:
     return f"Streak: {days}." if recent is None else f"Streak: {days} · {recent} of the last 7 days."
 
 
-def _notice(out: Out, safety: View) -> None:
+def _notice(out: Out, safety: SafetyJson) -> None:
     """The safety notice: the same lines `session`, `routine` and the report show."""
     urgent = safety["status"] == "red-flag"
     style = "bold red" if urgent else "bold yellow"
@@ -100,15 +100,16 @@ def _bullet(out: Out, text: str) -> None:
         out.row([(line, "")])
 
 
-def _routine(out: Out, data: View) -> None:
-    if data.get("routine_problem"):
-        out.para(f"Routine: {data['routine_problem']}", "red")
+def _routine(out: Out, data: DashboardJson) -> None:
+    problem, note = data.get("routine_problem"), data.get("routine_note")
+    if problem:
+        out.para(f"Routine: {problem}", "red")
         return
     prog = data["progression"]
     if not prog:
         return
-    if data.get("routine_note"):
-        out.para(data["routine_note"], "yellow")
+    if note:
+        out.para(note, "yellow")
     stage = prog["stage"]["name"] if prog["stage"] else ""
     label = messages.DECISION_LABELS.get(prog["decision"], prog["decision"])
     out.para(f"Routine: {data['routine']} · {stage} · {label}", "bold")

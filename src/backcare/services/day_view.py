@@ -27,15 +27,15 @@ from typing import TYPE_CHECKING, Any
 from backcare.store import kept_view
 
 if TYPE_CHECKING:
+    from backcare.domain.dashboard import DashboardJson
     from backcare.store import Store
 
-View = dict[str, Any]
 # The code the dashboard is decided by (an editable install changes it file by file; content/cache.py stamps
 # the content and its checks).
 CODE = ("domain", "services", "store", "store/records")
 
 
-def dashboard(store: Store, today: date, *, first_screen: Callable[[Store, date], Any] | None = None) -> View:
+def dashboard(store: Store, today: date, *, first_screen: Callable[[Store, date], Any] | None = None) -> DashboardJson:
     """Today's dashboard: the kept one while nothing it depends on has changed, else decided (and kept).
 
     `first_screen(store, today)` asks the red-flag questions when they were never answered (the first run at a
@@ -60,7 +60,7 @@ def dashboard(store: Store, today: date, *, first_screen: Callable[[Store, date]
     return data
 
 
-def kept(store: Store, today: date, mark: str | None) -> View | None:
+def kept(store: Store, today: date, mark: str | None) -> DashboardJson | None:
     """The dashboard kept for this very file state and day, or None."""
     if mark is None:
         return None
