@@ -169,6 +169,7 @@ def root(
 
     clock.use_day_starts(s.day_starts)  # "today" follows this data folder's day-rollover hour
     ctx.call_on_close(lambda: clock.use_day_starts(None))  # and only for this run (tests run many in one process)
+    ctx.call_on_close(s.close)  # the database is closed when the command ends, not left to the collector
     if ctx.invoked_subcommand is None:
         from backcare.cli.today import today
 

@@ -50,6 +50,14 @@ class State:
             self._store = Store.open(self.home)
         return self._store
 
+    def close(self) -> None:
+        """Close the store this run opened, when the command ends. Its connection is in a reference cycle (the
+        statement cache), so nothing else closes it before exit: the collector's last pass does not run over
+        what is frozen at exit, and a database in WAL mode would keep its -wal and -shm files."""
+        store, self._store = self._store, None
+        if store is not None:
+            store.close()
+
 
 def state(ctx: typer.Context) -> State:
     root = ctx.find_root()

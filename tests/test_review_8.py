@@ -1,0 +1,40 @@
+"""Findings of an adversarial review of the start-up speed work (collector frozen at exit, json-less codecs,
+the default data folder found without platformdirs, the write paths of safety, checkin and session)."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from backcare.paths import DB_NAME
+
+
+def _wal(home) -> None:
+    conn = sqlite3.connect(home / DB_NAME)
+    try:
+        assert conn.execute("PRAGMA journal_mode = WAL").fetchone()[0] == "wal"
+    finally:
+        conn.close()
+
+
+@pytest.mark.parametrize(
+    "args", [("checkin", "--pain", "3", "--stiffness", "4"), ("safety", "--none"), ("today",), ("history",)]
+)
+def test_a_command_closes_the_database_it_opened_before_the_process_ends(home, bc, args):
+    """Finding: the store's connection sits in a reference cycle (sqlite3's statement cache), so only the
+    interpreter's last collection closed it; with everything frozen at exit it was never closed. A database a
+    person had put in WAL mode was then left with its -wal and -shm files after every command, the latest
+    entries only in the -wal file (a copy of backcare.db alone lacked them, and 'recover' spoke of an
+    interrupted write)."""
+    assert bc("safety", "--none").returncode == 0
+    _wal(home)
+    done = bc(*args)
+    assert done.returncode == 0, done.stderr
+    assert not (home / f"{DB_NAME}-wal").exists()
+    assert not (home / f"{DB_NAME}-shm").exists()
+    conn = sqlite3.connect(home / DB_NAME)
+    try:
+        assert conn.execute("SELECT count(*) FROM safety_screens").fetchone()[0] == (2 if args[0] == "safety" else 1)
+    finally:
+        conn.close()
