@@ -38,3 +38,20 @@ def test_a_command_closes_the_database_it_opened_before_the_process_ends(home, b
         assert conn.execute("SELECT count(*) FROM safety_screens").fetchone()[0] == (2 if args[0] == "safety" else 1)
     finally:
         conn.close()
+
+
+@pytest.mark.parametrize("user_home", ["//", "/", "/root//", "//home/ann", "/home/ann/.", "/tmp/x y/"])
+@pytest.mark.parametrize("xdg", ["", " ", "relative"])
+def test_the_default_data_folder_is_the_one_platformdirs_names_for_any_absolute_home(monkeypatch, user_home, xdg):
+    """Finding: with HOME=// the default folder was //.local/share/backcare, where platformdirs (and every
+    earlier backcare) says /.local/share/backcare: 'where' named another folder than before."""
+    from pathlib import Path
+
+    from backcare.cli import fast
+    from backcare.paths import resolve_home
+
+    monkeypatch.delenv("BACKCARE_HOME", raising=False)
+    monkeypatch.setenv("HOME", user_home)
+    monkeypatch.setenv("XDG_DATA_HOME", xdg)
+    assert Path(fast.data_home(None)) == resolve_home(None)
+    assert str(Path(fast.data_home(None))) == str(resolve_home(None))

@@ -118,10 +118,11 @@ def data_home(option: str | None) -> str:
     user_home = os.environ.get("HOME", "")
     plain = os.path.isabs(user_home) and not _android()
     if plain:
+        base = user_home.rstrip("/")  # as os.path.expanduser("~/...") joins it: HOME=// is /, not //
         if sys.platform == "darwin" and not xdg:
-            return os.path.join(user_home, "Library", "Application Support", "backcare")
+            return base + "/Library/Application Support/backcare"
         if sys.platform.startswith(("linux", "freebsd", "openbsd", "netbsd")) and (not xdg or os.path.isabs(xdg)):
-            return os.path.join(xdg or os.path.join(user_home, ".local", "share"), "backcare")
+            return os.path.join(xdg or base + "/.local/share", "backcare")
     from backcare.paths import resolve_home
 
     return str(resolve_home(option))
