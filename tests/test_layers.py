@@ -202,7 +202,7 @@ def store_calls(path: Path) -> set[tuple[str, str]]:
         is_store = (isinstance(owner, ast.Name) and owner.id in {"store", "db"}) or (
             isinstance(owner, ast.Call) and isinstance(owner.func, ast.Attribute) and owner.func.attr == "store"
         )
-        if is_store and method in methods and method != "open":
+        if is_store and method in methods and method not in ("open", "close"):  # the run's state opens and closes it
             calls.add((rel, method))
     return calls
 
