@@ -19,7 +19,14 @@ def _wal(home) -> None:
 
 
 @pytest.mark.parametrize(
-    "args", [("checkin", "--pain", "3", "--stiffness", "4"), ("safety", "--none"), ("today",), ("history",)]
+    "args",
+    [
+        ("checkin", "--pain", "3", "--stiffness", "4"),
+        ("safety", "--none"),
+        ("today",),
+        ("history",),
+        ("session", "--done", "no-such-exercise", "--pain-during", "3"),  # refused after the store was opened
+    ],
 )
 def test_a_command_closes_the_database_it_opened_before_the_process_ends(home, bc, args):
     """Finding: the store's connection sits in a reference cycle (sqlite3's statement cache), so only the
@@ -30,7 +37,7 @@ def test_a_command_closes_the_database_it_opened_before_the_process_ends(home, b
     assert bc("safety", "--none").returncode == 0
     _wal(home)
     done = bc(*args)
-    assert done.returncode == 0, done.stderr
+    assert done.returncode == (2 if "no-such-exercise" in args else 0), done.stderr
     assert not (home / f"{DB_NAME}-wal").exists()
     assert not (home / f"{DB_NAME}-shm").exists()
     conn = sqlite3.connect(home / DB_NAME)
