@@ -25,7 +25,6 @@ from typing import Any, TypeVar
 T = TypeVar("T")
 SUFFIX = ".marshal"
 MAX_BYTES = 4 * 1024 * 1024
-_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 
 
 def cache_dir() -> Path | None:
