@@ -434,3 +434,42 @@ def test_a_cut_row_fits_the_terminal_in_cells(pieces, width):
     assert whole.startswith(line)  # a prefix of the text, nothing skipped
     if cells(whole) <= width:
         assert line == whole
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.text(alphabet=st.sampled_from("ab ·•█░–—’‘“”…→←×≥≤✓↑↓°漢é\u0301"), max_size=30))
+def test_backcares_own_symbols_are_measured_as_unicodedata_measures_them(text):
+    """A line of ASCII and backcare's own one-cell symbols is measured without unicodedata: the same count."""
+    import unicodedata
+
+    from backcare.render.plain import ONE_CELL, cells
+
+    expected = sum(
+        0 if unicodedata.combining(ch) else 2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text
+    )
+    assert cells(text) == expected
+    assert all(unicodedata.east_asian_width(ch) not in "WF" and not unicodedata.combining(ch) for ch in ONE_CELL)
+
+
+def test_deciding_the_dashboard_reads_the_safety_state_again_only_after_a_write(
+    cli, home, open_store, today, monkeypatch
+):
+    # The summary's safety state is read before today's decision; it is read again only when deciding wrote
+    # something (a step back after a flare-up makes a re-check due): otherwise it cannot have changed.
+    from backcare.services import dashboard
+    from backcare.store import Store
+
+    assert cli("safety", "--none").exit_code == 0
+    assert cli("checkin", "--pain", "3", "--stiffness", "3").exit_code == 0
+    store = open_store(home)
+    dashboard.build(store, today)  # the first decision of the day is recorded
+    reads = []
+    real = Store.screens
+
+    def counted(self):
+        reads.append(1)
+        return real(self)
+
+    monkeypatch.setattr(Store, "screens", counted)
+    dashboard.build(store, today)
+    assert len(reads) == 2  # the summary's and the engine's, not a third

@@ -347,31 +347,3 @@ def test_anything_the_check_lets_through_can_be_shown(monkeypatch):
         print_json(data)
 
     check()
-
-
-def test_every_dashboard_a_person_can_reach_passes_the_check():
-    """Whatever a person does (the scenarios of tests/test_day_view.py), the dashboard decided afresh is one the
-    kept file's check accepts: else it would be decided on every look, silently."""
-    import shutil
-    import tempfile
-
-    from hypothesis import HealthCheck, given, settings
-    from hypothesis import strategies as st
-
-    from tests.test_day_view import ACTIONS, act
-
-    @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-    @given(actions=st.lists(ACTIONS, min_size=1, max_size=8))
-    def check(actions):
-        folder = Path(tempfile.mkdtemp(prefix="review-7-"))
-        try:
-            home = Home(folder / "home")
-            home.run("safety", "--none")
-            for action in actions:
-                act(home, action)
-                data = json.loads(home.run("today", "--json", BACKCARE_NO_CACHE="1").stdout)
-                assert day_view.is_dashboard(data), data
-        finally:
-            shutil.rmtree(folder, ignore_errors=True)
-
-    check()

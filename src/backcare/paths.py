@@ -66,3 +66,25 @@ def ensure_private_dir(path: Path) -> None:
             os.fchmod(fd, 0o700)
     finally:
         os.close(fd)
+
+
+def read_own(path: str | os.PathLike[str], max_bytes: int) -> bytes | None:
+    """The content of a file backcare keeps for itself (a cache entry, the kept dashboard), or None unless it is
+    a regular file of this user's that nobody else can write, of at most `max_bytes`. Never follows a link,
+    never waits on a pipe."""
+    import stat
+
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NONBLOCK", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError:
+        return None
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode) or st.st_uid != os.getuid() or st.st_mode & 0o022 or st.st_size > max_bytes:
+            return None
+        return os.read(fd, st.st_size + 1)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)

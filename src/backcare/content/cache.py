@@ -25,7 +25,6 @@ from typing import Any, TypeVar
 T = TypeVar("T")
 SUFFIX = ".marshal"
 MAX_BYTES = 4 * 1024 * 1024
-_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 
 
 def cache_dir() -> Path | None:
@@ -129,19 +128,11 @@ def lookup(name: str, *args: Any, home: str | None = None) -> Any:
     path, stamp = entry
     if not trusted_folder(path.parent):
         return MISSING
-    try:
-        fd = os.open(path, os.O_RDONLY | _NOFOLLOW | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NONBLOCK", 0))
-    except OSError:
+    from backcare.paths import read_own
+
+    data = read_own(path, MAX_BYTES)
+    if data is None:
         return MISSING
-    try:
-        st = os.fstat(fd)
-        if not trusted(st, stat.S_ISREG) or st.st_size > MAX_BYTES:
-            return MISSING
-        data = os.read(fd, st.st_size + 1)
-    except OSError:
-        return MISSING
-    finally:
-        os.close(fd)
     try:
         import marshal
 

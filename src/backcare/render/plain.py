@@ -116,9 +116,15 @@ def eased_words(easier_version_of: str | None, lighter: bool) -> str:
     return " (easier)" if easier_version_of else " (lighter)" if lighter else ""
 
 
+# backcare's own symbols (bars, bullets, dashes, quotes, arrows): one cell each, so text made only of these and
+# ASCII is measured without loading unicodedata (tests/test_daily_paths.py checks each against it)
+ONE_CELL = "·•█░–—’‘“”…→←×≥≤✓↑↓°"
+_DROP_ONE_CELL = str.maketrans("", "", ONE_CELL)
+
+
 def cells(text: str) -> int:
     """How many terminal cells the text takes (wide East Asian characters two, combining marks none)."""
-    if text.isascii():
+    if text.isascii() or text.translate(_DROP_ONE_CELL).isascii():
         return len(text)
     import unicodedata
 

@@ -30,6 +30,7 @@ def build(store: Store, today: date) -> Dashboard:
     all_days = store.checkin_days(today - timedelta(days=400), today)  # for the streak: dates only
     from backcare.services import safety as safety_service
 
+    mark = store.state_mark()
     gate = safety_service.current(store, today)
     week = []
     for offset in range(6, -1, -1):
@@ -52,10 +53,11 @@ def build(store: Store, today: date) -> Dashboard:
     import dataclasses
 
     shown, listed = _with_routine(store, today, base)
-    # The safety state again, after today's decision, which deciding the routine may have just recorded: easing off
-    # after a flare-up makes a safety re-check due, on this look as on every later one.
-    after = safety_summary(safety_service.current(store, today))
-    return dataclasses.replace(shown, safety=after, measures_due=measures_section(store, today, listed))
+    if mark is None or store.state_mark() != mark:
+        # The safety state again, after today's decision, which deciding the routine may have just recorded:
+        # easing off after a flare-up makes a safety re-check due, on this look as on every later one.
+        shown = dataclasses.replace(shown, safety=safety_summary(safety_service.current(store, today)))
+    return dataclasses.replace(shown, measures_due=measures_section(store, today, listed))
 
 
 def measures_section(

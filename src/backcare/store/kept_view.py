@@ -11,7 +11,6 @@ writing it never fails a command: the dashboard is then simply decided again.
 from __future__ import annotations
 
 import os
-import stat
 from pathlib import Path
 from typing import Any
 
@@ -28,20 +27,11 @@ def checksum(body: bytes | memoryview) -> bytes:
 
 def read(db_path: Path) -> Any:
     """The kept value, or None."""
-    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NONBLOCK", 0)
-    try:
-        fd = os.open(db_path.with_name(NAME), flags)
-    except OSError:
+    from backcare.paths import read_own
+
+    data = read_own(db_path.with_name(NAME), MAX_BYTES)
+    if data is None:
         return None
-    try:
-        st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode) or st.st_uid != os.getuid() or st.st_mode & 0o022 or st.st_size > MAX_BYTES:
-            return None
-        data = os.read(fd, st.st_size + 1)
-    except OSError:
-        return None
-    finally:
-        os.close(fd)
     import marshal
 
     body = memoryview(data)[8:]
