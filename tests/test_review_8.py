@@ -62,3 +62,75 @@ def test_the_default_data_folder_is_the_one_platformdirs_names_for_any_absolute_
     monkeypatch.setenv("XDG_DATA_HOME", xdg)
     assert Path(fast.data_home(None)) == resolve_home(None)
     assert str(Path(fast.data_home(None))) == str(resolve_home(None))
+
+
+# The json-less codecs were attacked with hostile text (quotes, '", "' inside items, backslashes, unicode, line
+# separators, control characters, lone surrogates, compact separators, nested and mixed lists) and agreed with json
+# every time; these properties keep them so.
+def _texts():
+    from hypothesis import strategies as st
+
+    odd = st.text(alphabet=list('ab", \\[]{}:-\x00\x7f\u00e9\u2028\ud800\t\n'))
+    return st.one_of(st.text(), odd)
+
+
+def test_the_plain_list_reader_reads_every_text_as_json_does():
+    import json
+
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from backcare.store.records.base import ids
+
+    texts = _texts()
+    quoted = texts.map(lambda s: f'"{s}"')
+    lists = st.builds(
+        lambda items, sep: "[" + sep.join(items) + "]",
+        st.lists(st.one_of(texts, quoted, texts.map(json.dumps))),
+        st.sampled_from([", ", ",", " , "]),
+    )
+
+    @settings(max_examples=400, deadline=None)
+    @given(st.one_of(texts, lists, st.lists(texts).map(json.dumps), st.lists(texts).map(_unescaped)))
+    def agree(text):
+        try:
+            expected = tuple(json.loads(text))
+        except (ValueError, TypeError):
+            with pytest.raises((ValueError, TypeError)):
+                ids(text)
+        else:
+            assert ids(text) == expected
+
+    agree()
+
+
+def _unescaped(items):
+    import json
+
+    return json.dumps(items, ensure_ascii=False)
+
+
+def test_the_plain_writer_writes_what_json_writes():
+    import json
+
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from backcare.store.records.base import dumps
+
+    texts = _texts()
+    leaf = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), texts)
+    values = st.recursive(
+        leaf,
+        lambda inner: st.one_of(
+            st.lists(inner), st.tuples(inner, inner), st.dictionaries(st.one_of(texts, st.integers()), inner)
+        ),
+        max_leaves=8,
+    )
+
+    @settings(max_examples=400, deadline=None)
+    @given(values)
+    def agree(value):
+        assert dumps(value) == json.dumps(value)
+
+    agree()
