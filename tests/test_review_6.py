@@ -12,11 +12,9 @@ from hypothesis import strategies as st
 from backcare.domain.dates import iso_day
 from backcare.render.plain import Out, cells, lay_out, styled, wrap
 
-HINT = "Start a guided session with: backcare session"  # the command's own closing line, not the layout's
-
 
 def _too_wide(output: str, width: int) -> list[str]:
-    return [line for line in output.split("\n") if cells(line) > width and line != HINT]
+    return [line for line in output.split("\n") if cells(line) > width]
 
 
 # -- the course list's heading on a narrow terminal ------------------------------------------------------------

@@ -35,9 +35,8 @@ def show(ctx: typer.Context, json_output: JsonFlag = False) -> None:
         return
     from backcare.render.routine_plan import show_progress
 
-    show_progress(view, description=routine.description)
-    if view.decision != "stop":
-        typer.echo("Start a guided session with: backcare session")
+    hint = "Start a guided session with: backcare session" if view.decision != "stop" else None
+    show_progress(view, description=routine.description, next_step=hint)
 
 
 @routine_app.command("why", help="Explain today's decision. Advance, hold, step back or stop, with the stage history.")

@@ -25,9 +25,11 @@ def show_progress(
     description: str | None = None,
     title: str | None = None,
     exercises: bool = True,
+    next_step: str | None = None,
     out: Out | None = None,
 ) -> None:
-    """The day's decision, its reasons and (unless `exercises` is False) the exercises it gives."""
+    """The day's decision, its reasons and (unless `exercises` is False) the exercises it gives; then `next_step`
+    (what to run next), wrapped to the terminal like the rest."""
     out = out or Out()
     if view.routine_note:
         out.para(view.routine_note, "yellow")
@@ -47,6 +49,8 @@ def show_progress(
             out.lines.append((lead if n == 0 else " " * len(lead)) + line)
     if exercises and view.exercises:
         exercise_lines(out, view.exercises)
+    if next_step:
+        out.lines.extend(wrap(next_step, out.width))
     out.flush()
 
 
