@@ -18,6 +18,8 @@ from backcare.domain.checkin import KINDS
 from backcare.store.records.base import MergeContext, ids, insert_sql, one, query, update_sql
 
 if TYPE_CHECKING:
+    from types import ModuleType
+
     from backcare.domain.checkin import CheckIn
 
 SECTION = "checkins"
@@ -151,7 +153,7 @@ def check_values(record: Any, today: date, extra: tuple[str, ...] = ()) -> dict[
         elif kind == "score":
             checks.optional_score(record, name)
         elif kind == "tags":
-            _check_words(record.get(name, []), name, MAX_TAGS, parse_tags, "lower-case, each listed once")
+            _check_words(checks, record.get(name, []), name, MAX_TAGS, parse_tags, "lower-case, each listed once")
         elif kind == "note" and value is not None:
             checks.text(value, name)
             try:
@@ -163,16 +165,18 @@ def check_values(record: Any, today: date, extra: tuple[str, ...] = ()) -> dict[
         elif kind == "side" and value is not None:
             checks.text(value, name)
         elif kind == "meds":
-            _check_words(record.get(name, []), name, MAX_MEDS, parse_meds, "listed once each, with single spaces")
-    _check_leg(record)
+            _check_words(
+                checks, record.get(name, []), name, MAX_MEDS, parse_meds, "listed once each, with single spaces"
+            )
+    _check_leg(checks, record)
     return checked
 
 
-def _check_leg(record: dict[str, Any]) -> None:
-    """A side goes with leg pain above 0, as `backcare checkin` takes them."""
+def _check_leg(checks: ModuleType, record: dict[str, Any]) -> None:
+    """A side goes with leg pain above 0, as `backcare checkin` takes them (`checks`: the module, which the caller
+    has imported already; importing it again for every record of years of them is a measurable part of an import)."""
     from backcare.domain.checkin import parse_leg
     from backcare.errors import InvalidInput
-    from backcare.store.records import checks
 
     side = record.get("leg_side")
     if side is None:
@@ -187,10 +191,11 @@ def _check_leg(record: dict[str, Any]) -> None:
         raise checks.Bad('leg_side must be "left", "right" or "both"')
 
 
-def _check_words(value: Any, name: str, most: int, parse: Callable[[list[str]], Any], how: str) -> None:
+def _check_words(
+    checks: ModuleType, value: Any, name: str, most: int, parse: Callable[[list[str]], Any], how: str
+) -> None:
     """A list of tags or medicines: text, by the check-in's own rule (`parse`), written as backcare stores it."""
     from backcare.errors import InvalidInput
-    from backcare.store.records import checks
 
     items = checks.list_(value, name, most)
     if not all(isinstance(item, str) for item in items):

@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Any
 from backcare.store.records.base import MergeContext, digest, dumps, ids, insert_sql, one, query
 
 if TYPE_CHECKING:
+    from types import ModuleType
+
     from backcare.domain.progress import Session
     from backcare.domain.progression import Tally
 
@@ -160,16 +162,16 @@ def check_values(record: Any, today: date, extra: tuple[str, ...] = ()) -> dict[
         for item in checks.list_(record.get(name, []), name):
             checks.short(item, f"each of {name}")
     for item in checks.list_(record.get("exercises", []), "exercises", MAX_EXERCISES):
-        _exercise(item)
+        _exercise(checks, item)
     checks.optional_score(record, "pain_during")
     checks.optional_score(record, "effort")
     return checked
 
 
-def _exercise(value: Any) -> None:
-    """One exercise of a session: {"id", "status": done|partly|skipped, "sets_done", "dose"}."""
+def _exercise(checks: ModuleType, value: Any) -> None:
+    """One exercise of a session: {"id", "status": done|partly|skipped, "sets_done", "dose"} (`checks`: the module,
+    which the caller has imported already: not once more for every exercise of years of sessions)."""
     from backcare.domain.progress import DOSE_FIELDS, STATUSES
-    from backcare.store.records import checks
 
     if not isinstance(value, dict):
         raise checks.Bad(f"exercises must hold objects, not {checks.kind(value)}")
