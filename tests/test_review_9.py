@@ -4,14 +4,18 @@ dashboard, the json-less codecs, the write paths of safety, checkin and session)
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
+import stat
 import sys
 from datetime import date
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from backcare.paths import DB_NAME
+from backcare.store import MARKER
 from backcare.store.records import base, checkins, sessions
 
 # -- finding: importing years of data had become slower than before the start-up work ---------------------------
@@ -139,3 +143,54 @@ def test_an_imported_export_stores_exactly_the_text_it_stored_before(home, cli, 
     assert exercises == json.dumps(_session(6)["exercises"])
     assert done == json.dumps(_session(6)["done"])
     assert tags == json.dumps(["walked", "desk-day"])
+
+
+# -- finding: a pipe under the name of the check marker, or of the database for `due`, hung backcare ------------
+# The marker beside the database (.backcare-checked) was opened without O_NONBLOCK: a pipe there (made by
+# mistake, or by anyone who can write to the folder) stopped every command before it started, waiting for a
+# writer that never came, and `due`, which a shell prompt runs, hung the same way on a pipe named like the database.
+# A link there was followed when read. Now they answer as for a missing marker, or with one sentence.
+
+
+def _pipe(path) -> None:
+    path.unlink(missing_ok=True)
+    os.mkfifo(path)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+def test_a_pipe_named_like_the_check_marker_hangs_no_command(home, bc):
+    assert bc("safety", "--none").returncode == 0
+    _pipe(home / MARKER)
+    for args in (("today", "--json"), ("checkin", "--pain", "3", "--stiffness", "2"), ("where",)):
+        done = bc(*args, timeout=30)  # a hang fails here instead of stopping the run
+        assert done.returncode == 0, done.stderr
+        assert "Traceback" not in done.stderr
+    assert json.loads(bc("today", "--json", timeout=30).stdout)["pain"] == 3
+    assert stat.S_ISFIFO(os.lstat(home / MARKER).st_mode)  # left as it was
+
+
+def test_a_linked_check_marker_is_not_followed(home, bc, tmp_path):
+    """A marker that is a link to another file (which could hold any fingerprint) does not let the check be
+    skipped: it is read as no marker, and not written through."""
+    assert bc("checkin", "--pain", "3", "--stiffness", "2").returncode == 0
+    elsewhere = tmp_path / "elsewhere"
+    kept = (home / MARKER).read_bytes()  # the very fingerprint of the file as it is now
+    elsewhere.write_bytes(kept)
+    (home / MARKER).unlink()
+    (home / MARKER).symlink_to(elsewhere)
+    from backcare import store as store_module
+
+    assert store_module._read_marker(home / DB_NAME) is None
+    assert bc("checkin", "--pain", "4", "--stiffness", "2").returncode == 0
+    assert (home / MARKER).is_symlink()
+    assert elsewhere.read_bytes() == kept  # not written through the link
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+def test_due_answers_when_a_pipe_has_the_database_name(home, bc):
+    home.mkdir(parents=True, exist_ok=True)
+    _pipe(home / DB_NAME)
+    done = bc("due", timeout=30)
+    assert done.returncode == 1
+    assert done.stderr.strip() == f"Error: backcare cannot read {home / DB_NAME}; run 'backcare where' for details."
+    assert bc("due", "--quiet", timeout=30).returncode == 1

@@ -775,9 +775,15 @@ def _read_only(home: Path, path: Path) -> bool:
         return False
 
 
+# Opening the marker never follows a link and never waits: a pipe (or another special file) under its name would
+# otherwise stop every command before it starts, waiting for a writer or a reader that never comes. A pipe reads
+# as empty and cannot be written without a reader, so the file is then simply checked, as with no marker.
+_MARKER_FLAGS = getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+
+
 def _read_marker(path: Path) -> str | None:
     try:
-        fd = os.open(path.with_name(MARKER), os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+        fd = os.open(path.with_name(MARKER), os.O_RDONLY | _MARKER_FLAGS)
     except OSError:
         return None
     try:
@@ -794,7 +800,7 @@ def _write_marker(path: Path, mark: str) -> None:
     Written in place at a fixed length (no truncation: truncating and rewriting a file makes some file systems
     flush it to disk, which costs a millisecond on every save)."""
     try:
-        fd = os.open(path.with_name(MARKER), os.O_WRONLY | os.O_CREAT | os.O_NOFOLLOW, 0o600)
+        fd = os.open(path.with_name(MARKER), os.O_WRONLY | os.O_CREAT | _MARKER_FLAGS, 0o600)
     except OSError:
         return
     try:

@@ -61,6 +61,8 @@ def _open(home: str) -> tuple[sqlite3.Connection, str] | None:
     path = os.path.join(home, DB_NAME)
     if not os.path.exists(path):
         return None
+    if not os.path.isfile(path):  # a pipe under the database's name would hold the read-only open (and the shell)
+        raise DueReadError(f"backcare cannot read {path}; run 'backcare where' for details.")
     uri = "file:" + _uri_path(os.path.abspath(path)) + "?mode=ro"
     try:
         return sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S, isolation_level=None), path
