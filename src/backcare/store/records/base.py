@@ -82,12 +82,11 @@ def dumps(value: Any) -> str:
     session record is made of); anything else goes to json. The text is the same either way. Once json is loaded
     (an import, an export, a report) its C encoder writes everything: it is twice as fast on a session's list of
     exercises, which an import of years of sessions writes thousands of."""
-    json = sys.modules.get("json")
-    if json is None:
+    if "json" not in sys.modules:
         text = _plain_json(value)
         if text is not None:
             return text
-        import json
+    import json
 
     return json.dumps(value)
 
