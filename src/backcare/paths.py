@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 APP_NAME = "backcare"
@@ -68,6 +69,11 @@ def ensure_private_dir(path: Path) -> None:
         os.close(fd)
 
 
+def trusted(st: os.stat_result, kind: Callable[[int], bool]) -> bool:
+    """Of the right kind (stat.S_ISREG, S_ISDIR ...), this user's, and not writable by anyone else."""
+    return kind(st.st_mode) and st.st_uid == os.getuid() and not st.st_mode & 0o022
+
+
 def read_own(path: str | os.PathLike[str], max_bytes: int) -> bytes | None:
     """The content of a file backcare keeps for itself (a cache entry, the kept dashboard), or None unless it is
     a regular file of this user's that nobody else can write, of at most `max_bytes`. Never follows a link,
@@ -81,7 +87,7 @@ def read_own(path: str | os.PathLike[str], max_bytes: int) -> bytes | None:
         return None
     try:
         st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode) or st.st_uid != os.getuid() or st.st_mode & 0o022 or st.st_size > max_bytes:
+        if not trusted(st, stat.S_ISREG) or st.st_size > max_bytes:
             return None
         return os.read(fd, st.st_size + 1)
     except OSError:

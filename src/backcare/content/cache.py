@@ -22,6 +22,8 @@ from functools import wraps
 from pathlib import Path
 from typing import Any, TypeVar
 
+from backcare.paths import read_own, trusted
+
 T = TypeVar("T")
 SUFFIX = ".marshal"
 MAX_BYTES = 4 * 1024 * 1024
@@ -93,11 +95,6 @@ def files_stamp(folder: str, *endings: str, deep: bool = False) -> tuple[tuple[s
 MISSING = object()
 
 
-def trusted(st: os.stat_result, kind: Callable[[int], bool]) -> bool:
-    """Of the right kind, this user's, and not writable by anyone else."""
-    return kind(st.st_mode) and st.st_uid == os.getuid() and not st.st_mode & 0o022
-
-
 def trusted_folder(folder: Path) -> bool:
     """The cache folder is used only when it (not a link to it) is this user's and nobody else can write to it
     or, through its parent, swap it for another (a parent writable by others must be sticky, like /tmp)."""
@@ -128,8 +125,6 @@ def lookup(name: str, *args: Any, home: str | None = None) -> Any:
     path, stamp = entry
     if not trusted_folder(path.parent):
         return MISSING
-    from backcare.paths import read_own
-
     data = read_own(path, MAX_BYTES)
     if data is None:
         return MISSING
